@@ -1,0 +1,49 @@
+/**
+ * The environment, read in one place.
+ *
+ * Two backends, one code path: with no Sanity project configured, everything talks to the local
+ * Content Lake that `npm run dev` / `npm start` start next to Next.js; with
+ * NEXT_PUBLIC_SANITY_PROJECT_ID (+ dataset and tokens) set, the very same code talks to hosted Sanity.
+ * Nothing here throws when a value is missing: a build without credentials must still work.
+ */
+
+/** Sanity API version used by every client in the app (site, Studio, scripts). */
+export const apiVersion = process.env.NEXT_PUBLIC_SANITY_API_VERSION || '2025-02-19'
+
+const hostedProjectId = process.env.NEXT_PUBLIC_SANITY_PROJECT_ID || ''
+
+/** True when a hosted Sanity project is configured; false means "use the local lake". */
+export const isHosted = hostedProjectId !== ''
+
+/** The project id the local lake answers to. The Studio calls `https://<projectId>.localhost:<port>`. */
+export const LOCAL_PROJECT_ID = 'dispatch'
+
+export const projectId = isHosted ? hostedProjectId : LOCAL_PROJECT_ID
+export const dataset = process.env.NEXT_PUBLIC_SANITY_DATASET || 'production'
+
+/** Local lake: the HTTPS (HTTP/2) port browsers and the Studio use. */
+export const lakePort = Number(process.env.NEXT_PUBLIC_LAKE_PORT || 4444)
+/** Local lake: the plain-HTTP port on 127.0.0.1 that server-side code (Next.js, scripts) uses. */
+export const lakeHttpPort = Number(process.env.LAKE_HTTP_PORT || lakePort + 1)
+
+/** What browsers (the Studio) use as Sanity `apiHost`. Undefined means Sanity's default. */
+export const browserApiHost = isHosted ? undefined : `https://localhost:${lakePort}`
+/** What server-side code uses as Sanity `apiHost`. */
+export const serverApiHost = isHosted ? undefined : `http://127.0.0.1:${lakeHttpPort}`
+
+/** Server-only: a token that may read drafts and private documents (draft mode, moderation). */
+export const readToken = process.env.SANITY_API_READ_TOKEN || ''
+/** Server-only: a token that may write (pingbacks, contact messages). */
+export const writeToken = process.env.SANITY_API_WRITE_TOKEN || readToken
+
+/** Shared secret that signs the lake's (or Sanity's) webhooks to /api/revalidate. */
+export const revalidateSecret = process.env.SANITY_REVALIDATE_SECRET || ''
+
+/** The site's public origin, used for canonical URLs, feeds, sitemaps and pingbacks. */
+export const siteUrl = (process.env.NEXT_PUBLIC_SITE_URL || `http://localhost:${process.env.PORT || 3000}`).replace(
+  /\/+$/,
+  '',
+)
+
+/** Path the Studio is mounted at. */
+export const studioPath = '/studio'

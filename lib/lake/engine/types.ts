@@ -1,0 +1,146 @@
+/**
+ * The contract between the lake's storage/query engine (lib/lake/engine) and everything that
+ * serves it (lib/lake/http, the CLI, tests). The engine knows nothing about HTTP; the server knows
+ * nothing about SQLite.
+ */
+
+/** A stored Sanity document: system fields are always set by the engine. */
+export interface SanityDocument {
+  _id: string
+  _type: string
+  _rev: string
+  _createdAt: string
+  _updatedAt: string
+  [key: string]: unknown
+}
+
+/**
+ * One mutation as Sanity's HTTP API spells it: `{create: doc}`, `{createOrReplace: doc}`,
+ * `{createIfNotExists: doc}`, `{delete: {id} | {query, params}}`, `{patch: {id | query, params, set, ...}}`.
+ */
+export type Mutation = Record<string, Record<string, unknown>>
+
+/** One action of Sanity's Actions API (`sanity.action.document.*`). */
+export interface Action {
+  actionType: string
+  [key: string]: unknown
+}
+
+/** `raw`, `drafts` (alias `previewDrafts`), `published`, or a release stack ending in `drafts`. */
+export type Perspective = 'raw' | 'drafts' | 'previewDrafts' | 'published' | string[]
+
+export type Visibility = 'sync' | 'async' | 'deferred'
+
+export interface CommitOptions {
+  /** Becomes the new `_rev` of every document the transaction touches (the Studio relies on it). */
+  transactionId?: string
+  /** User or token id that made the change: shows in history. */
+  author: string
+  dryRun?: boolean
+  visibility?: Visibility
+}
+
+export type Operation = 'create' | 'update' | 'delete' | 'none'
+
+export interface CommitResult {
+  transactionId: string
+  results: {id: string; operation: Operation}[]
+  /** The documents after the transaction, in `results` order (null for deletes). */
+  documents: (SanityDocument | null)[]
+}
+
+/** How one document changed in a committed transaction. */
+export interface DocumentChange {
+  id: string
+  before: SanityDocument | null
+  after: SanityDocument | null
+}
+
+/** A committed transaction, as listeners, webhooks and history see it. */
+export interface Transaction {
+  id: string
+  dataset: string
+  timestamp: string
+  author: string
+  mutations: Mutation[]
+  changes: DocumentChange[]
+}
+
+/** A transaction as the history API returns it (NDJSON lines of /data/history/{ds}/transactions). */
+export interface HistoryEntry {
+  id: string
+  timestamp: string
+  author: string
+  documentIDs: string[]
+  mutations?: Mutation[]
+  /** Per document: mendoza patches turning the previous version into the next, and back. */
+  effects?: Record<string, {apply: unknown; revert: unknown}>
+}
+
+export interface HistoryQuery {
+  fromTime?: string
+  toTime?: string
+  fromTransaction?: string
+  toTransaction?: string
+  reverse?: boolean
+  limit?: number
+  excludeMutations?: boolean
+  excludeContent?: boolean
+}
+
+export interface QueryOptions {
+  perspective?: Perspective
+  /** The caller's id: GROQ's identity(). */
+  identity?: string
+  /**
+   * Which documents the caller may read. `all` for tokens; `public` for anonymous callers: only
+   * published documents whose id has no dot-separated prefix (Sanity's rule for public datasets).
+   */
+  access?: 'all' | 'public'
+}
+
+export interface QueryResult {
+  result: unknown
+  ms: number
+}
+
+export type ImportMode = 'create' | 'createOrReplace' | 'createIfNotExists'
+
+/**
+ * Errors the engine raises for bad input or conflicts. `status` and `body` are exactly what the
+ * HTTP layer sends: Sanity's error shape, e.g.
+ * `{error: {type: 'mutationError', description: '…'}}` or, for GROQ,
+ * `{error: {type: 'queryParseError', description: '…', start, end, query}}`.
+ */
+export class LakeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: {error: {type: string; description: string; [key: string]: unknown}},
+  ) {
+    super(body.error.description)
+    this.name = 'LakeError'
+  }
+}
+
+export interface Engine {
+  query(dataset: string, query: string, params: Record<string, unknown>, options?: QueryOptions): Promise<QueryResult>
+  /** Raw documents by id, in the given order; null where missing. */
+  getDocuments(dataset: string, ids: string[]): (SanityDocument | null)[]
+  mutate(dataset: string, mutations: Mutation[], options: CommitOptions): Promise<CommitResult>
+  act(dataset: string, actions: Action[], options: CommitOptions): Promise<{transactionId: string}>
+  /** Evaluates a listener's GROQ filter query against one document (raw, as stored). */
+  matches(filterQuery: string, params: Record<string, unknown>, document: SanityDocument): Promise<boolean>
+  history(dataset: string, documentIds: string[], query?: HistoryQuery): HistoryEntry[]
+  /** A document as it was at a revision or at a point in time; null if it did not exist then. */
+  documentAt(dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null
+  /** Called after each transaction is durably committed. Returns an unsubscribe function. */
+  subscribe(listener: (tx: Transaction) => void): () => void
+  exportDocuments(dataset: string): Iterable<SanityDocument>
+  importDocuments(
+    dataset: string,
+    documents: Iterable<Record<string, unknown>>,
+    options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
+  ): Promise<{count: number}>
+  datasets(): string[]
+  close(): void
+}

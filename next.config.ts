@@ -1,0 +1,21 @@
+import type {NextConfig} from 'next'
+
+const nextConfig: NextConfig = {
+  // Lets two dev servers (or a dev server and a test build) share one checkout.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
+  // Native and Node-only packages stay out of the server bundle.
+  serverExternalPackages: ['better-sqlite3', 'sharp'],
+  poweredByHeader: false,
+  images: {
+    // Images come from the Sanity image pipeline: the local lake or Sanity's CDN.
+    remotePatterns: [
+      {protocol: 'https', hostname: 'cdn.sanity.io'},
+      {protocol: 'http', hostname: '127.0.0.1'},
+      {protocol: 'http', hostname: 'localhost'},
+      {protocol: 'https', hostname: 'localhost'},
+    ],
+    dangerouslyAllowLocalIP: true,
+  },
+}
+
+export default nextConfig
