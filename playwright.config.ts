@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import {defineConfig, devices} from '@playwright/test'
+import {chromium, defineConfig, devices} from '@playwright/test'
 
 /**
  * End-to-end tests drive the real site and the real Studio in Chromium against a real local lake.
@@ -9,8 +9,6 @@ import {defineConfig, devices} from '@playwright/test'
 const systemChromium = '/usr/bin/chromium'
 const bundledChromium = (() => {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const {chromium} = require('@playwright/test') as typeof import('@playwright/test')
     return fs.existsSync(chromium.executablePath())
   } catch {
     return false
