@@ -47,3 +47,6 @@ export const siteUrl = (process.env.NEXT_PUBLIC_SITE_URL || `http://localhost:${
 
 /** Path the Studio is mounted at. */
 export const studioPath = '/studio'
+
+/** Local lake: where its SQLite database, assets, certificates and tokens live (gitignored). */
+export const lakeDataDir = process.env.LAKE_DATA_DIR || '.lake'
