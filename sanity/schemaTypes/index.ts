@@ -1,0 +1,25 @@
+import type {SchemaTypeDefinition} from 'sanity'
+import {authorType} from './author'
+import {blockContentType} from './blockContent'
+import {categoryType} from './category'
+import {codeBlockType} from './codeBlock'
+import {contactMessageType} from './contactMessage'
+import {embedType} from './embed'
+import {pingbackType} from './pingback'
+import {postType} from './post'
+import {siteSettingsType} from './siteSettings'
+import {tagType} from './tag'
+
+/** Every schema type of Dispatch; docs/data-model.md is the contract they follow. */
+export const schemaTypes: SchemaTypeDefinition[] = [
+  postType,
+  authorType,
+  categoryType,
+  tagType,
+  siteSettingsType,
+  pingbackType,
+  contactMessageType,
+  blockContentType,
+  codeBlockType,
+  embedType,
+]
