@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import {chromium, defineConfig, devices} from '@playwright/test'
 
 /**
@@ -17,6 +18,10 @@ const bundledChromium = (() => {
 
 export const SITE_PORT = Number(process.env.E2E_SITE_PORT || 3100)
 export const LAKE_PORT = Number(process.env.E2E_LAKE_PORT || 4544)
+// Tests read these (the config is loaded in every worker, so they see the same values).
+process.env.E2E_SITE_PORT = String(SITE_PORT)
+process.env.E2E_LAKE_PORT = String(LAKE_PORT)
+process.env.E2E_LAKE_DATA_DIR ||= path.resolve('.lake-e2e')
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -48,6 +53,8 @@ export default defineConfig({
     },
   },
   projects: [{name: 'chromium', use: {...devices['Desktop Chrome']}}],
+  // Runs after the web server is up: puts the lake's site token in E2E_LAKE_TOKEN for the tests.
+  globalSetup: './tests/e2e/global-setup.ts',
   webServer: {
     command: 'tsx scripts/test-server.ts',
     url: `http://localhost:${SITE_PORT}/api/health`,
@@ -55,6 +62,10 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: {E2E_SITE_PORT: String(SITE_PORT), E2E_LAKE_PORT: String(LAKE_PORT)},
+    env: {
+      E2E_SITE_PORT: String(SITE_PORT),
+      E2E_LAKE_PORT: String(LAKE_PORT),
+      E2E_LAKE_DATA_DIR: process.env.E2E_LAKE_DATA_DIR,
+    },
   },
 })

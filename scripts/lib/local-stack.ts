@@ -1,0 +1,123 @@
+/**
+ * Starts what a Dispatch site needs on one machine: the local Content Lake (unless a hosted Sanity
+ * project is configured) and Next.js, wired together with a token, a webhook secret and CORS.
+ * `npm run dev`, `npm start` and the end-to-end test server are thin wrappers around this.
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort} from '@/lib/env'
+
+export type NextMode = 'dev' | 'start' | 'build'
+
+export interface LocalStackOptions {
+  /** Port Next.js listens on. */
+  sitePort: number
+  /** Lake HTTPS port (the HTTP port is the next one up unless LAKE_HTTP_PORT says otherwise). */
+  lakePort?: number
+  lakeHttpPort?: number
+  dataDir?: string
+  /** Extra environment for Next.js (e.g. NEXT_DIST_DIR). */
+  nextEnv?: Record<string, string>
+  log?: (line: string) => void
+}
+
+export interface LocalLake {
+  env: Record<string, string>
+  close(): Promise<void>
+}
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..')
+const nextBin = path.join(repoRoot, 'node_modules', '.bin', 'next')
+
+/** A secret that survives restarts, so webhooks signed before a restart still verify after it. */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name)
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
+  fs.mkdirSync(dataDir, {recursive: true})
+  const secret = crypto.randomBytes(24).toString('hex')
+  fs.writeFileSync(file, secret + '\n', {mode: 0o600})
+  return secret
+}
+
+/**
+ * Starts the local lake (or nothing, when hosted) and returns the environment Next.js needs
+ * to talk to it.
+ */
+export async function startLocalLake(options: LocalStackOptions): Promise<LocalLake> {
+  const log = options.log ?? ((line: string) => console.log(line))
+  const siteOrigins = [`http://localhost:${options.sitePort}`, `http://127.0.0.1:${options.sitePort}`]
+  const baseEnv: Record<string, string> = {
+    NEXT_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+    PORT: String(options.sitePort),
+    ...(process.env.NEXT_PUBLIC_SITE_URL ? {} : {NEXT_PUBLIC_SITE_URL: siteOrigins[0]}),
+  }
+  if (isHosted) {
+    log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
+    return {env: baseEnv, close: async () => {}}
+  }
+
+  const dataDir = path.resolve(repoRoot, options.dataDir ?? lakeDataDir)
+  const port = options.lakePort ?? lakePort
+  const httpPort = options.lakeHttpPort ?? (options.lakePort ? options.lakePort + 1 : lakeHttpPort)
+  const secret = persistentSecret(dataDir, 'webhook-secret')
+  const siteUrl = `http://127.0.0.1:${options.sitePort}`
+
+  const {startLake, ensureToken} = await import('@/lib/lake/server')
+  const {demoDocuments} = await import('@/lib/seed/demo')
+  const lake = await startLake({
+    dataDir,
+    port,
+    httpPort,
+    allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
+    webhooks: [
+      {url: `${siteUrl}/api/revalidate`, secret},
+      {url: `${siteUrl}/api/webhooks/mentions`, secret},
+    ],
+    seedDocuments: demoDocuments,
+    logger: (line: string) => log(`[lake] ${line}`),
+  })
+  const token = ensureToken(dataDir, 'site', 'editor')
+  log(`[lake] ${lake.httpsUrl} (Studio, browsers) and ${lake.httpUrl} (server side); data in ${dataDir}`)
+
+  return {
+    env: {
+      ...baseEnv,
+      LAKE_DATA_DIR: dataDir,
+      NEXT_PUBLIC_LAKE_PORT: String(lake.port),
+      LAKE_HTTP_PORT: String(lake.httpPort),
+      SANITY_API_READ_TOKEN: token,
+      SANITY_API_WRITE_TOKEN: token,
+      SANITY_REVALIDATE_SECRET: secret,
+      NODE_EXTRA_CA_CERTS: lake.caCertPath,
+    },
+    close: () => lake.close(),
+  }
+}
+
+/** Runs `next <mode>` with the given environment; resolves with its exit code. */
+export function runNext(mode: NextMode, env: Record<string, string>, port?: number): ChildProcess {
+  const args = [mode, ...(mode === 'build' ? [] : ['-p', String(port ?? env.PORT ?? 3000)])]
+  return spawn(nextBin, args, {cwd: repoRoot, stdio: 'inherit', env: {...process.env, ...env}})
+}
+
+export function waitForExit(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))))
+}
+
+/** Stops the child and the lake on Ctrl-C or SIGTERM, then exits with the child's code. */
+export function superviseUntilExit(child: ChildProcess, lake: LocalLake): void {
+  let stopping = false
+  const stop = async (code: number) => {
+    if (stopping) return
+    stopping = true
+    if (child.exitCode === null) child.kill('SIGTERM')
+    await lake.close().catch(() => {})
+    process.exit(code)
+  }
+  process.on('SIGINT', () => void stop(130))
+  process.on('SIGTERM', () => void stop(143))
+  child.on('exit', (code) => void stop(code ?? 0))
+}
