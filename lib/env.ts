@@ -50,3 +50,11 @@ export const studioPath = '/studio'
 
 /** Local lake: where its SQLite database, assets, certificates and tokens live (gitignored). */
 export const lakeDataDir = process.env.LAKE_DATA_DIR || '.lake'
+
+/**
+ * Pingbacks/Webmentions: verification fetches refuse private addresses (SSRF protection). `1` also
+ * allows loopback and private LAN ranges (RFC 1918, IPv6 unique-local) — for local development and
+ * tests whose "other blogs" run on 127.0.0.1. Link-local (cloud metadata), multicast, unspecified,
+ * CGNAT and reserved ranges stay refused regardless. Never set this on a public server.
+ */
+export const mentionsAllowPrivateNetworks = process.env.MENTIONS_ALLOW_PRIVATE_NETWORKS === '1'
