@@ -58,3 +58,26 @@ export const lakeDataDir = process.env.LAKE_DATA_DIR || '.lake'
  * CGNAT and reserved ranges stay refused regardless. Never set this on a public server.
  */
 export const mentionsAllowPrivateNetworks = process.env.MENTIONS_ALLOW_PRIVATE_NETWORKS === '1'
+
+/**
+ * Contact form e-mail notifications (optional). Set `SMTP_URL` (e.g. `smtps://user:pass@mail.example:465`)
+ * or `SMTP_HOST` (+ `SMTP_PORT`, `SMTP_USER`, `SMTP_PASS`, `SMTP_SECURE=1` for implicit TLS).
+ * Without either, messages are only stored (delivery state `not-configured`) and read in the Studio Inbox.
+ */
+export const smtpSettings = {
+  url: process.env.SMTP_URL || '',
+  host: process.env.SMTP_HOST || '',
+  port: Number(process.env.SMTP_PORT || 0) || undefined,
+  user: process.env.SMTP_USER || '',
+  pass: process.env.SMTP_PASS || '',
+  secure: process.env.SMTP_SECURE === '1' || process.env.SMTP_SECURE === 'true',
+}
+/** Sender of contact notifications; defaults to the SMTP user when that is an address. */
+export const contactMailFrom = process.env.CONTACT_MAIL_FROM || ''
+/** Recipient override; by default notifications go to the site settings' `contactEmail`. */
+export const contactMailTo = process.env.CONTACT_MAIL_TO || ''
+/**
+ * Secret that signs the contact form's "rendered at" timestamp (anti-spam fill time). Optional:
+ * without it one is derived from the write token, or made per process.
+ */
+export const contactFormSecret = process.env.CONTACT_FORM_SECRET || ''
