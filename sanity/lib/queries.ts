@@ -1,0 +1,145 @@
+import {defineQuery} from 'next-sanity'
+
+/**
+ * Every GROQ query the app runs, in one module (the official Next.js + Sanity template's layout).
+ * `sanity typegen` reads this file and writes each query's result type into `sanity/types.ts`.
+ *
+ * Rules every reader query follows:
+ * - readers only see posts with a slug and `publishedAt <= now()`; drafts never leave the lake for
+ *   them (the site's `client` uses the `published` perspective, and the id guard below holds even
+ *   if a differently configured client were used);
+ * - every list is bounded with a slice (`[$start...$end]` or a fixed cap) — no unbounded reads.
+ *
+ * Other features (feeds, pingbacks, contact) append their own queries at the end of this file.
+ */
+
+/** The filter that decides whether readers may see a post. */
+const visiblePost = /* groq */ `_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))`
+
+const imageFields = /* groq */ `
+  alt,
+  caption,
+  hotspot,
+  crop,
+  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}
+`
+
+const postCardFields = /* groq */ `
+  _id,
+  title,
+  "slug": slug.current,
+  excerpt,
+  publishedAt,
+  coverImage{${imageFields}},
+  "author": author->{name, "slug": slug.current},
+  "categories": categories[]->{title, "slug": slug.current}
+`
+
+export const settingsQuery = defineQuery(`*[_type == "siteSettings" && _id == "siteSettings"][0]{
+  title,
+  description,
+  language,
+  contactEmail,
+  contactBlurb,
+  ogImage{${imageFields}},
+  postsPerPage,
+  feedItemCount
+}`)
+
+/** Header navigation: categories that have at least one visible post. */
+export const navigationQuery = defineQuery(`*[_type == "category" && defined(slug.current) && count(*[${visiblePost} && references(^._id)]) > 0] | order(title asc)[0...12]{
+  title,
+  "slug": slug.current
+}`)
+
+/** Home and `/page/[n]`: newest first, one page at a time. */
+export const postListQuery = defineQuery(`{
+  "posts": *[${visiblePost}] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost}])
+}`)
+
+export const postQuery = defineQuery(`*[${visiblePost} && slug.current == $slug][0]{
+  _id,
+  _updatedAt,
+  title,
+  "slug": slug.current,
+  excerpt,
+  publishedAt,
+  coverImage{${imageFields}},
+  body[]{
+    ...,
+    _type == "image" => {${imageFields}},
+    markDefs[]{...}
+  },
+  "author": author->{name, "slug": slug.current, url},
+  "categories": categories[]->{_id, title, "slug": slug.current},
+  "tags": tags[]->{title, "slug": slug.current},
+  "previous": *[${visiblePost} && publishedAt < ^.publishedAt] | order(publishedAt desc)[0]{title, "slug": slug.current},
+  "next": *[${visiblePost} && publishedAt > ^.publishedAt] | order(publishedAt asc)[0]{title, "slug": slug.current}
+}`)
+
+/** Up to three other posts sharing a category with the current one. */
+export const relatedPostsQuery = defineQuery(`*[${visiblePost} && _id != $postId && references($categoryIds)] | order(publishedAt desc)[0...3]{${postCardFields}}`)
+
+/** Slugs prerendered at build time: the most recent posts only. */
+export const recentPostSlugsQuery = defineQuery(`*[${visiblePost}] | order(publishedAt desc)[0...20]{"slug": slug.current}`)
+
+export const categoryPageQuery = defineQuery(`*[_type == "category" && slug.current == $slug][0]{
+  _id,
+  title,
+  "slug": slug.current,
+  description,
+  "posts": *[${visiblePost} && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && references(^._id)])
+}`)
+
+export const tagPageQuery = defineQuery(`*[_type == "tag" && slug.current == $slug][0]{
+  _id,
+  title,
+  "slug": slug.current,
+  "posts": *[${visiblePost} && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && references(^._id)])
+}`)
+
+export const authorPageQuery = defineQuery(`*[_type == "author" && slug.current == $slug][0]{
+  _id,
+  name,
+  "slug": slug.current,
+  url,
+  bio,
+  image{${imageFields}},
+  "posts": *[${visiblePost} && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && references(^._id)])
+}`)
+
+/** Posts of one month: `$from` inclusive, `$to` exclusive, both ISO datetimes. */
+export const archiveMonthQuery = defineQuery(`{
+  "posts": *[${visiblePost} && publishedAt >= $from && publishedAt < $to] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && publishedAt >= $from && publishedAt < $to])
+}`)
+
+/** Publication dates for the archive index, grouped into months in code; capped. */
+export const archiveDatesQuery = defineQuery(`*[${visiblePost}] | order(publishedAt desc)[0...5000].publishedAt`)
+
+/** Full-text search over title, excerpt and body text; `$terms` is sanitised by lib/site/search.ts. */
+export const searchQuery = defineQuery(`*[${visiblePost} && [title, excerpt, pt::text(body)] match $terms]
+  | score(title match $terms, excerpt match $terms, pt::text(body) match $terms)
+  | order(_score desc, publishedAt desc)[0...$limit]{${postCardFields}}`)
+
+/** Everything the sitemap lists; each list capped (a sitemap file holds at most 50,000 URLs). */
+export const sitemapQuery = defineQuery(`{
+  "posts": *[${visiblePost}] | order(publishedAt desc)[0...10000]{"slug": slug.current, _updatedAt},
+  "categories": *[_type == "category" && defined(slug.current)][0...1000]{"slug": slug.current, _updatedAt},
+  "tags": *[_type == "tag" && defined(slug.current)][0...5000]{"slug": slug.current, _updatedAt},
+  "authors": *[_type == "author" && defined(slug.current)][0...1000]{"slug": slug.current, _updatedAt}
+}`)
+
+/** Approved pingbacks/webmentions of one post, oldest first (WordPress order). Private ids: needs a token. */
+export const pingbacksForPostQuery = defineQuery(`*[_type == "pingback" && status == "approved" && target._ref == $postId] | order(receivedAt asc)[0...200]{
+  _id,
+  kind,
+  sourceUrl,
+  sourceTitle,
+  sourceSite,
+  receivedAt
+}`)
