@@ -143,3 +143,25 @@ export const pingbacksForPostQuery = defineQuery(`*[_type == "pingback" && statu
   sourceSite,
   receivedAt
 }`)
+
+/** Contact: where notifications go, and the site name they carry. Read with the write client. */
+export const contactSettingsQuery = defineQuery(`*[_type == "siteSettings" && _id == "siteSettings"][0]{title, contactEmail, contactBlurb}`)
+
+/** Contact: a form's post id is kept only when it names a published post. */
+export const contactPostQuery = defineQuery(`*[_type == "post" && _id == $postId && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{_id}`)
+
+/** Contact: messages whose e-mail notification is still owed, oldest first, bounded. Private ids: token only. */
+export const contactDeliveryQueueQuery = defineQuery(`*[_type == "contactMessage" && delivery.state in ["pending", "failed"] && coalesce(delivery.attempts, 0) < $maxAttempts] | order(receivedAt asc)[0...$limit]{_id, receivedAt, delivery}`)
+
+/** Contact: one message and the post it was sent from, to compose its notification. */
+export const contactMessageForMailQuery = defineQuery(`*[_type == "contactMessage" && _id == $id][0]{
+  _id,
+  _rev,
+  name,
+  email,
+  subject,
+  message,
+  receivedAt,
+  delivery,
+  "post": post->{title, "slug": slug.current}
+}`)
