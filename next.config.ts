@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type {NextConfig} from 'next'
 
 const nextConfig: NextConfig = {
@@ -6,6 +7,9 @@ const nextConfig: NextConfig = {
   // Native and Node-only packages stay out of the server bundle.
   serverExternalPackages: ['better-sqlite3', 'sharp'],
   poweredByHeader: false,
+  // Next's file-system cache, plus notifications that keep the production server's response
+  // cache exact: which tags each page depends on, and which tags were revalidated.
+  cacheHandler: path.join(process.cwd(), 'lib/response-cache/cache-handler.cjs'),
   images: {
     // Images come from the Sanity image pipeline: the local lake or Sanity's CDN.
     remotePatterns: [

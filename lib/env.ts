@@ -81,3 +81,14 @@ export const contactMailTo = process.env.CONTACT_MAIL_TO || ''
  * without it one is derived from the write token, or made per process.
  */
 export const contactFormSecret = process.env.CONTACT_FORM_SECRET || ''
+
+/** Production server: the in-memory cache of complete responses (see lib/response-cache). */
+export const responseCacheEnabled = process.env.RESPONSE_CACHE !== 'off'
+export const responseCacheMaxBytes = Number(process.env.RESPONSE_CACHE_MAX_MB || 64) * 1024 * 1024
+/**
+ * `Cache-Control` for cached reader pages and feeds. Browsers always revalidate (ETag makes that
+ * cheap); a CDN may keep a page for a second and serve it stale for a minute while it refetches,
+ * because it cannot be purged by the site the way the in-process cache is.
+ */
+export const publicCacheControl =
+  process.env.PUBLIC_CACHE_CONTROL || 'public, max-age=0, s-maxage=1, stale-while-revalidate=59'

@@ -1,11 +1,11 @@
 /**
  * The server Playwright's end-to-end tests run against: a fresh local lake (throwaway data dir,
  * demo content) and the site on its own ports. In CI (or with E2E_BUILD=1) the site is a
- * production build (`next build` + `next start`, in its own dist dir); otherwise `next dev`.
+ * production build (`next build`, in its own dist dir, served by scripts/serve-site.ts); otherwise `next dev`.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {runNext, startLocalLake, superviseUntilExit, waitForExit} from './lib/local-stack'
+import {runNext, runProductionServer, startLocalLake, superviseUntilExit, waitForExit} from './lib/local-stack'
 
 const sitePort = Number(process.env.E2E_SITE_PORT || 3100)
 const lakePort = Number(process.env.E2E_LAKE_PORT || 4544)
@@ -33,4 +33,4 @@ if (production) {
     process.exit(code)
   }
 }
-superviseUntilExit(runNext(production ? 'start' : 'dev', env, sitePort), lake)
+superviseUntilExit(production ? runProductionServer(env, sitePort) : runNext('dev', env, sitePort), lake)

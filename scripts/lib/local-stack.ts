@@ -103,6 +103,16 @@ export function runNext(mode: NextMode, env: Record<string, string>, port?: numb
   return spawn(nextBin, args, {cwd: repoRoot, stdio: 'inherit', env: {...process.env, ...env}})
 }
 
+/** Runs the production server (Next behind the response cache, scripts/serve-site.ts). */
+export function runProductionServer(env: Record<string, string>, port: number): ChildProcess {
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx')
+  return spawn(tsx, [path.join(repoRoot, 'scripts', 'serve-site.ts')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: {...process.env, ...env, PORT: String(port), NODE_ENV: 'production'},
+  })
+}
+
 export function waitForExit(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))))
 }

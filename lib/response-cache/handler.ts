@@ -1,0 +1,104 @@
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import {cacheKeyFor, isStorable} from './policy'
+import type {CachedResponse, ResponseCache} from './response-cache'
+import {onPurge, tagsFor} from './tag-registry.cjs'
+
+export type NextRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
+
+export interface CachingOptions {
+  /** `Cache-Control` sent with cached pages; CDNs in front honour s-maxage/stale-while-revalidate. */
+  cacheControl: string
+}
+
+/**
+ * Wraps Next's request handler with a cache of complete responses. A hit is answered from memory
+ * without entering Next's render path; a miss goes to Next and, if Next says the answer is
+ * cacheable and we know its tags, is stored. Purges arrive through the tag registry.
+ */
+export function withResponseCache(next: NextRequestHandler, cache: ResponseCache, options: CachingOptions): NextRequestHandler {
+  onPurge((tags) => cache.purgeTags(tags))
+
+  return (req, res) => {
+    const key = cacheKeyFor(req)
+    if (key === null) return next(req, res)
+
+    const hit = cache.get(key)
+    if (hit) {
+      cache.hits++
+      sendCached(req, res, hit, options)
+      return
+    }
+    cache.misses++
+    res.setHeader('x-cache', 'MISS')
+    // Ask Next for an uncompressed body so what we store can be served in any encoding.
+    delete req.headers['accept-encoding']
+    captureForCache(res, (statusCode, body) => {
+      if (req.method !== 'GET' || !isStorable(statusCode, res.getHeaders())) return
+      const tags = tagsFor(key)
+      // Without Next's tag list we could never purge the entry exactly: leave it uncached.
+      if (!tags || tags.size === 0) return
+      cache.store(key, body, res.getHeaders(), tags)
+    })
+    return next(req, res)
+  }
+}
+
+function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, options: CachingOptions): void {
+  const headers: Record<string, string> = {
+    ...entry.headers,
+    'cache-control': options.cacheControl,
+    etag: entry.etag,
+    vary: 'Accept-Encoding',
+    'x-cache': 'HIT',
+    age: String(Math.floor((Date.now() - entry.storedAt) / 1000)),
+  }
+  const ifNoneMatch = req.headers['if-none-match']
+  if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === entry.etag || tag === `W/${entry.etag}`)) {
+    res.writeHead(304, headers)
+    res.end()
+    return
+  }
+  const accept = String(req.headers['accept-encoding'] ?? '')
+  let body = entry.body
+  if (/\bbr\b/.test(accept)) {
+    body = entry.brotli
+    headers['content-encoding'] = 'br'
+  } else if (/\bgzip\b/.test(accept)) {
+    body = entry.gzip
+    headers['content-encoding'] = 'gzip'
+  }
+  headers['content-length'] = String(body.length)
+  res.writeHead(200, headers)
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+/** Tees what Next writes to the response, and reports the whole body when the response finishes. */
+function captureForCache(res: ServerResponse, onComplete: (statusCode: number, body: Buffer) => void): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  let overflow = false
+  const MAX_BODY = 5 * 1024 * 1024
+  const collect = (chunk: unknown, encoding?: unknown) => {
+    if (overflow || chunk === undefined || chunk === null || typeof chunk === 'function') return
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+        : Buffer.from(chunk as Uint8Array)
+    size += buffer.length
+    if (size > MAX_BODY) overflow = true
+    else chunks.push(buffer)
+  }
+  const originalWrite = res.write.bind(res) as (...args: unknown[]) => boolean
+  const originalEnd = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    collect(chunk, rest[0])
+    return originalWrite(chunk, ...rest)
+  }) as typeof res.write
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    collect(chunk, rest[0])
+    return originalEnd(chunk, ...rest)
+  }) as typeof res.end
+  res.on('finish', () => {
+    if (!overflow) onComplete(res.statusCode, Buffer.concat(chunks))
+  })
+}

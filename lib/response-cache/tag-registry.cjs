@@ -1,0 +1,59 @@
+// Which cache tags each cached URL path depends on, and who to tell when tags are revalidated.
+//
+// Next.js collects the tags of every page it renders (the `next.tags` of its data fetches plus
+// implicit path tags) and hands them to its cache handler (cache-handler.cjs), which records them
+// here. When the site calls `revalidateTag` (the revalidate webhook does, on every publish), Next
+// calls the handler's `revalidateTag`, which purges through here. The state lives on globalThis
+// because Next loads the cache handler with its own `require`: the custom server and the handler
+// must share one instance. Plain CommonJS so that both sides can load it. Types: tag-registry.d.cts.
+'use strict'
+
+const KEY = Symbol.for('dispatch.response-cache.tag-registry')
+const MAX_PATHS = 50000
+
+function state() {
+  return (globalThis[KEY] ??= {tagsByPath: new Map(), listeners: new Set()})
+}
+
+/** Next's cache keys are opaque, but end in `/$<pathname>` for page and route responses. */
+function pathnameFromCacheKey(key) {
+  const marker = key.indexOf('/$/')
+  const pathname = marker >= 0 ? key.slice(marker + 2) : key.startsWith('/') ? key : null
+  if (pathname === null) return null
+  if (pathname === '/index' || pathname === '') return '/'
+  return pathname.replace(/\.(rsc|html|body|meta)$/, '')
+}
+
+function recordTags(pathname, tags) {
+  const {tagsByPath} = state()
+  if (tagsByPath.size >= MAX_PATHS && !tagsByPath.has(pathname)) {
+    // Oldest first (Map keeps insertion order). A forgotten path is simply not cached any more.
+    tagsByPath.delete(tagsByPath.keys().next().value)
+  }
+  tagsByPath.set(pathname, new Set(tags))
+}
+
+/** Records the tags of a cache entry Next read or wrote (pages and route handlers only). */
+function recordCacheEntry(key, value) {
+  if (!value || (value.kind !== 'APP_PAGE' && value.kind !== 'APP_ROUTE')) return
+  const header = value.headers && value.headers['x-next-cache-tags']
+  if (typeof header !== 'string' || header === '') return
+  const pathname = pathnameFromCacheKey(key)
+  if (pathname) recordTags(pathname, header.split(',').filter(Boolean))
+}
+
+function tagsFor(pathname) {
+  return state().tagsByPath.get(pathname)
+}
+
+function onPurge(listener) {
+  const {listeners} = state()
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+function purgeTags(tags) {
+  for (const listener of state().listeners) listener(tags)
+}
+
+module.exports = {pathnameFromCacheKey, recordTags, recordCacheEntry, tagsFor, onPurge, purgeTags}
