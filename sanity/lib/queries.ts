@@ -68,8 +68,7 @@ export const postQuery = defineQuery(`*[${visiblePost} && slug.current == $slug]
   coverImage{${imageFields}},
   body[]{
     ...,
-    _type == "image" => {${imageFields}},
-    markDefs[]{...}
+    _type == "image" => {${imageFields}}
   },
   "author": author->{name, "slug": slug.current, url},
   "categories": categories[]->{_id, title, "slug": slug.current},
@@ -165,3 +164,96 @@ export const contactMessageForMailQuery = defineQuery(`*[_type == "contactMessag
   delivery,
   "post": post->{title, "slug": slug.current}
 }`)
+
+/* ---------- Feeds (lib/feeds): RSS, Atom and JSON Feed, site-wide and per topic ---------- */
+
+/** Channel data for every feed. `_updatedAt` feeds Last-Modified; the image is resolved by lib/feeds/images.ts. */
+export const feedSettingsQuery = defineQuery(`*[_type == "siteSettings" && _id == "siteSettings"][0]{
+  _updatedAt,
+  title,
+  description,
+  language,
+  feedItemCount,
+  ogImage{alt, crop, hotspot, asset}
+}`)
+
+/** The topic of a per-topic feed; `$kind` is one of category, tag, author (checked before the query). */
+export const feedTopicQuery = defineQuery(`*[_type == $kind && slug.current == $slug][0]{
+  _id,
+  _updatedAt,
+  "title": coalesce(title, name),
+  description,
+  "slug": slug.current
+}`)
+
+/**
+ * The newest visible posts, with full bodies, for a feed. `$topicId` "" means site-wide; otherwise
+ * posts referencing the topic document (as author, category or tag). `$limit` is capped in code.
+ * Referenced documents' `_updatedAt` are included: renaming a category changes the feed's Last-Modified.
+ */
+export const feedPostsQuery = defineQuery(`*[${visiblePost} && ($topicId == "" || references($topicId))]
+  | order(publishedAt desc, _id desc)[0...$limit]{
+  _id,
+  _updatedAt,
+  title,
+  "slug": slug.current,
+  excerpt,
+  publishedAt,
+  coverImage{alt, crop, hotspot, asset},
+  body,
+  "author": author->{_updatedAt, name, "slug": slug.current, url},
+  "categories": categories[]->{_updatedAt, title, "slug": slug.current},
+  "tags": tags[]->{_updatedAt, title, "slug": slug.current}
+}`)
+
+/* Pingbacks and Webmentions (lib/mentions). Pingback/mentionSent ids are private: token client only. */
+
+/** A post a mention points at, with what decides whether it accepts mentions. */
+export const mentionTargetPostQuery = defineQuery(`*[_type == "post" && slug.current == $slug && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{
+  _id,
+  title,
+  "slug": slug.current,
+  "pingsOpen": coalesce(pingsOpen, true),
+  "published": defined(publishedAt) && publishedAt <= now()
+}`)
+
+/** Settings the mention receiver needs. */
+export const mentionSettingsQuery = defineQuery(`*[_type == "siteSettings" && _id == "siteSettings"][0]{
+  title,
+  "autoApprovePingbacks": coalesce(autoApprovePingbacks, false)
+}`)
+
+/** pingback.extensions.getPingbacks: approved sources of one post. */
+export const mentionSourcesForPostQuery = defineQuery(`*[_type == "pingback" && status == "approved" && target._ref == $postId] | order(receivedAt asc)[0...500].sourceUrl`)
+
+/** A published post as the sender of outgoing mentions sees it: links live in the body's markDefs. */
+export const outgoingPostQuery = defineQuery(`*[_type == "post" && _id == $postId && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{
+  _id,
+  _updatedAt,
+  title,
+  "slug": slug.current,
+  "published": defined(publishedAt) && publishedAt <= now(),
+  "blocks": body[_type == "block"][0...2000]{
+    "text": pt::text(@),
+    "hrefs": markDefs[_type == "link"].href
+  }
+}`)
+
+/** What was already sent for a post (one private `mentionSent.<hash>` per post + target). */
+export const mentionsSentForPostQuery = defineQuery(`*[_type == "mentionSent" && postId == $postId][0...1000]{
+  _id,
+  targetUrl,
+  method,
+  state,
+  contentHash
+}`)
+
+/** Internal pingbacks a post (by its URL) made, so they can be withdrawn when it goes away. */
+export const internalPingbacksFromSourceQuery = defineQuery(`*[_type == "pingback" && kind == "internal" && sourceUrl == $sourceUrl][0...1000]{
+  _id,
+  "postId": target._ref,
+  targetUrl
+}`)
+
+/** One pingback's target post id (moderation revalidation). */
+export const pingbackTargetQuery = defineQuery(`*[_type == "pingback" && _id == $id][0]{"postId": target._ref}`)
