@@ -1,0 +1,126 @@
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
+import zlib from 'node:zlib'
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import {withResponseCache} from '@/lib/response-cache/handler'
+import {ResponseCache} from '@/lib/response-cache/response-cache'
+import {purgeTags, recordCacheEntry} from '@/lib/response-cache/tag-registry.cjs'
+
+/**
+ * The cache in front of a stand-in for Next's handler that behaves like Next does for a
+ * prerendered page: it answers with `x-nextjs-cache` and its cache handler records the tags.
+ */
+let renders = 0
+let body = 'first version'
+function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
+  renders++
+  const pathname = (req.url ?? '/').split('?')[0]
+  recordCacheEntry(`/route-cache/APP_PAGE/abc/$${pathname}`, {
+    kind: 'APP_PAGE',
+    headers: {'x-next-cache-tags': `post,post:${pathname.split('/').pop()},_N_T_${pathname}`},
+  })
+  const draft = (req.headers.cookie ?? '').includes('__prerender_bypass')
+  res.setHeader('content-type', 'text/html; charset=utf-8')
+  res.setHeader('x-nextjs-cache', 'HIT')
+  res.setHeader('cache-control', draft ? 'private, no-cache, no-store, max-age=0, must-revalidate' : 's-maxage=31536000')
+  res.write('<p>')
+  res.end(`${draft ? 'DRAFT ' : ''}${body}</p>`)
+}
+
+let server: http.Server
+let origin: string
+const cache = new ResponseCache(1024 * 1024)
+
+beforeAll(async () => {
+  const handler = withResponseCache(fakeNext, cache, {cacheControl: 'public, max-age=0, s-maxage=1'})
+  server = http.createServer((req, res) => void handler(req, res))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+beforeEach(() => {
+  cache.clear()
+  renders = 0
+  body = 'first version'
+})
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(origin + path, {headers})
+
+describe('response cache', () => {
+  it('serves the second identical request from memory without calling Next', async () => {
+    const first = await get('/posts/hello')
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    expect(await first.text()).toBe('<p>first version</p>')
+    const second = await get('/posts/hello')
+    expect(second.headers.get('x-cache')).toBe('HIT')
+    expect(await second.text()).toBe('<p>first version</p>')
+    expect(renders).toBe(1)
+    expect(second.headers.get('etag')).toMatch(/^"[\w-]+"$/)
+    expect(second.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=1')
+  })
+
+  it('purges exactly the entries whose tags were revalidated', async () => {
+    await get('/posts/hello')
+    await get('/posts/other')
+    body = 'second version'
+    purgeTags(['post:hello'])
+    const purged = await get('/posts/hello')
+    expect(purged.headers.get('x-cache')).toBe('MISS')
+    expect(await purged.text()).toBe('<p>second version</p>')
+    const untouched = await get('/posts/other')
+    expect(untouched.headers.get('x-cache')).toBe('HIT')
+    expect(await untouched.text()).toBe('<p>first version</p>')
+  })
+
+  it('answers 304 to a matching If-None-Match', async () => {
+    await get('/posts/hello')
+    const hit = await get('/posts/hello')
+    const etag = hit.headers.get('etag')!
+    const conditional = await get('/posts/hello', {'if-none-match': etag})
+    expect(conditional.status).toBe(304)
+  })
+
+  it('serves gzip and brotli to clients that accept them', async () => {
+    await get('/posts/hello')
+    const raw = await new Promise<{encoding?: string; body: Buffer}>((resolve, reject) => {
+      http
+        .get(origin + '/posts/hello', {headers: {'accept-encoding': 'gzip'}}, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => resolve({encoding: res.headers['content-encoding'], body: Buffer.concat(chunks)}))
+        })
+        .on('error', reject)
+    })
+    expect(raw.encoding).toBe('gzip')
+    expect(zlib.gunzipSync(raw.body).toString()).toBe('<p>first version</p>')
+  })
+
+  it('never serves or stores draft-mode responses', async () => {
+    await get('/posts/hello')
+    const draft = await get('/posts/hello', {cookie: '__prerender_bypass=secret'})
+    expect(draft.headers.get('x-cache')).toBeNull()
+    expect(await draft.text()).toBe('<p>DRAFT first version</p>')
+    // The public entry is still the published one.
+    const published = await get('/posts/hello')
+    expect(await published.text()).toBe('<p>first version</p>')
+    expect(published.headers.get('x-cache')).toBe('HIT')
+  })
+
+  it('does not cache the Studio, APIs, queries or client-side navigation payloads', async () => {
+    for (const path of ['/studio', '/studio/structure', '/api/revalidate', '/search?q=x', '/?page=2']) {
+      await get(path)
+      const again = await get(path)
+      expect(again.headers.get('x-cache'), path).toBeNull()
+    }
+    await get('/posts/hello', {rsc: '1'})
+    expect((await get('/posts/hello', {rsc: '1'})).headers.get('x-cache')).toBeNull()
+  })
+
+  it('stays within its memory bound', async () => {
+    const small = new ResponseCache(4096)
+    for (let i = 0; i < 50; i++) small.store(`/p/${i}`, Buffer.alloc(1000, 'a'), {}, new Set(['post']))
+    expect(small.stats().bytes).toBeLessThanOrEqual(4096)
+    expect(small.get('/p/49')).toBeDefined()
+    expect(small.get('/p/0')).toBeUndefined()
+  })
+})
