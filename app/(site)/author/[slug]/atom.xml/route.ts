@@ -1,0 +1,4 @@
+// Per-author feed (atom); all logic lives in lib/feeds.
+import {topicFeedRoute} from '@/lib/feeds/route'
+
+export const GET = topicFeedRoute('author', 'atom')

@@ -1,0 +1,4 @@
+// Per-author feed (json); all logic lives in lib/feeds.
+import {topicFeedRoute} from '@/lib/feeds/route'
+
+export const GET = topicFeedRoute('author', 'json')

@@ -1,0 +1,4 @@
+// Per-category feed (atom); all logic lives in lib/feeds.
+import {topicFeedRoute} from '@/lib/feeds/route'
+
+export const GET = topicFeedRoute('category', 'atom')

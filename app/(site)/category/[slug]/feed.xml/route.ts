@@ -1,0 +1,4 @@
+// Per-category feed (rss); all logic lives in lib/feeds.
+import {topicFeedRoute} from '@/lib/feeds/route'
+
+export const GET = topicFeedRoute('category', 'rss')
