@@ -85,7 +85,10 @@ export interface HistoryQuery {
   reverse?: boolean
   limit?: number
   excludeMutations?: boolean
+  /** Accepted for Sanity compatibility; effects are still returned (the Studio's timeline needs them). */
   excludeContent?: boolean
+  /** Only list the requested ids in `documentIDs` (the Studio asks for this). */
+  includeIdentifiedDocumentsOnly?: boolean
 }
 
 export interface QueryOptions {

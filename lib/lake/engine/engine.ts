@@ -1,0 +1,263 @@
+/**
+ * The lake engine: wires storage, the document cache, GROQ and mutations together behind the
+ * `Engine` contract. Writes are serialized (one transaction at a time, in arrival order) so a
+ * transaction that awaits GROQ for its query targets never interleaves with another.
+ */
+import {act as runActions} from './actions'
+import {DatasetDocuments} from './document-cache'
+import {badRequest, invalidMutation} from './errors'
+import {checkParams, compileQuery, evaluateQuery, matchesDocument} from './groq'
+import {documentAt, history} from './history'
+import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
+import {exportDocuments, importDocuments} from './import-export'
+import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
+import {resolvePerspective} from './perspective'
+import {Store} from './store'
+import {
+  LakeError,
+  type Action,
+  type CommitOptions,
+  type CommitResult,
+  type Engine,
+  type HistoryQuery,
+  type ImportMode,
+  type Mutation,
+  type QueryOptions,
+  type QueryResult,
+  type SanityDocument,
+  type Transaction,
+} from './types'
+import {WorkingSet} from './working-set'
+
+export interface EngineOptions {
+  /** SQLite file path, or ':memory:' */
+  file: string
+}
+
+/** Work a transaction does against a working set before it is committed. */
+export type TransactionBody = (context: {
+  workingSet: WorkingSet
+  transactionId: string
+  timestamp: string
+  resolveQuery: (query: string, params: Record<string, unknown>, index: number) => Promise<string[]>
+}) => Promise<AppliedMutations>
+
+export class LakeEngine implements Engine {
+  private readonly store: Store
+  private readonly caches = new Map<string, DatasetDocuments>()
+  private readonly listeners = new Set<(tx: Transaction) => void>()
+  private writeQueue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  constructor(options: EngineOptions) {
+    if (typeof options?.file !== 'string' || options.file === '') throw new Error('openEngine needs {file}')
+    this.store = new Store(options.file)
+  }
+
+  // ---- reading ----
+
+  async query(dataset: string, query: string, params: Record<string, unknown>, options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now()
+    const documents = this.documents(dataset)
+    const compiled = compileQuery(query)
+    const checkedParams = checkParams(query, compiled, params)
+    const access = options.access === 'public' ? 'public' : 'all'
+    const view = documents.view(resolvePerspective(options.perspective), access)
+    const result = await evaluateQuery(query, compiled, {
+      documents: compiled.types ? view.ofTypes(compiled.types) : view.all,
+      byId: (id) => view.byId.get(id),
+      params: checkedParams,
+      identity: options.identity,
+    })
+    return {result, ms: Math.round((performance.now() - started) * 100) / 100}
+  }
+
+  getDocuments(dataset: string, ids: string[]): (SanityDocument | null)[] {
+    const documents = this.documents(dataset)
+    if (!Array.isArray(ids)) throw badRequest('Expected an array of document ids')
+    return ids.map((id) => (typeof id === 'string' ? (documents.get(id) ?? null) : null))
+  }
+
+  async matches(filterQuery: string, params: Record<string, unknown>, document: SanityDocument): Promise<boolean> {
+    const compiled = compileQuery(filterQuery)
+    return matchesDocument(filterQuery, compiled, checkParams(filterQuery, compiled, params), document)
+  }
+
+  datasets(): string[] {
+    this.assertOpen()
+    return this.store.datasets()
+  }
+
+  // ---- writing ----
+
+  mutate(dataset: string, mutations: Mutation[], options: CommitOptions): Promise<CommitResult> {
+    return this.transact(dataset, options, (context) => applyMutations(mutations, context))
+  }
+
+  async act(dataset: string, actions: Action[], options: CommitOptions): Promise<{transactionId: string}> {
+    const {transactionId} = await this.transact(dataset, options, (context) => runActions(actions, context))
+    return {transactionId}
+  }
+
+  /**
+   * Runs `body` against a fresh working set and commits its changes as one transaction. Any error
+   * leaves storage, cache and listeners untouched.
+   */
+  transact(dataset: string, options: CommitOptions, body: TransactionBody): Promise<CommitResult> {
+    return this.serialized(async () => {
+      const documents = this.documents(dataset)
+      const transactionId = this.newTransactionId(dataset, options?.transactionId)
+      const author = typeof options?.author === 'string' ? options.author : ''
+      const timestamp = new Date().toISOString()
+      const workingSet = new WorkingSet(
+        (id) => documents.get(id),
+        () => documents.all(),
+      )
+      const outcome = await body({
+        workingSet,
+        transactionId,
+        timestamp,
+        resolveQuery: (query, params, index) => this.resolveQueryTargets(workingSet, query, params, index),
+      })
+      const changes = workingSet.changes()
+      const result: CommitResult = {
+        transactionId,
+        results: outcome.results,
+        documents: outcome.results.map(({id}) => workingSet.get(id)),
+      }
+      if (options?.dryRun) return result
+      const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
+      this.store.commit({...transaction, changes: changes.map(({id, after}) => ({id, after}))})
+      documents.apply(changes)
+      this.notify(transaction)
+      return result
+    })
+  }
+
+  private async resolveQueryTargets(workingSet: WorkingSet, query: string, params: Record<string, unknown>, index: number): Promise<string[]> {
+    let result: unknown
+    try {
+      const compiled = compileQuery(query)
+      const all = workingSet.all()
+      const byId = new Map(all.map((doc) => [doc._id, doc]))
+      result = await evaluateQuery(query, compiled, {
+        documents: all,
+        byId: (id) => byId.get(id),
+        params: checkParams(query, compiled, params),
+      })
+    } catch (error) {
+      if (error instanceof LakeError) throw invalidMutation(index, `Invalid mutation query: ${error.message}`)
+      throw error
+    }
+    const docs = Array.isArray(result) ? result : result === null || result === undefined ? [] : [result]
+    if (docs.length > MAX_QUERY_TARGETS) {
+      throw invalidMutation(index, `The mutation query matched ${docs.length} documents; at most ${MAX_QUERY_TARGETS} are allowed per transaction`)
+    }
+    const ids: string[] = []
+    for (const doc of docs) {
+      const id = (doc as {_id?: unknown} | null)?._id
+      if (typeof id !== 'string') throw invalidMutation(index, 'The mutation query must return documents (with _id)')
+      if (!ids.includes(id)) ids.push(id)
+    }
+    return ids
+  }
+
+  private newTransactionId(dataset: string, requested: unknown): string {
+    if (requested === undefined || requested === null || requested === '') return generateTransactionId()
+    if (!isValidTransactionId(requested)) {
+      throw badRequest(`Invalid transactionId ${JSON.stringify(requested)}: use 1-128 characters of a-zA-Z0-9._-`)
+    }
+    if (this.store.hasTransaction(dataset, requested)) {
+      throw new LakeError(409, {
+        error: {type: 'conflictError', description: `Transaction ID "${requested}" has already been used in dataset "${dataset}"`},
+      })
+    }
+    return requested
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    this.assertOpen()
+    const run = this.writeQueue.then(work, work)
+    this.writeQueue = run.catch(() => undefined)
+    return run
+  }
+
+  private notify(transaction: Transaction): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(transaction)
+      } catch (error) {
+        // A failing listener must not undo or hide a committed transaction from other listeners.
+        console.error('lake: transaction listener failed', error)
+      }
+    }
+  }
+
+  subscribe(listener: (tx: Transaction) => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  // ---- history ----
+
+  history(dataset: string, documentIds: string[], query: HistoryQuery = {}) {
+    this.checkDataset(dataset)
+    return history(this.store, dataset, documentIds, query)
+  }
+
+  documentAt(dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null {
+    this.checkDataset(dataset)
+    return documentAt(this.store, dataset, id, at)
+  }
+
+  // ---- import / export ----
+
+  exportDocuments(dataset: string): Iterable<SanityDocument> {
+    return exportDocuments(this.documents(dataset).all())
+  }
+
+  importDocuments(
+    dataset: string,
+    documents: Iterable<Record<string, unknown>>,
+    options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
+  ): Promise<{count: number}> {
+    this.checkDataset(dataset)
+    return importDocuments(documents, options, (batch) =>
+      this.transact(dataset, {author: options.author}, batch).then(() => undefined),
+    )
+  }
+
+  // ---- lifecycle ----
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.listeners.clear()
+    this.caches.clear()
+    this.store.close()
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The lake engine is closed')
+  }
+
+  private checkDataset(dataset: string): void {
+    this.assertOpen()
+    if (!isValidDatasetName(dataset)) {
+      throw badRequest(`Invalid dataset name ${JSON.stringify(dataset)}: use 1-64 characters of a-z0-9_- starting with a letter or digit`)
+    }
+  }
+
+  /** The dataset's documents, loaded from SQLite once and kept current by commits. */
+  private documents(dataset: string): DatasetDocuments {
+    this.checkDataset(dataset)
+    let documents = this.caches.get(dataset)
+    if (!documents) {
+      documents = new DatasetDocuments(this.store.loadDocuments(dataset))
+      this.caches.set(dataset, documents)
+    }
+    return documents
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Document history from the transaction log: which transactions touched a document, with mendoza
+ * effects (whole-value replacements `[0, value]`: mendoza's "set to this value", which the
+ * Studio's applyPatch accepts; `[0, null]` is how Sanity marks a deletion) and the document as it
+ * was at a revision or a point in time.
+ */
+import {badRequest} from './errors'
+import {isValidDocumentId} from './ids'
+import {isTimestamp} from './mutations'
+import type {Store, VersionRow} from './store'
+import {LakeError, type HistoryEntry, type HistoryQuery, type Mutation, type SanityDocument} from './types'
+
+export const DEFAULT_HISTORY_LIMIT = 1000
+export const MAX_HISTORY_LIMIT = 10_000
+const MAX_HISTORY_IDS = 100
+
+function parseVersion(row: VersionRow | undefined): SanityDocument | null {
+  return row?.json ? (JSON.parse(row.json) as SanityDocument) : null
+}
+
+function transactionSeq(store: Store, dataset: string, id: string | undefined, field: string): number | undefined {
+  if (id === undefined) return undefined
+  const seq = store.transactionSeq(dataset, id)
+  if (seq === undefined) {
+    throw new LakeError(404, {error: {type: 'notFoundError', description: `${field}: no transaction "${id}" in dataset "${dataset}"`}})
+  }
+  return seq
+}
+
+export function history(store: Store, dataset: string, documentIds: string[], query: HistoryQuery): HistoryEntry[] {
+  if (!Array.isArray(documentIds) || documentIds.length === 0 || documentIds.length > MAX_HISTORY_IDS) {
+    throw badRequest(`History needs 1 to ${MAX_HISTORY_IDS} document ids`)
+  }
+  for (const id of documentIds) if (!isValidDocumentId(id)) throw badRequest(`Malformed document ID: ${JSON.stringify(id)}`)
+  for (const field of ['fromTime', 'toTime'] as const) {
+    if (query[field] !== undefined && !isTimestamp(query[field])) throw badRequest(`"${field}" must be an ISO 8601 timestamp`)
+  }
+  const limit = query.limit ?? DEFAULT_HISTORY_LIMIT
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) throw badRequest(`"limit" must be 1 to ${MAX_HISTORY_LIMIT}`)
+  const ids = [...new Set(documentIds)]
+  const rows = store.transactionsTouching(dataset, ids, {
+    fromSeq: transactionSeq(store, dataset, query.fromTransaction, 'fromTransaction'),
+    toSeq: transactionSeq(store, dataset, query.toTransaction, 'toTransaction'),
+    fromTime: query.fromTime && new Date(query.fromTime).toISOString(),
+    toTime: query.toTime && new Date(query.toTime).toISOString(),
+    reverse: query.reverse === true,
+    limit,
+  })
+  return rows.map((row) => {
+    const touched = JSON.parse(row.document_ids) as string[]
+    const entry: HistoryEntry = {
+      id: row.id,
+      timestamp: row.timestamp,
+      author: row.author,
+      documentIDs: query.includeIdentifiedDocumentsOnly ? touched.filter((id) => ids.includes(id)) : touched,
+    }
+    if (!query.excludeMutations) entry.mutations = JSON.parse(row.mutations) as Mutation[]
+    const effects: NonNullable<HistoryEntry['effects']> = {}
+    for (const version of store.versionsInTransaction(dataset, row.seq, ids)) {
+      const before = parseVersion(store.versionBefore(dataset, version.document_id, row.seq))
+      effects[version.document_id] = {apply: [0, parseVersion(version)], revert: [0, before]}
+    }
+    entry.effects = effects
+    return entry
+  })
+}
+
+export function documentAt(store: Store, dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null {
+  if (!isValidDocumentId(id)) throw badRequest(`Malformed document ID: ${JSON.stringify(id)}`)
+  if (typeof at?.revision === 'string' && at.revision !== '') {
+    return parseVersion(store.versionByRevision(dataset, id, at.revision))
+  }
+  if (at?.time !== undefined) {
+    if (!isTimestamp(at.time)) throw badRequest('"time" must be an ISO 8601 timestamp')
+    return parseVersion(store.versionAtTime(dataset, id, new Date(at.time).toISOString()))
+  }
+  throw badRequest('Give a "revision" or a "time"')
+}
