@@ -10,6 +10,7 @@ import {
 import {blockText} from '@/lib/seed/portableText'
 import {readSampleLines, referencePostParts, SAMPLE_POST_PATH} from '@/lib/seed/referencePost'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- seed documents are plain JSON; the test walks them freely
 type Doc = Record<string, any>
 
 const documents = demoDocuments({siteUrl: 'https://example.test'}) as Doc[]

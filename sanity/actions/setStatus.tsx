@@ -1,0 +1,59 @@
+import {CheckmarkIcon, CloseIcon, EnvelopeIcon} from '@sanity/icons'
+import {useState, type ComponentType} from 'react'
+import {useDocumentOperation, type DocumentActionComponent, type DocumentActionProps} from 'sanity'
+
+interface StatusActionOptions {
+  /** The status this action sets; the action hides itself when the document already has it. */
+  status: string
+  label: string
+  icon: ComponentType
+  tone: 'positive' | 'critical' | 'primary'
+}
+
+/**
+ * A one-click moderation action that patches `status`. Pingbacks and contact messages are
+ * live-edit types, so the patch lands on the published document at once (no publish step).
+ */
+function statusAction({status, label, icon, tone}: StatusActionOptions): DocumentActionComponent {
+  const Action: DocumentActionComponent = (props: DocumentActionProps) => {
+    const {patch} = useDocumentOperation(props.id, props.type)
+    const [busy, setBusy] = useState(false)
+    const current = (props.draft ?? props.published)?.status
+    if (!props.published && !props.draft) return null
+    if (current === status) return null
+    return {
+      label: busy ? `${label}…` : label,
+      icon,
+      tone,
+      disabled: busy || Boolean(patch.disabled),
+      onHandle: () => {
+        setBusy(true)
+        patch.execute([{set: {status}}])
+        props.onComplete()
+      },
+    }
+  }
+  Action.displayName = `SetStatus_${status}`
+  return Action
+}
+
+export const approvePingbackAction = statusAction({
+  status: 'approved',
+  label: 'Approve',
+  icon: CheckmarkIcon,
+  tone: 'positive',
+})
+
+export const markPingbackSpamAction = statusAction({
+  status: 'spam',
+  label: 'Mark as spam',
+  icon: CloseIcon,
+  tone: 'critical',
+})
+
+export const markContactHandledAction = statusAction({
+  status: 'handled',
+  label: 'Mark handled',
+  icon: EnvelopeIcon,
+  tone: 'primary',
+})
