@@ -39,7 +39,7 @@ export type PostCard = {
 
 export type PostList = {posts: PostCard[]; total: number}
 
-export type Post = PostCard & {
+export type Post = Omit<PostCard, 'author' | 'categories'> & {
   _updatedAt: string
   body?: PortableTextBlock[] | null
   author?: {name: string | null; slug: string | null; url?: string | null} | null

@@ -1,0 +1,14 @@
+/**
+ * Shown on every reader page while draft mode is on, so an editor never mistakes a preview for
+ * the live site. "Exit" is a plain link to the disable route (no JavaScript needed).
+ */
+export function DraftModeBanner() {
+  return (
+    <div role="status" className="bg-amber-300 px-4 py-2 text-center text-sm font-medium text-zinc-950">
+      Preview mode — you are seeing drafts.{' '}
+      <a href="/api/draft-mode/disable" className="underline underline-offset-2" data-testid="exit-preview">
+        Exit preview
+      </a>
+    </div>
+  )
+}
