@@ -1,0 +1,83 @@
+/** The history API the Studio's review-changes and revision views use. Requires a token. */
+import type {HistoryQuery} from '../../engine/types'
+import type {LakeContext, Route, RouteRequest} from '../context'
+import {datasetName, documentIds, flag} from '../params'
+import {badRequest, gatewayError, sendJson} from '../respond'
+
+function requireReader(r: RouteRequest) {
+  if (!r.user) throw gatewayError(401, 'History requires a token or a signed-in user')
+}
+
+function isoTime(search: URLSearchParams, name: string): string | undefined {
+  const value = search.get(name)
+  if (!value) return undefined
+  if (Number.isNaN(Date.parse(value))) throw badRequest(`"${name}" must be an ISO 8601 timestamp`)
+  return new Date(value).toISOString()
+}
+
+function historyQuery(search: URLSearchParams): HistoryQuery {
+  const limitRaw = search.get('limit')
+  let limit: number | undefined
+  if (limitRaw) {
+    limit = Number(limitRaw)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('"limit" must be an integer from 1 to 10000')
+  }
+  return {
+    fromTime: isoTime(search, 'fromTime'),
+    toTime: isoTime(search, 'toTime'),
+    fromTransaction: search.get('fromTransaction') || undefined,
+    toTransaction: search.get('toTransaction') || undefined,
+    reverse: flag(search, 'reverse', false),
+    limit,
+    excludeMutations: flag(search, 'excludeMutations', false),
+    excludeContent: flag(search, 'excludeContent', false),
+  }
+}
+
+function transactions(ctx: LakeContext, r: RouteRequest, [rawDataset, rawIds]: string[]) {
+  requireReader(r)
+  const dataset = datasetName(rawDataset)
+  const ids = documentIds(rawIds)
+  const search = r.url.searchParams
+  const effectFormat = search.get('effectFormat')
+  if (effectFormat && effectFormat !== 'mendoza') throw badRequest('"effectFormat" must be "mendoza"')
+  const entries = ctx.engine.history(dataset, ids, historyQuery(search))
+  const body = entries
+    .map((entry) => {
+      const {effects, ...rest} = entry
+      return JSON.stringify(effectFormat === 'mendoza' && effects ? {...rest, effects} : rest) + '\n'
+    })
+    .join('')
+  r.res.writeHead(200, {'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store'})
+  r.res.end(body)
+}
+
+function documentsAt(ctx: LakeContext, r: RouteRequest, [rawDataset, rawIds]: string[]) {
+  requireReader(r)
+  const dataset = datasetName(rawDataset)
+  const ids = documentIds(rawIds, 100)
+  const revision = r.url.searchParams.get('revision') || undefined
+  const time = isoTime(r.url.searchParams, 'time')
+  const documents = ids.flatMap((id) => {
+    const doc = revision || time ? ctx.engine.documentAt(dataset, id, {revision, time}) : ctx.engine.getDocuments(dataset, [id])[0]
+    return doc ? [doc] : []
+  })
+  sendJson(r.res, 200, {documents})
+}
+
+/**
+ * The Studio 5 "events" history view. The lake keeps transactions, not the event feed Sanity derives
+ * from them. The spike showed the Studio (5.31) works with an empty feed here: its review-changes view
+ * uses the transactions endpoint above.
+ */
+function documentEvents(_ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
+  requireReader(r)
+  datasetName(rawDataset)
+  sendJson(r.res, 200, {events: {}, nextCursor: ''})
+}
+
+export const historyRoutes: Route[] = [
+  {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/transactions\/(.+)$/, handler: transactions},
+  {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/events\/documents\/(.+)$/, handler: documentEvents},
+  {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/documents\/(.+)$/, handler: documentsAt},
+]
