@@ -242,6 +242,7 @@ export const outgoingPostQuery = defineQuery(`*[_type == "post" && _id == $postI
 /** What was already sent for a post (one private `mentionSent.<hash>` per post + target). */
 export const mentionsSentForPostQuery = defineQuery(`*[_type == "mentionSent" && postId == $postId][0...1000]{
   _id,
+  sourceUrl,
   targetUrl,
   method,
   state,
