@@ -3,6 +3,7 @@
  * CLI and tests agree. Environment-dependent values (data dir, ports) come from lib/env.ts.
  */
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {lakeDataDir, lakeHttpPort, lakePort, LOCAL_PROJECT_ID} from '@/lib/env'
 
 export const DEFAULT_PROJECT_ID = LOCAL_PROJECT_ID
@@ -39,9 +40,11 @@ export const SERVER_CERT_DAYS = 397
 export const CA_CERT_DAYS = 3650
 export const CERT_RENEW_BEFORE_DAYS = 30
 
-/** The CLI's and launcher's defaults, resolved from the environment. */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** The CLI's and launcher's data dir: LAKE_DATA_DIR, relative paths resolved from the repo root. */
 export function defaultDataDir(): string {
-  return path.resolve(process.cwd(), lakeDataDir)
+  return path.resolve(REPO_ROOT, lakeDataDir)
 }
 export const defaultPort = lakePort
 export const defaultHttpPort = lakeHttpPort
