@@ -59,7 +59,7 @@ export class LakeEngine implements Engine {
   async query(dataset: string, query: string, params: Record<string, unknown>, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now()
     const documents = this.documents(dataset)
-    const compiled = compileQuery(query)
+    const compiled = compileQuery(query, params)
     const checkedParams = checkParams(query, compiled, params)
     const access = options.access === 'public' ? 'public' : 'all'
     const view = documents.view(resolvePerspective(options.perspective), access)

@@ -25,12 +25,27 @@ export interface CompiledQuery {
 
 const cache = new LruCache<string, CompiledQuery>(1000)
 
-export function compileQuery(query: string): CompiledQuery {
+export function compileQuery(query: string, params?: unknown): CompiledQuery {
   const cached = cache.get(query)
   if (cached) return cached
   if (typeof query !== 'string' || query.trim() === '') throw queryParseError(String(query ?? ''), 'Query is empty', 0, 0)
   if (query.length > MAX_QUERY_LENGTH) {
     throw queryParseError(query.slice(0, 200), `Query is longer than ${MAX_QUERY_LENGTH} characters`, 0, 0)
+  }
+  // Sanity allows parameters in slices (`[$start...$end]`); groq-js resolves them at parse time,
+  // so such queries are compiled (and cached) per parameter set.
+  if (params && typeof params === 'object' && /(\[|\.\.)\s*\$/.test(query)) {
+    const key = `${query}\u0000${JSON.stringify(params)}`
+    const withParams = cache.get(key)
+    if (withParams) return withParams
+    try {
+      const tree = parse(query, {params: params as Record<string, unknown>})
+      const compiled: CompiledQuery = {tree, params: collectParams(tree), types: typesFilteringEveryScan(tree)}
+      cache.set(key, compiled)
+      return compiled
+    } catch {
+      // Fall through: the parameter-free parse below reports the error in Sanity's shape.
+    }
   }
   let tree: ExprNode
   try {
