@@ -39,9 +39,7 @@ export const EMPTY_VALUES: ContactValues = {name: '', email: '', subject: '', me
 // C0/C1 control characters. Single-line fields lose all of them (a newline in a name or subject
 // would otherwise be a mail header injection waiting to happen); the message keeps line breaks
 // and tabs.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g
-// eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_TAB_LF = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
 
 /** Collapses a single-line value: control characters become spaces, runs of spaces one space. */

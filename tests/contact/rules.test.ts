@@ -1,0 +1,152 @@
+/**
+ * The contact form's rules on their own: validation and limits, the signed fill-time token, the
+ * rate limiter, client addresses and the same-origin check.
+ */
+import {describe, expect, it} from 'vitest'
+import {clientAddressFrom, rateLimitKey} from '@/lib/contact/client-address'
+import {LIMITS, validateContact, validateField, type ContactValues} from '@/lib/contact/fields'
+import {checkFormToken, issueFormToken} from '@/lib/contact/form-token'
+import {checkSameOrigin} from '@/lib/contact/origin'
+import {SlidingWindowLimiter} from '@/lib/contact/rate-limit'
+import {isDeliveryDue, retryDelayMs, MAX_DELIVERY_ATTEMPTS} from '@/lib/contact/delivery'
+
+const good: ContactValues = {name: 'Ana', email: 'ana@example.net', subject: '', message: 'A message of some length.'}
+
+describe('validation', () => {
+  it('accepts a normal message and normalises whitespace', () => {
+    const result = validateContact({...good, name: '  Ana \n Reader ', message: ' Line one\r\nLine two\u0000 '})
+    expect(result).toEqual({ok: true, data: {...good, name: 'Ana Reader', message: 'Line one\nLine two'}})
+  })
+
+  it('gives one clear message per wrong field', () => {
+    const result = validateContact({name: '', email: 'not-an-address', subject: 's'.repeat(151), message: 'short'})
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.errors).toEqual({
+      name: 'Please tell us your name.',
+      email: 'Please enter a valid e-mail address, like name@example.com.',
+      subject: 'The subject can be at most 150 characters.',
+      message: 'Please write at least 10 characters.',
+    })
+  })
+
+  it('enforces every length limit at its edge', () => {
+    const at = {
+      name: 'n'.repeat(LIMITS.name.max),
+      email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(254 - 64 - 1 - 63 - 1 - 63 - 1)}`,
+      subject: 's'.repeat(LIMITS.subject.max),
+      message: 'm'.repeat(LIMITS.message.max),
+    }
+    expect(at.email).toHaveLength(254)
+    expect(validateContact(at).ok).toBe(true)
+    expect(validateField('name', 'n'.repeat(101))).toBe('Your name can be at most 100 characters.')
+    expect(validateField('email', `${'a'.repeat(250)}@x.io`)).toBe('The e-mail address can be at most 254 characters.')
+    expect(validateField('subject', 's'.repeat(151))).toBe('The subject can be at most 150 characters.')
+    expect(validateField('message', 'm'.repeat(5001))).toBe('The message can be at most 5000 characters.')
+    expect(validateField('message', 'm'.repeat(9))).toBe('Please write at least 10 characters.')
+  })
+
+  it('keeps header-breaking characters out of single-line fields', () => {
+    const result = validateContact({...good, subject: 'Hi\r\nBcc: victim@example.com'})
+    expect(result.ok && result.data.subject).toBe('Hi Bcc: victim@example.com')
+    expect(validateField('email', 'ana@example.net\r\nBcc: x@y.z')).toBeDefined()
+  })
+})
+
+describe('fill-time token', () => {
+  it('drops forms sent within three seconds, accepts later ones', () => {
+    const rendered = new Date('2026-01-01T00:00:00Z')
+    const token = issueFormToken(rendered)
+    expect(checkFormToken(token, new Date(rendered.getTime() + 1_000))).toBe('too-fast')
+    expect(checkFormToken(token, new Date(rendered.getTime() + 2_999))).toBe('too-fast')
+    expect(checkFormToken(token, new Date(rendered.getTime() + 3_000))).toBe('ok')
+    expect(checkFormToken(token, new Date(rendered.getTime() + 86_400_000))).toBe('ok')
+  })
+
+  it('refuses forged, backdated and missing tokens', () => {
+    const token = issueFormToken(new Date('2026-01-01T00:00:00Z'))
+    const [time, signature] = token.split('.')
+    expect(checkFormToken(`${Number(time) - 60_000}.${signature}`)).toBe('invalid')
+    const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`
+    expect(checkFormToken(`${time}.${flipped}`)).toBe('invalid')
+    expect(checkFormToken(undefined)).toBe('invalid')
+    expect(checkFormToken('')).toBe('invalid')
+    expect(checkFormToken('x'.repeat(1000))).toBe('invalid')
+    // From the future (beyond clock skew): forged or a broken clock.
+    expect(checkFormToken(issueFormToken(new Date(Date.now() + 3_600_000)))).toBe('invalid')
+  })
+})
+
+describe('rate limiter', () => {
+  it('allows five a minute per key, refuses the sixth with a retry time, then recovers', () => {
+    const limiter = new SlidingWindowLimiter(5, 60_000)
+    const start = 1_000_000
+    for (let i = 0; i < 5; i++) expect(limiter.hit('a', start + i * 1000).allowed).toBe(true)
+    const sixth = limiter.hit('a', start + 10_000)
+    expect(sixth).toEqual({allowed: false, retryAfterSeconds: 50})
+    expect(limiter.hit('b', start + 10_000).allowed).toBe(true)
+    expect(limiter.hit('a', start + 60_001).allowed).toBe(true)
+  })
+
+  it('stays bounded under a flood of distinct addresses', () => {
+    const limiter = new SlidingWindowLimiter(5, 60_000, 100)
+    for (let i = 0; i < 1000; i++) limiter.hit(`k${i}`, 1000 + i)
+    expect((limiter as unknown as {hits: Map<string, number[]>}).hits.size).toBeLessThanOrEqual(100)
+  })
+})
+
+describe('client address', () => {
+  it('takes the rightmost forwarded address (the one the nearest proxy saw)', () => {
+    expect(clientAddressFrom(new Headers({'x-forwarded-for': '1.2.3.4, 198.51.100.7'}))).toBe('198.51.100.7')
+    expect(clientAddressFrom(new Headers({'x-forwarded-for': '::ffff:127.0.0.1'}))).toBe('127.0.0.1')
+    expect(clientAddressFrom(new Headers())).toBe('unknown')
+  })
+
+  it('groups IPv6 clients by /64', () => {
+    expect(rateLimitKey('2001:db8:1:2:aaaa::1')).toBe(rateLimitKey('2001:db8:1:2:bbbb::2'))
+    expect(rateLimitKey('2001:db8:1:3::1')).not.toBe(rateLimitKey('2001:db8:1:2::1'))
+  })
+})
+
+describe('same-origin check', () => {
+  const check = (headers: Record<string, string>) => checkSameOrigin(new Headers({host: 'blog.example', ...headers})).ok
+
+  it('accepts the site itself and non-browser clients', () => {
+    expect(check({origin: 'http://blog.example'})).toBe(true)
+    expect(check({origin: 'https://blog.example'})).toBe(true)
+    expect(check({referer: 'https://blog.example/posts/x'})).toBe(true)
+    expect(check({})).toBe(true)
+  })
+
+  it('refuses other sites, null origins and cross-site fetches', () => {
+    expect(check({origin: 'https://evil.example'})).toBe(false)
+    expect(check({origin: 'null'})).toBe(false)
+    expect(check({referer: 'https://evil.example/page'})).toBe(false)
+    expect(check({'sec-fetch-site': 'cross-site'})).toBe(false)
+    expect(check({origin: 'https://blog.example.evil.example'})).toBe(false)
+  })
+})
+
+describe('delivery schedule', () => {
+  const now = new Date('2026-01-01T12:00:00Z')
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString()
+
+  it('backs off exponentially up to an hour', () => {
+    expect([1, 2, 3, 4, 10].map(retryDelayMs)).toEqual([60_000, 120_000, 240_000, 480_000, 3_600_000])
+  })
+
+  it('retries failed messages when their backoff has passed, and gives up after the last attempt', () => {
+    expect(isDeliveryDue({state: 'failed', attempts: 1, lastAttemptAt: ago(30_000)}, ago(40_000), now)).toBe(false)
+    expect(isDeliveryDue({state: 'failed', attempts: 1, lastAttemptAt: ago(61_000)}, ago(70_000), now)).toBe(true)
+    expect(isDeliveryDue({state: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, lastAttemptAt: ago(1e9)}, ago(1e9), now)).toBe(false)
+    expect(isDeliveryDue({state: 'sent', attempts: 1}, ago(1e9), now)).toBe(false)
+    expect(isDeliveryDue({state: 'not-configured', attempts: 0}, ago(1e9), now)).toBe(false)
+  })
+
+  it('leaves fresh messages to their own request and rescues abandoned claims', () => {
+    expect(isDeliveryDue({state: 'pending', attempts: 0}, ago(5_000), now)).toBe(false)
+    expect(isDeliveryDue({state: 'pending', attempts: 0}, ago(31_000), now)).toBe(true)
+    expect(isDeliveryDue({state: 'pending', attempts: 1, lastAttemptAt: ago(60_000)}, ago(70_000), now)).toBe(false)
+    expect(isDeliveryDue({state: 'pending', attempts: 1, lastAttemptAt: ago(6 * 60_000)}, ago(7 * 60_000), now)).toBe(true)
+  })
+})
