@@ -221,7 +221,8 @@ function reset(dataDir: string, values: Record<string, unknown>) {
   console.log(`Deleted ${dataDir}`)
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command; `dataDir` defaults to LAKE_DATA_DIR (tests pass their own). */
+export async function main(argv: string[], dataDir = defaultDataDir()): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({
@@ -251,7 +252,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   const {values, positionals} = parsed
   const command = values.help ? 'help' : (positionals[0] ?? 'help')
-  const dataDir = defaultDataDir()
   try {
     switch (command) {
       case 'serve':
