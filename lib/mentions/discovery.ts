@@ -14,7 +14,7 @@ export type Endpoint = {method: 'webmention'; endpoint: string} | {method: 'ping
 /** Parses an HTTP Link header into (url, rels) pairs. Handles quoted params and commas in <…>. */
 export function parseLinkHeader(header: string): {url: string; rels: string[]}[] {
   const links: {url: string; rels: string[]}[] = []
-  const pattern = /<([^>]*)>((?:\s*;\s*[^;,"]+(?:=(?:"[^"]*"|[^;,"]*))?)*)/g
+  const pattern = /<([^>]*)>((?:\s*;\s*[^;,"=]+(?:\s*=\s*(?:"[^"]*"|[^;,"]*))?)*)/g
   for (const match of header.matchAll(pattern)) {
     const params = match[2]
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(params)
