@@ -1,10 +1,11 @@
 /**
- * Absolute, public image URLs for feeds. Feed readers fetch images long after the feed was built
- * and from anywhere, so URLs point at the public image host: Sanity's CDN when hosted, the local
- * lake's browser-facing HTTPS origin otherwise (the same host the Studio uses).
+ * Absolute image URLs for feeds. Readers fetch them long after the feed was built, so they are
+ * always absolute and sized. The host is the one the site's own pages use (sanity/lib/image.ts):
+ * Sanity's CDN when hosted, the local lake's image pipeline otherwise — a feed shows exactly the
+ * images the post page shows.
  */
 import {createImageUrlBuilder, type ImageUrlBuilder} from '@sanity/image-url'
-import {browserApiHost, dataset, projectId} from '@/lib/env'
+import {dataset, isHosted, projectId, serverApiHost} from '@/lib/env'
 
 /** An image field as the feed queries return it: asset expanded to `{_id}` or still a `{_ref}`. */
 export interface FeedImageSource {
@@ -41,5 +42,5 @@ export function createFeedImageUrlFor(options: {projectId: string; dataset: stri
   }
 }
 
-/** The app's image URL function (public host from lib/env.ts). */
-export const feedImageUrlFor: ImageUrlFor = createFeedImageUrlFor({projectId, dataset, baseUrl: browserApiHost})
+/** The app's image URL function. */
+export const feedImageUrlFor: ImageUrlFor = createFeedImageUrlFor({projectId, dataset, baseUrl: isHosted ? undefined : serverApiHost})
