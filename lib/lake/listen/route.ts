@@ -51,9 +51,11 @@ async function listen(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[])
     'x-accel-buffering': 'no',
   }
   res.writeHead(200, headers)
+  // HTTP/2 responses buffer in their stream; HTTP/1 responses in themselves.
+  const buffered = () => ('stream' in res ? res.stream.writableLength : res.writableLength)
   const write = (chunk: string) => {
     if (!res.writableEnded) (res as NodeJS.WritableStream).write(chunk)
-    return res.writableLength
+    return buffered()
   }
   const listenerName = 'L' + crypto.randomBytes(8).toString('hex')
   write(`event: welcome\ndata: ${JSON.stringify({listenerName})}\n\n`)

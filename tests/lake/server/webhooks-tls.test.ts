@@ -99,6 +99,33 @@ describe('TLS and HTTP/2', () => {
     }
   })
 
+  it('streams listen events over HTTP/2', async () => {
+    const session = http2.connect(t.lake.httpsUrl, {ca: fs.readFileSync(t.lake.caCertPath)})
+    try {
+      const req = session.request({
+        ':path': '/v2025-02-19/data/listen/production?query=' + encodeURIComponent('*[_id == "h2-listen"]'),
+        authorization: `Bearer ${t.editorToken}`,
+      })
+      let text = ''
+      let created = false
+      const gotMutation = new Promise<void>((resolve) =>
+        req.on('data', (chunk) => {
+          text += chunk
+          if (!created && text.includes('event: welcome')) {
+            created = true
+            void t.editor.create({_id: 'h2-listen', _type: 'x'})
+          }
+          if (text.includes('event: mutation')) resolve()
+        }),
+      )
+      await gotMutation
+      expect(text).toMatch(/"documentId":"h2-listen"/)
+      req.close()
+    } finally {
+      session.close()
+    }
+  })
+
   it('serves the trust page and the CA certificate; keys are private and reused on restart', async () => {
     const ca = fs.readFileSync(t.lake.caCertPath)
     const page = await new Promise<string>((resolve, reject) => {
