@@ -1,0 +1,288 @@
+/**
+ * The reader site end to end: the real site (scripts/test-server.ts) against a real local lake
+ * seeded with the demo content. Content changes go through @sanity/client with the site's token,
+ * like an editor's publish; the lake's signed webhook revalidates the site's cache tags.
+ */
+import AxeBuilder from '@axe-core/playwright'
+import {createClient, type SanityClient} from '@sanity/client'
+import {createPreviewSecret} from '@sanity/preview-url-secret/create-secret'
+import {expect, test, type Page, type TestInfo} from '@playwright/test'
+
+const REFERENCE_SLUG = 'nyt-white-house-secret-meetings-venezuelan-officers-coup'
+const REFERENCE_TITLE = 'NYT: White House Held Secret Meetings with Venezuelan Officers Plotting a Coup'
+const PINGING_SLUG = '09-09-18-confessed-and-convicted'
+
+function lakeClient(): SanityClient {
+  const token = process.env.E2E_LAKE_TOKEN
+  const apiHost = process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${Number(process.env.E2E_LAKE_PORT || 4544) + 1}`
+  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
+  return createClient({projectId: 'dispatch', dataset: 'production', apiHost, useProjectHostname: false, apiVersion: '2025-02-19', token, useCdn: false})
+}
+
+/** A post document for tests, unique per run so reruns against a reused server never collide. */
+function testPost(label: string, publishedAt: string) {
+  const slug = `e2e-${label}-${Date.now().toString(36)}`
+  return {
+    _id: `post-${slug}`,
+    _type: 'post',
+    title: `E2E ${label} ${slug.slice(-6)}`,
+    slug: {_type: 'slug', current: slug},
+    excerpt: `A ${label} post made by the site end-to-end test.`,
+    publishedAt,
+    author: {_type: 'reference', _ref: 'author-daniel-rios'},
+    body: [{_type: 'block', _key: 'b1', style: 'normal', markDefs: [], children: [{_type: 'span', _key: 's1', text: `Body of the ${label} post.`, marks: []}]}],
+  }
+}
+
+async function screenshots(page: Page, testInfo: TestInfo, name: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({colorScheme: scheme})
+    for (const width of [375, 1280]) {
+      await page.setViewportSize({width, height: 900})
+      await testInfo.attach(`${name}-${width}px-${scheme}`, {body: await page.screenshot({fullPage: true}), contentType: 'image/png'})
+    }
+  }
+  await page.emulateMedia({colorScheme: 'light'})
+}
+
+test.describe('reader site', () => {
+  test('the reference post is rendered faithfully', async ({page}, testInfo) => {
+    const response = await page.goto(`/posts/${REFERENCE_SLUG}`)
+    expect(response?.status()).toBe(200)
+    await expect(page.getByRole('heading', {level: 1})).toHaveText(REFERENCE_TITLE)
+    await expect(page).toHaveTitle(new RegExp(REFERENCE_TITLE.slice(0, 30)))
+
+    const article = page.locator('article').first()
+    await expect(article.locator('time').first()).toHaveAttribute('datetime', '2018-09-08T22:15:00.000Z')
+    await expect(article.getByText('The New York Times published an article today', {exact: false})).toBeVisible()
+
+    // Quoted passages of the original are real <blockquote>s, and narration is not.
+    const quotes = article.locator('blockquote')
+    await expect(quotes.filter({hasText: 'But as the humanitarian crisis in Venezuela worsened last year'})).toHaveCount(1)
+    await expect(quotes.filter({hasText: 'After the first meeting, which took place in the fall of 2017'})).toHaveCount(1)
+    await expect(quotes.filter({hasText: 'The American diplomat then met the coup plotters a third time'})).toHaveCount(1)
+    await expect(quotes.filter({hasText: 'The Maduro regime has long maintained'})).toHaveCount(0)
+
+    // Author, categories, tags, reading time.
+    await expect(article.getByRole('link', {name: 'Daniel Ríos'}).first()).toHaveAttribute('href', '/author/daniel-rios')
+    await expect(article.getByRole('link', {name: 'Politics'}).first()).toHaveAttribute('href', '/category/politics')
+    await expect(article.getByRole('link', {name: '#Maduro'})).toHaveAttribute('href', '/tag/maduro')
+    await expect(article.getByText(/\d+ min read/)).toBeVisible()
+
+    // Contact section: the blurb and a mailto link.
+    const contact = page.locator('section[aria-labelledby^="contact-heading"]')
+    await expect(contact).toContainText('Questions/Comments? E-mail me:')
+    await expect(contact.locator('a[href="mailto:invenezuelablog@gmail.com"]')).toHaveText('invenezuelablog@gmail.com')
+
+    // Pingback section, WordPress style, linking to the source.
+    const pingbacks = page.locator('section[aria-labelledby^="pingbacks-heading"]')
+    await expect(pingbacks).toContainText('Pingback: 09.09.18: Confessed and Convicted | In Venezuela')
+    const source = pingbacks.getByRole('link', {name: '09.09.18: Confessed and Convicted | In Venezuela'})
+    await expect(source).toHaveAttribute('href', new RegExp(`/posts/${PINGING_SLUG}$`))
+
+    // SEO: canonical, Open Graph, JSON-LD BlogPosting + BreadcrumbList, feed autodiscovery.
+    await expect(page.locator('link[rel="canonical"]')).toHaveAttribute('href', new RegExp(`/posts/${REFERENCE_SLUG}$`))
+    await expect(page.locator('meta[property="og:type"]')).toHaveAttribute('content', 'article')
+    const ogImage = await page.locator('meta[property="og:image"]').getAttribute('content')
+    const og = await page.request.get(ogImage!)
+    expect(og.status()).toBe(200)
+    expect(og.headers()['content-type']).toBe('image/png')
+    const jsonLd = await page.locator('script[type="application/ld+json"]').allTextContents()
+    const types = jsonLd.map((text) => JSON.parse(text)['@type'])
+    expect(types).toEqual(expect.arrayContaining(['BlogPosting', 'BreadcrumbList']))
+    await expect(page.locator('link[rel="alternate"][type="application/rss+xml"]').first()).toHaveAttribute('href', '/feed.xml')
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+
+    await screenshots(page, testInfo, 'reference-post')
+  })
+
+  test('navigation: home → page 2 → post → category → tag → author → archive → search', async ({page}, testInfo) => {
+    await page.goto('/')
+    await expect(page.locator('main article').first()).toBeVisible()
+    await screenshots(page, testInfo, 'home')
+
+    await page.getByRole('link', {name: 'Older posts'}).click()
+    await expect(page).toHaveURL(/\/page\/2$/)
+    await expect(page.getByText(/Page 2 of \d+/).first()).toBeVisible()
+
+    const firstPost = page.locator('main article h2 a').first()
+    const postTitle = (await firstPost.textContent())!.trim()
+    await firstPost.click()
+    await expect(page).toHaveURL(/\/posts\//)
+    await expect(page.getByRole('heading', {level: 1})).toHaveText(postTitle)
+
+    await page.goto(`/posts/${REFERENCE_SLUG}`)
+    await page.locator('article').first().getByRole('link', {name: 'Politics'}).first().click()
+    await expect(page).toHaveURL(/\/category\/politics$/)
+    await expect(page.getByRole('heading', {level: 1})).toHaveText('Politics')
+    await expect(page.locator('main article').first()).toBeVisible()
+
+    await page.goto(`/posts/${REFERENCE_SLUG}`)
+    await page.getByRole('link', {name: '#Maduro'}).click()
+    await expect(page).toHaveURL(/\/tag\/maduro$/)
+    await expect(page.getByRole('heading', {level: 1})).toHaveText('#Maduro')
+    await expect(page.getByRole('link', {name: REFERENCE_TITLE})).toBeVisible()
+
+    await page.getByRole('link', {name: 'Daniel Ríos'}).first().click()
+    await expect(page).toHaveURL(/\/author\/daniel-rios$/)
+    await expect(page.getByRole('heading', {level: 1})).toHaveText('Daniel Ríos')
+
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Archive'}).click()
+    await expect(page).toHaveURL(/\/archive$/)
+    await page.getByRole('link', {name: 'September'}).first().click()
+    await expect(page).toHaveURL(/\/archive\/2018\/09$/)
+    await expect(page.getByRole('heading', {level: 1})).toHaveText('September 2018')
+    await expect(page.getByRole('link', {name: REFERENCE_TITLE})).toBeVisible()
+
+    await page.getByRole('searchbox', {name: 'Search posts'}).first().fill('secret meetings')
+    await page.getByRole('button', {name: 'Search'}).first().click()
+    await expect(page).toHaveURL(/\/search\?q=secret\+meetings$/)
+    await expect(page.getByRole('link', {name: REFERENCE_TITLE})).toBeVisible()
+    await screenshots(page, testInfo, 'search')
+  })
+
+  test('search echoes the query safely and bounds the input', async ({page}) => {
+    let dialog = false
+    page.on('dialog', (d) => {
+      dialog = true
+      void d.dismiss()
+    })
+    await page.goto(`/search?q=${encodeURIComponent('<img src=x onerror=alert(1)>"venezuela')}`)
+    await expect(page.getByTestId('search-summary')).toContainText('<img src=x onerror=alert(1)>"venezuela')
+    expect(await page.locator('main img[src="x"]').count()).toBe(0)
+    expect(dialog).toBe(false)
+    const long = await page.request.get(`/search?q=${'a'.repeat(5000)}`)
+    expect(long.status()).toBe(200)
+  })
+
+  test('a future-dated post is invisible to readers', async ({page, request}) => {
+    const client = lakeClient()
+    const post = testPost('future', new Date(Date.now() + 7 * 86_400_000).toISOString())
+    await client.create(post)
+    try {
+      const postPage = await request.get(`/posts/${post.slug.current}`)
+      expect(postPage.status()).toBe(404)
+      await page.goto('/')
+      await expect(page.locator('main')).not.toContainText(post.title)
+      await page.goto(`/search?q=${encodeURIComponent(post.title)}`)
+      await expect(page.getByTestId('search-summary')).toContainText('No posts match')
+      await expect(page.getByRole('link', {name: post.title})).toHaveCount(0)
+      const sitemap = await (await request.get('/sitemap.xml')).text()
+      expect(sitemap).not.toContain(post.slug.current)
+    } finally {
+      await client.delete(post._id)
+    }
+  })
+
+  test('a draft is visible only in draft mode', async ({page, browser, request}) => {
+    const client = lakeClient()
+    const post = testPost('draft', new Date(Date.now() - 60_000).toISOString())
+    const draftId = `drafts.${post._id}`
+    await client.create({...post, _id: draftId})
+    try {
+      expect((await request.get(`/posts/${post.slug.current}`)).status()).toBe(404)
+
+      // Entering draft mode needs a valid preview secret (what the Studio's Presentation tool creates).
+      const invalid = await request.get(`/api/draft-mode/enable?sanity-preview-secret=nope&sanity-preview-pathname=/`, {maxRedirects: 0})
+      expect(invalid.status()).toBe(401)
+      const {secret} = await createPreviewSecret(client, 'e2e', 'http://localhost/studio')
+      await page.goto(`/api/draft-mode/enable?sanity-preview-secret=${secret}&sanity-preview-pathname=/posts/${post.slug.current}`)
+      await expect(page).toHaveURL(new RegExp(`/posts/${post.slug.current}`))
+      await expect(page.getByRole('heading', {level: 1})).toHaveText(post.title)
+      await expect(page.getByText('Preview mode')).toBeVisible()
+
+      // Another reader (no draft-mode cookie) still gets a 404, and the draft did not leak into the cache.
+      const reader = await browser.newContext()
+      const readerPage = await reader.newPage()
+      const readerResponse = await readerPage.goto(`/posts/${post.slug.current}`)
+      expect(readerResponse?.status()).toBe(404)
+      await readerPage.goto('/')
+      await expect(readerPage.locator('main')).not.toContainText(post.title)
+      await reader.close()
+
+      await page.getByTestId('exit-preview').click()
+      await expect(page).toHaveURL(/\/$/)
+      await expect(page.getByText('Preview mode')).toHaveCount(0)
+      expect((await page.goto(`/posts/${post.slug.current}`))?.status()).toBe(404)
+    } finally {
+      await client.delete(draftId)
+    }
+  })
+
+  test('a publish shows on home and post page within 2 s, without a rebuild', async ({request}) => {
+    const client = lakeClient()
+    // Warm the caches first, so the test measures invalidation and not first compilation.
+    expect((await request.get('/')).status()).toBe(200)
+    const post = testPost('publish', new Date(Date.now() - 60_000).toISOString())
+    expect((await request.get(`/posts/${post.slug.current}`)).status()).toBe(404)
+
+    const started = Date.now()
+    await client.create(post)
+    try {
+      await expect
+        .poll(async () => (await (await request.get('/')).text()).includes(post.title), {timeout: 2_000, intervals: [100]})
+        .toBe(true)
+      await expect
+        .poll(async () => (await request.get(`/posts/${post.slug.current}`)).status(), {timeout: Math.max(100, 2_000 - (Date.now() - started)), intervals: [100]})
+        .toBe(200)
+      expect(Date.now() - started).toBeLessThan(2_000)
+
+      // Unpublishing (deleting) takes it away again just as fast.
+      await client.delete(post._id)
+      await expect
+        .poll(async () => (await request.get(`/posts/${post.slug.current}`)).status(), {timeout: 2_000, intervals: [100]})
+        .toBe(404)
+    } finally {
+      await client.delete(post._id).catch(() => {})
+    }
+  })
+
+  test('unknown slugs answer 404 with the styled page', async ({page, request}) => {
+    for (const path of ['/posts/does-not-exist', '/category/nope', '/tag/nope', '/author/nope', '/archive/1999/01', '/archive/2018/13', '/page/9999', '/page/abc', '/no/such/page']) {
+      const response = await request.get(path)
+      expect(response.status(), path).toBe(404)
+    }
+    await page.goto('/posts/does-not-exist')
+    await expect(page.getByRole('heading', {level: 1})).toHaveText('Page not found')
+    await expect(page.getByRole('navigation', {name: 'Main'})).toBeVisible()
+  })
+
+  test('revalidate webhook rejects unsigned or malformed calls', async ({request}) => {
+    const unsigned = await request.post('/api/revalidate', {data: {_id: 'x', _type: 'post'}})
+    expect(unsigned.status()).toBe(401)
+    const badSignature = await request.post('/api/revalidate', {
+      data: {_id: 'x', _type: 'post'},
+      headers: {'sanity-webhook-signature': 't=1,v1=bogus'},
+    })
+    expect(badSignature.status()).toBe(401)
+    const huge = await request.post('/api/revalidate', {data: 'x'.repeat(100_000), headers: {'content-type': 'application/json'}})
+    expect(huge.status()).toBe(413)
+  })
+
+  test('sitemap and robots', async ({request}) => {
+    const sitemap = await request.get('/sitemap.xml')
+    expect(sitemap.status()).toBe(200)
+    const xml = await sitemap.text()
+    expect(xml).toContain(`/posts/${REFERENCE_SLUG}</loc>`)
+    expect(xml).toContain('/category/politics</loc>')
+    const robots = await (await request.get('/robots.txt')).text()
+    expect(robots).toMatch(/Disallow: \/studio/)
+    expect(robots).toMatch(/Sitemap: .*\/sitemap\.xml/)
+  })
+
+  for (const [name, path] of [
+    ['home', '/'],
+    ['post', `/posts/${REFERENCE_SLUG}`],
+    ['search', '/search?q=venezuela'],
+  ] as const) {
+    test(`accessibility: no serious or critical axe violations on ${name}`, async ({page}) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({colorScheme: scheme})
+        await page.goto(path)
+        const results = await new AxeBuilder({page}).exclude('nextjs-portal').analyze()
+        const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        expect(serious.map((v) => `${scheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+      }
+    })
+  }
+})
