@@ -76,7 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await webmentionBlog?.close()
   await pingbackBlog?.close()
-  await new Promise<void>((resolve) => (pingbackServer ? pingbackServer.close(() => resolve()) : resolve()))
+  await new Promise<void>((resolve) => (pingbackServer ? pingbackServer.httpServer.close(() => resolve()) : resolve()))
   await stack?.close()
 })
 

@@ -16,7 +16,7 @@ function call(method: string, params: unknown[], path = '/xmlrpc'): Promise<{val
   const url = new URL(stack.siteUrl)
   const client = xmlrpc.createClient({host: url.hostname, port: Number(url.port), path})
   return new Promise((resolve) => {
-    client.methodCall(method, params, (error: Fault | null, value: unknown) => resolve(error ? {error} : {value}))
+    client.methodCall(method, params, (error: object | null, value: unknown) => resolve(error ? {error: error as Fault} : {value}))
   })
 }
 
@@ -25,7 +25,7 @@ async function faultOf(method: string, params: unknown[]): Promise<number | unde
   return error?.faultCode
 }
 
-async function postXml(body: string | Buffer, contentType = 'text/xml'): Promise<{status: number; text: string}> {
+async function postXml(body: string, contentType = 'text/xml'): Promise<{status: number; text: string}> {
   const response = await fetch(`${stack.siteUrl}/xmlrpc`, {method: 'POST', headers: {'content-type': contentType}, body})
   return {status: response.status, text: await response.text()}
 }
