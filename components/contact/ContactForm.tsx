@@ -52,22 +52,27 @@ export function ContactForm({
   const formRef = useRef<HTMLFormElement>(null)
   // Errors found in the browser belong to the answer they were found after; a new server answer
   // (new `seq`) starts from the server's verdict again.
-  const [local, setLocal] = useState<{seq: number; errors: FieldErrors}>({seq: state.seq, errors: {}})
-  const localErrors = local.seq === state.seq ? local.errors : {}
-  const errors: FieldErrors = {...state.fieldErrors, ...localErrors}
+  // `summary`: the reader tried to send, so the list of problems at the top is shown too.
+  const [local, setLocal] = useState<{seq: number; errors: FieldErrors; summary: boolean}>({seq: state.seq, errors: {}, summary: false})
+  const current = local.seq === state.seq ? local : {errors: {}, summary: false}
+  const errors: FieldErrors = {...state.fieldErrors, ...current.errors}
   const visibleErrors = CONTACT_FIELDS.filter((field) => errors[field])
+  const showSummary = state.status === 'error' || ((state.status === 'invalid' || current.summary) && visibleErrors.length > 0)
 
   function setFieldError(field: ContactField, message: string | undefined) {
-    setLocal((previous) => ({
-      seq: state.seq,
-      errors: {...(previous.seq === state.seq ? previous.errors : {}), [field]: message},
-    }))
+    setLocal((previous) => {
+      const same = previous.seq === state.seq
+      return {seq: state.seq, errors: {...(same ? previous.errors : {}), [field]: message}, summary: same && previous.summary}
+    })
   }
 
   function onBlur(event: FocusEvent<HTMLInputElement | HTMLTextAreaElement>) {
     const field = event.currentTarget.name as ContactField
     // Leaving an untouched empty field is not a mistake yet; say so on submit.
     if (event.currentTarget.value === '' && !errors[field]) return
+    // Focus moving to the send button: submit validates everything anyway, and an error appearing
+    // now would push the button away from under the pointer mid-click.
+    if ((event.relatedTarget as HTMLButtonElement | null)?.type === 'submit') return
     setFieldError(field, validateField(field, event.currentTarget.value))
   }
 
@@ -82,7 +87,7 @@ export function ContactForm({
     if (result.ok) return
     event.preventDefault()
     const cleared = Object.fromEntries(CONTACT_FIELDS.map((field) => [field, undefined])) as FieldErrors
-    setLocal({seq: state.seq, errors: {...cleared, ...result.errors}})
+    setLocal({seq: state.seq, errors: {...cleared, ...result.errors}, summary: true})
     const first = CONTACT_FIELDS.find((field) => result.errors[field])
     if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus()
   }
@@ -105,7 +110,7 @@ export function ContactForm({
             {state.message}
           </p>
         )}
-        {(state.status === 'error' || state.status === 'invalid' || visibleErrors.length > 0) && (
+        {showSummary && (
           <div role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 text-red-900 dark:border-red-400 dark:bg-red-950 dark:text-red-100">
             <p>{state.status === 'error' ? state.message : 'Please correct the fields marked below.'}</p>
             {visibleErrors.length > 0 && (
