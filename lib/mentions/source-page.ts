@@ -18,7 +18,6 @@ export interface SourceSummary {
 
 /** Collapses whitespace, drops control characters, caps the length with an ellipsis. */
 export function cleanText(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim()
   return clean.length > max ? `${clean.slice(0, max - 1).trimEnd()}…` : clean
 }

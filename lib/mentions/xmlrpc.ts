@@ -271,7 +271,6 @@ export function parseMethodResponse(xml: string): MethodResponse {
 
 /** Escapes text for XML and drops characters XML 1.0 cannot carry at all. */
 export function escapeXml(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF](?<![\uD800-\uDBFF][\uDC00-\uDFFF])(?![\uDC00-\uDFFF])/g, '')
   return clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

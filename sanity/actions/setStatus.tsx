@@ -1,6 +1,7 @@
 import {CheckmarkIcon, CloseIcon, EnvelopeIcon} from '@sanity/icons'
 import {useState, type ComponentType} from 'react'
-import {useDocumentOperation, type DocumentActionComponent, type DocumentActionProps} from 'sanity'
+import {useClient, useDocumentOperation, type DocumentActionComponent, type DocumentActionProps} from 'sanity'
+import {notifyPingbackModerated} from '@/lib/mentions/studio-notify'
 
 interface StatusActionOptions {
   /** The status this action sets; the action hides itself when the document already has it. */
@@ -18,6 +19,7 @@ function statusAction({status, label, icon, tone}: StatusActionOptions): Documen
   const Action: DocumentActionComponent = (props: DocumentActionProps) => {
     const {patch} = useDocumentOperation(props.id, props.type)
     const [busy, setBusy] = useState(false)
+    const client = useClient({apiVersion: '2025-02-19'})
     const current = (props.draft ?? props.published)?.status
     if (!props.published && !props.draft) return null
     if (current === status) return null
@@ -29,6 +31,8 @@ function statusAction({status, label, icon, tone}: StatusActionOptions): Documen
       onHandle: () => {
         setBusy(true)
         patch.execute([{set: {status}}])
+        // Pingback ids are private (no webhook): tell the site to refresh the post's Pingbacks section.
+        if (props.type === 'pingback') void notifyPingbackModerated(client, props.id, status)
         props.onComplete()
       },
     }
