@@ -1,0 +1,91 @@
+/**
+ * Bytes shipped per route: the HTML document, and the JavaScript its `<script src>` tags load,
+ * read from the build output (.next-bench/static), raw and gzip-compressed.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import {DIST_DIR, REPO_ROOT} from './paths'
+import type {ReportSection} from './report'
+import {formatBytes} from './stats'
+
+export interface RouteBytes {
+  route: string
+  path: string
+  status: number
+  htmlRaw: number
+  htmlGzip: number
+  scripts: number
+  jsRaw: number
+  jsGzip: number
+  missing: string[]
+}
+
+const gzipSize = (data: Buffer) => zlib.gzipSync(data, {level: 6}).length
+
+/** `<script src>` URLs of an HTML document, in order, without duplicates. */
+export function scriptSources(html: string): string[] {
+  const sources = new Set<string>()
+  for (const match of html.matchAll(/<script\b[^>]*?\bsrc="([^"]+)"/g)) sources.add(match[1].replace(/&amp;/g, '&'))
+  return [...sources]
+}
+
+/** Maps `/_next/static/…` (any query string dropped) to the file in the build's static dir. */
+export function staticFileFor(src: string, distDir = path.join(REPO_ROOT, DIST_DIR)): string | null {
+  const pathname = new URL(src, 'http://x').pathname
+  const prefix = '/_next/static/'
+  if (!pathname.startsWith(prefix)) return null
+  const relative = decodeURIComponent(pathname.slice(prefix.length))
+  const file = path.resolve(distDir, 'static', relative)
+  return file.startsWith(path.resolve(distDir, 'static') + path.sep) ? file : null
+}
+
+export async function measureRouteBytes(origin: string, route: {label: string; path: string}): Promise<RouteBytes> {
+  const response = await fetch(origin + route.path, {headers: {'accept-encoding': 'identity'}})
+  const html = Buffer.from(await response.arrayBuffer())
+  const figures: RouteBytes = {
+    route: route.label,
+    path: route.path,
+    status: response.status,
+    htmlRaw: html.length,
+    htmlGzip: gzipSize(html),
+    scripts: 0,
+    jsRaw: 0,
+    jsGzip: 0,
+    missing: [],
+  }
+  for (const src of scriptSources(html.toString('utf8'))) {
+    const file = staticFileFor(src)
+    if (!file || !fs.existsSync(file)) {
+      figures.missing.push(src)
+      continue
+    }
+    const data = fs.readFileSync(file)
+    figures.scripts++
+    figures.jsRaw += data.length
+    figures.jsGzip += gzipSize(data)
+  }
+  return figures
+}
+
+export function bytesSection(figures: RouteBytes[]): ReportSection {
+  return {
+    title: 'Bytes shipped per route',
+    method:
+      'Each page fetched from the production server; its HTML measured as served (uncompressed) and gzip-compressed (level 6); ' +
+      'the JavaScript is every `<script src>` in that HTML, read from the build output (`.next-bench/static`) and summed, raw and gzip. ' +
+      'Chunks a page loads later by dynamic `import()` are not counted.',
+    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip'],
+    rows: figures.map((f) => [
+      f.route,
+      `\`${f.path}\`` + (f.status === 200 ? '' : ` (HTTP ${f.status})`),
+      formatBytes(f.htmlRaw),
+      formatBytes(f.htmlGzip),
+      String(f.scripts),
+      formatBytes(f.jsRaw),
+      formatBytes(f.jsGzip),
+    ]),
+    data: figures,
+    notes: figures.filter((f) => f.missing.length).map((f) => `${f.path}: ${f.missing.length} script(s) not found in the build: ${f.missing.slice(0, 3).join(', ')}`),
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Lake benchmarks: the site's own GROQ queries on synthetic blogs of growing size (engine
+ * directly, and over HTTP through @sanity/client), durable mutation throughput, and listener
+ * fan-out latency. The lake runs in this process on the bench ports, like `npm run dev` runs it.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {createClient, type SanityClient} from '@sanity/client'
+import {ensureToken, startLake, type RunningLake} from '@/lib/lake/server'
+import type {QueryOptions} from '@/lib/lake/engine'
+import {searchTerms, SEARCH_RESULT_LIMIT} from '@/lib/site/search'
+import {feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
+import {COMMON_SEARCH_WORD, datasetShape, generateDataset, postSlug} from './dataset'
+import {API_VERSION, DATA_DIR, DATASET, PORTS} from './paths'
+import type {ReportSection} from './report'
+import {formatMs, formatRate, summarize, type Summary} from './stats'
+
+export interface LakeBenchOptions {
+  sizes: number[]
+  /** Per query and path: stop after this many timed runs… */
+  maxIterations: number
+  /** …or once this much time was spent (at least `minIterations` runs either way). */
+  budgetMs: number
+  minIterations: number
+  mutations: {sequential: number; concurrent: number; concurrency: number}
+  listen: {listeners: number; commits: number}
+  log: (line: string) => void
+}
+
+interface BenchQuery {
+  name: string
+  query: string
+  params: (posts: number) => Record<string, unknown>
+  /** Guards against benchmarking a query that silently found nothing. */
+  check: (result: unknown) => boolean
+}
+
+const QUERIES: BenchQuery[] = [
+  {
+    name: 'home (postListQuery, 10 posts + total)',
+    query: postListQuery,
+    params: () => ({start: 0, end: 10}),
+    check: (r) => (r as {posts: unknown[]}).posts.length === 10,
+  },
+  {
+    name: 'post by slug (postQuery, body, refs, prev/next)',
+    query: postQuery,
+    params: (posts) => ({slug: postSlug(Math.floor(posts / 2))}),
+    check: (r) => r !== null && typeof (r as {title?: unknown}).title === 'string',
+  },
+  {
+    name: `search (searchQuery, "${COMMON_SEARCH_WORD} government")`,
+    query: searchQuery,
+    params: () => ({terms: searchTerms(`${COMMON_SEARCH_WORD} government`), limit: SEARCH_RESULT_LIMIT}),
+    check: (r) => (r as unknown[]).length === SEARCH_RESULT_LIMIT,
+  },
+  {
+    name: 'feed (feedPostsQuery, 20 full posts)',
+    query: feedPostsQuery,
+    params: () => ({topicId: '', limit: 20}),
+    check: (r) => (r as unknown[]).length === 20,
+  },
+]
+
+/** What readers' requests look like to the engine: anonymous, published perspective. */
+const READER: QueryOptions = {perspective: 'published', access: 'public'}
+
+export function lakeClient(lake: RunningLake, options: {token?: string; perspective?: 'published' | 'raw'} = {}): SanityClient {
+  return createClient({
+    projectId: 'dispatch',
+    dataset: DATASET,
+    apiVersion: API_VERSION,
+    apiHost: lake.httpUrl,
+    useProjectHostname: false,
+    useCdn: false,
+    token: options.token,
+    perspective: options.perspective ?? 'published',
+  })
+}
+
+async function timeRuns(options: LakeBenchOptions, run: () => Promise<unknown>): Promise<{first: number; warm: Summary}> {
+  let started = performance.now()
+  await run()
+  const first = performance.now() - started
+  const samples: number[] = []
+  const deadline = performance.now() + options.budgetMs
+  while (samples.length < options.minIterations || (samples.length < options.maxIterations && performance.now() < deadline)) {
+    started = performance.now()
+    await run()
+    samples.push(performance.now() - started)
+  }
+  return {first, warm: summarize(samples)}
+}
+
+export async function startBenchLake(name: string, log: (line: string) => void): Promise<{lake: RunningLake; dataDir: string; close(): Promise<void>}> {
+  const dataDir = path.join(DATA_DIR, name)
+  fs.rmSync(dataDir, {recursive: true, force: true})
+  const lake = await startLake({dataDir, port: PORTS.lakeHttps, httpPort: PORTS.lakeHttp, logger: () => {}})
+  log(`  lake ${name} on ${lake.httpUrl}`)
+  return {
+    lake,
+    dataDir,
+    async close() {
+      await lake.close()
+      fs.rmSync(dataDir, {recursive: true, force: true})
+    },
+  }
+}
+
+interface QueryFigure {
+  posts: number
+  documents: number
+  importMs: number
+  query: string
+  path: 'engine' | 'http'
+  firstMs: number
+  warm: Summary
+}
+
+/** GROQ query latency per dataset size, engine and HTTP. Also runs mutations and listen on the first size. */
+export async function benchLake(options: LakeBenchOptions): Promise<ReportSection[]> {
+  const figures: QueryFigure[] = []
+  const imports: {posts: number; documents: number; ms: number; heapMiB: number}[] = []
+  let mutationSection: ReportSection | null = null
+  let listenSection: ReportSection | null = null
+
+  for (const [index, posts] of options.sizes.entries()) {
+    options.log(`Lake: ${posts.toLocaleString('en-US')} posts`)
+    const bench = await startBenchLake(`lake-${posts}`, options.log)
+    try {
+      const started = performance.now()
+      const {count} = await bench.lake.engine.importDocuments(DATASET, generateDataset({posts, settings: true}), {
+        mode: 'create',
+        author: 'bench',
+      })
+      const importMs = performance.now() - started
+      imports.push({posts, documents: count, ms: importMs, heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20)})
+      options.log(`  imported ${count} documents in ${formatMs(importMs)}`)
+      const anonymous = lakeClient(bench.lake)
+
+      for (const q of QUERIES) {
+        const params = q.params(posts)
+        const engineRun = async () => {
+          const {result} = await bench.lake.engine.query(DATASET, q.query, params, READER)
+          if (!q.check(result)) throw new Error(`Query "${q.name}" returned an unexpected result on ${posts} posts`)
+        }
+        const httpRun = async () => {
+          const result = await anonymous.fetch(q.query, params)
+          if (!q.check(result)) throw new Error(`Query "${q.name}" over HTTP returned an unexpected result on ${posts} posts`)
+        }
+        for (const [pathName, run] of [['engine', engineRun], ['http', httpRun]] as const) {
+          const {first, warm} = await timeRuns(options, run)
+          figures.push({posts, documents: count, importMs, query: q.name, path: pathName, firstMs: first, warm})
+          options.log(`  ${q.name} [${pathName}]: first ${formatMs(first)}, p50 ${formatMs(warm.p50)}, p99 ${formatMs(warm.p99)} (${warm.count} runs)`)
+        }
+      }
+
+      if (index === 0) {
+        const token = ensureToken(bench.dataDir, 'bench', 'editor')
+        mutationSection = await benchMutations(bench.lake, token, posts, options)
+        listenSection = await benchListen(bench.lake, token, options)
+      }
+    } finally {
+      await bench.close()
+    }
+  }
+
+  const querySection: ReportSection = {
+    title: 'Lake: GROQ query latency (the site’s queries)',
+    method:
+      'The site’s own queries imported from `sanity/lib/queries.ts`, as readers run them (anonymous, `published` perspective), ' +
+      'on synthetic blogs from `bench/dataset.ts` (Portable Text bodies, authors, 12 categories, tags, ~2% drafts, ~0.5% scheduled posts). ' +
+      '“engine” calls `engine.query()` in process; “HTTP” goes through `@sanity/client` to the lake’s HTTP port (client and lake in one process). ' +
+      'The first run is shown apart (it builds the perspective view after an import or commit); the rest are sequential warm runs.',
+    columns: ['posts (documents)', 'query', 'path', 'first', 'p50', 'p90', 'p99', 'runs'],
+    rows: figures.map((f) => [
+      `${f.posts.toLocaleString('en-US')} (${f.documents.toLocaleString('en-US')})`,
+      f.query,
+      f.path === 'engine' ? 'engine' : 'HTTP',
+      formatMs(f.firstMs),
+      formatMs(f.warm.p50),
+      formatMs(f.warm.p90),
+      formatMs(f.warm.p99),
+      String(f.warm.count),
+    ]),
+    data: {figures, imports},
+    notes: imports.map(
+      (i) =>
+        `Import of ${i.documents.toLocaleString('en-US')} documents (${i.posts.toLocaleString('en-US')} posts): ${formatMs(i.ms)} ` +
+        `(${formatRate(i.documents / (i.ms / 1000))} documents/s), heap after import ${i.heapMiB} MiB.`,
+    ),
+  }
+  return [querySection, ...(mutationSection ? [mutationSection] : []), ...(listenSection ? [listenSection] : [])]
+}
+
+/** A new post as an editor would publish it: small body, references to existing documents. */
+function newPost(id: string, n: number) {
+  return {
+    _id: id,
+    _type: 'post',
+    title: `Mutation benchmark ${n}`,
+    slug: {_type: 'slug', current: `mutation-bench-${n}`},
+    excerpt: 'A post written by the mutation benchmark.',
+    publishedAt: new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString(),
+    author: {_type: 'reference', _ref: 'author-bench-0'},
+    categories: [{_type: 'reference', _ref: 'category-politics', _key: 'c0'}],
+    body: [
+      {_type: 'block', _key: 'b0', style: 'normal', markDefs: [], children: [{_type: 'span', _key: 's0', text: 'Body text. '.repeat(40), marks: []}]},
+    ],
+    pingsOpen: true,
+  }
+}
+
+async function benchMutations(lake: RunningLake, token: string, posts: number, options: LakeBenchOptions): Promise<ReportSection> {
+  const editor = lakeClient(lake, {token, perspective: 'raw'})
+  let n = 0
+  const commitOne = async () => {
+    const i = n++
+    // Alternate a create and a patch of the post just created: what an editor's session does.
+    const id = `post-mutation-bench-${Math.floor(i / 2)}`
+    if (i % 2 === 0) await editor.create(newPost(id, i), {visibility: 'sync'})
+    else await editor.patch(id).set({title: `Mutation benchmark ${i} (edited)`}).commit({visibility: 'sync'})
+  }
+  const rows: string[][] = []
+  const data: Record<string, unknown>[] = []
+  for (const [label, total, concurrency] of [
+    ['sequential (1 in flight)', options.mutations.sequential, 1],
+    [`concurrent (${options.mutations.concurrency} in flight)`, options.mutations.concurrent, options.mutations.concurrency],
+  ] as const) {
+    const latencies: number[] = []
+    let remaining = total
+    const started = performance.now()
+    await Promise.all(
+      Array.from({length: concurrency}, async () => {
+        while (remaining > 0) {
+          remaining--
+          const t0 = performance.now()
+          await commitOne()
+          latencies.push(performance.now() - t0)
+        }
+      }),
+    )
+    const elapsed = performance.now() - started
+    const summary = summarize(latencies)
+    const perSecond = total / (elapsed / 1000)
+    rows.push([label, String(total), formatRate(perSecond), formatMs(summary.p50), formatMs(summary.p99)])
+    data.push({label, transactions: total, concurrency, elapsedMs: elapsed, perSecond, latency: summary})
+    options.log(`  mutations ${label}: ${formatRate(perSecond)} tx/s`)
+  }
+  return {
+    title: 'Lake: durable mutation throughput',
+    method:
+      `Transactions through \`@sanity/client\` (editor token, HTTP, \`visibility: sync\`) on the ${posts.toLocaleString('en-US')}-post lake: ` +
+      'alternately creating a post and patching its title. Each transaction is acknowledged only after its SQLite commit.',
+    columns: ['mode', 'transactions', 'transactions/s', 'latency p50', 'latency p99'],
+    rows,
+    data,
+  }
+}
+
+async function benchListen(lake: RunningLake, token: string, options: LakeBenchOptions): Promise<ReportSection> {
+  const {listeners: listenerCount, commits} = options.listen
+  const committedAt = new Map<string, number>()
+  // The engine calls subscribers right after the durable commit: that is "commit time".
+  const unsubscribe = lake.engine.subscribe((tx) => committedAt.set(tx.id, performance.now()))
+  const received: {tx: string; at: number}[] = []
+  const subscriptions: {unsubscribe(): void}[] = []
+  try {
+    await Promise.all(
+      Array.from({length: listenerCount}, (_, i) => {
+        const client = lakeClient(lake, {token, perspective: 'raw'})
+        return new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`listener ${i} got no welcome event`)), 15_000)
+          subscriptions.push(
+            client.listen('*[_type == "post"]', {}, {events: ['welcome', 'mutation'], includeResult: true} as never).subscribe({
+              next: (event: {type: string; transactionId?: string}) => {
+                if (event.type === 'welcome') {
+                  clearTimeout(timer)
+                  resolve()
+                } else if (event.type === 'mutation' && event.transactionId) received.push({tx: event.transactionId, at: performance.now()})
+              },
+              error: reject,
+            }),
+          )
+        })
+      }),
+    )
+    const editor = lakeClient(lake, {token, perspective: 'raw'})
+    for (let i = 0; i < commits; i++) {
+      const expected = received.length + listenerCount
+      await editor.createOrReplace(newPost(`post-listen-bench-${i}`, i))
+      const deadline = Date.now() + 10_000
+      while (received.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  } finally {
+    for (const subscription of subscriptions) subscription.unsubscribe()
+    unsubscribe()
+  }
+  const latencies = received.flatMap((event) => {
+    const at = committedAt.get(event.tx)
+    return at === undefined ? [] : [event.at - at]
+  })
+  const expectedEvents = listenerCount * commits
+  const summary = summarize(latencies)
+  options.log(`  listen: ${latencies.length}/${expectedEvents} events, p50 ${formatMs(summary.p50)}, p99 ${formatMs(summary.p99)}`)
+  return {
+    title: `Lake: listener fan-out (${listenerCount} listeners)`,
+    method:
+      `${listenerCount} \`@sanity/client\` listeners (\`client.listen('*[_type == "post"]')\`, SSE over HTTP, with results) on one lake; ` +
+      `${commits} commits one after another. Latency = time from the engine’s durable commit to each listener receiving the mutation event (same process, same clock).`,
+    columns: ['listeners', 'commits', 'events received', 'p50', 'p90', 'p99', 'max'],
+    rows: [[String(listenerCount), String(commits), `${latencies.length} / ${expectedEvents}`, formatMs(summary.p50), formatMs(summary.p90), formatMs(summary.p99), formatMs(summary.max)]],
+    data: {listeners: listenerCount, commits, expectedEvents, latency: summary},
+  }
+}

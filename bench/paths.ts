@@ -1,0 +1,23 @@
+/** Where the benchmark keeps things, and which ports it uses (none clash with dev/e2e/other stacks). */
+import path from 'node:path'
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..')
+/** Throwaway lakes, logs and build output notes (gitignored). */
+export const DATA_DIR = path.join(REPO_ROOT, 'bench', '.data')
+export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results.json')
+export const README_FILE = path.join(REPO_ROOT, 'README.md')
+/** The production build the site benchmarks run (gitignored via `.next*`). */
+export const DIST_DIR = '.next-bench'
+
+export const PORTS = {
+  lakeHttps: 5144,
+  lakeHttp: 5145,
+  /** The production server (Next behind the response cache). */
+  site: 3800,
+  /** Plain `next start`, same build, no response cache. */
+  nextStart: 3801,
+  staticFloor: 3802,
+} as const
+
+export const DATASET = 'production'
+export const API_VERSION = '2025-02-19'

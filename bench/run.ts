@@ -1,0 +1,186 @@
+/**
+ * `npm run bench` — what readers, editors and subscribers feel, measured on this machine:
+ * reader pages under load against a static floor, bytes shipped, publish-to-visible freshness,
+ * the lake's query/mutation/listen figures, and the build. Prints Markdown tables and writes
+ * bench/results.json.
+ *
+ *   npm run bench                     full run (< 15 min on 2 cores): lake at 1k/10k/100k posts, fresh build
+ *   npm run bench -- --quick          < 2 min: lake at 1k posts, short load runs, reuses the last build
+ *   npm run bench -- --skip-build     full figures but reuse .next-bench instead of building
+ *   npm run bench -- --only=lake|site run one half
+ *   npm run bench -- --update-readme  also write the tables into README.md's Benchmarks section
+ */
+import {spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import v8 from 'node:v8'
+import {buildSection} from './build'
+import {bytesSection, measureRouteBytes} from './bytes'
+import {postSlug} from './dataset'
+import {benchFreshness} from './freshness'
+import {benchLake} from './lake'
+import {DATA_DIR, PORTS, README_FILE, REPO_ROOT, RESULTS_FILE} from './paths'
+import {stopAll} from './processes'
+import {loadServer, loadStatic, readerSection, type ReaderFigure, type ReaderRoute} from './reader'
+import {describeMachine, renderReport, renderSection, replaceReadmeResults, type Report, type ReportSection} from './report'
+import {buildSite, hasBuild, startNextStart, startProductionServer, startSiteLake, type BuildFigures, type SiteLake} from './site-stack'
+import type {StaticPage} from './static-floor'
+
+const args = new Set(process.argv.slice(2))
+const known = ['--quick', '--skip-build', '--only=lake', '--only=site', '--update-readme']
+for (const arg of args) {
+  if (!known.includes(arg)) {
+    console.error(`Unknown option ${arg}. Options: ${known.join(' ')}`)
+    process.exit(2)
+  }
+}
+const quick = args.has('--quick')
+const runLake = !args.has('--only=site')
+const runSite = !args.has('--only=lake')
+
+const config = quick
+  ? {sizes: [1000], maxIterations: 15, budgetMs: 1000, minIterations: 3, mutations: {sequential: 100, concurrent: 200, concurrency: 16}, listen: {listeners: 50, commits: 5}, durationS: 1, freshnessRuns: 3}
+  : {sizes: [1000, 10_000, 100_000], maxIterations: 50, budgetMs: 3000, minIterations: 3, mutations: {sequential: 300, concurrent: 600, concurrency: 16}, listen: {listeners: 50, commits: 20}, durationS: 5, freshnessRuns: 5}
+const SITE_POSTS = 1000
+const HEAP_MIB_NEEDED = 6144
+
+// 100,000 posts with their bodies need more heap than Node's default on small machines: re-run
+// ourselves with a larger limit rather than crash halfway.
+if (runLake && Math.max(...config.sizes) >= 100_000 && v8.getHeapStatistics().heap_size_limit < HEAP_MIB_NEEDED * 2 ** 20) {
+  const result = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${HEAP_MIB_NEEDED}`, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    cwd: REPO_ROOT,
+  })
+  process.exit(result.status ?? 1)
+}
+
+const log = (line: string) => console.log(line)
+const startedAt = Date.now()
+const report: Report = {mode: quick ? 'quick' : 'full', startedAt: new Date(startedAt).toISOString(), machine: describeMachine(), sections: []}
+
+function save() {
+  report.finishedAt = new Date().toISOString()
+  report.durationMs = Date.now() - startedAt
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify(report, null, 2) + '\n')
+}
+function add(section: ReportSection) {
+  report.sections.push(section)
+  console.log('\n' + renderSection(section))
+  save()
+}
+
+let siteLake: SiteLake | null = null
+async function cleanUp() {
+  await stopAll()
+  await siteLake?.close().catch(() => {})
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void cleanUp().finally(() => process.exit(130)))
+}
+
+const ROUTES_UNDER_LOAD: ReaderRoute[] = [
+  {label: 'home', path: '/'},
+  {label: 'post', path: `/posts/${postSlug(500)}`},
+  {label: 'RSS feed', path: '/feed.xml'},
+]
+const ROUTES_FOR_BYTES: ReaderRoute[] = [
+  {label: 'home', path: '/'},
+  {label: 'post', path: `/posts/${postSlug(500)}`},
+  {label: 'category', path: '/category/politics'},
+  {label: 'search', path: '/search?q=inflation'},
+  {label: 'studio', path: '/studio'},
+]
+
+async function benchSite() {
+  log(`Site: lake with ${SITE_POSTS} synthetic posts + demo content`)
+  siteLake = await startSiteLake(SITE_POSTS)
+  const env = siteLake.env
+
+  let build: BuildFigures | null = null
+  if (!quick && !args.has('--skip-build')) {
+    log('  next build …')
+    build = await buildSite(env)
+    add(buildSection(build, SITE_POSTS, siteLake.documents))
+    if (!build.ok) throw new Error(`next build failed; see ${build.logFile}`)
+  } else {
+    add(buildSection(null, SITE_POSTS, siteLake.documents, quick ? 'Skipped in --quick (the last full run’s build is reused).' : 'Skipped (--skip-build).'))
+  }
+  if (!hasBuild()) {
+    add({title: 'Reader pages, bytes shipped, freshness', method: 'Skipped: no production build in `.next-bench`. Run the full `npm run bench` once first.', columns: [], rows: []})
+    return
+  }
+
+  const readerOptions = {routes: ROUTES_UNDER_LOAD, connections: [1, 16, 64], durationS: config.durationS, staticPort: PORTS.staticFloor, log}
+  const figures: ReaderFigure[] = []
+  let pages = new Map<string, StaticPage>()
+
+  // Plain next start first: the freshness runs below add posts, and every server should serve the same content.
+  log('  next start …')
+  const nextStart = await startNextStart(env)
+  try {
+    figures.push(...(await loadServer(nextStart, 'next-start', readerOptions)).figures)
+  } finally {
+    await nextStart.stop()
+  }
+
+  log('  production server …')
+  const site = await startProductionServer(env)
+  try {
+    const bytes = []
+    for (const route of ROUTES_FOR_BYTES) bytes.push(await measureRouteBytes(site.url, route))
+    add(bytesSection(bytes))
+
+    const loaded = await loadServer(site, 'response-cache', readerOptions)
+    figures.push(...loaded.figures)
+    pages = loaded.pages
+
+    log('  static floor …')
+    figures.push(...(await loadStatic(pages, readerOptions)))
+    add(readerSection(figures, pages, readerOptions, [
+      'The load generator and the local lake share the benchmark process; the site server is a separate process. On 2 cores they compete for CPU, as they would on a small VPS.',
+    ]))
+
+    log('  freshness …')
+    add(
+      await benchFreshness({
+        siteUrl: site.url,
+        lakeHttpUrl: `http://127.0.0.1:${PORTS.lakeHttp}`,
+        token: env.SANITY_API_WRITE_TOKEN,
+        runs: config.freshnessRuns,
+        pollMs: 50,
+        timeoutMs: 30_000,
+        log,
+      }),
+    )
+  } finally {
+    await site.stop()
+  }
+}
+
+try {
+  fs.mkdirSync(DATA_DIR, {recursive: true})
+  if (runLake) {
+    for (const section of await benchLake({...config, log})) add(section)
+  }
+  if (runSite) await benchSite()
+} catch (error) {
+  console.error('\nBenchmark failed:', error instanceof Error ? error.stack ?? error.message : error)
+  process.exitCode = 1
+} finally {
+  await cleanUp()
+}
+// Readers first, then subscribers and editors, then the machinery: the order the README tells it.
+const ORDER = ['Reader pages', 'Bytes shipped', 'Freshness', 'Lake: GROQ', 'Lake: durable', 'Lake: listener', 'Build']
+const rank = (section: ReportSection) => {
+  const index = ORDER.findIndex((prefix) => section.title.startsWith(prefix))
+  return index === -1 ? ORDER.length : index
+}
+report.sections.sort((a, b) => rank(a) - rank(b))
+save()
+const markdown = renderReport(report)
+console.log('\n' + markdown)
+console.log(`Results written to ${RESULTS_FILE}`)
+if (args.has('--update-readme') && process.exitCode !== 1) {
+  fs.writeFileSync(README_FILE, replaceReadmeResults(fs.readFileSync(README_FILE, 'utf8'), markdown))
+  console.log('README.md Benchmarks section updated.')
+}
+process.exit(process.exitCode ?? 0)
