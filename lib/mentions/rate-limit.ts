@@ -67,8 +67,11 @@ export function checkMentionRateLimits(clientAddress: string, sourceHost: string
 }
 
 /**
- * The client's address as the site sees it. Next.js (and a reverse proxy in front of it) appends the
- * connecting address to X-Forwarded-For; the LAST entry is the one a client cannot forge.
+ * The client's address as the site sees it. Route handlers cannot see the socket; Next.js fills
+ * X-Forwarded-For with the connecting address only when the header is absent, and a reverse proxy
+ * appends the address it saw — so the LAST entry is the trustworthy one behind a proxy (the
+ * deployment this app expects). A client talking to Next.js directly can forge the header and so
+ * dodge the per-client limit; the per-source-host limit still bounds what it can make us fetch.
  */
 export function clientAddressOf(headers: Headers): string {
   const forwarded = headers.get('x-forwarded-for')
