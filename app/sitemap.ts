@@ -8,6 +8,8 @@ import {absoluteUrl, paths} from '@/lib/site/urls'
 /** sitemap.xml: home, archive and every published post and topic (each list capped in the query). */
 export const revalidate = 300
 
+const withSlug = <T extends {slug: string | null}>(rows: T[]) => rows.filter((r): r is T & {slug: string} => !!r.slug)
+
 export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
   const data = await sanityFetch<SitemapData>({
     query: sitemapQuery,
@@ -26,9 +28,9 @@ export default async function sitemap(): Promise<MetadataRoute.Sitemap> {
   return [
     entry(paths.home(), latest, 1),
     entry(paths.archive(), latest),
-    ...data.posts.map((p) => entry(paths.post(p.slug), p._updatedAt, 0.8)),
-    ...data.categories.map((c) => entry(paths.category(c.slug), c._updatedAt)),
-    ...data.tags.map((t) => entry(paths.tag(t.slug), t._updatedAt)),
-    ...data.authors.map((a) => entry(paths.author(a.slug), a._updatedAt)),
+    ...withSlug(data.posts).map((p) => entry(paths.post(p.slug), p._updatedAt, 0.8)),
+    ...withSlug(data.categories).map((c) => entry(paths.category(c.slug), c._updatedAt)),
+    ...withSlug(data.tags).map((t) => entry(paths.tag(t.slug), t._updatedAt)),
+    ...withSlug(data.authors).map((a) => entry(paths.author(a.slug), a._updatedAt)),
   ]
 }

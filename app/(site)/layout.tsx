@@ -19,7 +19,9 @@ export default async function SiteLayout({children}: {children: ReactNode}) {
     query: navigationQuery,
     tags: [TAGS.category, TAGS.post],
     draft: false,
-  }).catch(() => [] as NavItem[])
+  })
+    .then((items) => items.filter((item): item is NavItem & {slug: string} => !!item.slug))
+    .catch(() => [])
 
   return (
     <>

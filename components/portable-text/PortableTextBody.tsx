@@ -80,7 +80,8 @@ export const portableTextComponents: PortableTextComponents = {
   unknownType: () => null,
 }
 
-export function PortableTextBody({value}: {value: PortableTextBlock[] | null | undefined}) {
+/** Takes typegen's body type as is: its optional `children` are handled by the renderer. */
+export function PortableTextBody({value}: {value: readonly unknown[] | null | undefined}) {
   if (!Array.isArray(value) || value.length === 0) return null
-  return <PortableText value={value} components={portableTextComponents} onMissingComponent={false} />
+  return <PortableText value={value as PortableTextBlock[]} components={portableTextComponents} onMissingComponent={false} />
 }

@@ -3,7 +3,7 @@ import type {NavItem} from '@/lib/site/types'
 import {paths} from '@/lib/site/urls'
 
 /** Site title and navigation; the search box is a plain GET form (works without JavaScript). */
-export function SiteHeader({title, description, categories}: {title: string; description?: string | null; categories: NavItem[]}) {
+export function SiteHeader({title, description, categories}: {title: string; description?: string | null; categories: (NavItem & {slug: string})[]}) {
   return (
     <header className="border-b border-zinc-200 dark:border-zinc-800">
       <div className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6 sm:px-6">

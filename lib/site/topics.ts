@@ -7,7 +7,8 @@ import {siteContext} from '@/lib/site/context'
 import {pageInfo, pageSlice, parsePageNumber} from '@/lib/site/pagination'
 import {decodeSlug} from '@/lib/site/slugs'
 import {TAGS} from '@/lib/site/tags'
-import type {AuthorPage, Topic} from '@/lib/site/types'
+import {listable, type AuthorPage, type Topic} from '@/lib/site/types'
+import type {AuthorPageQueryResult, CategoryPageQueryResult, TagPageQueryResult} from '@/sanity/types'
 
 export type TopicKind = 'category' | 'tag' | 'author'
 
@@ -26,12 +27,14 @@ export const loadTopic = cache(async <K extends TopicKind>(kind: K, rawSlug: str
   if (!slug || page === null) notFound()
   const {pageSize} = await siteContext()
   const {start, end} = pageSlice(page, pageSize)
-  const topic = await sanityFetch<TopicResult<K> | null>({
+  const raw = await sanityFetch<CategoryPageQueryResult | TagPageQueryResult | AuthorPageQueryResult>({
     query: QUERIES[kind],
     params: {slug, start, end},
     tags: [KIND_TAGS[kind], TAGS.post],
   })
-  if (!topic) notFound()
+  if (!raw) notFound()
+  // Queried by this slug, so it is the slug; posts without a slug or date cannot be listed.
+  const topic = {...raw, slug, posts: listable(raw.posts)} as TopicResult<K>
   const info = pageInfo(page, topic.total, pageSize)
   if (page > info.totalPages) notFound()
   return {topic, info}

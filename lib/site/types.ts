@@ -1,79 +1,54 @@
 /**
- * Result shapes of the queries in sanity/lib/queries.ts, as the pages use them.
- * Written to match the projections exactly; when `npm run typegen` output (sanity/types.ts) is
- * available these can be swapped for the generated `*QueryResult` types.
+ * Result shapes the pages use, taken from `sanity typegen`'s output (sanity/types.ts, generated
+ * from the queries in sanity/lib/queries.ts by `npm run typegen`), so a query change that breaks
+ * a page is a type error.
+ *
+ * Typegen cannot see that reader queries filter on `defined(slug.current)` and a required
+ * `publishedAt`, so those two are nullable in the generated types; `isListable` narrows them once,
+ * where data enters the site (lib/site/posts.ts, lists.ts, topics.ts).
  */
-import type {PortableTextBlock} from 'next-sanity'
+import type {
+  AuthorPageQueryResult,
+  CategoryPageQueryResult,
+  NavigationQueryResult,
+  PostListQueryResult,
+  PostQueryResult,
+  SettingsQueryResult,
+  SitemapQueryResult,
+  TagPageQueryResult,
+} from '@/sanity/types'
 
+type Listable = {slug: string; publishedAt: string}
+
+export type SiteSettings = NonNullable<SettingsQueryResult>
+export type PostCard = PostListQueryResult['posts'][number] & Listable
+export type PostList = {posts: PostCard[]; total: number}
+export type Post = NonNullable<PostQueryResult> & Listable
+export type Link = {title: string | null; slug: string | null}
+export type Topic = Omit<NonNullable<CategoryPageQueryResult> | NonNullable<TagPageQueryResult>, 'slug' | 'posts'> & {
+  slug: string
+  description?: string | null
+  posts: PostCard[]
+}
+export type AuthorPage = Omit<NonNullable<AuthorPageQueryResult>, 'slug' | 'posts'> & {slug: string; posts: PostCard[]}
+export type NavItem = NavigationQueryResult[number]
+export type SitemapData = SitemapQueryResult
+
+/** Any image field as projected by the queries' `imageFields` fragment. */
 export type ImageField = {
   alt?: string | null
   caption?: string | null
-  hotspot?: {x: number; y: number; width: number; height: number} | null
-  crop?: {top: number; bottom: number; left: number; right: number} | null
+  hotspot?: {x?: number; y?: number; width?: number; height?: number} | null
+  crop?: {top?: number; bottom?: number; left?: number; right?: number} | null
   asset?: {_id: string; url?: string | null; lqip?: string | null; width?: number | null; height?: number | null} | null
 } | null
 
-export type SiteSettings = {
-  title?: string | null
-  description?: string | null
-  language?: string | null
-  contactEmail?: string | null
-  contactBlurb?: string | null
-  ogImage?: ImageField
-  postsPerPage?: number | null
-  feedItemCount?: number | null
+/** True when a post has what every link and date on the site needs. */
+export function isListable<T extends {slug: string | null; publishedAt: string | null}>(post: T): post is T & Listable {
+  return typeof post.slug === 'string' && post.slug !== '' && typeof post.publishedAt === 'string'
 }
 
-export type Link = {title: string | null; slug: string | null}
-
-export type PostCard = {
-  _id: string
-  title: string | null
-  slug: string
-  excerpt?: string | null
-  publishedAt: string
-  coverImage?: ImageField
-  author?: {name: string | null; slug: string | null} | null
-  categories?: Link[] | null
-}
-
-export type PostList = {posts: PostCard[]; total: number}
-
-export type Post = Omit<PostCard, 'author' | 'categories'> & {
-  _updatedAt: string
-  body?: PortableTextBlock[] | null
-  author?: {name: string | null; slug: string | null; url?: string | null} | null
-  categories?: (Link & {_id: string})[] | null
-  tags?: Link[] | null
-  previous?: Link | null
-  next?: Link | null
-}
-
-export type Topic = {
-  _id: string
-  title: string | null
-  slug: string
-  description?: string | null
-  posts: PostCard[]
-  total: number
-}
-
-export type AuthorPage = {
-  _id: string
-  name: string | null
-  slug: string
-  url?: string | null
-  bio?: PortableTextBlock[] | null
-  image?: ImageField
-  posts: PostCard[]
-  total: number
-}
-
-export type NavItem = {title: string | null; slug: string}
-
-export type SitemapData = {
-  posts: {slug: string; _updatedAt: string}[]
-  categories: {slug: string; _updatedAt: string}[]
-  tags: {slug: string; _updatedAt: string}[]
-  authors: {slug: string; _updatedAt: string}[]
+/** Drops list entries that cannot be linked (see above). */
+export function listable<T extends {slug: string | null; publishedAt: string | null}>(posts: T[] | null | undefined): (T & Listable)[] {
+  return (posts ?? []).filter(isListable)
 }
