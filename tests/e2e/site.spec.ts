@@ -121,6 +121,8 @@ test.describe('reader site', () => {
     await page.getByRole('link', {name: '#Maduro'}).click()
     await expect(page).toHaveURL(/\/tag\/maduro$/)
     await expect(page.getByRole('heading', {level: 1})).toHaveText('#Maduro')
+    // Topic feed autodiscovery next to the site-wide feeds.
+    await expect(page.locator('link[rel="alternate"][type="application/rss+xml"][href$="/tag/maduro/feed.xml"]')).toHaveCount(1)
     await expect(page.getByRole('link', {name: REFERENCE_TITLE})).toBeVisible()
 
     await page.getByRole('link', {name: 'Daniel Ríos'}).first().click()

@@ -3,6 +3,7 @@ import {PortableTextBody} from '@/components/portable-text/PortableTextBody'
 import {ContentImage} from '@/components/site/ContentImage'
 import {Pagination} from '@/components/site/Pagination'
 import {PostList} from '@/components/site/PostCard'
+import {feedAlternates} from '@/lib/feeds/links'
 import {siteContext} from '@/lib/site/context'
 import {pageMetadata} from '@/lib/site/metadata'
 import {portableTextToPlain} from '@/lib/site/reading-time'
@@ -18,6 +19,7 @@ export async function generateMetadata({params, searchParams}: Props): Promise<M
     title: info.page > 1 ? `${name}, page ${info.page}` : name,
     description: portableTextToPlain(topic.bio) || `Posts by ${name}.`,
     path: paths.author(topic.slug, info.page),
+    alternateTypes: feedAlternates('author', topic.slug, name),
   })
 }
 

@@ -1,6 +1,7 @@
 import type {Metadata} from 'next'
 import {Pagination} from '@/components/site/Pagination'
 import {PostList} from '@/components/site/PostCard'
+import {feedAlternates} from '@/lib/feeds/links'
 import {siteContext} from '@/lib/site/context'
 import {pageMetadata} from '@/lib/site/metadata'
 import {loadTopic} from '@/lib/site/topics'
@@ -15,6 +16,7 @@ export async function generateMetadata({params, searchParams}: Props): Promise<M
     title: info.page > 1 ? `#${title}, page ${info.page}` : `#${title}`,
     description: `Posts tagged ${title}.`,
     path: paths.tag(topic.slug, info.page),
+    alternateTypes: feedAlternates('tag', topic.slug, `#${title}`),
   })
 }
 
