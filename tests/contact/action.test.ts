@@ -54,7 +54,7 @@ describe('sendContactMessage', () => {
   it('keeps what the reader typed and the original token when a field is wrong', async () => {
     from()
     const token = issueFormToken(new Date(Date.now() - 10_000))
-    const typed = {...validFields({email: 'ana@@example', subject: 'Typed subject'}), formToken: token}
+    const typed: Record<string, string> = {...validFields({email: 'ana@@example', subject: 'Typed subject'}), formToken: token}
     const state = await sendContactMessage({...initialContactState(token), seq: 4}, formData(typed))
     expect(state).toMatchObject({
       status: 'invalid',
