@@ -258,3 +258,8 @@ export const internalPingbacksFromSourceQuery = defineQuery(`*[_type == "pingbac
 
 /** One pingback's target post id (moderation revalidation). */
 export const pingbackTargetQuery = defineQuery(`*[_type == "pingback" && _id == $id][0]{"postId": target._ref}`)
+
+/** The next scheduled post: published, with `publishedAt` still in the future (lib/scheduling). */
+export const nextScheduledPostQuery = defineQuery(
+  `*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}`,
+)
