@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type {NextConfig} from 'next'
+import {isHosted, lakeHttpPort, siteUrl} from './lib/env'
 
 const nextConfig: NextConfig = {
   // Lets two dev servers (or a dev server and a test build) share one checkout.
@@ -17,8 +18,21 @@ const nextConfig: NextConfig = {
       {protocol: 'http', hostname: '127.0.0.1'},
       {protocol: 'http', hostname: 'localhost'},
       {protocol: 'https', hostname: 'localhost'},
+      // The site's own /images/* (local lake images, forwarded below).
+      new URL('/images/**', siteUrl),
     ],
-    dangerouslyAllowLocalIP: true,
+    // Locally the optimizer fetches images from this machine (the site forwarding to the lake).
+    dangerouslyAllowLocalIP: !isHosted,
+  },
+  // Local lake: its image and file pipelines are served under the site's own origin, so readers
+  // and feed readers never need the lake's loopback-only port or its local CA.
+  async rewrites() {
+    if (isHosted) return []
+    const lake = `http://127.0.0.1:${lakeHttpPort}`
+    return [
+      {source: '/images/:path*', destination: `${lake}/images/:path*`},
+      {source: '/files/:path*', destination: `${lake}/files/:path*`},
+    ]
   },
 }
 

@@ -92,3 +92,10 @@ export const responseCacheMaxBytes = Number(process.env.RESPONSE_CACHE_MAX_MB ||
  */
 export const publicCacheControl =
   process.env.PUBLIC_CACHE_CONTROL || 'public, max-age=0, s-maxage=1, stale-while-revalidate=59'
+
+/**
+ * Where readers (and feed readers) load images from. Hosted: Sanity's CDN (undefined = the image
+ * builder's default). Local: the site itself, which forwards `/images/*` and `/files/*` to the
+ * lake (next.config.ts rewrites) — the lake's own ports are loopback-only or need a local CA.
+ */
+export const publicAssetBaseUrl = isHosted ? undefined : siteUrl

@@ -1,11 +1,11 @@
 /**
  * Absolute image URLs for feeds. Readers fetch them long after the feed was built, so they are
  * always absolute and sized. The host is the one the site's own pages use (sanity/lib/image.ts):
- * Sanity's CDN when hosted, the local lake's image pipeline otherwise — a feed shows exactly the
+ * Sanity's CDN when hosted, the local lake's image pipeline (through the site's `/images/*`) otherwise — a feed shows exactly the
  * images the post page shows.
  */
 import {createImageUrlBuilder, type ImageUrlBuilder} from '@sanity/image-url'
-import {dataset, isHosted, projectId, serverApiHost} from '@/lib/env'
+import {dataset, projectId, publicAssetBaseUrl} from '@/lib/env'
 
 /** An image field as the feed queries return it: asset expanded to `{_id}` or still a `{_ref}`. */
 export interface FeedImageSource {
@@ -43,4 +43,4 @@ export function createFeedImageUrlFor(options: {projectId: string; dataset: stri
 }
 
 /** The app's image URL function. */
-export const feedImageUrlFor: ImageUrlFor = createFeedImageUrlFor({projectId, dataset, baseUrl: isHosted ? undefined : serverApiHost})
+export const feedImageUrlFor: ImageUrlFor = createFeedImageUrlFor({projectId, dataset, baseUrl: publicAssetBaseUrl})

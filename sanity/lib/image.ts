@@ -1,14 +1,14 @@
 import {createImageUrlBuilder, type SanityImageSource} from '@sanity/image-url'
-import {dataset, isHosted, projectId, serverApiHost} from '@/lib/env'
+import {dataset, projectId, publicAssetBaseUrl} from '@/lib/env'
 
 /**
  * Image URLs for Sanity image fields: hosted Sanity's CDN, or the local lake's image pipeline
- * (which understands the same transform parameters). Hotspot and crop are honoured by the builder.
+ * (which understands the same transform parameters) through the site's own `/images/*`. Hotspot and crop are honoured by the builder.
  */
 const builder = createImageUrlBuilder({
   projectId,
   dataset,
-  ...(isHosted ? {} : {baseUrl: serverApiHost}),
+  ...(publicAssetBaseUrl ? {baseUrl: publicAssetBaseUrl} : {}),
 })
 
 export function urlForImage(source: SanityImageSource) {
