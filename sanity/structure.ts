@@ -1,5 +1,6 @@
 import {CogIcon, CommentIcon, DocumentTextIcon, EnvelopeIcon, FolderIcon, TagIcon, UserIcon} from '@sanity/icons'
 import type {StructureBuilder, StructureResolver} from 'sanity/structure'
+import {apiVersion} from './env'
 import {SITE_SETTINGS_ID} from './schemaTypes/siteSettings'
 
 /** Document types with their own place in the desk; everything else is listed at the bottom. */
@@ -20,7 +21,15 @@ function postsList(S: StructureBuilder) {
       .id(id)
       .title(title)
       .schemaType('post')
-      .child(S.documentList().id(id).title(title).schemaType('post').filter(filter).defaultOrdering(newestFirst))
+      .child(
+        S.documentList()
+          .id(id)
+          .title(title)
+          .schemaType('post')
+          .apiVersion(apiVersion)
+          .filter(filter)
+          .defaultOrdering(newestFirst),
+      )
   return S.listItem()
     .id('posts')
     .title('Posts')
@@ -55,6 +64,7 @@ function pingbackItems(S: StructureBuilder) {
           .id('pingbacks-pending')
           .title('Awaiting moderation')
           .schemaType('pingback')
+          .apiVersion(apiVersion)
           .filter('_type == "pingback" && status == "pending"')
           .defaultOrdering([{field: 'receivedAt', direction: 'desc'}]),
       ),

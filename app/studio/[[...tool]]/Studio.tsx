@@ -8,7 +8,11 @@
 import {NextStudio} from 'next-sanity/studio/client-component'
 import config from '@/sanity.config'
 import {LakeGate} from '@/sanity/components/LakeGate'
+import {installLoopbackFetchGuard} from '@/sanity/components/loopbackFetchGuard'
 import {browserApiHost} from '@/sanity/env'
+
+// Local mode: the Studio must not call out (its version check would go to sanity-cdn.com).
+if (browserApiHost) installLoopbackFetchGuard()
 
 export function Studio() {
   const studio = <NextStudio config={config} />
