@@ -6,7 +6,7 @@
 import {act as runActions} from './actions'
 import {DatasetDocuments} from './document-cache'
 import {badRequest, invalidMutation} from './errors'
-import {checkParams, compileQuery, evaluateQuery, matchesDocument} from './groq'
+import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history} from './history'
 import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
 import {exportDocuments, importDocuments} from './import-export'
@@ -59,12 +59,12 @@ export class LakeEngine implements Engine {
   async query(dataset: string, query: string, params: Record<string, unknown>, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now()
     const documents = this.documents(dataset)
-    const compiled = compileQuery(query, params)
-    const checkedParams = checkParams(query, compiled, params)
+    const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
     const view = documents.view(resolvePerspective(options.perspective), access)
     const result = await evaluateQuery(query, compiled, {
-      documents: compiled.types ? view.ofTypes(compiled.types) : view.all,
+      documents: view.all,
+      ofTypes: (types) => view.ofTypes(types),
       byId: (id) => view.byId.get(id),
       params: checkedParams,
       identity: options.identity,
@@ -79,8 +79,8 @@ export class LakeEngine implements Engine {
   }
 
   async matches(filterQuery: string, params: Record<string, unknown>, document: SanityDocument): Promise<boolean> {
-    const compiled = compileQuery(filterQuery)
-    return matchesDocument(filterQuery, compiled, checkParams(filterQuery, compiled, params), document)
+    const prepared = prepareQuery(filterQuery, params)
+    return matchesDocument(filterQuery, prepared.compiled, prepared.params, document)
   }
 
   datasets(): string[] {
@@ -137,13 +137,14 @@ export class LakeEngine implements Engine {
   private async resolveQueryTargets(workingSet: WorkingSet, query: string, params: Record<string, unknown>, index: number): Promise<string[]> {
     let result: unknown
     try {
-      const compiled = compileQuery(query)
+      const prepared = prepareQuery(query, params)
       const all = workingSet.all()
       const byId = new Map(all.map((doc) => [doc._id, doc]))
-      result = await evaluateQuery(query, compiled, {
+      result = await evaluateQuery(query, prepared.compiled, {
         documents: all,
+        ofTypes: (types) => all.filter((doc) => types.has(doc._type)),
         byId: (id) => byId.get(id),
-        params: checkParams(query, compiled, params),
+        params: prepared.params,
       })
     } catch (error) {
       if (error instanceof LakeError) throw invalidMutation(index, `Invalid mutation query: ${error.message}`)

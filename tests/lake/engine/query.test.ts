@@ -138,7 +138,7 @@ describe('query', () => {
       end: expect.any(Number),
       query,
     })
-    const {start, end} = error.body.error as {start: number; end: number}
+    const {start, end} = error.body.error as unknown as {start: number; end: number}
     expect(start).toBeGreaterThanOrEqual(0)
     expect(end).toBeGreaterThanOrEqual(start)
     expect(end).toBeLessThanOrEqual(query.length)

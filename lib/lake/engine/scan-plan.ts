@@ -1,0 +1,169 @@
+/**
+ * Query planning for `*[filter]` scans. groq-js evaluates every filter term for every document
+ * (its `&&` does not short-circuit) through an async interpreter, which is slow on 10,000 posts.
+ * So before evaluation each `*[…]` whose filter is an `&&` chain is rewritten:
+ * - terms that are simple and exactly decidable in plain JS (`_type == "x"`, `_type in [...]`,
+ *   `[!](_id in path("…"))`, `defined(a.b)`) are taken out of the tree and become predicates;
+ * - the `*` becomes a hidden parameter that the engine fills with the view's documents of those
+ *   types that pass the predicates (the per-type lists are cached by the document cache).
+ * A filter keeps a document only when its whole `&&` chain is true, and `true && X` is X in GROQ's
+ * three-valued logic, so removing terms that are true for every document left in the scan
+ * changes no result. groq-js evaluates a parameter holding an array exactly like `*` over it.
+ */
+import {Path, type ExprNode} from 'groq-js'
+import type {SanityDocument} from './types'
+
+export const SCAN_PARAM_PREFIX = '__lake_scan_'
+
+export interface Scan {
+  /** Only documents of these types can pass the filter (null: any type). */
+  types: Set<string> | null
+  /** Further terms of the filter, decided in JS. */
+  predicates: ((doc: SanityDocument) => boolean)[]
+}
+
+export type TreeNode = Record<string, unknown>
+type Node = TreeNode
+
+export function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as Node).type === 'string'
+}
+
+export function forEachChild(node: Node, visit: (child: Node) => void): void {
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) visit(item)
+    } else if (isNode(value)) visit(value)
+  }
+}
+
+/** Rewrites `tree` in place (it is fresh from the parser) and returns its scans by param name. */
+export function planScans(tree: ExprNode): Map<string, Scan> {
+  const scans = new Map<string, Scan>()
+  const walk = (node: Node) => {
+    if (node.type === 'Filter' && isNode(node.base) && node.base.type === 'Everything') {
+      const scan = planFilter(node)
+      if (scan) {
+        const name = `${SCAN_PARAM_PREFIX}${scans.size}`
+        scans.set(name, scan)
+        node.base = {type: 'Parameter', name}
+      }
+    }
+    forEachChild(node, walk)
+  }
+  walk(tree as unknown as Node)
+  return scans
+}
+
+function planFilter(filter: Node): Scan | null {
+  const terms = conjuncts(filter.expr)
+  let types: Set<string> | null = null
+  const predicates: Scan['predicates'] = []
+  const remaining: unknown[] = []
+  for (const term of terms) {
+    const termTypes = typeTerm(term)
+    if (termTypes) {
+      types = intersect(types, termTypes)
+      continue
+    }
+    const predicate = predicateTerm(term)
+    if (predicate) predicates.push(predicate)
+    else remaining.push(term)
+  }
+  if (!types && predicates.length === 0) return null
+  filter.expr = remaining.length === 0 ? {type: 'Value', value: true} : remaining.slice(1).reduce<unknown>((left, right) => ({type: 'And', left, right}), remaining[0])
+  return {types, predicates}
+}
+
+function intersect(current: Set<string> | null, next: Set<string>): Set<string> {
+  return current ? new Set([...current].filter((type) => next.has(type))) : next
+}
+
+function conjuncts(expr: unknown): unknown[] {
+  if (isNode(expr) && expr.type === 'And') return [...conjuncts(expr.left), ...conjuncts(expr.right)]
+  if (isNode(expr) && expr.type === 'Group') return conjuncts(expr.base)
+  return [expr]
+}
+
+/** `_type == "x"`, `"x" == _type`, `_type in ["x", "y"]` → the allowed types. */
+function typeTerm(term: unknown): Set<string> | null {
+  if (!isNode(term) || term.type !== 'OpCall') return null
+  const {op, left, right} = term as {op: string; left: unknown; right: unknown}
+  if (op === '==') {
+    if (isAttributePath(left, ['_type']) && isStringValue(right)) return new Set([right.value])
+    if (isAttributePath(right, ['_type']) && isStringValue(left)) return new Set([left.value])
+  }
+  if (op === 'in' && isAttributePath(left, ['_type']) && isNode(right) && right.type === 'Array') {
+    const values = new Set<string>()
+    for (const element of right.elements as unknown[]) {
+      if (!isNode(element) || element.isSplat || !isStringValue(element.value)) return null
+      values.add(element.value.value)
+    }
+    return values
+  }
+  return null
+}
+
+function predicateTerm(term: unknown): ((doc: SanityDocument) => boolean) | null {
+  if (!isNode(term)) return null
+  // !(_id in path("drafts.**"))
+  if (term.type === 'Not') {
+    const inner = conjuncts(term.base)
+    const matcher = inner.length === 1 ? idPathMatcher(inner[0]) : null
+    return matcher ? (doc) => !matcher(doc._id) : null
+  }
+  // _id in path("…")
+  const matcher = idPathMatcher(term)
+  if (matcher) return (doc) => matcher(doc._id)
+  // defined(a.b.c)
+  if (term.type === 'FuncCall' && term.name === 'defined' && term.namespace === 'global' && Array.isArray(term.args) && term.args.length === 1) {
+    const path = attributePath(term.args[0])
+    if (path) return (doc) => valueAt(doc, path) !== null
+  }
+  return null
+}
+
+function idPathMatcher(term: unknown): ((id: string) => boolean) | null {
+  if (!isNode(term) || term.type !== 'OpCall' || term.op !== 'in' || !isAttributePath(term.left, ['_id'])) return null
+  const call = term.right
+  if (!isNode(call) || call.type !== 'FuncCall' || call.name !== 'path' || call.namespace !== 'global') return null
+  const args = call.args as unknown[]
+  if (args.length !== 1 || !isStringValue(args[0])) return null
+  const path = new Path(args[0].value)
+  return (id) => path.matches(id)
+}
+
+/** `a.b.c` (attribute access on the current document) → ['a', 'b', 'c']. */
+function attributePath(node: unknown): string[] | null {
+  if (!isNode(node) || node.type !== 'AccessAttribute' || typeof node.name !== 'string') return null
+  if (node.base === undefined || (isNode(node.base) && node.base.type === 'This')) return [node.name]
+  const parent = attributePath(node.base)
+  return parent ? [...parent, node.name] : null
+}
+
+function isAttributePath(node: unknown, expected: string[]): boolean {
+  const path = attributePath(node)
+  return path !== null && path.length === expected.length && path.every((part, i) => part === expected[i])
+}
+
+/** GROQ attribute access: only plain objects have attributes; anything else gives null. */
+function valueAt(doc: unknown, path: string[]): unknown {
+  let value: unknown = doc
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+    value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : null
+    if (value === undefined) return null
+  }
+  return value
+}
+
+function isStringValue(node: unknown): node is {type: 'Value'; value: string} {
+  return isNode(node) && node.type === 'Value' && typeof node.value === 'string'
+}
+
+/** The documents a scan covers, out of the view's documents (and its per-type lists). */
+export function scanDocuments(scan: Scan, all: SanityDocument[], ofTypes: (types: Set<string>) => SanityDocument[]): SanityDocument[] {
+  const base = scan.types ? ofTypes(scan.types) : all
+  if (scan.predicates.length === 0) return base
+  return base.filter((doc) => scan.predicates.every((predicate) => predicate(doc)))
+}
