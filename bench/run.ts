@@ -22,7 +22,7 @@ import {DATA_DIR, PORTS, README_FILE, REPO_ROOT, RESULTS_FILE} from './paths'
 import {stopAll} from './processes'
 import {loadServer, loadStatic, readerSection, type ReaderFigure, type ReaderRoute} from './reader'
 import {describeMachine, renderReport, renderSection, replaceReadmeResults, type Report, type ReportSection} from './report'
-import {buildSite, hasBuild, startNextStart, startProductionServer, startSiteLake, type BuildFigures, type SiteLake} from './site-stack'
+import {buildSite, hasBuild, lastBuildFigures, startNextStart, startProductionServer, startSiteLake, type BuildFigures, type SiteLake} from './site-stack'
 import type {StaticPage} from './static-floor'
 
 const args = new Set(process.argv.slice(2))
@@ -102,7 +102,7 @@ async function benchSite() {
     add(buildSection(build, SITE_POSTS, siteLake.documents))
     if (!build.ok) throw new Error(`next build failed; see ${build.logFile}`)
   } else {
-    add(buildSection(null, SITE_POSTS, siteLake.documents, quick ? 'Skipped in --quick (the last full run’s build is reused).' : 'Skipped (--skip-build).'))
+    add(buildSection(hasBuild() ? lastBuildFigures() : null, SITE_POSTS, siteLake.documents, true))
   }
   if (!hasBuild()) {
     add({title: 'Reader pages, bytes shipped, freshness', method: 'Skipped: no production build in `.next-bench`. Run the full `npm run bench` once first.', columns: [], rows: []})

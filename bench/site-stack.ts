@@ -4,6 +4,7 @@
  * Next: `next build`, the production server (scripts/serve-site.ts) and plain `next start`.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {openEngine} from '@/lib/lake/engine'
 import {demoDocuments} from '@/lib/seed/demo'
@@ -33,6 +34,7 @@ export interface SiteLake {
 export async function startSiteLake(posts: number): Promise<SiteLake> {
   fs.rmSync(SITE_LAKE_DIR, {recursive: true, force: true})
   fs.mkdirSync(SITE_LAKE_DIR, {recursive: true})
+  fs.rmSync(path.join(DATA_DIR, 'site-lake.log'), {force: true})
   const engine = openEngine({file: path.join(SITE_LAKE_DIR, 'lake.sqlite')})
   let documents = 0
   try {
@@ -48,7 +50,8 @@ export async function startSiteLake(posts: number): Promise<SiteLake> {
     lakePort: PORTS.lakeHttps,
     lakeHttpPort: PORTS.lakeHttp,
     dataDir: SITE_LAKE_DIR,
-    log: () => {},
+    // The lake's own log goes to a file: useful when a page fails, noise in the report.
+    log: (line) => fs.appendFileSync(path.join(DATA_DIR, 'site-lake.log'), line + '\n'),
   })
   const env = {...lake.env, NEXT_DIST_DIR: DIST_DIR}
   return {lake, env, documents, close: () => lake.close()}
@@ -60,6 +63,9 @@ export function hasBuild(): boolean {
 
 export interface BuildFigures {
   ok: boolean
+  /** When the build ran, and the machine's 1-minute load average then (other work skews it). */
+  at: string
+  loadAverageAtStart: number
   wallMs: number
   peakRssBytes: number
   rssSamples: number
@@ -69,13 +75,31 @@ export interface BuildFigures {
 /** `next build` into .next-bench, timed, with the peak RSS of its whole process tree sampled. */
 export async function buildSite(env: Record<string, string>): Promise<BuildFigures> {
   fs.rmSync(path.join(REPO_ROOT, DIST_DIR), {recursive: true, force: true})
+  const at = new Date().toISOString()
+  const loadAverageAtStart = Math.round(os.loadavg()[0] * 100) / 100
   const started = performance.now()
   const build = startProcess('next-build', nextBin, ['build'], env)
   const sampler = sampleTreeRss(build.child.pid!)
   const code = await build.exited
   const wallMs = performance.now() - started
   const {peakBytes, samples} = sampler.stop()
-  return {ok: code === 0, wallMs, peakRssBytes: peakBytes, rssSamples: samples, logFile: build.logFile}
+  const figures = {ok: code === 0, at, loadAverageAtStart, wallMs, peakRssBytes: peakBytes, rssSamples: samples, logFile: build.logFile}
+  if (figures.ok) fs.writeFileSync(BUILD_FIGURES_FILE, JSON.stringify(figures, null, 2) + '\n')
+  return figures
+}
+
+/**
+ * The figures of the build that produced .next-bench, kept beside it: `--quick` and `--skip-build`
+ * reuse that build, so they report its measured figures (marked as reused) rather than none.
+ */
+const BUILD_FIGURES_FILE = path.join(REPO_ROOT, DIST_DIR, 'bench-build.json')
+
+export function lastBuildFigures(): BuildFigures | null {
+  try {
+    return JSON.parse(fs.readFileSync(BUILD_FIGURES_FILE, 'utf8')) as BuildFigures
+  } catch {
+    return null
+  }
 }
 
 export interface RunningSite {
