@@ -91,7 +91,12 @@ export class Store {
     this.db.pragma('synchronous = FULL')
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
-    this.migrate()
+    try {
+      this.migrate()
+    } catch (error) {
+      this.db.close()
+      throw error
+    }
     const db = this.db
     this.statements = {
       allDocuments: db.prepare<[string], {json: string}>('SELECT json FROM documents WHERE dataset = ? ORDER BY id'),
