@@ -205,10 +205,15 @@ export class Store {
   ): TransactionRow[] {
     const conditions = ['t.dataset = ?']
     const args: unknown[] = [dataset]
-    if (bounds.fromSeq !== undefined) (conditions.push('t.seq >= ?'), args.push(bounds.fromSeq))
-    if (bounds.toSeq !== undefined) (conditions.push('t.seq <= ?'), args.push(bounds.toSeq))
-    if (bounds.fromTime !== undefined) (conditions.push('t.timestamp >= ?'), args.push(bounds.fromTime))
-    if (bounds.toTime !== undefined) (conditions.push('t.timestamp <= ?'), args.push(bounds.toTime))
+    const bound = (condition: string, value: unknown) => {
+      if (value === undefined) return
+      conditions.push(condition)
+      args.push(value)
+    }
+    bound('t.seq >= ?', bounds.fromSeq)
+    bound('t.seq <= ?', bounds.toSeq)
+    bound('t.timestamp >= ?', bounds.fromTime)
+    bound('t.timestamp <= ?', bounds.toTime)
     const placeholders = ids.map(() => '?').join(', ')
     const sql = `SELECT t.seq, t.id, t.timestamp, t.author, t.mutations, t.document_ids FROM transactions t
       WHERE ${conditions.join(' AND ')}

@@ -158,6 +158,23 @@ describe('query', () => {
     expect(badName.status).toBe(400)
   })
 
+  it('accepts params in slices, like Sanity ([$start...$end])', async () => {
+    const engine = await seeded()
+    const query = '*[_type == "post"] | order(_id)[$start...$end]._id'
+    expect((await engine.query(DS, query, {start: 0, end: 2})).result).toEqual(['drafts.post-1', 'drafts.post-2'])
+    expect((await engine.query(DS, query, {start: 1, end: 3})).result).toEqual(['drafts.post-2', 'post-1'])
+    const missing = await lakeError(() => engine.query(DS, query, {start: 0}))
+    expect(missing.body.error).toMatchObject({type: 'queryParseError', description: 'param $end referenced, but not provided'})
+    const notNumber = await lakeError(() => engine.query(DS, query, {start: 0, end: 'x'}))
+    expect(notNumber.status).toBe(400)
+  })
+
+  it('reserves the planner\'s hidden param names', async () => {
+    const engine = await seeded()
+    const error = await lakeError(() => engine.query(DS, '*[_type == "post"]', {__lake_scan_0: []}))
+    expect(error.status).toBe(400)
+  })
+
   it('identity() is the caller', async () => {
     const engine = await seeded()
     expect((await engine.query(DS, 'identity()', {}, {identity: 'user-7'})).result).toBe('user-7')
