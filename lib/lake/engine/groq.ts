@@ -122,14 +122,17 @@ export interface EvaluationContext {
 }
 
 export async function evaluateQuery(query: string, compiled: CompiledQuery, context: EvaluationContext): Promise<unknown> {
+  // One timestamp for the planner's predicates and groq-js's now(), so both agree.
+  const timestamp = new Date()
+  const env = {params: context.params, now: timestamp.toISOString()}
   const params: Record<string, unknown> = {...context.params}
-  for (const [name, scan] of compiled.scans) params[name] = scanDocuments(scan, context.documents, context.ofTypes)
+  for (const [name, scan] of compiled.scans) params[name] = scanDocuments(scan, context.documents, context.ofTypes, env)
   try {
     const value = await evaluate(compiled.tree, {
       dataset: context.documents,
       params,
       identity: context.identity,
-      timestamp: new Date(),
+      timestamp,
       // groq-js would scan the whole dataset for every `->`; an id lookup keeps joins O(1).
       dereference: ({_ref}) => (typeof _ref === 'string' ? context.byId(_ref) : undefined) ?? null,
     })

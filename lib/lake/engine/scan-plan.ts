@@ -3,7 +3,10 @@
  * (its `&&` does not short-circuit) through an async interpreter, which is slow on 10,000 posts.
  * So before evaluation each `*[…]` whose filter is an `&&` chain is rewritten:
  * - terms that are simple and exactly decidable in plain JS (`_type == "x"`, `_type in [...]`,
- *   `[!](_id in path("…"))`, `defined(a.b)`) are taken out of the tree and become predicates;
+ *   `_id in path("…")`, `defined(a.b)`, `a.b == $x` / `!=` against a literal or param, `a.b <= now()`
+ *   and other comparisons against a literal, param or `now()`, and `!` of the two-valued ones)
+ *   are taken out of the tree and become predicates, following groq-js's own equality and
+ *   comparison rules (same types only; anything else is null, which a filter drops);
  * - the `*` becomes a hidden parameter that the engine fills with the view's documents of those
  *   types that pass the predicates (the per-type lists are cached by the document cache).
  * A filter keeps a document only when its whole `&&` chain is true, and `true && X` is X in GROQ's
@@ -15,11 +18,26 @@ import type {SanityDocument} from './types'
 
 export const SCAN_PARAM_PREFIX = '__lake_scan_'
 
+/** What a predicate may depend on besides the document: the query's params and its now(). */
+export interface ScanEnvironment {
+  params: Record<string, unknown>
+  /** `now()` as groq-js computes it for this evaluation (timestamp.toISOString()). */
+  now: string
+}
+
+export type Predicate = (doc: SanityDocument, env: ScanEnvironment) => boolean
+
 export interface Scan {
   /** Only documents of these types can pass the filter (null: any type). */
   types: Set<string> | null
-  /** Further terms of the filter, decided in JS. */
-  predicates: ((doc: SanityDocument) => boolean)[]
+  /** Further terms of the filter, decided in JS: a document stays when all are true. */
+  predicates: Predicate[]
+}
+
+/** A predicate, and whether its GROQ term is never null (only those may be negated). */
+interface PlannedTerm {
+  test: Predicate
+  twoValued: boolean
 }
 
 export type TreeNode = Record<string, unknown>
@@ -104,22 +122,28 @@ function typeTerm(term: unknown): Set<string> | null {
   return null
 }
 
-function predicateTerm(term: unknown): ((doc: SanityDocument) => boolean) | null {
+function predicateTerm(term: unknown): Predicate | null {
+  return plannedTerm(term)?.test ?? null
+}
+
+function plannedTerm(term: unknown): PlannedTerm | null {
   if (!isNode(term)) return null
-  // !(_id in path("drafts.**"))
+  if (term.type === 'Group') return plannedTerm(term.base)
   if (term.type === 'Not') {
-    const inner = conjuncts(term.base)
-    const matcher = inner.length === 1 ? idPathMatcher(inner[0]) : null
-    return matcher ? (doc) => !matcher(doc._id) : null
+    // !X is null when X is null: only negate terms that are always true or false.
+    const inner = plannedTerm(term.base)
+    if (!inner || !inner.twoValued) return null
+    return {test: (doc, env) => !inner.test(doc, env), twoValued: true}
   }
-  // _id in path("…")
+  // _id in path("…"): _id is always a string, so this is always true or false.
   const matcher = idPathMatcher(term)
-  if (matcher) return (doc) => matcher(doc._id)
+  if (matcher) return {test: (doc) => matcher(doc._id), twoValued: true}
   // defined(a.b.c)
   if (term.type === 'FuncCall' && term.name === 'defined' && term.namespace === 'global' && Array.isArray(term.args) && term.args.length === 1) {
     const path = attributePath(term.args[0])
-    if (path) return (doc) => valueAt(doc, path) !== null
+    if (path) return {test: (doc) => valueAt(doc, path) !== null, twoValued: true}
   }
+  if (term.type === 'OpCall' && typeof term.op === 'string') return comparisonTerm(term.op, term.left, term.right)
   return null
 }
 
@@ -131,6 +155,67 @@ function idPathMatcher(term: unknown): ((id: string) => boolean) | null {
   if (args.length !== 1 || !isStringValue(args[0])) return null
   const path = new Path(args[0].value)
   return (id) => path.matches(id)
+}
+
+const MIRRORED: Record<string, string> = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}
+
+/** `a.b OP operand` or `operand OP a.b`, where operand is a literal, a param or now(). */
+function comparisonTerm(op: string, left: unknown, right: unknown): PlannedTerm | null {
+  if (!(op in MIRRORED)) return null
+  let path = attributePath(left)
+  let operand = constantOperand(right)
+  if (!path || !operand) {
+    path = attributePath(right)
+    operand = constantOperand(left)
+    op = MIRRORED[op]
+  }
+  if (!path || !operand) return null
+  const attribute = path
+  const constant = operand
+  if (op === '==') return {test: (doc, env) => groqEqual(valueAt(doc, attribute), constant(env)), twoValued: true}
+  if (op === '!=') return {test: (doc, env) => !groqEqual(valueAt(doc, attribute), constant(env)), twoValued: true}
+  return {
+    test: (doc, env) => {
+      const order = groqCompare(valueAt(doc, attribute), constant(env))
+      if (order === null) return false
+      return op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0
+    },
+    twoValued: false,
+  }
+}
+
+/** A side of a comparison whose value does not depend on the document. */
+function constantOperand(node: unknown): ((env: ScanEnvironment) => unknown) | null {
+  if (!isNode(node)) return null
+  if (node.type === 'Value') {
+    const value = node.value
+    return isScalar(value) || value === null ? () => value : null
+  }
+  if (node.type === 'Parameter' && typeof node.name === 'string' && !node.name.startsWith(SCAN_PARAM_PREFIX)) {
+    const name = node.name
+    return (env) => env.params[name]
+  }
+  if (node.type === 'FuncCall' && node.name === 'now' && node.namespace === 'global' && Array.isArray(node.args) && node.args.length === 0) {
+    return (env) => env.now
+  }
+  return null
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+}
+
+/** groq-js `==`: equal scalars of the same type, or both null; objects and arrays never equal. */
+function groqEqual(a: unknown, b: unknown): boolean {
+  if (a === null || a === undefined) return b === null || b === undefined
+  return isScalar(a) && a === b
+}
+
+/** groq-js ordering: numbers, strings and booleans against the same type; otherwise null. */
+function groqCompare(a: unknown, b: unknown): number | null {
+  if (!isScalar(a) || typeof a !== typeof b) return null
+  if (typeof a === 'string') return a < (b as string) ? -1 : a > (b as string) ? 1 : 0
+  return Number(a) - Number(b)
 }
 
 /** `a.b.c` (attribute access on the current document) → ['a', 'b', 'c']. */
@@ -162,8 +247,13 @@ function isStringValue(node: unknown): node is {type: 'Value'; value: string} {
 }
 
 /** The documents a scan covers, out of the view's documents (and its per-type lists). */
-export function scanDocuments(scan: Scan, all: SanityDocument[], ofTypes: (types: Set<string>) => SanityDocument[]): SanityDocument[] {
+export function scanDocuments(
+  scan: Scan,
+  all: SanityDocument[],
+  ofTypes: (types: Set<string>) => SanityDocument[],
+  env: ScanEnvironment,
+): SanityDocument[] {
   const base = scan.types ? ofTypes(scan.types) : all
   if (scan.predicates.length === 0) return base
-  return base.filter((doc) => scan.predicates.every((predicate) => predicate(doc)))
+  return base.filter((doc) => scan.predicates.every((predicate) => predicate(doc, env)))
 }
