@@ -3,6 +3,7 @@ import {siteUrl} from '@/lib/env'
 import {PINGBACKS_SAFETY_NET_SECONDS, PINGBACKS_TAG, pingbacksTag} from '@/lib/mentions/freshness'
 import {mentionsClient} from '@/lib/mentions/store'
 import {pingbacksForPostQuery} from '@/sanity/lib/queries'
+import {noteCacheTags} from '@/lib/response-cache/request-tags'
 
 /**
  * Approved pingbacks/webmentions under a post, WordPress style:
@@ -41,13 +42,15 @@ function isHttpUrl(value: string | null): value is string {
 const LABELS: Record<string, string> = {pingback: 'Pingback', internal: 'Pingback', webmention: 'Webmention'}
 
 async function approvedMentions(postId: string): Promise<Mention[]> {
+  const tags = [PINGBACKS_TAG, pingbacksTag(postId)]
+  noteCacheTags(tags)
   try {
     const mentions = await mentionsClient()
       .withConfig({perspective: 'published'})
       .fetch<Mention[] | null>(
         pingbacksForPostQuery,
         {postId},
-        {cache: 'force-cache', next: {tags: [PINGBACKS_TAG, pingbacksTag(postId)], revalidate: PINGBACKS_SAFETY_NET_SECONDS}},
+        {cache: 'force-cache', next: {tags, revalidate: PINGBACKS_SAFETY_NET_SECONDS}},
       )
     return (mentions ?? []).filter((m) => isHttpUrl(m.sourceUrl))
   } catch (error) {

@@ -1,5 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {cacheKeyFor, isStorable} from './policy'
+import {cacheKeyFor, storableFor} from './policy'
+import {collectTags} from './request-tags'
 import type {CachedResponse, ResponseCache} from './response-cache'
 import {onPurge, tagsFor} from './tag-registry.cjs'
 
@@ -12,8 +13,8 @@ export interface CachingOptions {
 
 /**
  * Wraps Next's request handler with a cache of complete responses. A hit is answered from memory
- * without entering Next's render path; a miss goes to Next and, if Next says the answer is
- * cacheable and we know its tags, is stored. Purges arrive through the tag registry.
+ * without entering Next's render path; a miss goes to Next and, if the answer is cacheable and we
+ * know every tag it depends on, is stored. Purges arrive through the tag registry.
  */
 export function withResponseCache(next: NextRequestHandler, cache: ResponseCache, options: CachingOptions): NextRequestHandler {
   onPurge((tags) => cache.purgeTags(tags))
@@ -32,15 +33,34 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
     res.setHeader('x-cache', 'MISS')
     // Ask Next for an uncompressed body so what we store can be served in any encoding.
     delete req.headers['accept-encoding']
+    // A conditional request could be answered 304 by Next: ask for the whole body instead.
+    delete req.headers['if-none-match']
+    delete req.headers['if-modified-since']
+    const renderTags = new Set<string>()
     captureForCache(res, (statusCode, body) => {
-      if (req.method !== 'GET' || !isStorable(statusCode, res.getHeaders())) return
-      const tags = tagsFor(key)
-      // Without Next's tag list we could never purge the entry exactly: leave it uncached.
-      if (!tags || tags.size === 0) return
-      cache.store(key, body, res.getHeaders(), tags)
+      if (req.method !== 'GET') return
+      const ttlSeconds = storableFor(key, statusCode, res.getHeaders())
+      if (ttlSeconds === null || ttlSeconds <= 0) return
+      // Tags of a render that ran now, plus those Next recorded when it served its own cached copy.
+      const tags = new Set([...renderTags, ...(tagsFor(key) ?? [])])
+      // Without the page's tags we could never purge it exactly: leave it uncached.
+      if (tags.size === 0) return
+      cache.store(key, body, res.getHeaders(), tags, ttlSeconds * 1000)
     })
-    return next(req, res)
+    return collectTags(renderTags, () => next(req, res))
   }
+}
+
+function notModified(req: IncomingMessage, entry: CachedResponse): boolean {
+  const ifNoneMatch = req.headers['if-none-match']
+  if (ifNoneMatch) return ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === entry.etag || tag === `W/${entry.etag}` || tag === '*')
+  const ifModifiedSince = req.headers['if-modified-since']
+  const lastModified = entry.headers['last-modified']
+  if (ifModifiedSince && lastModified) {
+    const since = Date.parse(ifModifiedSince)
+    return !Number.isNaN(since) && Date.parse(lastModified) <= since
+  }
+  return false
 }
 
 function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, options: CachingOptions): void {
@@ -52,8 +72,7 @@ function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResp
     'x-cache': 'HIT',
     age: String(Math.floor((Date.now() - entry.storedAt) / 1000)),
   }
-  const ifNoneMatch = req.headers['if-none-match']
-  if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === entry.etag || tag === `W/${entry.etag}`)) {
+  if (notModified(req, entry)) {
     res.writeHead(304, headers)
     res.end()
     return

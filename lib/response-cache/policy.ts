@@ -40,15 +40,43 @@ export function cacheKeyFor({method, url, headers}: RequestFacts): string | null
   return pathname
 }
 
-/** Whether a finished response from Next may be stored. */
-export function isStorable(statusCode: number, headers: OutgoingHttpHeaders): boolean {
-  if (statusCode !== 200) return false
-  if (headers['set-cookie'] !== undefined) return false
+/**
+ * Reader pages and feeds: the paths whose answer is a pure function of the URL and the published
+ * content. Pages Next renders on demand are stored only when they are one of these.
+ */
+const READER_PATHS = [
+  /^\/$/,
+  /^\/page\/\d{1,6}$/,
+  /^\/posts\/[^/]+$/,
+  /^\/(category|tag|author)\/[^/]+$/,
+  /^\/(category|tag|author)\/[^/]+\/(feed\.xml|atom\.xml|feed\.json)$/,
+  /^\/archive(\/\d{4}(\/\d{1,2})?)?$/,
+  /^\/(feed\.xml|atom\.xml|feed\.json|sitemap\.xml|robots\.txt)$/,
+]
+
+export function isReaderPath(pathname: string): boolean {
+  return READER_PATHS.some((pattern) => pattern.test(pathname))
+}
+
+/** Longest time an entry is served without asking Next again, whatever Next says. */
+export const MAX_TTL_SECONDS = 300
+
+/**
+ * Whether a finished response from Next may be stored, and for how long (seconds), or null.
+ * - Next served or wrote it through its own cache (`s-maxage`): store it for that long, at most
+ *   MAX_TTL_SECONDS, the same safety net the data fetches use if a webhook is ever lost.
+ * - Next rendered it on demand (`private, no-store`, because the route is dynamic): store it only
+ *   for reader paths, where the answer depends on nothing but the URL and the content; the tags
+ *   noted during that very render are complete.
+ */
+export function storableFor(pathname: string, statusCode: number, headers: OutgoingHttpHeaders): number | null {
+  if (statusCode !== 200) return null
+  if (headers['set-cookie'] !== undefined) return null
+  if (headers['content-encoding'] !== undefined) return null
+  if (!isReaderPath(pathname)) return null
   const cacheControl = String(headers['cache-control'] ?? '')
-  if (/private|no-store|no-cache/.test(cacheControl)) return false
-  // Only responses Next served from (or wrote to) its own ISR cache: dynamic renders are not stored.
-  const nextCache = headers['x-nextjs-cache']
-  if (nextCache === undefined && !/s-maxage/.test(cacheControl)) return false
-  if (headers['content-encoding'] !== undefined) return false
-  return true
+  const sMaxAge = /s-maxage=(\d+)/.exec(cacheControl)
+  if (sMaxAge) return Math.min(Number(sMaxAge[1]), MAX_TTL_SECONDS)
+  if (/no-store|private/.test(cacheControl) || cacheControl === '') return MAX_TTL_SECONDS
+  return null
 }

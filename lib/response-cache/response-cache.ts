@@ -14,11 +14,21 @@ export interface CachedResponse {
   etag: string
   tags: ReadonlySet<string>
   storedAt: number
+  expiresAt: number
   bytes: number
 }
 
 /** Response headers kept from Next's answer; everything else is dropped or set by the cache. */
-const KEPT_HEADERS = ['content-type', 'link', 'x-pingback', 'content-language', 'x-robots-tag', 'x-frame-options', 'content-security-policy']
+const KEPT_HEADERS = [
+  'content-type',
+  'last-modified',
+  'link',
+  'x-pingback',
+  'content-language',
+  'x-robots-tag',
+  'x-frame-options',
+  'content-security-policy',
+]
 
 export class ResponseCache {
   private readonly lru: ByteLru<CachedResponse>
@@ -29,11 +39,23 @@ export class ResponseCache {
     this.lru = new ByteLru(maxBytes)
   }
 
-  get(key: string): CachedResponse | undefined {
-    return this.lru.get(key)
+  /** A fresh entry, or undefined. Expired entries are dropped on the way. */
+  get(key: string, now = Date.now()): CachedResponse | undefined {
+    const entry = this.lru.get(key)
+    if (entry && entry.expiresAt <= now) {
+      this.lru.delete(key)
+      return undefined
+    }
+    return entry
   }
 
-  store(key: string, body: Buffer, nextHeaders: OutgoingHttpHeaders, tags: ReadonlySet<string>): CachedResponse | null {
+  store(
+    key: string,
+    body: Buffer,
+    nextHeaders: OutgoingHttpHeaders,
+    tags: ReadonlySet<string>,
+    ttlMs: number,
+  ): CachedResponse | null {
     const headers: Record<string, string> = {}
     for (const name of KEPT_HEADERS) {
       const value = nextHeaders[name]
@@ -41,15 +63,20 @@ export class ResponseCache {
     }
     const gzip = zlib.gzipSync(body, {level: 6})
     const brotli = zlib.brotliCompressSync(body, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 5}})
+    // Keep the application's own validator when it set one (feeds do), so a client's stored ETag
+    // keeps matching whether the answer came from Next or from here.
+    const ownEtag = typeof nextHeaders.etag === 'string' && /^"[^"]*"$/.test(nextHeaders.etag) ? nextHeaders.etag : null
+    const storedAt = Date.now()
     const entry: CachedResponse = {
       key,
       body,
       gzip,
       brotli,
       headers,
-      etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"`,
+      etag: ownEtag ?? `"${crypto.createHash('sha1').update(body).digest('base64url')}"`,
       tags,
-      storedAt: Date.now(),
+      storedAt,
+      expiresAt: storedAt + ttlMs,
       bytes: body.length + gzip.length + brotli.length + 512,
     }
     return this.lru.set(key, entry) ? entry : null

@@ -1,6 +1,7 @@
 import 'server-only'
 import type {QueryParams} from 'next-sanity'
 import {draftMode} from 'next/headers'
+import {noteCacheTags} from '@/lib/response-cache/request-tags'
 import {client, previewClient} from '@/sanity/lib/client'
 
 /**
@@ -30,6 +31,8 @@ export async function sanityFetch<T>({query, params = {}, tags, draft}: FetchOpt
   if (isDraft) {
     return previewClient().fetch<T>(query, params, {cache: 'no-store'})
   }
+  // Tell the production server's response cache what this page depends on (lib/response-cache).
+  noteCacheTags(tags)
   return client.fetch<T>(query, params, {
     cache: 'force-cache',
     next: {tags, revalidate: SAFETY_NET_SECONDS},

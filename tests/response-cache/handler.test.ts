@@ -3,6 +3,7 @@ import type {AddressInfo} from 'node:net'
 import zlib from 'node:zlib'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {withResponseCache} from '@/lib/response-cache/handler'
+import {noteCacheTags} from '@/lib/response-cache/request-tags'
 import {ResponseCache} from '@/lib/response-cache/response-cache'
 import {purgeTags, recordCacheEntry} from '@/lib/response-cache/tag-registry.cjs'
 
@@ -15,6 +16,7 @@ let body = 'first version'
 function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
   renders++
   const pathname = (req.url ?? '/').split('?')[0]
+  if (pathname.startsWith('/category/') || pathname === '/contact') return fakeDynamicRender(pathname, res)
   recordCacheEntry(`/route-cache/APP_PAGE/abc/$${pathname}`, {
     kind: 'APP_PAGE',
     headers: {'x-next-cache-tags': `post,post:${pathname.split('/').pop()},_N_T_${pathname}`},
@@ -25,6 +27,17 @@ function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
   res.setHeader('cache-control', draft ? 'private, no-cache, no-store, max-age=0, must-revalidate' : 's-maxage=31536000')
   res.write('<p>')
   res.end(`${draft ? 'DRAFT ' : ''}${body}</p>`)
+}
+
+/** Like Next rendering a dynamic route on demand: no ISR entry, `private, no-store`, tags noted by the fetches. */
+function fakeDynamicRender(pathname: string, res: http.ServerResponse) {
+  setTimeout(() => {
+    noteCacheTags(['category', `category:${pathname.split('/').pop()}`])
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.setHeader('cache-control', 'private, no-cache, no-store, max-age=0, must-revalidate')
+    res.setHeader('last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT')
+    res.end(`<p>${pathname} ${body}</p>`)
+  }, 5)
 }
 
 let server: http.Server
@@ -116,9 +129,35 @@ describe('response cache', () => {
     expect((await get('/posts/hello', {rsc: '1'})).headers.get('x-cache')).toBeNull()
   })
 
+  it('stores on-demand renders of reader pages with the tags their fetches noted', async () => {
+    await get('/category/politics')
+    const hit = await get('/category/politics')
+    expect(hit.headers.get('x-cache')).toBe('HIT')
+    expect(hit.headers.get('last-modified')).toBe('Wed, 01 Jan 2025 00:00:00 GMT')
+    const conditional = await get('/category/politics', {'if-modified-since': 'Wed, 01 Jan 2025 00:00:00 GMT'})
+    expect(conditional.status).toBe(304)
+    body = 'changed'
+    purgeTags(['category:politics'])
+    const fresh = await get('/category/politics')
+    expect(fresh.headers.get('x-cache')).toBe('MISS')
+    expect(await fresh.text()).toBe('<p>/category/politics changed</p>')
+  })
+
+  it('never stores on-demand renders of non-reader pages', async () => {
+    await get('/contact')
+    expect((await get('/contact')).headers.get('x-cache')).toBeNull()
+  })
+
+  it('drops entries once their time to live is over', () => {
+    const short = new ResponseCache(1024 * 1024)
+    short.store('/a', Buffer.from('a'), {}, new Set(['post']), 1000)
+    expect(short.get('/a', Date.now() + 500)).toBeDefined()
+    expect(short.get('/a', Date.now() + 1500)).toBeUndefined()
+  })
+
   it('stays within its memory bound', async () => {
     const small = new ResponseCache(4096)
-    for (let i = 0; i < 50; i++) small.store(`/p/${i}`, Buffer.alloc(1000, 'a'), {}, new Set(['post']))
+    for (let i = 0; i < 50; i++) small.store(`/p/${i}`, Buffer.alloc(1000, 'a'), {}, new Set(['post']), 60_000)
     expect(small.stats().bytes).toBeLessThanOrEqual(4096)
     expect(small.get('/p/49')).toBeDefined()
     expect(small.get('/p/0')).toBeUndefined()
