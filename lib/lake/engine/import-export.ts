@@ -5,7 +5,7 @@
  */
 import {invalidMutation, documentAlreadyExists} from './errors'
 import {isValidDocumentId, resolveNewDocumentId} from './ids'
-import {isPlainObject, isTimestamp, type AppliedMutations} from './mutations'
+import {checkDepth, isPlainObject, isTimestamp, type AppliedMutations} from './mutations'
 import type {TransactionBody} from './engine'
 import type {ImportMode, SanityDocument} from './types'
 
@@ -59,6 +59,7 @@ function importBatch(
     if (typeof document._type !== 'string' || document._type.trim() === '') {
       throw invalidMutation(index, `Document "${id}" is missing the required "_type" attribute`)
     }
+    checkDepth(document, index, id)
     const existing = context.workingSet.get(id)
     if (existing && mode === 'create') throw documentAlreadyExists(index, id)
     if (existing && mode === 'createIfNotExists') {

@@ -14,6 +14,11 @@ export const MUTATION_TYPES = ['create', 'createOrReplace', 'createIfNotExists',
 type MutationType = (typeof MUTATION_TYPES)[number]
 const PATCH_OPERATIONS = ['set', 'setIfMissing', 'unset', 'inc', 'dec', 'insert', 'diffMatchPatch'] as const
 const PATCH_KEYS = new Set<string>(['id', 'query', 'params', 'ifRevisionID', ...PATCH_OPERATIONS])
+/**
+ * Deepest nesting a stored document may have. Real content (Portable Text included) stays far
+ * below; the limit keeps hostile input from overflowing the stack in code that walks documents.
+ */
+export const MAX_DOCUMENT_DEPTH = 100
 /** Sanity's limit on documents a single query-targeted mutation may touch. */
 export const MAX_QUERY_TARGETS = 10_000
 
@@ -107,6 +112,7 @@ function applyCreate(
   if (typeof body._type !== 'string' || body._type.trim() === '') {
     throw invalidMutation(index, `Document "${id}" is missing the required "_type" attribute`)
   }
+  checkDepth(body, index, id)
   const document = {...body, _id: id}
   outcome.applied.push({[kind]: document})
   const existing = context.workingSet.get(id)
@@ -149,6 +155,7 @@ async function applyPatch(body: Record<string, unknown>, index: number, context:
     if (!patched || typeof patched._type !== 'string' || patched._type.trim() === '') {
       throw invalidMutation(index, `A patch may not remove "_type" from document "${id}"`)
     }
+    checkDepth(patched, index, id)
     const createdAt = isTimestamp(patched._createdAt) ? patched._createdAt : current._createdAt
     context.workingSet.put(id, withSystemFields(patched, id, createdAt, context))
     outcome.results.push({id, operation: 'update'})
@@ -165,9 +172,34 @@ async function targetIds(body: Record<string, unknown>, index: number, context: 
   return context.resolveQuery(body.query, (body.params as Record<string, unknown>) ?? {}, index)
 }
 
+/** Throws when `value` nests deeper than MAX_DOCUMENT_DEPTH (recursion stops at the limit). */
+export function checkDepth(value: unknown, index: number, id: string, depth = 0): void {
+  if (typeof value !== 'object' || value === null) return
+  if (depth >= MAX_DOCUMENT_DEPTH) throw invalidMutation(index, `Document "${id}" nests deeper than ${MAX_DOCUMENT_DEPTH} levels`)
+  for (const child of Object.values(value)) checkDepth(child, index, id, depth + 1)
+}
+
+/** Patch paths may not reach into JavaScript object internals (assigning `__proto__` swaps prototypes). */
+const FORBIDDEN_PATH_PART = /__proto__/
+
+function patchPaths(body: Record<string, unknown>): string[] {
+  const paths: string[] = []
+  for (const op of ['set', 'setIfMissing', 'inc', 'dec', 'diffMatchPatch'] as const) {
+    if (isPlainObject(body[op])) paths.push(...Object.keys(body[op]))
+  }
+  if (Array.isArray(body.unset)) paths.push(...body.unset.filter((path): path is string => typeof path === 'string'))
+  if (isPlainObject(body.insert)) {
+    for (const key of ['before', 'after', 'replace']) if (typeof body.insert[key] === 'string') paths.push(body.insert[key])
+  }
+  return paths
+}
+
 function checkPatch(body: Record<string, unknown>, index: number): void {
   for (const key of Object.keys(body)) {
     if (!PATCH_KEYS.has(key)) throw invalidMutation(index, `Unknown patch operation "${key}"`)
+  }
+  for (const path of patchPaths(body)) {
+    if (FORBIDDEN_PATH_PART.test(path)) throw invalidMutation(index, `Invalid patch path "${path}"`)
   }
   const objectOps = ['set', 'setIfMissing', 'inc', 'dec', 'diffMatchPatch'] as const
   for (const op of objectOps) {

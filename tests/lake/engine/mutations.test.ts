@@ -264,6 +264,24 @@ describe('patch mutations', () => {
     expect(engine.getDocuments(DS, ['post-1'])[0]!._rev).toBe('rev-1')
   })
 
+  it('rejects patch paths into __proto__ and documents nested absurdly deep', async () => {
+    const engine = await seeded()
+    for (const patch of [{id: 'post-1', set: {'__proto__.polluted': true}}, {id: 'post-1', unset: ['meta.__proto__']}]) {
+      const error = await lakeError(() => engine.mutate(DS, [{patch}], author))
+      expect(error.status).toBe(400)
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    let deep: unknown = 'leaf'
+    for (let i = 0; i < 5000; i++) deep = [deep]
+    const create = await lakeError(() => engine.mutate(DS, [{create: {_type: 'post', deep}}], author))
+    expect(create.status).toBe(400)
+    const patch = await lakeError(() => engine.mutate(DS, [{patch: {id: 'post-1', set: {deep}}}], author))
+    expect(patch.status).toBe(400)
+    const imported = await lakeError(() => engine.importDocuments(DS, [{_id: 'deep', _type: 'post', deep}], {mode: 'create', author: 'i'}))
+    expect(imported.status).toBe(400)
+    expect(engine.getDocuments(DS, ['post-1'])[0]!._rev).toBe('rev-1')
+  })
+
   it('a patch cannot change _id or _rev', async () => {
     const engine = await seeded()
     const result = await engine.mutate(DS, [{patch: {id: 'post-1', set: {_id: 'other', _rev: 'forged'}}}], {...author, transactionId: 'rev-x'})
