@@ -159,14 +159,33 @@ const handlers: Record<string, ActionHandler> = {
     return [{createOrReplace: {...attributes, _id: draftId}}]
   },
 
+  // Either {document} (the new version itself) or {baseId, versionId} (a copy of another document).
   'sanity.action.document.version.create'(action, index, {workingSet}) {
-    const document = requireObject(action, 'document', index)
+    let document: Record<string, unknown>
+    if (action.document !== undefined) {
+      document = requireObject(action, 'document', index)
+    } else {
+      const baseId = requireId(action, 'baseId', index)
+      const base = workingSet.get(baseId)
+      if (!base) throw notFound(index, `Cannot create a version from "${baseId}": it does not exist`, baseId)
+      if (typeof action.ifBaseRevisionId === 'string' && base._rev !== action.ifBaseRevisionId) {
+        throw revisionMismatch(index, baseId, base._rev, action.ifBaseRevisionId)
+      }
+      document = copyAs(base, requireId(action, 'versionId', index))
+    }
     const id = document._id
     if (!isValidDocumentId(id) || !id.startsWith('versions.')) {
-      throw actionError(400, index, 'invalidActionError', 'document._id must be a release version id (versions.<release>.<id>)')
+      throw actionError(400, index, 'invalidActionError', 'The version id must be a release version id (versions.<release>.<id>)')
     }
     if (workingSet.get(id)) throw actionError(409, index, 'documentAlreadyExistsError', `Document by ID "${id}" already exists`, {id})
     return [{create: document}]
+  },
+
+  // Marks the version so that publishing its release unpublishes the document.
+  'sanity.action.document.version.unpublish'(action, index, {workingSet}) {
+    const versionId = requireId(action, 'versionId', index)
+    if (!workingSet.get(versionId)) throw notFound(index, `Cannot unpublish "${versionId}": the version does not exist`, versionId)
+    return [{patch: {id: versionId, setIfMissing: {_system: {}}, set: {'_system.delete': true}}}]
   },
 
   'sanity.action.document.version.discard'(action, index, {workingSet}) {

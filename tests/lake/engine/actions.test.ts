@@ -157,6 +157,19 @@ describe('actions', () => {
     expect(engine.getDocuments(DS, ['versions.r1.post-1'])).toEqual([null])
   })
 
+  it('release versions: create as a copy of another document, and mark for unpublishing', async () => {
+    const engine = testEngine()
+    await engine.mutate(DS, [{create: {_id: 'post-1', _type: 'post', title: 'Live'}}], {...author, transactionId: 'base'})
+    const stale = await lakeError(() =>
+      engine.act(DS, [{actionType: `${A}version.create`, baseId: 'post-1', ifBaseRevisionId: 'old', publishedId: 'post-1', versionId: 'versions.r2.post-1'}], author),
+    )
+    expect(stale.status).toBe(409)
+    await engine.act(DS, [{actionType: `${A}version.create`, baseId: 'post-1', ifBaseRevisionId: 'base', publishedId: 'post-1', versionId: 'versions.r2.post-1'}], author)
+    expect(engine.getDocuments(DS, ['versions.r2.post-1'])[0]).toMatchObject({_id: 'versions.r2.post-1', title: 'Live'})
+    await engine.act(DS, [{actionType: `${A}version.unpublish`, versionId: 'versions.r2.post-1', publishedId: 'post-1'}], author)
+    expect(engine.getDocuments(DS, ['versions.r2.post-1'])[0]).toMatchObject({_system: {delete: true}})
+  })
+
   it('several actions commit as one transaction: all or nothing', async () => {
     const engine = testEngine()
     const transactions: string[] = []
