@@ -96,6 +96,14 @@ const SERVER_LABEL: Record<ReaderFigure['server'], string> = {
 }
 
 export function readerSection(figures: ReaderFigure[], pages: Map<string, StaticPage>, options: ReaderOptions, notes: string[]): ReportSection {
+  const uncached = [...new Set(figures.filter((f) => f.cacheState && f.cacheState !== 'HIT').map((f) => f.route))]
+  if (uncached.length) {
+    notes = [
+      ...notes,
+      `Not served from the response cache (\`x-cache\` stayed MISS after 10 requests): ${uncached.join(', ')}. ` +
+        'Those production-server lines are Next rendering every request.',
+    ]
+  }
   const staticFor = (route: string, connections: number) =>
     figures.find((f) => f.server === 'static' && f.route === route && f.load.connections === connections)
   const rows: string[][] = []
@@ -124,7 +132,7 @@ export function readerSection(figures: ReaderFigure[], pages: Map<string, Static
       `autocannon (programmatic API, in the benchmark process, HTTP/1.1 keep-alive, no compression) for ${options.durationS} s per line, ` +
       `against one production build (\`next build\` into \`.next-bench\`) with the local lake. The production server ` +
       '(`scripts/serve-site.ts`) is measured warm (`x-cache: HIT` checked before each line); `next start` runs the same build without the response cache; ' +
-      'the static floor is a minimal Node `http` server answering with the very bytes the site served. ' +
+      'the static floor is a minimal Node `http` server (its own process, like the site servers) answering with the very bytes the site served. ' +
       `Ratio = framework requests/s ÷ static requests/s at the same concurrency. Body sizes: ${sizes}.`,
     columns: ['route', 'connections', 'server', 'requests/s', 'latency p50 / p90 / p99 (ms)', 'errors / non-2xx', 'vs static'],
     rows,

@@ -136,7 +136,7 @@ async function benchSite() {
     log('  static floor …')
     figures.push(...(await loadStatic(pages, readerOptions)))
     add(readerSection(figures, pages, readerOptions, [
-      'The load generator and the local lake share the benchmark process; the site server is a separate process. On 2 cores they compete for CPU, as they would on a small VPS.',
+      'The load generator and the local lake share the benchmark process; each server under test runs in its own process. On 2 cores they all compete for CPU, as they would on a small VPS.',
     ]))
 
     log('  freshness …')
