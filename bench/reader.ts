@@ -6,7 +6,7 @@ import {runLoad, type LoadFigures} from './load'
 import type {ReportSection} from './report'
 import type {RunningSite} from './site-stack'
 import {startStaticFloor, type StaticPage} from './static-floor'
-import {formatMs, formatRate, formatRatio} from './stats'
+import {formatRate, formatRatio} from './stats'
 
 export interface ReaderRoute {
   label: string
