@@ -4,6 +4,7 @@
  * shares the same objects, and nothing may change them behind the store's back. Each commit swaps
  * in the new versions and drops the derived per-perspective views, which are rebuilt on demand.
  */
+import {LruCache} from './lru'
 import {applyPerspective, compareIds, perspectiveKey, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
 
@@ -23,10 +24,14 @@ export function deepFreeze<T>(value: T): T {
   return value
 }
 
+const MAX_VIEWS = 16
+const MAX_TYPE_LISTS_PER_VIEW = 64
+
 export class DatasetDocuments {
   private readonly documents = new Map<string, SanityDocument>()
   private sorted: SanityDocument[] | null = null
-  private views = new Map<string, DocumentView>()
+  /** Bounded: callers choose perspectives (release stacks), and each view holds a list per document. */
+  private views = new LruCache<string, DocumentView>(MAX_VIEWS)
 
   constructor(initial: SanityDocument[]) {
     for (const doc of initial) this.documents.set(doc._id, deepFreeze(doc))
@@ -53,7 +58,7 @@ export class DatasetDocuments {
       else this.documents.delete(id)
     }
     this.sorted = null
-    this.views = new Map()
+    this.views = new LruCache(MAX_VIEWS)
   }
 
   view(perspective: ResolvedPerspective, access: 'all' | 'public'): DocumentView {
@@ -71,7 +76,7 @@ function buildView(all: SanityDocument[]): DocumentView {
   // Overlaid drafts are fresh shallow copies: freeze them like the stored documents.
   for (const doc of all) deepFreeze(doc)
   const byId = new Map(all.map((doc) => [doc._id, doc]))
-  const byTypes = new Map<string, SanityDocument[]>()
+  const byTypes = new LruCache<string, SanityDocument[]>(MAX_TYPE_LISTS_PER_VIEW)
   return {
     all,
     byId,

@@ -23,6 +23,12 @@ export interface CompiledQuery {
 /** Queries groq-js can only parse with their params (slices like `[$start...$end]` must be constant). */
 const PARAM_DEPENDENT = Symbol('param-dependent')
 const cache = new LruCache<string, CompiledQuery | typeof PARAM_DEPENDENT>(1000)
+/** Longer keys (huge queries or params) are parsed each time rather than pinned in memory. */
+const MAX_CACHED_KEY_LENGTH = 32 * 1024
+
+function remember(key: string, compiled: CompiledQuery | typeof PARAM_DEPENDENT): void {
+  if (key.length <= MAX_CACHED_KEY_LENGTH) cache.set(key, compiled)
+}
 
 export interface PreparedQuery {
   compiled: CompiledQuery
@@ -42,14 +48,14 @@ export function prepareQuery(query: string, params: unknown): PreparedQuery {
   let compiled = cache.get(query)
   if (compiled === undefined) {
     compiled = parseQuery(query, undefined)
-    cache.set(query, compiled)
+    remember(query, compiled)
   }
   if (compiled === PARAM_DEPENDENT) {
     const key = `${query}\u0000${JSON.stringify(given)}`
     let withParams = cache.get(key)
     if (withParams === undefined || withParams === PARAM_DEPENDENT) {
       withParams = parseQuery(query, given) as CompiledQuery
-      cache.set(key, withParams)
+      remember(key, withParams)
     }
     compiled = withParams
   }
