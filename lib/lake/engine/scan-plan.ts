@@ -60,11 +60,18 @@ export function planScans(tree: ExprNode): Map<string, Scan> {
   const scans = new Map<string, Scan>()
   const walk = (node: Node) => {
     if (node.type === 'Filter' && isNode(node.base) && node.base.type === 'Everything') {
-      const scan = planFilter(node)
-      if (scan) {
+      const planned = planFilter(node)
+      if (planned) {
         const name = `${SCAN_PARAM_PREFIX}${scans.size}`
-        scans.set(name, scan)
+        scans.set(name, planned.scan)
+        if (planned.remaining === null) {
+          // Nothing left to evaluate per document: the filter is just the (pre-filtered) array.
+          for (const key of Object.keys(node)) delete node[key]
+          Object.assign(node, {type: 'Parameter', name})
+          return
+        }
         node.base = {type: 'Parameter', name}
+        node.expr = planned.remaining
       }
     }
     forEachChild(node, walk)
@@ -73,7 +80,8 @@ export function planScans(tree: ExprNode): Map<string, Scan> {
   return scans
 }
 
-function planFilter(filter: Node): Scan | null {
+/** The scan for a `*[…]` filter, and the filter terms left for groq-js (null: none). */
+function planFilter(filter: Node): {scan: Scan; remaining: unknown} | null {
   const terms = conjuncts(filter.expr)
   let types: Set<string> | null = null
   const predicates: Scan['predicates'] = []
@@ -89,8 +97,10 @@ function planFilter(filter: Node): Scan | null {
     else remaining.push(term)
   }
   if (!types && predicates.length === 0) return null
-  filter.expr = remaining.length === 0 ? {type: 'Value', value: true} : remaining.slice(1).reduce<unknown>((left, right) => ({type: 'And', left, right}), remaining[0])
-  return {types, predicates}
+  return {
+    scan: {types, predicates},
+    remaining: remaining.length === 0 ? null : remaining.slice(1).reduce<unknown>((left, right) => ({type: 'And', left, right}), remaining[0]),
+  }
 }
 
 function intersect(current: Set<string> | null, next: Set<string>): Set<string> {
