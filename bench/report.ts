@@ -29,6 +29,9 @@ export interface MachineInfo {
 
 export interface Report {
   mode: 'full' | 'quick'
+  /** The command-line options of the run, e.g. ['--skip-build']. */
+  options: string[]
+  loadAverageAtEnd?: number[]
   startedAt: string
   finishedAt?: string
   durationMs?: number
@@ -72,11 +75,12 @@ const GIB = 1024 * 1024 * 1024
 export function renderMachine(report: Report): string {
   const m = report.machine
   return [
-    `Run: \`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\` on ${report.startedAt.slice(0, 10)}` +
+    `Run: \`npm run bench${report.options.length ? ' -- ' + report.options.join(' ') : ''}\` on ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC` +
       (report.durationMs ? `, took ${Math.round(report.durationMs / 1000)} s.` : '.'),
     `Machine: ${m.cpus} CPUs (\`nproc\`; ${m.cpuModel}), ${(m.totalMemory / GIB).toFixed(1)} GiB RAM ` +
       `(${(m.freeMemoryAtStart / GIB).toFixed(1)} GiB free at start), Node ${m.node}, ${m.platform}; ` +
-      `load average at start ${m.loadAverageAtStart.join(' / ')}.`,
+      `load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}` +
+      (report.loadAverageAtEnd ? `, at end ${report.loadAverageAtEnd.join(' / ')}.` : '.'),
   ].join('\n')
 }
 

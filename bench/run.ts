@@ -12,6 +12,7 @@
  */
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import v8 from 'node:v8'
 import {buildSection} from './build'
 import {bytesSection, measureRouteBytes} from './bytes'
@@ -55,11 +56,12 @@ if (runLake && Math.max(...config.sizes) >= 100_000 && v8.getHeapStatistics().he
 
 const log = (line: string) => console.log(line)
 const startedAt = Date.now()
-const report: Report = {mode: quick ? 'quick' : 'full', startedAt: new Date(startedAt).toISOString(), machine: describeMachine(), sections: []}
+const report: Report = {mode: quick ? 'quick' : 'full', options: [...args], startedAt: new Date(startedAt).toISOString(), machine: describeMachine(), sections: []}
 
 function save() {
   report.finishedAt = new Date().toISOString()
   report.durationMs = Date.now() - startedAt
+  report.loadAverageAtEnd = os.loadavg().map((load) => Math.round(load * 100) / 100)
   fs.writeFileSync(RESULTS_FILE, JSON.stringify(report, null, 2) + '\n')
 }
 function add(section: ReportSection) {
