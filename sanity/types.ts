@@ -431,11 +431,15 @@ export type SettingsQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: navigationQuery
-// Query: *[_type == "category" && defined(slug.current) && count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)]) > 0] | order(title asc)[0...12]{  title,  "slug": slug.current}
-export type NavigationQueryResult = Array<{
-  title: string | null;
-  slug: string | null;
-}>;
+// Query: {  "categories": *[_type == "category" && defined(slug.current)] | order(title asc)[0...100]{_id, title, "slug": slug.current},  "used": array::unique(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))].categories[]._ref)}
+export type NavigationQueryResult = {
+  categories: Array<{
+    _id: string;
+    title: string | null;
+    slug: string | null;
+  }>;
+  used: Array<string | null>;
+};
 
 // Source: sanity/lib/queries.ts
 // Variable: postListQuery
@@ -1048,7 +1052,7 @@ export type OutgoingPostQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: mentionsSentForPostQuery
-// Query: *[_type == "mentionSent" && postId == $postId][0...1000]{  _id,  targetUrl,  method,  state,  contentHash}
+// Query: *[_type == "mentionSent" && postId == $postId][0...1000]{  _id,  sourceUrl,  targetUrl,  method,  state,  contentHash}
 export type MentionsSentForPostQueryResult = Array<never>;
 
 // Source: sanity/lib/queries.ts
@@ -1067,12 +1071,21 @@ export type PingbackTargetQueryResult = {
   postId: string | null;
 } | null;
 
+// Source: sanity/lib/queries.ts
+// Variable: nextScheduledPostQuery
+// Query: *[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}
+export type NextScheduledPostQueryResult = {
+  _id: string;
+  slug: string | null;
+  publishedAt: string | null;
+} | null;
+
 // Query TypeMap
 import "@sanity/client";
 declare module "@sanity/client" {
   interface SanityQueries {
     '*[_type == "siteSettings" && _id == "siteSettings"][0]{\n  title,\n  description,\n  language,\n  contactEmail,\n  contactBlurb,\n  ogImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  postsPerPage,\n  feedItemCount\n}': SettingsQueryResult;
-    '*[_type == "category" && defined(slug.current) && count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)]) > 0] | order(title asc)[0...12]{\n  title,\n  "slug": slug.current\n}': NavigationQueryResult;
+    '{\n  "categories": *[_type == "category" && defined(slug.current)] | order(title asc)[0...100]{_id, title, "slug": slug.current},\n  "used": array::unique(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))].categories[]._ref)\n}': NavigationQueryResult;
     '{\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))])\n}': PostListQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  body[]{\n    ...,\n    _type == "image" => {\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n}\n  },\n  "author": author->{name, "slug": slug.current, url},\n  "categories": categories[]->{_id, title, "slug": slug.current},\n  "tags": tags[]->{title, "slug": slug.current},\n  "previous": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt < ^.publishedAt] | order(publishedAt desc)[0]{title, "slug": slug.current},\n  "next": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt > ^.publishedAt] | order(publishedAt asc)[0]{title, "slug": slug.current}\n}': PostQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && _id != $postId && references($categoryIds)] | order(publishedAt desc)[0...3]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n}': RelatedPostsQueryResult;
@@ -1096,8 +1109,9 @@ declare module "@sanity/client" {
     '*[_type == "siteSettings" && _id == "siteSettings"][0]{\n  title,\n  "autoApprovePingbacks": coalesce(autoApprovePingbacks, false)\n}': MentionSettingsQueryResult;
     '*[_type == "pingback" && status == "approved" && target._ref == $postId] | order(receivedAt asc)[0...500].sourceUrl': MentionSourcesForPostQueryResult;
     '*[_type == "post" && _id == $postId && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  "published": defined(publishedAt) && publishedAt <= now(),\n  "blocks": body[_type == "block"][0...2000]{\n    "text": pt::text(@),\n    "hrefs": markDefs[_type == "link"].href\n  }\n}': OutgoingPostQueryResult;
-    '*[_type == "mentionSent" && postId == $postId][0...1000]{\n  _id,\n  targetUrl,\n  method,\n  state,\n  contentHash\n}': MentionsSentForPostQueryResult;
+    '*[_type == "mentionSent" && postId == $postId][0...1000]{\n  _id,\n  sourceUrl,\n  targetUrl,\n  method,\n  state,\n  contentHash\n}': MentionsSentForPostQueryResult;
     '*[_type == "pingback" && kind == "internal" && sourceUrl == $sourceUrl][0...1000]{\n  _id,\n  "postId": target._ref,\n  targetUrl\n}': InternalPingbacksFromSourceQueryResult;
     '*[_type == "pingback" && _id == $id][0]{"postId": target._ref}': PingbackTargetQueryResult;
+    '*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}': NextScheduledPostQueryResult;
   }
 }

@@ -7,7 +7,8 @@ import {sanityFetch, isDraftMode} from '@/sanity/lib/fetch'
 import {navigationQuery} from '@/sanity/lib/queries'
 import {siteContext} from '@/lib/site/context'
 import {TAGS} from '@/lib/site/tags'
-import type {NavItem} from '@/lib/site/types'
+import {navigationCategories} from '@/lib/site/navigation'
+import type {NavigationQueryResult} from '@/sanity/types'
 
 /**
  * Reader chrome: skip link, header with navigation, footer; in draft mode the preview banner
@@ -15,12 +16,12 @@ import type {NavItem} from '@/lib/site/types'
  */
 export default async function SiteLayout({children}: {children: ReactNode}) {
   const [{settings, title}, draft] = await Promise.all([siteContext(), isDraftMode()])
-  const categories = await sanityFetch<NavItem[]>({
+  const categories = await sanityFetch<NavigationQueryResult>({
     query: navigationQuery,
     tags: [TAGS.category, TAGS.post],
     draft: false,
   })
-    .then((items) => items.filter((item): item is NavItem & {slug: string} => !!item.slug))
+    .then(navigationCategories)
     .catch(() => [])
 
   return (

@@ -31,7 +31,7 @@ export type Topic = Omit<NonNullable<CategoryPageQueryResult> | NonNullable<TagP
   posts: PostCard[]
 }
 export type AuthorPage = Omit<NonNullable<AuthorPageQueryResult>, 'slug' | 'posts'> & {slug: string; posts: PostCard[]}
-export type NavItem = NavigationQueryResult[number]
+export type NavItem = NavigationQueryResult['categories'][number]
 export type SitemapData = SitemapQueryResult
 
 /** Any image field as projected by the queries' `imageFields` fragment. */

@@ -46,10 +46,14 @@ export const settingsQuery = defineQuery(`*[_type == "siteSettings" && _id == "s
   feedItemCount
 }`)
 
-/** Header navigation: categories that have at least one visible post. */
-export const navigationQuery = defineQuery(`*[_type == "category" && defined(slug.current) && count(*[${visiblePost} && references(^._id)]) > 0] | order(title asc)[0...12]{
-  title,
-  "slug": slug.current
+/**
+ * Header navigation: categories that have at least one visible post. One pass over the posts
+ * (the ids they use) instead of a `count(*[references(^._id)])` per category, which is a full scan
+ * per category; the caller keeps the used ones (lib/site/navigation.ts).
+ */
+export const navigationQuery = defineQuery(`{
+  "categories": *[_type == "category" && defined(slug.current)] | order(title asc)[0...100]{_id, title, "slug": slug.current},
+  "used": array::unique(*[${visiblePost}].categories[]._ref)
 }`)
 
 /** Home and `/page/[n]`: newest first, one page at a time. */
