@@ -4,7 +4,7 @@
  * the background. Re-sent webmentions update the stored mention; a source that is gone (404/410)
  * or no longer links to the target deletes it.
  */
-import {readBodyCapped} from './http-body'
+import {readBodyText} from '@/lib/http/read-body'
 import {runInBackground} from './freshness'
 import {checkMentionRateLimits, clientAddressOf} from './rate-limit'
 import {
@@ -37,10 +37,10 @@ export async function handleWebmention(request: Request): Promise<Response> {
   if (contentType !== 'application/x-www-form-urlencoded') {
     return answer(415, 'Webmentions must be sent as application/x-www-form-urlencoded.')
   }
-  const body = await readBodyCapped(request, MAX_WEBMENTION_BODY_BYTES)
-  if (body.tooLarge) return answer(413, `Request too large: at most ${MAX_WEBMENTION_BODY_BYTES} bytes.`)
+  const body = await readBodyText(request, MAX_WEBMENTION_BODY_BYTES)
+  if (body === null) return answer(413, `Request too large: at most ${MAX_WEBMENTION_BODY_BYTES} bytes.`)
 
-  const form = new URLSearchParams(body.text)
+  const form = new URLSearchParams(body)
   if (form.getAll('source').length !== 1 || form.getAll('target').length !== 1) {
     return answer(400, 'Exactly one "source" and one "target" parameter are required.')
   }

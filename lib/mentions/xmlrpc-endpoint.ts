@@ -5,7 +5,7 @@
  * XML-RPC reports application errors as faults inside HTTP 200. Transport-level problems get
  * HTTP codes: 405 (not POST), 415 (not XML), 413 (body over 64 KB — reading stops there).
  */
-import {readBodyCapped} from './http-body'
+import {readBodyText} from '@/lib/http/read-body'
 import {getPingbacks, pingbackPing} from './pingback'
 import {clientAddressOf} from './rate-limit'
 import {
@@ -46,14 +46,14 @@ export async function handleXmlRpc(request: Request): Promise<Response> {
       headers: {'Content-Type': 'text/plain; charset=utf-8'},
     })
   }
-  const body = await readBodyCapped(request, MAX_XMLRPC_BODY_BYTES)
-  if (body.tooLarge) {
+  const body = await readBodyText(request, MAX_XMLRPC_BODY_BYTES)
+  if (body === null) {
     return fault(FaultCode.generic, `Request too large: at most ${MAX_XMLRPC_BODY_BYTES} bytes.`, 413)
   }
 
   let call
   try {
-    call = parseMethodCall(body.text)
+    call = parseMethodCall(body)
   } catch (error) {
     if (error instanceof XmlRpcFault) return fault(error.faultCode, error.faultString)
     return fault(FaultCode.parseError, 'Parse error: not well formed.')

@@ -14,7 +14,7 @@
  */
 import {FORM_TOKEN_FIELD, LIMITS, MIN_FILL_SECONDS} from '@/lib/contact/fields'
 import {issueFormToken} from '@/lib/contact/form-token'
-import {readBodyCapped, BodyTooLargeError} from '@/lib/contact/http-body'
+import {readBodyBytes} from '@/lib/http/read-body'
 import {SENT_MESSAGE} from '@/lib/contact/state'
 import {MESSAGES, admitSubmission, processSubmission, type SubmissionOutcome} from '@/lib/contact/submit'
 
@@ -42,13 +42,13 @@ async function parseFields(request: Request): Promise<Record<string, unknown> | 
   if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
     return failure(415, 'unsupported-type', 'Send JSON, application/x-www-form-urlencoded or multipart/form-data.')
   }
-  let bytes: Uint8Array
+  let bytes: Uint8Array | null
   try {
-    bytes = await readBodyCapped(request, MAX_BODY_BYTES)
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return failure(413, 'too-large', MESSAGES.tooLarge)
+    bytes = await readBodyBytes(request, MAX_BODY_BYTES)
+  } catch {
     return failure(400, 'bad-body', 'The request body could not be read.')
   }
+  if (bytes === null) return failure(413, 'too-large', MESSAGES.tooLarge)
   try {
     if (type === 'application/json') {
       const parsed: unknown = JSON.parse(new TextDecoder('utf-8', {fatal: true}).decode(bytes))

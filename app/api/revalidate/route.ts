@@ -3,7 +3,7 @@ import {revalidateTag} from 'next/cache'
 import {NextRequest} from 'next/server'
 import {z} from 'zod'
 import {isHosted, revalidateSecret} from '@/lib/env'
-import {readBodyText} from '@/lib/site/request-body'
+import {readBodyText} from '@/lib/http/read-body'
 import {tagsForChange} from '@/lib/site/tags'
 
 /**
