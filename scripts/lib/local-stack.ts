@@ -76,7 +76,8 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       {url: `${siteUrl}/api/revalidate`, secret},
       {url: `${siteUrl}/api/webhooks/mentions`, secret},
     ],
-    seedDocuments: demoDocuments,
+    // The demo's pingback links to its target post by absolute URL: use this site's origin.
+    seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
     logger: (line: string) => log(`[lake] ${line}`),
   })
   const token = ensureToken(dataDir, 'site', 'editor')
