@@ -1,5 +1,6 @@
 /** The history API the Studio's review-changes and revision views use. Requires a token. */
 import type {HistoryQuery} from '../../engine/types'
+import {documentEvents, publishedIdOf} from '../../history/document-events'
 import type {LakeContext, Route, RouteRequest} from '../context'
 import {datasetName, documentIds, flag} from '../params'
 import {badRequest, gatewayError, sendJson} from '../respond'
@@ -66,18 +67,26 @@ function documentsAt(ctx: LakeContext, r: RouteRequest, [rawDataset, rawIds]: st
 }
 
 /**
- * The Studio 5 "events" history view. The lake keeps transactions, not the event feed Sanity derives
- * from them. The spike showed the Studio (5.31) works with an empty feed here: its review-changes view
- * uses the transactions endpoint above.
+ * The Studio's History tab: the document group's events (publish, unpublish, draft created or
+ * discarded, deleted), derived from its transactions (lib/lake/history/document-events.ts).
  */
-function documentEvents(_ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
+function documentEventsFeed(ctx: LakeContext, r: RouteRequest, [rawDataset, rawId]: string[]) {
   requireReader(r)
-  datasetName(rawDataset)
-  sendJson(r.res, 200, {events: {}, nextCursor: ''})
+  const dataset = datasetName(rawDataset)
+  const [documentId] = documentIds(rawId, 1)
+  const limitRaw = r.url.searchParams.get('limit')
+  const limit = limitRaw === null ? 100 : Number(limitRaw)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('"limit" must be an integer from 1 to 1000')
+  const publishedId = publishedIdOf(documentId)
+  // The newest 10,000 transactions of the group, back in commit order.
+  const entries = ctx.engine
+    .history(dataset, [publishedId, `drafts.${publishedId}`], {excludeMutations: true, limit: 10_000, reverse: true})
+    .reverse()
+  sendJson(r.res, 200, {events: {[documentId]: documentEvents(entries, documentId, limit)}, nextCursor: ''})
 }
 
 export const historyRoutes: Route[] = [
   {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/transactions\/(.+)$/, handler: transactions},
-  {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/events\/documents\/(.+)$/, handler: documentEvents},
+  {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/events\/documents\/(.+)$/, handler: documentEventsFeed},
   {method: 'GET', pattern: /^\/data\/history\/([^/]+)\/documents\/(.+)$/, handler: documentsAt},
 ]
