@@ -192,6 +192,11 @@ test.describe('reader site', () => {
       await expect(page).toHaveURL(new RegExp(`/posts/${post.slug.current}`))
       await expect(page.getByRole('heading', {level: 1})).toHaveText(post.title)
       await expect(page.getByText('Preview mode')).toBeVisible()
+      // Click-to-edit: the title and body name their document and field for the Presentation overlays.
+      const titleTarget = await page.getByRole('heading', {level: 1}).getAttribute('data-sanity')
+      expect(titleTarget).toContain(post._id)
+      expect(titleTarget).toContain('title')
+      await expect(page.locator('[data-sanity*="body"]')).toHaveCount(1)
 
       // Another reader (no draft-mode cookie) still gets a 404, and the draft did not leak into the cache.
       const reader = await browser.newContext()
@@ -201,6 +206,14 @@ test.describe('reader site', () => {
       await readerPage.goto('/')
       await expect(readerPage.locator('main')).not.toContainText(post.title)
       await reader.close()
+
+      // Readers never get those attributes.
+      const publishedPage = await browser.newContext()
+      const plain = await publishedPage.newPage()
+      await plain.goto(`/posts/${REFERENCE_SLUG}`)
+      await expect(plain.getByRole('heading', {level: 1})).toHaveText(REFERENCE_TITLE)
+      await expect(plain.locator('[data-sanity]')).toHaveCount(0)
+      await publishedPage.close()
 
       await page.getByTestId('exit-preview').click()
       await expect(page).toHaveURL(/\/$/)

@@ -8,6 +8,7 @@ import {ContentImage} from '@/components/site/ContentImage'
 import {JsonLd} from '@/components/site/JsonLd'
 import {PostCard} from '@/components/site/PostCard'
 import {PostMeta} from '@/components/site/PostMeta'
+import {isDraftMode} from '@/sanity/lib/fetch'
 import {urlForImage} from '@/sanity/lib/image'
 import {siteContext} from '@/lib/site/context'
 import {pageMetadata} from '@/lib/site/metadata'
@@ -15,6 +16,7 @@ import {getPost, getRelatedPosts, recentPostSlugs} from '@/lib/site/posts'
 import {readingTimeMinutes} from '@/lib/site/reading-time'
 import {blogPostingJsonLd, breadcrumbJsonLd} from '@/lib/site/structured-data'
 import {paths} from '@/lib/site/urls'
+import {editAttributes} from '@/lib/site/edit-attributes'
 
 type Props = {params: Promise<{slug: string}>}
 
@@ -40,7 +42,8 @@ export async function generateMetadata({params}: Props): Promise<Metadata> {
 export default async function PostPage({params}: Props) {
   const post = await getPost((await params).slug)
   if (!post) notFound()
-  const [{settings, title: siteTitle, locale}, related] = await Promise.all([siteContext(), getRelatedPosts(post)])
+  const [{settings, title: siteTitle, locale}, related, draft] = await Promise.all([siteContext(), getRelatedPosts(post), isDraftMode()])
+  const editable = (path: string) => editAttributes(draft, {id: post._id, type: 'post'}, path)
   const minutes = readingTimeMinutes(post.body)
   const coverUrl = post.coverImage?.asset ? urlForImage(post.coverImage).width(1200).height(630).fit('crop').url() : undefined
   const tags = (post.tags ?? []).filter((t) => t.slug)
@@ -51,15 +54,19 @@ export default async function PostPage({params}: Props) {
       <JsonLd data={breadcrumbJsonLd(post, siteTitle)} />
       <article className="mx-auto max-w-[65ch]">
         <header className="mb-8">
-          <h1 className="font-serif text-3xl leading-tight font-bold text-balance sm:text-4xl">{post.title}</h1>
+          <h1 className="font-serif text-3xl leading-tight font-bold text-balance sm:text-4xl" {...editable('title')}>
+            {post.title}
+          </h1>
           <PostMeta post={post} locale={locale} readingMinutes={minutes} className="mt-3" />
         </header>
         {post.coverImage?.asset ? (
-          <div className="mb-8">
+          <div className="mb-8" {...editable('coverImage')}>
             <ContentImage image={post.coverImage} sizes="(min-width: 768px) 65ch, 100vw" priority />
           </div>
         ) : null}
-        <div className="prose prose-zinc prose-lg dark:prose-invert prose-a:text-[color:var(--color-accent)] dark:prose-a:text-[color:var(--color-accent-dark)] prose-blockquote:font-normal prose-blockquote:not-italic max-w-none">
+        <div className="prose prose-zinc prose-lg dark:prose-invert prose-a:text-[color:var(--color-accent)] dark:prose-a:text-[color:var(--color-accent-dark)] prose-blockquote:font-normal prose-blockquote:not-italic max-w-none"
+          {...editable('body')}
+        >
           <PortableTextBody value={post.body} />
         </div>
         {tags.length > 0 ? (

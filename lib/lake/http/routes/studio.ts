@@ -117,7 +117,8 @@ function users(ctx: LakeContext, r: RouteRequest, [rawIds]: string[]) {
   sendJson(r.res, 200, ids.length === 1 ? profiles[0] : profiles)
 }
 
-const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/
+// The Studio's own keys include `$` (e.g. `studio.structure-tool.layout.$root`).
+const KEY_PATTERN = /^[A-Za-z0-9._:$-]{1,200}$/
 
 function getKeyValues(ctx: LakeContext, r: RouteRequest, [rawKeys]: string[]) {
   const user = requireUser(r)
