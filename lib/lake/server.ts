@@ -22,6 +22,7 @@ import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
 import {ensureCertificates} from './tls/certificates'
+import {attachPresenceSockets} from './presence'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
 
 export {createToken, ensureToken} from './auth/tokens'
@@ -115,6 +116,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     closers.unshift(() => closeSecure(secureServer, sessions, http1Sockets))
     const boundHttpPort = await listen(plainServer, options.httpPort, httpHost)
     closers.unshift(() => closePlain(plainServer))
+    // The Studio's presence socket (WebSocket upgrade on both ports).
+    const presence = attachPresenceSockets([secureServer, plainServer], ctx)
+    closers.unshift(() => presence.close())
 
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`

@@ -2,6 +2,7 @@
  * What the Studio's own tools need from the lake, driven in the real Studio (Chromium) against the
  * real lake: publish confirmation timing, presence, releases.
  */
+import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {createClient} from '@sanity/client'
@@ -26,21 +27,35 @@ function firstLogin(): {email: string; password: string} {
   return {email: /email:\s*(\S+)/.exec(text)![1], password: /password:\s*(\S+)/.exec(text)![1]}
 }
 
-let storageState: Awaited<ReturnType<BrowserContext['storageState']>> | undefined
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
+const storageStates = new Map<string, StorageState>()
 
-/** A signed-in Studio context (signs in through the lake's login page once per run). */
-async function editorContext(browser: Browser): Promise<BrowserContext> {
+/** A second editor account, added with the lake's CLI as an admin would. */
+const SECOND_EDITOR = {email: `beatriz-${Date.now().toString(36)}@localhost`, name: 'Beatriz Ortega', password: 'e2e-second-editor-pw-1'}
+let secondEditorAdded = false
+function addSecondEditor() {
+  if (secondEditorAdded) return
+  execFileSync('node_modules/.bin/tsx', ['lib/lake/cli.ts', 'user', 'add', '--email', SECOND_EDITOR.email, '--name', SECOND_EDITOR.name, '--password', SECOND_EDITOR.password], {
+    env: {...process.env, LAKE_DATA_DIR: DATA_DIR},
+    stdio: 'pipe',
+  })
+  secondEditorAdded = true
+}
+
+/** A signed-in Studio context (signs in through the lake's login page once per account and run). */
+async function editorContext(browser: Browser, account: {email: string; password: string} = firstLogin()): Promise<BrowserContext> {
+  let storageState = storageStates.get(account.email)
   if (!storageState) {
     const context = await browser.newContext({ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}})
     const page = await context.newPage()
     await page.goto('/studio', {timeout: STUDIO_LOAD_TIMEOUT})
     await page.getByRole('link', {name: 'Dispatch local account'}).click({timeout: STUDIO_LOAD_TIMEOUT})
-    const {email, password} = firstLogin()
-    await page.getByLabel('Email').fill(email)
-    await page.getByLabel('Password').fill(password)
+    await page.getByLabel('Email').fill(account.email)
+    await page.getByLabel('Password').fill(account.password)
     await page.getByRole('button', {name: 'Sign in'}).click()
     await expect(page.getByText('Posts', {exact: true}).first()).toBeVisible({timeout: STUDIO_LOAD_TIMEOUT})
     storageState = await context.storageState()
+    storageStates.set(account.email, storageState)
     await context.close()
   }
   return browser.newContext({ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}, storageState})
@@ -95,4 +110,37 @@ test('publish is confirmed in the Studio right after the lake commits it', async
   expect((await api.getDocument(id))?.title).toBe(`Timing ${unique} (edited)`)
   expect(confirmed - answeredAt).toBeLessThan(1500)
   await context.close()
+})
+
+/**
+ * Presence over the Studio's socket: two editors in two browsers open the same post; each sees the
+ * other's avatar on the document, and it goes away when the other closes the tab.
+ */
+test('two editors see each other’s avatars on the document they both have open', async ({browser}) => {
+  const api = editorApi()
+  const id = `post-presence-${unique}`
+  await api.createOrReplace({_id: id, _type: 'post', title: `Presence ${unique}`, slug: {_type: 'slug', current: `presence-${unique}`}, publishedAt: new Date().toISOString()})
+  addSecondEditor()
+  const first = await editorContext(browser)
+  const second = await editorContext(browser, SECOND_EDITOR)
+  const pageA = await first.newPage()
+  const pageB = await second.newPage()
+  const sockets: string[] = []
+  pageA.on('websocket', (ws) => sockets.push(ws.url()))
+  await openDocument(pageA, id)
+  await openDocument(pageB, id)
+  // Editor B sees editor A (and vice versa) on the document's header.
+  const presenceOnA = pageA.getByTestId('document-level-presence')
+  const presenceOnB = pageB.getByTestId('document-level-presence')
+  await expect(presenceOnA).toBeVisible({timeout: 30_000})
+  await expect(presenceOnB).toBeVisible({timeout: 30_000})
+  await expect(presenceOnA).toContainText('BO')
+  expect(sockets.some((url) => /\/v2022-06-30\/socket\/production/.test(url))).toBe(true)
+  // The global presence menu lists the other editor by name.
+  await pageA.getByRole('button', {name: /Global presence|Who is here/i}).first().click()
+  await expect(pageA.getByText(SECOND_EDITOR.name).first()).toBeVisible({timeout: 30_000})
+  // B leaves: A no longer shows anyone on the document.
+  await second.close()
+  await expect(presenceOnA).toBeHidden({timeout: 30_000})
+  await first.close()
 })
