@@ -23,6 +23,7 @@ import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
 import {ensureCertificates} from './tls/certificates'
 import {attachPresenceSockets} from './presence'
+import {ReleaseScheduler} from './releases'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
 
 export {createToken, ensureToken} from './auth/tokens'
@@ -79,6 +80,8 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log})
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log})
     closers.unshift(() => listeners.close(), () => webhooks.close())
+    const releaseScheduler = new ReleaseScheduler(engine, {log})
+    closers.unshift(() => releaseScheduler.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
