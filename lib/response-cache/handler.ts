@@ -39,7 +39,8 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
     const renderTags = new Set<string>()
     captureForCache(res, (statusCode, body) => {
       if (req.method !== 'GET') return
-      const ttlSeconds = storableFor(key, statusCode, res.getHeaders())
+      // Status, content type, completeness: only the page's whole document is ever stored.
+      const ttlSeconds = storableFor(key, statusCode, res.getHeaders(), body)
       if (ttlSeconds === null || ttlSeconds <= 0) return
       // Tags of a render that ran now, plus those Next recorded when it served its own cached copy.
       const tags = new Set([...renderTags, ...(tagsFor(key) ?? [])])
@@ -51,9 +52,16 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
   }
 }
 
-function notModified(req: IncomingMessage, entry: CachedResponse): boolean {
+/**
+ * RFC 9110 §13.1.2: If-None-Match uses the weak comparison (`W/"x"` matches `"x"`), `*` matches any
+ * current representation, and when it is present If-Modified-Since is ignored.
+ */
+export function notModified(req: Pick<IncomingMessage, 'headers'>, entry: Pick<CachedResponse, 'etag' | 'headers'>): boolean {
   const ifNoneMatch = req.headers['if-none-match']
-  if (ifNoneMatch) return ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === entry.etag || tag === `W/${entry.etag}` || tag === '*')
+  if (ifNoneMatch !== undefined) {
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '')
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(entry.etag))
+  }
   const ifModifiedSince = req.headers['if-modified-since']
   const lastModified = entry.headers['last-modified']
   if (ifModifiedSince && lastModified) {
