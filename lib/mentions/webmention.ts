@@ -6,7 +6,8 @@
  */
 import {readBodyText} from '@/lib/http/read-body'
 import {runInBackground} from './freshness'
-import {checkMentionRateLimits, clientAddressOf} from './rate-limit'
+import {clientKey} from '@/lib/http/client-address'
+import {checkMentionRateLimits} from './rate-limit'
 import {
   AlreadyRegisteredError,
   createMention,
@@ -50,11 +51,6 @@ export async function handleWebmention(request: Request): Promise<Response> {
   if (!target) return answer(400, 'The target must be an absolute http(s) URL.')
   if (normaliseUrl(source) === normaliseUrl(target)) return answer(400, 'The source and the target must differ.')
 
-  const limited = checkMentionRateLimits(clientAddressOf(request.headers), source.hostname)
-  if (limited) {
-    return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
-  }
-
   let check
   try {
     check = await checkTarget(target)
@@ -63,6 +59,13 @@ export async function handleWebmention(request: Request): Promise<Response> {
     return answer(503, 'The site cannot accept webmentions right now; please try again later.', {'Retry-After': '60'})
   }
   if (!check.ok) return answer(400, `Unsupported target: ${check.message}`)
+
+  // Counted only now: a mention refused for its target costs the sender nothing (#11), and only
+  // acceptable mentions make us fetch anything.
+  const limited = checkMentionRateLimits(clientKey(request.headers), source.hostname)
+  if (limited) {
+    return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
+  }
 
   const post = check.post
   const canonicalUrl = check.canonicalUrl
