@@ -69,7 +69,13 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
 
   const certificates = ensureCertificates(dataDir, projectId)
   const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
-  const authStore = new AuthStore(dataDir)
+  let authStore: AuthStore
+  try {
+    authStore = new AuthStore(dataDir)
+  } catch (error) {
+    engine.close()
+    throw error
+  }
   const closers: (() => unknown)[] = [() => engine.close(), () => authStore.close()]
   try {
     await ensureFirstAccount(authStore, dataDir, log)
