@@ -10,6 +10,7 @@
  * the answer is sent, so the answer reaches the client; then we close the connection.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {Socket} from 'node:net'
 
 /** How long after the response an unread body is discarded before the connection is closed. */
 export const LINGER_MS = 5_000
@@ -45,8 +46,32 @@ export function lingerOnUnreadBody(req: IncomingMessage, res: ServerResponse, li
   }) as typeof req.destroy
   // Answered before the body was read to its end (e.g. 401 before reading): stop buffering it.
   res.once('finish', drain)
+  // Node closes a `Connection: close` socket right after the answer, before the listener above.
+  lingerBeforeClosing(req.socket, () => !req.complete, () => {
+    drain()
+  }, lingerMs)
   // The connection died before an answer: nothing to wait for.
   res.once('close', () => {
     if (!res.writableFinished && !req.complete) destroy()
   })
+}
+
+/**
+ * When the connection is to close after the answer (the client sent `Connection: close`, or Node
+ * decided so), Node ends and destroys the socket right after the response; unread bytes still
+ * arriving then make the kernel reset the connection, and the client may lose the answer. Instead,
+ * while the body is unread: half-close (the client reads the whole answer and sees end of stream),
+ * keep discarding what it still sends, and destroy once it closes its side or after `lingerMs`.
+ */
+function lingerBeforeClosing(socket: Socket, bodyUnread: () => boolean, drain: () => void, lingerMs: number): void {
+  const destroySoon = socket.destroySoon.bind(socket)
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    if (!bodyUnread()) return destroySoon()
+    drain()
+    if (this.writable) this.end()
+    const timer = setTimeout(() => this.destroy(), lingerMs)
+    timer.unref()
+    this.once('close', () => clearTimeout(timer))
+    this.once('end', () => this.destroy())
+  }
 }
