@@ -5,7 +5,7 @@
 import {evaluate, GroqSyntaxError, parse, type ExprNode} from 'groq-js'
 import {queryExecutionError, queryParseError} from './errors'
 import {LruCache} from './lru'
-import {forEachChild, planScans, scanDocuments, SCAN_PARAM_PREFIX, type Scan, type TreeNode} from './scan-plan'
+import {forEachChild, isNode, planScans, scanDocuments, SCAN_PARAM_PREFIX, type Scan, type TreeNode} from './scan-plan'
 import type {SanityDocument} from './types'
 
 /** Longest query the engine parses; Sanity's own limit for POSTed queries is in this range. */
@@ -74,10 +74,13 @@ function parseQuery(query: string, params: Record<string, unknown> | undefined):
     }
     // groq-js resolves params used in slices while parsing: retry with the caller's params.
     if (params === undefined && query.includes('$')) return PARAM_DEPENDENT
-    const missing = params && [...query.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).find((name) => !(name in params))
+    const missing = params && [...query.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).find((name) => !Object.hasOwn(params, name))
     if (missing) throw missingParam(query, missing)
     throw queryParseError(query, error instanceof Error ? error.message : String(error), 0, query.length)
   }
+  // groq-js decides at parse time whether `[$i]` is element access (number), attribute access
+  // (string) or a filter; without the params it always builds a filter. Parse again with them.
+  if (params === undefined && hasParamBracket(tree)) return PARAM_DEPENDENT
   const referenced = collectParams(tree)
   return {tree, params: referenced, scans: planScans(tree)}
 }
@@ -113,7 +116,8 @@ function missingParam(query: string, name: string) {
 
 function checkReferencedParams(query: string, referenced: Set<string>, given: Record<string, unknown>): void {
   for (const name of referenced) {
-    if (!(name in given) || given[name] === undefined) throw missingParam(query, name)
+    // Own properties only: `$toString` or `$constructor` must not be found on Object.prototype.
+    if (!Object.hasOwn(given, name) || given[name] === undefined) throw missingParam(query, name)
   }
 }
 
@@ -146,6 +150,50 @@ export async function evaluateQuery(query: string, compiled: CompiledQuery, cont
   } catch (error) {
     throw queryExecutionError(query, error instanceof Error ? error.message : String(error))
   }
+}
+
+/**
+ * Whether some `[…]` holds an expression groq-js folds to a constant once params are known: the
+ * same node types as its parser's canConstantEvaluate (values, params, unary +/-, arithmetic).
+ */
+function hasParamBracket(tree: ExprNode): boolean {
+  let found = false
+  const walk = (node: TreeNode) => {
+    if (found) return
+    if (node.type === 'Filter' && isNode(node.expr) && isConstantWithParams(node.expr) && containsParam(node.expr)) {
+      found = true
+      return
+    }
+    forEachChild(node, walk)
+  }
+  walk(tree as unknown as TreeNode)
+  return found
+}
+
+function isConstantWithParams(node: TreeNode): boolean {
+  switch (node.type) {
+    case 'Value':
+    case 'Parameter':
+      return true
+    case 'Group':
+    case 'Pos':
+    case 'Neg':
+      return isNode(node.base) && isConstantWithParams(node.base)
+    case 'OpCall':
+      return ['+', '-', '*', '/', '%', '**'].includes(node.op as string) && isNode(node.left) && isNode(node.right) &&
+        isConstantWithParams(node.left) && isConstantWithParams(node.right)
+    default:
+      return false
+  }
+}
+
+function containsParam(node: TreeNode): boolean {
+  if (node.type === 'Parameter') return true
+  let found = false
+  forEachChild(node, (child) => {
+    found ||= containsParam(child)
+  })
+  return found
 }
 
 function collectParams(tree: ExprNode): Set<string> {
