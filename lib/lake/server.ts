@@ -21,6 +21,7 @@ import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
+import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
 
@@ -119,6 +120,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`
     log(`Local Content Lake (project "${projectId}") at ${httpsUrl} (HTTP/2, browsers) and ${httpUrl} (server-side)`)
+    // Lets the CLI and importers write through this process instead of beside it (lib/lake/running.ts).
+    writeRunningFile(dataDir, {httpUrl, pid: process.pid})
+    closers.unshift(() => removeRunningFile(dataDir))
 
     let closing: Promise<void> | null = null
     return {
