@@ -42,7 +42,7 @@ describe('content conversion', () => {
 
   it('classic editor: paragraphs, marks, links, [caption], quotes with citation, nested lists, embeds, code, tables, separators', () => {
     const {context: ctx, notes} = context({rewriteHref: (href) => (href === 'https://old.example/2009/03/x/' ? '/posts/x' : href)})
-    const {blocks, lostWords} = convertBody(
+    const {blocks, lostWords, lostSample} = convertBody(
       [
         'Intro with <strong>bold</strong>, <em>em</em>, <code>code</code>, <del>gone</del> and <a href="https://old.example/2009/03/x/">a link</a>.',
         'Next line.',
@@ -77,7 +77,7 @@ describe('content conversion', () => {
       'h4: Small',
       'normal: bad link [unknown_thing foo="bar"]kept[/unknown_thing] [1]',
     ])
-    expect(lostWords).toBe(0)
+    expect({lostWords, lostSample}).toEqual({lostWords: 0, lostSample: []})
     expect(notes.sort()).toEqual([
       'table flattened to paragraphs: table',
       'unknown shortcode (kept as text): [unknown_thing]',
@@ -89,7 +89,7 @@ describe('content conversion', () => {
     const {context: ctx, notes} = context({
       reusableBlock: (id) => (id === '77' ? '<!-- wp:paragraph --><p>Reusable text</p><!-- /wp:paragraph -->' : undefined),
     })
-    const {blocks, lostWords} = convertBody(
+    const {blocks, lostWords, lostSample} = convertBody(
       `<!-- wp:paragraph -->
 <p>Para <em>one</em></p>
 <!-- /wp:paragraph -->
@@ -133,16 +133,16 @@ Classic text outside blocks`,
       'normal: Jetpack text',
       'normal: Classic text outside blocks',
     ])
-    expect(lostWords).toBe(0)
+    expect({lostWords, lostSample}).toEqual({lostWords: 0, lostSample: []})
     expect(notes).toContain('dynamic block (rendered by WordPress, nothing stored to import): core/latest-posts')
     expect(notes).toContain('unknown block (content kept): jetpack/thing')
   })
 
   it('hostile HTML: scripts removed, event handlers and unknown tags do not leak, text kept', () => {
     const {context: ctx} = context()
-    const {blocks, lostWords} = convertBody('<p onclick="x()">Safe <span style="color:red">red</span> <sup>2</sup></p><script>alert(1)</script><form><label>Name</label><input value="Send"></form><p>&lt;script&gt; as text &amp; more</p>', ctx)
+    const {blocks, lostWords, lostSample} = convertBody('<p onclick="x()">Safe <span style="color:red">red</span> <sup>2</sup></p><script>alert(1)</script><form><label>Name</label><input value="Send"></form><p>&lt;script&gt; as text &amp; more</p>', ctx)
     expect(view(blocks)).toEqual(['normal: Safe red 2', 'normal: Name Send', 'normal: <script> as text & more'])
-    expect(lostWords).toBe(0)
+    expect({lostWords, lostSample}).toEqual({lostWords: 0, lostSample: []})
     expect(JSON.stringify(blocks)).not.toMatch(/onclick|alert/)
   })
 

@@ -232,7 +232,7 @@ async function importItem(state: State, item: WxrItem) {
   const context = convertContext(state, item, notes)
   const converted = convertBody(item.content, context, 'b')
   for (const [noteKind, name] of new Map(notes.map(([k, n]) => [`${k}\u0000${n}`, [k, n] as const])).values()) summary.note(noteKind, name)
-  if (converted.lostWords > 0) summary.warn(`${where}: ${converted.lostWords} word(s) of the content did not survive conversion; check the post`)
+  if (converted.lostWords > 0) summary.warn(`${where}: ${converted.lostWords} word(s) of the content did not survive conversion (${converted.lostSample.join(', ')}); check the post`)
 
   const assets = new Map<string, AssetResult>()
   for (const member of converted.blocks) {

@@ -56,6 +56,8 @@ export interface ConvertedBody {
   blocks: BodyMember[]
   /** Words of the source that are missing from the result (0 when everything visible arrived). */
   lostWords: number
+  /** The first few of them, for the message. */
+  lostSample: string[]
 }
 
 /** oEmbed providers WordPress auto-embeds when their URL stands alone on a line. */
@@ -81,19 +83,29 @@ function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
 }
 
+/** Elements that start a new line for a reader: their edges separate words, inline tags do not. */
+const BREAKING = new Set(['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'br', 'td', 'th', 'tr', 'blockquote', 'figure', 'figcaption', 'pre', 'section', 'article', 'dd', 'dt', 'hr', 'table', 'cite', 'footer', 'summary', 'caption', 'img', 'iframe', 'video', 'audio']) // cite: the citation gets its own line
+
+/** Never shown to readers (and removed by normalisation). */
+const INVISIBLE = new Set(['script', 'style', 'template', 'noscript'])
+
 function visibleText(document: Document): string {
   const parts: string[] = []
   const walk = (node: Node) => {
     if (node.nodeType === 3) parts.push(node.textContent ?? '')
     else if (node.nodeType === 1) {
       const el = node as Element
+      if (INVISIBLE.has(el.tagName.toLowerCase())) return
       const json = el.getAttribute(PLACEHOLDER_ATTRIBUTE)
+      const breaking = BREAKING.has(el.tagName.toLowerCase())
+      if (breaking || json) parts.push(' ')
       if (json) parts.push(objectText(JSON.parse(json) as Record<string, unknown>))
       else for (const child of Array.from(el.childNodes)) walk(child)
+      if (breaking || json) parts.push(' ')
     }
   }
   walk(document.body)
-  return parts.join(' ')
+  return parts.join('')
 }
 
 function objectText(value: Record<string, unknown>): string {
@@ -104,10 +116,11 @@ function objectText(value: Record<string, unknown>): string {
 /** Converts one post's content; `keyPrefix` makes keys stable across re-runs (same content → same keys). */
 export function convertBody(content: string, context: ConvertContext, keyPrefix = 'k'): ConvertedBody {
   const html = contentToHtml(content, context)
-  if (!html.trim()) return {blocks: [], lostWords: 0}
+  if (!html.trim()) return {blocks: [], lostWords: 0, lostSample: []}
   const document = parseDocument(html)
-  normalizeDocument(document, context)
+  // Measured before normalisation, so a mistake there shows up as lost words too.
   const expected = words(visibleText(document))
+  normalizeDocument(document, context)
   let counter = 0
   const key = () => `${keyPrefix}${(counter++).toString(36)}`
   const raw = htmlToPortableText(html, {
@@ -142,6 +155,6 @@ export function convertBody(content: string, context: ConvertContext, keyPrefix 
   const produced = new Set(
     words(blocks.map((b) => (b._type === 'block' ? (b as TextBlock).children.map((c) => c.text).join('') : objectText(b as Record<string, unknown>))).join(' ')),
   )
-  const lostWords = expected.filter((w) => !produced.has(w)).length
-  return {blocks, lostWords}
+  const lost = expected.filter((w) => !produced.has(w))
+  return {blocks, lostWords: lost.length, lostSample: [...new Set(lost)].slice(0, 5)}
 }

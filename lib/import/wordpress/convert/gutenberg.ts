@@ -97,7 +97,7 @@ function render(block: OpenBlock, context: ConvertContext, depth: number): strin
       return depth > 5 ? '' : gutenbergToHtml(reusable, context, depth + 1)
     }
   }
-  if (DYNAMIC_CORE.has(name)) {
+  if (DYNAMIC_CORE.has(name) || /^(query|comments?|post|term)-/.test(name)) {
     if (html.trim()) return html
     context.note('dynamic block (rendered by WordPress, nothing stored to import)', `core/${name}`)
     return ''

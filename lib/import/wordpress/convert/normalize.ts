@@ -163,6 +163,38 @@ function splitBlockquote(document: Document, quote: El) {
   replaceWith(quote, ...kept)
 }
 
+const CONTAINERS = `div:not([${PLACEHOLDER_ATTRIBUTE}]),section,article,aside,header,footer,nav,main,address,center`
+
+function isBlockNode(node: Node): boolean {
+  if (node.nodeType !== 1) return false
+  const el = node as El
+  return BLOCKISH.has(el.tagName.toLowerCase()) || el.hasAttribute(PLACEHOLDER_ATTRIBUTE) || /^(section|article|aside|header|footer|nav|main|address|center)$/i.test(el.tagName)
+}
+
+/**
+ * A layout container (`<div>` and friends) becomes paragraphs: each run of inline content in it
+ * one `<p>`, block children kept as they are. Without this, two sibling `<div>`s ("Rounded",
+ * "Outline" buttons) would run together into one word.
+ */
+function blockify(document: Document, el: El) {
+  const out: Node[] = []
+  let run: El | null = null
+  for (const node of Array.from(el.childNodes)) {
+    if (isBlockNode(node)) {
+      run = null
+      out.push(node)
+    } else {
+      if (!run) {
+        if (node.nodeType === 3 && !(node.textContent ?? '').trim()) continue
+        run = document.createElement('p')
+        out.push(run)
+      }
+      run.appendChild(node)
+    }
+  }
+  replaceWith(el, ...out)
+}
+
 export function normalizeDocument(document: Document, context: ConvertContext): void {
   const body = document.body
 
@@ -179,6 +211,8 @@ export function normalizeDocument(document: Document, context: ConvertContext): 
   for (const el of all(document, 'h5,h6')) rename(document, el, 'h4')
 
   for (const pre of all(document, 'pre')) {
+    // The block editor saves line breaks in preformatted/verse blocks as <br>.
+    for (const br of all(pre, 'br')) replaceWith(br, document.createTextNode('\n'))
     const code = (pre.textContent ?? '').replace(/^\n/, '').replace(/\s+$/, '')
     if (!code) {
       pre.parentNode?.removeChild(pre)
@@ -269,6 +303,7 @@ export function normalizeDocument(document: Document, context: ConvertContext): 
   for (const el of all(document, 'dd')) rename(document, el, 'p')
   for (const el of all(document, 'figcaption')) rename(document, el, 'p')
   for (const el of all(document, 'dl,details,figure')) unwrap(el)
+  for (const el of all(document, CONTAINERS).reverse()) blockify(document, el)
 
   for (const a of all(document, 'a[href]')) {
     const href = a.getAttribute('href') ?? ''

@@ -3,6 +3,7 @@
  * (`post_id`, `post_type`, `comment_approved`…) so the mapping stays checkable against the
  * wordpress-importer plugin's parser. Nothing here decides what to import; convert/ does.
  */
+import {createHash} from 'node:crypto'
 import {child, childrenNamed, childText, type XmlElement} from './xml'
 
 export interface WxrAuthor {
@@ -127,6 +128,19 @@ function toComment(element: XmlElement): WxrComment {
   }
 }
 
+/**
+ * Hand-made and very old exports may lack `wp:post_id`: take the `?p=<id>` of the guid or link, else
+ * a stable hash of them, so re-runs still map to the same documents.
+ */
+function fallbackId(element: XmlElement): string {
+  const guid = childText(element, 'guid').trim()
+  const link = childText(element, 'link').trim()
+  const numeric = /[?&]p=(\d+)/.exec(guid) ?? /[?&]p=(\d+)/.exec(link)
+  if (numeric) return numeric[1]
+  const basis = guid || link || childText(element, 'title')
+  return basis ? `h${createHash('sha1').update(basis).digest('hex').slice(0, 12)}` : ''
+}
+
 export function toItem(element: XmlElement, line: number): WxrItem {
   const meta = new Map<string, string[]>()
   for (const entry of childrenNamed(element, 'wp:postmeta')) {
@@ -145,7 +159,7 @@ export function toItem(element: XmlElement, line: number): WxrItem {
     description: childText(element, 'description'),
     content: childText(element, 'content:encoded'),
     excerpt: childText(element, 'excerpt:encoded'),
-    id: childText(element, 'wp:post_id').trim(),
+    id: childText(element, 'wp:post_id').trim() || fallbackId(element),
     date: childText(element, 'wp:post_date').trim(),
     dateGmt: childText(element, 'wp:post_date_gmt').trim(),
     commentStatus: childText(element, 'wp:comment_status').trim(),
