@@ -5,10 +5,13 @@ import {categoryType} from './category'
 import {codeBlockType} from './codeBlock'
 import {contactMessageType} from './contactMessage'
 import {embedType} from './embed'
+import {pageType} from './page'
 import {pingbackType} from './pingback'
 import {postType} from './post'
+import {redirectType} from './redirect'
 import {siteSettingsType} from './siteSettings'
 import {tagType} from './tag'
+import {wpCommentType} from './wpComment'
 
 /** Every schema type of Dispatch; docs/data-model.md is the contract they follow. */
 export const schemaTypes: SchemaTypeDefinition[] = [
@@ -22,4 +25,7 @@ export const schemaTypes: SchemaTypeDefinition[] = [
   blockContentType,
   codeBlockType,
   embedType,
+  pageType,
+  redirectType,
+  wpCommentType,
 ]

@@ -90,6 +90,23 @@ export const postType = defineType({
       validation: (rule) => rule.required(),
     }),
     defineField({
+      name: 'sticky',
+      title: 'Sticky',
+      type: 'boolean',
+      group: 'meta',
+      description: 'Kept from WordPress ("stick to the front page").',
+      initialValue: false,
+    }),
+    defineField({
+      name: 'seoDescription',
+      title: 'Search description',
+      type: 'text',
+      rows: 2,
+      group: 'meta',
+      description: 'The description search engines and link previews show; the excerpt is used when empty.',
+      validation: (rule) => rule.max(300),
+    }),
+    defineField({
       name: 'pingsOpen',
       title: 'Accept pingbacks and webmentions',
       type: 'boolean',
