@@ -31,13 +31,15 @@ function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
 
 /** Like Next rendering a dynamic route on demand: no ISR entry, `private, no-store`, tags noted by the fetches. */
 function fakeDynamicRender(pathname: string, res: http.ServerResponse) {
+  // The content is read when the render starts, and written when it ends.
+  const content = body
   setTimeout(() => {
     noteCacheTags(['category', `category:${pathname.split('/').pop()}`])
     res.setHeader('content-type', 'text/html; charset=utf-8')
     res.setHeader('cache-control', 'private, no-cache, no-store, max-age=0, must-revalidate')
     res.setHeader('last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT')
-    res.end(`<p>${pathname} ${body}</p>`)
-  }, 5)
+    res.end(`<p>${pathname} ${content}</p>`)
+  }, pathname === '/category/slow' ? 150 : 5)
 }
 
 let server: http.Server
@@ -141,6 +143,18 @@ describe('response cache', () => {
     const fresh = await get('/category/politics')
     expect(fresh.headers.get('x-cache')).toBe('MISS')
     expect(await fresh.text()).toBe('<p>/category/politics changed</p>')
+  })
+
+  it('does not store a render that read content before a purge of its tags and finished after it (#16.4)', async () => {
+    const slow = get('/category/slow')
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    body = 'published'
+    purgeTags(['category:slow'])
+    expect(await (await slow).text()).toBe('<p>/category/slow first version</p>')
+    const next = await get('/category/slow')
+    expect(next.headers.get('x-cache')).toBe('MISS')
+    expect(await next.text()).toBe('<p>/category/slow published</p>')
+    expect((await get('/category/slow')).headers.get('x-cache')).toBe('HIT')
   })
 
   it('never stores on-demand renders of non-reader pages', async () => {
