@@ -1,5 +1,5 @@
 import type {DocumentActionComponent, DocumentActionsContext} from 'sanity'
-import {approvePingbackAction, markContactHandledAction, markPingbackSpamAction} from './setStatus'
+import {approvePingbackAction, markContactHandledAction, markPingbackPendingAction, markPingbackSpamAction} from './setStatus'
 
 /** Actions that make no sense for a singleton (there is exactly one settings document). */
 const SINGLETON_FORBIDDEN = new Set(['delete', 'duplicate', 'unpublish'])
@@ -13,7 +13,7 @@ export function resolveDocumentActions(
     case 'siteSettings':
       return previous.filter((action) => !SINGLETON_FORBIDDEN.has(action.action ?? ''))
     case 'pingback':
-      return [approvePingbackAction, markPingbackSpamAction, ...previous]
+      return [approvePingbackAction, markPingbackSpamAction, markPingbackPendingAction, ...previous]
     case 'contactMessage':
       return [markContactHandledAction, ...previous]
     default:
