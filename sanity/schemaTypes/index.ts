@@ -7,6 +7,7 @@ import {contactMessageType} from './contactMessage'
 import {embedType} from './embed'
 import {pingbackType} from './pingback'
 import {postType} from './post'
+import {rejectedMentionType} from './rejectedMention'
 import {siteSettingsType} from './siteSettings'
 import {tagType} from './tag'
 
@@ -18,6 +19,7 @@ export const schemaTypes: SchemaTypeDefinition[] = [
   tagType,
   siteSettingsType,
   pingbackType,
+  rejectedMentionType,
   contactMessageType,
   blockContentType,
   codeBlockType,
