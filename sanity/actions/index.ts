@@ -1,4 +1,5 @@
 import type {DocumentActionComponent, DocumentActionsContext} from 'sanity'
+import {viewOnSiteAction} from './viewOnSite'
 import {approvePingbackAction, markContactHandledAction, markPingbackPendingAction, markPingbackSpamAction} from './setStatus'
 
 /** Actions that make no sense for a singleton (there is exactly one settings document). */
@@ -16,10 +17,12 @@ export function resolveDocumentActions(
       return [approvePingbackAction, markPingbackSpamAction, markPingbackPendingAction, ...previous]
     case 'contactMessage':
       return [markContactHandledAction, ...previous]
+    case 'post':
+      return [...previous, viewOnSiteAction]
     default:
       return previous
   }
 }
 
 /** Types editors never create by hand: the singleton, and what readers or other sites send. */
-export const NOT_CREATABLE_TYPES = new Set(['siteSettings', 'pingback', 'contactMessage'])
+export const NOT_CREATABLE_TYPES = new Set(['siteSettings', 'pingback', 'rejectedMention', 'contactMessage'])
