@@ -23,6 +23,14 @@ export interface RouteBytes {
 
 const gzipSize = (data: Buffer) => zlib.gzipSync(data, {level: 6}).length
 
+/** #16.15: every reader page (everything but the Studio) ships at most this much JavaScript, gzip. */
+export const READER_JS_BUDGET_BYTES = 180 * 1024
+
+/** Whether a route's JavaScript is within the reader budget; null for the Studio (no budget). */
+export function withinReaderBudget(figures: Pick<RouteBytes, 'route' | 'jsGzip'>): boolean | null {
+  return figures.route === 'studio' ? null : figures.jsGzip <= READER_JS_BUDGET_BYTES
+}
+
 /** `<script src>` URLs of an HTML document, in order, without duplicates. */
 export function scriptSources(html: string): string[] {
   const sources = new Set<string>()
@@ -74,8 +82,9 @@ export function bytesSection(figures: RouteBytes[]): ReportSection {
     method:
       'Each page fetched from the production server; its HTML measured as served (uncompressed) and gzip-compressed (level 6); ' +
       'the JavaScript is every `<script src>` in that HTML, read from the build output (`.next-bench/static`) and summed, raw and gzip. ' +
-      'Chunks a page loads later by dynamic `import()` are not counted.',
-    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip'],
+      'Chunks a page loads later by dynamic `import()` are not counted. ' +
+      `Budget: at most ${formatBytes(READER_JS_BUDGET_BYTES)} of JavaScript (gzip) on every reader page; the Studio has none.`,
+    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip', 'JS budget'],
     rows: figures.map((f) => [
       f.route,
       `\`${f.path}\`` + (f.status === 200 ? '' : ` (HTTP ${f.status})`),
@@ -84,6 +93,7 @@ export function bytesSection(figures: RouteBytes[]): ReportSection {
       String(f.scripts),
       formatBytes(f.jsRaw),
       formatBytes(f.jsGzip),
+      withinReaderBudget(f) === null ? '–' : withinReaderBudget(f) ? 'within' : `**over by ${formatBytes(f.jsGzip - READER_JS_BUDGET_BYTES)}**`,
     ]),
     data: figures,
     notes: figures.filter((f) => f.missing.length).map((f) => `${f.path}: ${f.missing.length} script(s) not found in the build: ${f.missing.slice(0, 3).join(', ')}`),
