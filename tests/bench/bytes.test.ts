@@ -1,6 +1,6 @@
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {bytesSection, READER_JS_BUDGET_BYTES, scriptSources, staticFileFor, withinReaderBudget} from '@/bench/bytes'
+import {bytesSection, READER_JS_BUDGET_BYTES, scriptSources, scriptTags, staticFileFor, withinReaderBudget} from '@/bench/bytes'
 
 describe('bench bytes-shipped helpers', () => {
   it('collects each <script src> once, in order, ignoring inline scripts', () => {
@@ -8,6 +8,14 @@ describe('bench bytes-shipped helpers', () => {
       '<script src="/_next/static/chunks/a.js" async=""></script><script>self.__next_f=[]</script>' +
       '<script async src="/_next/static/chunks/b.js?dpl=x&amp;y=1"></script><script src="/_next/static/chunks/a.js"></script>'
     expect(scriptSources(html)).toEqual(['/_next/static/chunks/a.js', '/_next/static/chunks/b.js?dpl=x&y=1'])
+  })
+
+  it('tells nomodule polyfills (never downloaded by module browsers) from the scripts that load', () => {
+    const html = '<script src="/_next/static/chunks/poly.js" noModule=""></script><script src="/_next/static/chunks/app.js" async=""></script>'
+    expect(scriptTags(html)).toEqual([
+      {src: '/_next/static/chunks/poly.js', noModule: true},
+      {src: '/_next/static/chunks/app.js', noModule: false},
+    ])
   })
 
   it('maps /_next/static URLs into the build dir and refuses anything else', () => {
@@ -23,7 +31,7 @@ describe('bench bytes-shipped helpers', () => {
     expect(withinReaderBudget({route: 'home', jsGzip: 180 * 1024})).toBe(true)
     expect(withinReaderBudget({route: 'post', jsGzip: 199 * 1024})).toBe(false)
     expect(withinReaderBudget({route: 'studio', jsGzip: 2_000_000})).toBeNull()
-    const row = (route: string, jsGzip: number) => ({route, path: '/', status: 200, htmlRaw: 1, htmlGzip: 1, scripts: 1, jsRaw: 1, jsGzip, missing: []})
+    const row = (route: string, jsGzip: number) => ({route, path: '/', status: 200, htmlRaw: 1, htmlGzip: 1, scripts: 1, jsRaw: 1, jsGzip, noModuleGzip: 0, missing: []})
     const section = bytesSection([row('home', 170 * 1024), row('post', 190 * 1024), row('studio', 2_000_000)])
     expect(section.columns.at(-1)).toBe('JS budget')
     expect(section.rows.map((r) => r.at(-1))).toEqual(['within', '**over by 10.0 KiB**', '–'])
