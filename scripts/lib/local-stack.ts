@@ -75,7 +75,9 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
       webhooks: [
         {url: `${siteUrl}/api/revalidate`, secret},
-        {url: `${siteUrl}/api/webhooks/mentions`, secret},
+        // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
+        // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
+        {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
       ],
       // The demo's pingback links to its target post by absolute URL: use this site's origin.
       seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
