@@ -40,7 +40,7 @@ export async function pingbackPing(params: XmlRpcValue[], clientAddress: string)
   const source = parseHttpUrl(rawSource)
   if (!source) throw new XmlRpcFault(FaultCode.sourceDoesNotExist, 'The source URI is not a valid http(s) URL.')
 
-  const limited = checkMentionRateLimits(clientAddress, source.hostname)
+  const limited = await checkMentionRateLimits(clientAddress, source.hostname)
   if (limited) {
     throw new XmlRpcFault(FaultCode.accessDenied, `Too many pingbacks; try again in ${limited.retryAfterSeconds} seconds.`)
   }

@@ -50,7 +50,7 @@ export async function handleWebmention(request: Request): Promise<Response> {
   if (!target) return answer(400, 'The target must be an absolute http(s) URL.')
   if (normaliseUrl(source) === normaliseUrl(target)) return answer(400, 'The source and the target must differ.')
 
-  const limited = checkMentionRateLimits(clientAddressOf(request.headers), source.hostname)
+  const limited = await checkMentionRateLimits(clientAddressOf(request.headers), source.hostname)
   if (limited) {
     return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
   }
