@@ -24,6 +24,7 @@ import {ListenHub} from './listen/hub'
 import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
+import {WebhookOutbox} from './webhooks/outbox'
 
 export {createToken, ensureToken} from './auth/tokens'
 export type {LakeUser, LakeRole} from './auth/types'
@@ -83,7 +84,10 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     if (options.seedDocuments) await seedIfEmpty(engine, options.seedDocuments, log)
 
     const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log})
-    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log})
+    // Deliveries wait in the lake's own database, so a restart resumes them (webhooks/outbox.ts).
+    const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
+    closers.unshift(() => outbox.close())
+    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
     closers.unshift(() => listeners.close(), () => webhooks.close())
 
     let httpsPort = options.port

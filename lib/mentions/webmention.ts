@@ -63,7 +63,7 @@ export async function handleWebmention(request: Request): Promise<Response> {
 
   // Counted only now: a mention refused for its target costs the sender nothing (#11), and only
   // acceptable mentions make us fetch anything.
-  const limited = checkMentionRateLimits(clientKey(request.headers), source.hostname)
+  const limited = await checkMentionRateLimits(clientKey(request.headers), source.hostname)
   if (limited) {
     return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
   }

@@ -7,7 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl} from '@/lib/env'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -56,6 +56,12 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
   }
   if (isHosted) {
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
+    return {env: baseEnv, close: async () => {}}
+  }
+  if (lakeUrl) {
+    // Several instances share one lake that runs elsewhere; its tokens and webhook secret come
+    // from the environment (SANITY_API_*_TOKEN, SANITY_REVALIDATE_SECRET), as on hosted Sanity.
+    log(`Using the lake at ${lakeUrl} (LAKE_URL is set); no local lake is started.`)
     return {env: baseEnv, close: async () => {}}
   }
 
