@@ -5,7 +5,7 @@
  * in the new versions and drops the derived per-perspective views, which are rebuilt on demand.
  */
 import {LruCache} from './lru'
-import {applyPerspective, compareIds, perspectiveKey, type ResolvedPerspective} from './perspective'
+import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
 
 export interface DocumentView {
@@ -61,11 +61,11 @@ export class DatasetDocuments {
     this.views = new LruCache(MAX_VIEWS)
   }
 
-  view(perspective: ResolvedPerspective, access: 'all' | 'public'): DocumentView {
-    const key = perspectiveKey(perspective, access)
+  view(perspective: ResolvedPerspective, scope: ReaderScope): DocumentView {
+    const key = perspectiveKey(perspective, scope)
     let view = this.views.get(key)
     if (!view) {
-      view = buildView(applyPerspective(this.all(), perspective, access))
+      view = buildView(applyPerspective(this.all(), perspective, scope))
       this.views.set(key, view)
     }
     return view

@@ -61,7 +61,7 @@ export class LakeEngine implements Engine {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
-    const view = documents.view(resolvePerspective(options.perspective), access)
+    const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
     const result = await evaluateQuery(query, compiled, {
       documents: view.all,
       ofTypes: (types) => view.ofTypes(types),

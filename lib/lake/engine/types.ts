@@ -100,6 +100,11 @@ export interface QueryOptions {
    * published documents whose id has no dot-separated prefix (Sanity's rule for public datasets).
    */
   access?: 'all' | 'public'
+  /**
+   * Whether release versions (`versions.<release>.<id>`) exist for this query. Sanity hides them
+   * from API versions before 2025-02-19, whatever the perspective; default true.
+   */
+  includeVersions?: boolean
 }
 
 export interface QueryResult {

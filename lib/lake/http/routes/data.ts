@@ -6,7 +6,7 @@ import type {Action, Mutation, Visibility} from '../../engine/types'
 import {withArrayKeys} from '../array-keys'
 import {isPlainObject, readJsonObject} from '../body'
 import type {LakeContext, Route, RouteRequest} from '../context'
-import {datasetName, documentIds, flag, groqParams, perspective} from '../params'
+import {datasetName, documentIds, flag, groqParams, isReleasesApi, perspective} from '../params'
 import {apiError, badRequest, gatewayError, sendJson, sendText} from '../respond'
 
 const MUTATION_TYPES = new Set(['create', 'createOrReplace', 'createIfNotExists', 'delete', 'patch'])
@@ -46,6 +46,7 @@ async function query(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) 
     perspective: perspective(requested, r.apiVersion),
     identity: r.user?.id ?? '',
     access: accessOf(r),
+    includeVersions: isReleasesApi(r.apiVersion),
   })
   const returnQuery = flag(search, 'returnQuery', true)
   sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ms, syncTags: []})
