@@ -5,6 +5,7 @@
 import {evaluate, GroqSyntaxError, parse, type ExprNode} from 'groq-js'
 import {queryExecutionError, queryParseError} from './errors'
 import {LruCache} from './lru'
+import {analyzeScans, type ReadTracker, type ScanDependency} from './read-set'
 import {forEachChild, planScans, scanDocuments, SCAN_PARAM_PREFIX, type Scan, type TreeNode} from './scan-plan'
 import type {SanityDocument} from './types'
 
@@ -18,6 +19,8 @@ export interface CompiledQuery {
   params: Set<string>
   /** The `*[…]` scans rewritten to hidden params (see scan-plan.ts), by param name. */
   scans: Map<string, Scan>
+  /** What decides each scan's membership, from the tree before planning (for sync tags). */
+  dependencies: ScanDependency[]
 }
 
 /** Queries groq-js can only parse with their params (slices like `[$start...$end]` must be constant). */
@@ -79,7 +82,8 @@ function parseQuery(query: string, params: Record<string, unknown> | undefined):
     throw queryParseError(query, error instanceof Error ? error.message : String(error), 0, query.length)
   }
   const referenced = collectParams(tree)
-  return {tree, params: referenced, scans: planScans(tree)}
+  const dependencies = analyzeScans(tree)
+  return {tree, params: referenced, dependencies, scans: planScans(tree)}
 }
 
 /** groq-js says "Syntax error in GROQ query at position 18: Unexpected end of query"; Sanity says only the detail. */
@@ -125,6 +129,8 @@ export interface EvaluationContext {
   byId: (id: string) => SanityDocument | undefined
   params: Record<string, unknown>
   identity?: string
+  /** When given, the evaluator sees documents through it, so it learns what the query read. */
+  tracker?: ReadTracker
 }
 
 export async function evaluateQuery(query: string, compiled: CompiledQuery, context: EvaluationContext): Promise<unknown> {
@@ -132,20 +138,41 @@ export async function evaluateQuery(query: string, compiled: CompiledQuery, cont
   const timestamp = new Date()
   const env = {params: context.params, now: timestamp.toISOString()}
   const params: Record<string, unknown> = {...context.params}
-  for (const [name, scan] of compiled.scans) params[name] = scanDocuments(scan, context.documents, context.ofTypes, env)
+  const {tracker} = context
+  for (const [name, scan] of compiled.scans) {
+    const docs = scanDocuments(scan, context.documents, context.ofTypes, env)
+    params[name] = tracker ? docs.map((doc) => tracker.wrap(doc)) : docs
+  }
+  // Only an unplanned `*` reads the dataset; wrapping it lazily keeps tracked planned queries cheap.
+  const dataset = tracker && hasEverything(compiled.tree) ? context.documents.map((doc) => tracker.wrap(doc)) : context.documents
   try {
     const value = await evaluate(compiled.tree, {
-      dataset: context.documents,
+      dataset,
       params,
       identity: context.identity,
       timestamp,
       // groq-js would scan the whole dataset for every `->`; an id lookup keeps joins O(1).
-      dereference: ({_ref}) => (typeof _ref === 'string' ? context.byId(_ref) : undefined) ?? null,
+      dereference: ({_ref}) => {
+        if (typeof _ref !== 'string') return null
+        const doc = context.byId(_ref)
+        return (tracker ? tracker.dereferenced(_ref, doc) : doc) ?? null
+      },
     })
-    return await value.get()
+    const result = await value.get()
+    return tracker ? tracker.unwrap(result) : result
   } catch (error) {
     throw queryExecutionError(query, error instanceof Error ? error.message : String(error))
   }
+}
+
+function hasEverything(tree: ExprNode): boolean {
+  let found = false
+  const walk = (node: TreeNode) => {
+    if (node.type === 'Everything') found = true
+    else if (!found) forEachChild(node, walk)
+  }
+  walk(tree as unknown as TreeNode)
+  return found
 }
 
 function collectParams(tree: ExprNode): Set<string> {

@@ -7,6 +7,7 @@ import {withArrayKeys} from '../array-keys'
 import {isPlainObject, readJsonObject} from '../body'
 import type {LakeContext, Route, RouteRequest} from '../context'
 import {datasetName, documentIds, flag, groqParams, isReleasesApi, perspective} from '../params'
+import {syncTagsFor} from '../../live'
 import {apiError, badRequest, gatewayError, sendJson, sendText} from '../respond'
 
 const MUTATION_TYPES = new Set(['create', 'createOrReplace', 'createIfNotExists', 'delete', 'patch'])
@@ -42,14 +43,26 @@ async function query(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) 
   }
   if (typeof groq !== 'string' || groq.trim() === '') throw badRequest('Missing "query": a GROQ query is required')
   if (groq.length > MAX_QUERY_LENGTH) throw badRequest(`Query is too long (at most ${MAX_QUERY_LENGTH} characters)`)
-  const {result, ms} = await ctx.engine.query(dataset, groq, params, {
+  checkLastLiveEventId(search.get('lastLiveEventId'))
+  const {result, ms, readSet} = await ctx.engine.query(dataset, groq, params, {
     perspective: perspective(requested, r.apiVersion),
     identity: r.user?.id ?? '',
     access: accessOf(r),
     includeVersions: isReleasesApi(r.apiVersion),
+    trackReads: true,
   })
   const returnQuery = flag(search, 'returnQuery', true)
-  sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ms, syncTags: []})
+  const syncTags = readSet ? syncTagsFor(dataset, readSet) : []
+  sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ms, syncTags})
+}
+
+/**
+ * `lastLiveEventId`: the id of the live event that made a client refetch. Sanity uses it to skip
+ * caches older than that event; the lake answers every query from committed state, so a result is
+ * always at least that fresh. Only its shape is checked.
+ */
+function checkLastLiveEventId(value: string | null) {
+  if (value !== null && (value.length > 100 || !/^[A-Za-z0-9_.:-]*$/.test(value))) throw badRequest('Invalid "lastLiveEventId"')
 }
 
 function getDocuments(ctx: LakeContext, r: RouteRequest, [rawDataset, rawIds]: string[]) {
