@@ -226,7 +226,7 @@ export class ReadTracker {
   private entry(doc: SanityDocument): DocumentRead {
     let read = this.documents.get(doc._id)
     if (!read) {
-      read = {type: doc._type, fields: new Set(), dereferenced: false}
+      read = {type: doc._type, fields: new Set(), dereferenced: false, document: doc}
       this.documents.set(doc._id, read)
     }
     return read

@@ -122,6 +122,8 @@ export interface DocumentRead {
   fields: Set<string> | null
   /** Reached through `->`: the result depends on its content whatever was read. */
   dereferenced: boolean
+  /** The document as the query saw it (for Content Source Maps). */
+  document: SanityDocument
 }
 
 export interface ReadSet {

@@ -7,6 +7,7 @@ import {withArrayKeys} from '../array-keys'
 import {isPlainObject, readJsonObject} from '../body'
 import type {LakeContext, Route, RouteRequest} from '../context'
 import {datasetName, documentIds, flag, groqParams, isReleasesApi, perspective} from '../params'
+import {contentSourceMap} from '../../csm'
 import {syncTagsFor} from '../../live'
 import {apiError, badRequest, gatewayError, sendJson, sendText} from '../respond'
 
@@ -44,6 +45,7 @@ async function query(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) 
   if (typeof groq !== 'string' || groq.trim() === '') throw badRequest('Missing "query": a GROQ query is required')
   if (groq.length > MAX_QUERY_LENGTH) throw badRequest(`Query is too long (at most ${MAX_QUERY_LENGTH} characters)`)
   checkLastLiveEventId(search.get('lastLiveEventId'))
+  const sourceMap = sourceMapOption(search.get('resultSourceMap'))
   const {result, ms, readSet} = await ctx.engine.query(dataset, groq, params, {
     perspective: perspective(requested, r.apiVersion),
     identity: r.user?.id ?? '',
@@ -53,7 +55,15 @@ async function query(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) 
   })
   const returnQuery = flag(search, 'returnQuery', true)
   const syncTags = readSet ? syncTagsFor(dataset, readSet) : []
-  sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ms, syncTags})
+  const resultSourceMap = sourceMap && readSet ? contentSourceMap(result, readSet.documents, sourceMap === 'withKeyArraySelector') : undefined
+  sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ...(resultSourceMap ? {resultSourceMap} : {}), ms, syncTags})
+}
+
+/** `resultSourceMap=true|withKeyArraySelector` (what @sanity/client sends for stega); `false` or absent: none. */
+function sourceMapOption(value: string | null): false | 'true' | 'withKeyArraySelector' {
+  if (value === null || value === '' || value === 'false') return false
+  if (value === 'true' || value === 'withKeyArraySelector') return value
+  throw badRequest('"resultSourceMap" must be true, false or withKeyArraySelector')
 }
 
 /**
