@@ -21,6 +21,7 @@ import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
+import {LiveEventLog} from './live'
 import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
@@ -88,13 +89,15 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
     closers.unshift(() => outbox.close())
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
-    closers.unshift(() => listeners.close(), () => webhooks.close())
+    const live = new LiveEventLog(engine)
+    closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
       engine,
       auth: new AuthService(authStore),
       listeners,
+      live,
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,

@@ -12,6 +12,7 @@ import {generateTransactionId, isValidDatasetName, isValidTransactionId} from '.
 import {exportDocuments, importDocuments} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
 import {resolvePerspective} from './perspective'
+import {ReadTracker} from './read-set'
 import {Store} from './store'
 import {
   LakeError,
@@ -62,9 +63,12 @@ export class LakeEngine implements Engine {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
-    const view = documents.view(resolvePerspective(options.perspective), access)
-    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity})
-    return {result, ms: Math.round((performance.now() - started) * 100) / 100}
+    const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
+    const tracker = options.trackReads ? new ReadTracker() : undefined
+    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker})
+    const ms = Math.round((performance.now() - started) * 100) / 100
+    if (!tracker) return {result, ms}
+    return {result, ms, readSet: {scans: compiled.dependencies, documents: tracker.documents, missing: tracker.missing}}
   }
 
   getDocuments(dataset: string, ids: string[]): (SanityDocument | null)[] {
