@@ -1,12 +1,13 @@
 import path from 'node:path'
 import type {NextConfig} from 'next'
-import {isHosted, lakeHttpPort} from './lib/env'
+import {isHosted, serverApiHost} from './lib/env'
 
 const nextConfig: NextConfig = {
   // Lets two dev servers (or a dev server and a test build) share one checkout.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  // Native and Node-only packages stay out of the server bundle.
-  serverExternalPackages: ['better-sqlite3', 'sharp'],
+  // Native and Node-only packages stay out of the server bundle (Redis: one client per process,
+  // shared with the custom server and the cache handler through globalThis).
+  serverExternalPackages: ['better-sqlite3', 'sharp', 'redis', '@redis/client', 'rate-limiter-flexible'],
   poweredByHeader: false,
   // Next's file-system cache, plus notifications that keep the production server's response
   // cache exact: which tags each page depends on, and which tags were revalidated.
@@ -22,7 +23,7 @@ const nextConfig: NextConfig = {
   // and feed readers never need the lake's loopback-only port or its local CA.
   async rewrites() {
     if (isHosted) return []
-    const lake = `http://127.0.0.1:${lakeHttpPort}`
+    const lake = serverApiHost
     return [
       {source: '/images/:path*', destination: `${lake}/images/:path*`},
       {source: '/files/:path*', destination: `${lake}/files/:path*`},

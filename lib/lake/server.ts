@@ -21,8 +21,11 @@ import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
+import {LiveEventLog} from './live'
+import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
+import {WebhookOutbox} from './webhooks/outbox'
 
 export {createToken, ensureToken} from './auth/tokens'
 export type {LakeUser, LakeRole} from './auth/types'
@@ -82,14 +85,19 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     if (options.seedDocuments) await seedIfEmpty(engine, options.seedDocuments, log)
 
     const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log})
-    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log})
-    closers.unshift(() => listeners.close(), () => webhooks.close())
+    // Deliveries wait in the lake's own database, so a restart resumes them (webhooks/outbox.ts).
+    const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
+    closers.unshift(() => outbox.close())
+    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
+    const live = new LiveEventLog(engine)
+    closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
       engine,
       auth: new AuthService(authStore),
       listeners,
+      live,
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,
@@ -125,6 +133,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`
     log(`Local Content Lake (project "${projectId}") at ${httpsUrl} (HTTP/2, browsers) and ${httpUrl} (server-side)`)
+    // Lets the CLI and importers write through this process instead of beside it (lib/lake/running.ts).
+    writeRunningFile(dataDir, {httpUrl, pid: process.pid})
+    closers.unshift(() => removeRunningFile(dataDir))
 
     let closing: Promise<void> | null = null
     return {

@@ -46,7 +46,7 @@ export async function pingbackPing(params: XmlRpcValue[], clientAddress: string)
     throw new XmlRpcFault(FaultCode.generic, 'The source and the target are the same URI.')
   }
   // Counted only once the target is ours: a ping refused for its target uses up no allowance (#11).
-  const limited = checkMentionRateLimits(clientAddress, source.hostname)
+  const limited = await checkMentionRateLimits(clientAddress, source.hostname)
   if (limited) {
     throw new XmlRpcFault(FaultCode.accessDenied, `Too many pingbacks; try again in ${limited.retryAfterSeconds} seconds.`)
   }

@@ -20,6 +20,7 @@ import {
   type TargetPost,
 } from './store'
 import {normaliseUrl, parseHttpUrl} from './urls'
+import {recordRejection} from './rejections'
 import {checkSource, checkTarget} from './verify'
 
 export const MAX_WEBMENTION_BODY_BYTES = 16 * 1024
@@ -62,7 +63,7 @@ export async function handleWebmention(request: Request): Promise<Response> {
 
   // Counted only now: a mention refused for its target costs the sender nothing (#11), and only
   // acceptable mentions make us fetch anything.
-  const limited = checkMentionRateLimits(clientKey(request.headers), source.hostname)
+  const limited = await checkMentionRateLimits(clientKey(request.headers), source.hostname)
   if (limited) {
     return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
   }
@@ -86,11 +87,13 @@ export async function verifyWebmention(source: URL, target: URL, post: TargetPos
     case 'no-link':
       // The source was deleted or edited to drop the link: so goes the mention.
       if (existing) await deleteMention(id, post._id)
+      else await recordRejection({kind: 'webmention', sourceUrl, targetUrl: canonicalTargetUrl, postId: post._id, reason: checked.message})
       return
     case 'refused':
     case 'upstream-error':
-      // Not the source's verdict; keep whatever we have.
+      // Not the source's verdict; keep whatever we have, and tell the editors.
       console.warn(`[mentions] webmention from ${sourceUrl} not verified: ${checked.message}`)
+      if (!existing) await recordRejection({kind: 'webmention', sourceUrl, targetUrl: canonicalTargetUrl, postId: post._id, reason: checked.message})
       return
     case 'links':
       break

@@ -2,7 +2,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {cacheKeyFor, storableFor} from './policy'
 import {collectTags} from './request-tags'
 import type {CachedResponse, ResponseCache} from './response-cache'
-import {onPurge, tagsFor} from './tag-registry.cjs'
+import {onPurge, revalidatedSince, tagsFor} from './tag-registry.cjs'
 
 export type NextRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
 
@@ -37,6 +37,7 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
     delete req.headers['if-none-match']
     delete req.headers['if-modified-since']
     const renderTags = new Set<string>()
+    const startedAt = Date.now()
     captureForCache(res, (statusCode, body) => {
       if (req.method !== 'GET') return
       // Status, content type, completeness: only the page's whole document is ever stored.
@@ -46,6 +47,9 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
       const tags = new Set([...renderTags, ...(tagsFor(key) ?? [])])
       // Without the page's tags we could never purge it exactly: leave it uncached.
       if (tags.size === 0) return
+      // Content changed while this response was being made (a publish purged one of its tags
+      // after the render read the old content): storing it would serve old content as fresh.
+      if (revalidatedSince(tags, startedAt)) return
       cache.store(key, body, res.getHeaders(), tags, ttlSeconds * 1000)
     })
     return collectTags(renderTags, () => next(req, res))

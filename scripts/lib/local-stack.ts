@@ -7,7 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl} from '@/lib/env'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -58,6 +58,12 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
     return {env: baseEnv, close: async () => {}}
   }
+  if (lakeUrl) {
+    // Several instances share one lake that runs elsewhere; its tokens and webhook secret come
+    // from the environment (SANITY_API_*_TOKEN, SANITY_REVALIDATE_SECRET), as on hosted Sanity.
+    log(`Using the lake at ${lakeUrl} (LAKE_URL is set); no local lake is started.`)
+    return {env: baseEnv, close: async () => {}}
+  }
 
   const dataDir = path.resolve(repoRoot, options.dataDir ?? lakeDataDir)
   const port = options.lakePort ?? lakePort
@@ -75,7 +81,9 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
       webhooks: [
         {url: `${siteUrl}/api/revalidate`, secret},
-        {url: `${siteUrl}/api/webhooks/mentions`, secret},
+        // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
+        // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
+        {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
       ],
       // The demo's pingback links to its target post by absolute URL: use this site's origin.
       seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),

@@ -32,6 +32,7 @@ beforeAll(async () => {
       ),
     }),
     '/hostile': () => ({body: htmlPage('<script>alert(1)</script> &lt;b&gt;bold&lt;/b&gt;', `<a href="${target}">x</a>`)}),
+    '/unrelated': () => ({body: htmlPage('Unrelated', '<p>No link to anything here.</p>')}),
   })
 })
 
@@ -42,8 +43,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const {perClientLimiter, perSourceHostLimiter} = await import('@/lib/mentions/rate-limit')
-  perClientLimiter.reset()
-  perSourceHostLimiter.reset()
+  await perClientLimiter.reset()
+  await perSourceHostLimiter.reset()
 })
 
 describe('webmention receiving', () => {
@@ -99,6 +100,29 @@ describe('webmention receiving', () => {
     const doc = await eventually(() => mentionOf(hostile))
     // <title> is raw text in HTML: the stranger's "tags" are just characters, stored as such.
     expect(doc.sourceTitle).toBe('<script>alert(1)</script> <b>bold</b>')
+  })
+})
+
+describe('rejected webmentions (#16.6)', () => {
+  it('are kept for editors with the reason, instead of vanishing after the 202', async () => {
+    const unrelated = `${blog.url}/unrelated`
+    expect((await sendWebmention({source: unrelated, target})).status).toBe(202)
+    const rejected = await eventually(() => stack.client.fetch<{_id: string; reason: string} | null>(`*[_type == "rejectedMention" && sourceUrl == $s][0]`, {s: unrelated}))
+    expect(rejected).toMatchObject({kind: 'webmention', targetUrl: target, attempts: 1, target: {_ref: 'post-open'}})
+    expect(rejected._id).toMatch(/^rejected-mention\.[0-9a-f]{40}$/)
+    expect(rejected.reason).toMatch(/link/i)
+    expect(await mentionOf(unrelated)).toBeNull()
+  })
+
+  it('are deleted after the retention period', async () => {
+    const {purgeRejections} = await import('@/lib/mentions/rejections')
+    const {REJECTION_RETENTION_DAYS} = await import('@/lib/mentions/retention')
+    const old = new Date(Date.now() - (REJECTION_RETENTION_DAYS + 1) * 86_400_000).toISOString()
+    await stack.client.createOrReplace({_id: 'rejected-mention.old', _type: 'rejectedMention', sourceUrl: 'https://old.example/', rejectedAt: old})
+    await stack.client.createOrReplace({_id: 'rejected-mention.recent', _type: 'rejectedMention', sourceUrl: 'https://recent.example/', rejectedAt: new Date().toISOString()})
+    expect(await purgeRejections()).toBeGreaterThanOrEqual(1)
+    expect(await stack.client.getDocument('rejected-mention.old')).toBeUndefined()
+    expect(await stack.client.getDocument('rejected-mention.recent')).toBeDefined()
   })
 })
 

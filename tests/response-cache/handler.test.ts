@@ -32,13 +32,15 @@ function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
 
 /** Like Next rendering a dynamic route on demand: no ISR entry, `private, no-store`, tags noted by the fetches. */
 function fakeDynamicRender(pathname: string, res: http.ServerResponse) {
+  // The content is read when the render starts, and written when it ends.
+  const content = body
   setTimeout(() => {
     noteCacheTags(['category', `category:${pathname.split('/').pop()}`])
     res.setHeader('content-type', 'text/html; charset=utf-8')
     res.setHeader('cache-control', 'private, no-cache, no-store, max-age=0, must-revalidate')
     res.setHeader('last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT')
-    res.end(`<html><p>${pathname} ${body}</p></html>`)
-  }, 5)
+    res.end(`<html><p>${pathname} ${content}</p></html>`)
+  }, pathname === '/category/slow' ? 150 : 5)
 }
 
 /**
@@ -175,6 +177,18 @@ describe('response cache', () => {
     const fresh = await get('/category/politics')
     expect(fresh.headers.get('x-cache')).toBe('MISS')
     expect(await fresh.text()).toBe('<html><p>/category/politics changed</p></html>')
+  })
+
+  it('does not store a render that read content before a purge of its tags and finished after it (#16.4)', async () => {
+    const slow = get('/category/slow')
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    body = 'published'
+    purgeTags(['category:slow'])
+    expect(await (await slow).text()).toBe('<html><p>/category/slow first version</p></html>')
+    const next = await get('/category/slow')
+    expect(next.headers.get('x-cache')).toBe('MISS')
+    expect(await next.text()).toBe('<html><p>/category/slow published</p></html>')
+    expect((await get('/category/slow')).headers.get('x-cache')).toBe('HIT')
   })
 
   it('never stores on-demand renders of non-reader pages', async () => {
