@@ -19,7 +19,7 @@ export class DamagedDatabaseError extends Error {
       [
         `The lake refuses to start: ${file} is damaged (SQLite quick_check: ${findings.slice(0, 5).join('; ')}${findings.length > 5 ? '; …' : ''}).`,
         `Nothing was read from or written to it. To recover, stop everything that uses ${path.dirname(file)}, then either`,
-        `  - restore your last backup of ${name} over it (and delete ${name}-wal and ${name}-shm beside it), or`,
+        `  - restore your last backup: \`npm run lake -- restore <backup.tar.gz> --replace\` (made by \`npm run lake -- backup\`), or`,
         name === 'auth.sqlite'
           ? `  - move ${name} away: the next start creates a new first account; re-create tokens with \`npm run lake -- token create\`.`
           : `  - move ${name} (and its -wal/-shm) away and load an export: \`npm run lake -- import backup.ndjson --replace\`.`,
