@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type {NextConfig} from 'next'
-import {isHosted, lakeHttpPort, siteUrl} from './lib/env'
+import {isHosted, lakeHttpPort, publicUrl, siteUrl} from './lib/env'
 
 const nextConfig: NextConfig = {
   // Lets two dev servers (or a dev server and a test build) share one checkout.
@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   // Native and Node-only packages stay out of the server bundle.
   serverExternalPackages: ['better-sqlite3', 'sharp'],
   poweredByHeader: false,
+  // The Studio (browser code) needs PUBLIC_URL to reach the lake under the public origin.
+  env: {PUBLIC_URL: publicUrl},
   // Next's file-system cache, plus notifications that keep the production server's response
   // cache exact: which tags each page depends on, and which tags were revalidated.
   cacheHandler: path.join(process.cwd(), 'lib/response-cache/cache-handler.cjs'),

@@ -5,13 +5,14 @@
  */
 import http from 'node:http'
 import next from 'next'
-import {publicCacheControl, responseCacheEnabled, responseCacheMaxBytes} from '@/lib/env'
+import {publicCacheControl, publicUrl, responseCacheEnabled, responseCacheMaxBytes} from '@/lib/env'
 import {withResponseCache} from '@/lib/response-cache/handler'
 import {ResponseCache} from '@/lib/response-cache/response-cache'
 import {warmUp} from '@/lib/response-cache/warm-up'
 
 const port = Number(process.env.PORT || 3000)
-const hostname = process.env.HOSTNAME_BIND || undefined
+// Behind the TLS proxy (PUBLIC_URL) the site answers on loopback only: the proxy is the public door.
+const hostname = process.env.HOSTNAME_BIND || (publicUrl ? '127.0.0.1' : undefined)
 
 const app = next({dev: false, dir: process.cwd(), port, hostname: 'localhost'})
 await app.prepare()

@@ -19,6 +19,7 @@ import {DEFAULT_DATASET, DEFAULT_HOST, DEFAULT_PROJECT_ID, LISTEN_MAX_BUFFERED_B
 import {openEngine} from './engine'
 import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
+import {proxyMatcher} from './http/client-address'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
 import {removeRunningFile, writeRunningFile} from './running'
@@ -39,6 +40,10 @@ export interface StartLakeOptions {
   projectId?: string
   /** Browser origins allowed to call the lake (CORS) and to receive logins. Default: the site's origin. */
   allowedOrigins?: string[]
+  /** PUBLIC_URL: the origin a TLS reverse proxy serves the lake's browser API under (also allowed for CORS). */
+  publicUrl?: string
+  /** Addresses/CIDRs of proxies whose X-Forwarded-For names the client (login limits, logs). Default: none. */
+  trustedProxies?: string[]
   webhooks?: WebhookTarget[]
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
@@ -88,8 +93,10 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,
-      allowedOrigins: new Set((options.allowedOrigins ?? [siteUrl]).map((origin) => new URL(origin).origin)),
+      allowedOrigins: new Set([...(options.allowedOrigins ?? [siteUrl]), ...(options.publicUrl ? [options.publicUrl] : [])].map((origin) => new URL(origin).origin)),
       httpsOrigin: () => `https://localhost:${httpsPort}`,
+      publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
+      trustedProxies: options.trustedProxies?.length ? proxyMatcher(options.trustedProxies) : null,
       caCertPem: certificates.caCertPem,
       caCertPath: certificates.caCertPath,
       assets: await loadAssetHandler(),

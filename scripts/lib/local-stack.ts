@@ -7,7 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, publicUrl} from '@/lib/env'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -48,11 +48,13 @@ function persistentSecret(dataDir: string, name: string): string {
 export async function startLocalLake(options: LocalStackOptions): Promise<LocalLake> {
   const log = options.log ?? ((line: string) => console.log(line))
   const siteOrigins = [`http://localhost:${options.sitePort}`, `http://127.0.0.1:${options.sitePort}`]
+  // Behind a TLS proxy (PUBLIC_URL) the public origin is the site's URL unless set otherwise.
+  const publicSiteUrl = process.env.NEXT_PUBLIC_SITE_URL || publicUrl || siteOrigins[0]
   const baseEnv: Record<string, string> = {
     NEXT_TELEMETRY_DISABLED: '1',
     DO_NOT_TRACK: '1',
     PORT: String(options.sitePort),
-    ...(process.env.NEXT_PUBLIC_SITE_URL ? {} : {NEXT_PUBLIC_SITE_URL: siteOrigins[0]}),
+    NEXT_PUBLIC_SITE_URL: publicSiteUrl,
   }
   if (isHosted) {
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
@@ -71,13 +73,18 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
     dataDir,
     port,
     httpPort,
-    allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
+    // Behind PUBLIC_URL only the public origin may call the lake from a browser (CORS, login return).
+    allowedOrigins: publicUrl ? [publicSiteUrl] : [...siteOrigins, publicSiteUrl],
+    publicUrl: publicUrl || undefined,
+    // Behind PUBLIC_URL the proxy is on this machine (deploy/): only loopback peers can reach the
+    // lake's ports, so their X-Forwarded-For is the client's address.
+    trustedProxies: publicUrl ? ['127.0.0.1', '::1'] : undefined,
     webhooks: [
       {url: `${siteUrl}/api/revalidate`, secret},
       {url: `${siteUrl}/api/webhooks/mentions`, secret},
     ],
     // The demo's pingback links to its target post by absolute URL: use this site's origin.
-    seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
+    seedDocuments: () => demoDocuments({siteUrl: publicSiteUrl}),
     logger: (line: string) => log(`[lake] ${line}`),
   })
   const token = ensureToken(dataDir, 'site', 'editor')

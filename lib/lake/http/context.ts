@@ -22,6 +22,13 @@ export interface LakeContext {
   allowedOrigins: ReadonlySet<string>
   /** `https://localhost:<port>`: where the login page and CA download live. */
   httpsOrigin: () => string
+  /**
+   * Behind a TLS reverse proxy (PUBLIC_URL): the origin browsers reach the lake's API at, under
+   * `/v1/…`. The login provider URL then points there instead of at the lake's own HTTPS port.
+   */
+  publicUrl?: string
+  /** Peers whose X-Forwarded-For names the client (the local TLS proxy); null trusts none. */
+  trustedProxies: import('./client-address').ProxyMatcher | null
   caCertPem: string
   caCertPath: string
   /** Resolved once at start: null when lib/lake/assets is not there (asset paths then answer 404). */

@@ -10,6 +10,7 @@ import {historyRoutes} from './routes/history'
 import {studioRoutes} from './routes/studio'
 import {liveRoutes} from '../listen/live-events'
 import {listenRoutes} from '../listen/route'
+import {clientAddress} from './client-address'
 import {applyCors} from './cors'
 import type {LakeContext, Route, RouteRequest} from './context'
 import {homePage} from './home-page'
@@ -51,7 +52,7 @@ async function handle(ctx: LakeContext, req: LakeRequest, res: LakeResponse) {
     apiVersion,
     user: credentials.kind === 'valid' ? credentials.user : null,
     token: credentials.kind === 'valid' ? credentials.token : null,
-    remoteAddress: req.socket?.remoteAddress ?? 'unknown',
+    remoteAddress: clientAddress(req, ctx.trustedProxies),
   }
 
   // Uploads are large binary bodies: the asset handler reads them itself, before anyone else does.
