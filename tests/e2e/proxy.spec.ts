@@ -249,6 +249,39 @@ test('the proxy refuses unauthenticated writes with the errors Sanity gives', as
   expect(anonymous.headers['strict-transport-security']).toBe('max-age=31536000')
 })
 
+test('event streams pass through the proxy unbuffered', async () => {
+  const token = ensureToken(stack.dataDir, 'proxy e2e', 'editor')
+  const id = `sse-${unique}`
+  const received: string[] = []
+  const request = https.request({
+    host: '127.0.0.1',
+    port: stack.proxyPort,
+    servername: PUBLIC_HOST,
+    path: `/v2025-02-19/data/listen/production?query=${encodeURIComponent(`*[_id == "${id}"]`)}`,
+    headers: {host: `${PUBLIC_HOST}:${stack.proxyPort}`, authorization: `Bearer ${token}`, accept: 'text/event-stream'},
+    ca: fs.readFileSync(stack.caCertPath),
+  })
+  const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    request.on('response', resolve)
+    request.on('error', reject)
+    request.end()
+  })
+  try {
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toContain('text/event-stream')
+    response.on('data', (chunk: Buffer) => received.push(chunk.toString()))
+    // The welcome event arrives at once, not when a buffer fills or the stream ends.
+    await expect.poll(() => received.join(''), {timeout: 3_000, intervals: [20]}).toContain('event: welcome')
+    const started = Date.now()
+    await api.create({_id: id, _type: 'note', title: 'streamed'})
+    await expect.poll(() => received.join(''), {timeout: 3_000, intervals: [20]}).toContain(`"documentId":"${id}"`)
+    expect(Date.now() - started).toBeLessThan(FRESHNESS_MS)
+  } finally {
+    response.destroy()
+    await api.delete(id).catch(() => {})
+  }
+})
+
 test('the lake’s ports answer on loopback only', async () => {
   const external = Object.values(os.networkInterfaces())
     .flat()

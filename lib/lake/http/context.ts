@@ -3,6 +3,7 @@ import type {AuthService} from '../auth/service'
 import type {LakeUser} from '../auth/types'
 import type {Engine} from '../engine/types'
 import type {ListenHub} from '../listen/hub'
+import type {ProxyMatcher} from './client-address'
 import type {LakeRequest, LakeResponse} from './respond'
 
 export type AssetHandler = (
@@ -28,7 +29,7 @@ export interface LakeContext {
    */
   publicUrl?: string
   /** Peers whose X-Forwarded-For names the client (the local TLS proxy); null trusts none. */
-  trustedProxies: import('./client-address').ProxyMatcher | null
+  trustedProxies: ProxyMatcher | null
   caCertPem: string
   caCertPath: string
   /** Resolved once at start: null when lib/lake/assets is not there (asset paths then answer 404). */
