@@ -166,6 +166,7 @@ test('the editor creates and publishes a post with an image; a reader sees it wi
       {pathname, title: TITLE},
     )
     expect(shown, `${pathname} shows the post`).toBe(true)
+    test.info().annotations.push({type: 'freshness', description: `${pathname}: ${Date.now() - publishedAt} ms after publishing`})
     expect(Date.now() - publishedAt, `${pathname} within ${FRESHNESS_MS} ms of publishing`).toBeLessThanOrEqual(FRESHNESS_MS)
   }
   postId = await api.fetch(query, {slug: SLUG})
