@@ -3,7 +3,8 @@ import type {AuthService} from '../auth/service'
 import type {LakeUser} from '../auth/types'
 import type {Engine} from '../engine/types'
 import type {ListenHub} from '../listen/hub'
-import type {ProxyMatcher} from './client-address'
+import type {LiveEventLog} from '../live'
+import type {TrustedProxies} from '@/lib/http/client-address'
 import type {LakeRequest, LakeResponse} from './respond'
 
 export type AssetHandler = (
@@ -17,6 +18,8 @@ export interface LakeContext {
   engine: Engine
   auth: AuthService
   listeners: ListenHub
+  /** Live Content API events (sync tags per commit), resumable by id. */
+  live: LiveEventLog
   dataDir: string
   projectId: string
   defaultDataset: string
@@ -28,8 +31,8 @@ export interface LakeContext {
    * `/v1/…`. The login provider URL then points there instead of at the lake's own HTTPS port.
    */
   publicUrl?: string
-  /** Peers whose X-Forwarded-For names the client (the local TLS proxy); null trusts none. */
-  trustedProxies: ProxyMatcher | null
+  /** Peers whose X-Forwarded-For names the client (the local TLS proxy); empty by default. */
+  trustedProxies: TrustedProxies
   caCertPem: string
   caCertPath: string
   /** Resolved once at start: null when lib/lake/assets is not there (asset paths then answer 404). */
