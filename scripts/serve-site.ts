@@ -9,7 +9,7 @@
  */
 import http from 'node:http'
 import next from 'next'
-import {publicCacheControl, responseCacheEnabled, responseCacheMaxBytes, trustedProxies} from '@/lib/env'
+import {publicCacheControl, publicUrl, responseCacheEnabled, responseCacheMaxBytes, trustedProxies} from '@/lib/env'
 import {forwardClientAddress, parseTrustedProxies} from '@/lib/http/client-address'
 import {lingerOnUnreadBody} from '@/lib/http/lingering-close'
 import {withResponseCache} from '@/lib/response-cache/handler'
@@ -17,7 +17,8 @@ import {ResponseCache} from '@/lib/response-cache/response-cache'
 import {warmUp} from '@/lib/response-cache/warm-up'
 
 const port = Number(process.env.PORT || 3000)
-const hostname = process.env.HOSTNAME_BIND || undefined
+// Behind the TLS proxy (PUBLIC_URL) the site answers on loopback only: the proxy is the public door.
+const hostname = process.env.HOSTNAME_BIND || (publicUrl ? '127.0.0.1' : undefined)
 
 // Parsed before anything starts: a malformed TRUSTED_PROXIES stops the server with its reason.
 const proxies = parseTrustedProxies(trustedProxies)

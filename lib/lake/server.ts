@@ -12,6 +12,7 @@ import path from 'node:path'
 import type {Socket} from 'node:net'
 import {fileURLToPath} from 'node:url'
 import {siteUrl} from '@/lib/env'
+import {parseTrustedProxies} from '@/lib/http/client-address'
 import {ensureFirstAccount} from './auth/bootstrap'
 import {AuthService} from './auth/service'
 import {AuthStore} from './auth/store'
@@ -41,6 +42,10 @@ export interface StartLakeOptions {
   projectId?: string
   /** Browser origins allowed to call the lake (CORS) and to receive logins. Default: the site's origin. */
   allowedOrigins?: string[]
+  /** PUBLIC_URL: the origin a TLS reverse proxy serves the lake's browser API under (also allowed for CORS). */
+  publicUrl?: string
+  /** Addresses/CIDRs of proxies whose X-Forwarded-For names the client (login limits, logs). Default: none. */
+  trustedProxies?: string[]
   webhooks?: WebhookTarget[]
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
@@ -101,8 +106,10 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,
-      allowedOrigins: new Set((options.allowedOrigins ?? [siteUrl]).map((origin) => new URL(origin).origin)),
+      allowedOrigins: new Set([...(options.allowedOrigins ?? [siteUrl]), ...(options.publicUrl ? [options.publicUrl] : [])].map((origin) => new URL(origin).origin)),
       httpsOrigin: () => `https://localhost:${httpsPort}`,
+      publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
+      trustedProxies: parseTrustedProxies(options.trustedProxies ?? []),
       caCertPem: certificates.caCertPem,
       caCertPath: certificates.caCertPath,
       assets: await loadAssetHandler(),

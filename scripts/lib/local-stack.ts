@@ -7,7 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl, publicUrl, trustedProxies} from '@/lib/env'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -48,11 +48,13 @@ function persistentSecret(dataDir: string, name: string): string {
 export async function startLocalLake(options: LocalStackOptions): Promise<LocalLake> {
   const log = options.log ?? ((line: string) => console.log(line))
   const siteOrigins = [`http://localhost:${options.sitePort}`, `http://127.0.0.1:${options.sitePort}`]
+  // Behind a TLS proxy (PUBLIC_URL) the public origin is the site's URL unless set otherwise.
+  const publicSiteUrl = process.env.NEXT_PUBLIC_SITE_URL || publicUrl || siteOrigins[0]
   const baseEnv: Record<string, string> = {
     NEXT_TELEMETRY_DISABLED: '1',
     DO_NOT_TRACK: '1',
     PORT: String(options.sitePort),
-    ...(process.env.NEXT_PUBLIC_SITE_URL ? {} : {NEXT_PUBLIC_SITE_URL: siteOrigins[0]}),
+    NEXT_PUBLIC_SITE_URL: publicSiteUrl,
   }
   if (isHosted) {
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
@@ -78,7 +80,12 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       dataDir,
       port,
       httpPort,
-      allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
+      // Behind PUBLIC_URL only the public origin may call the lake from a browser (CORS, login return).
+      allowedOrigins: publicUrl ? [publicSiteUrl] : [...siteOrigins, publicSiteUrl],
+      publicUrl: publicUrl || undefined,
+      // The TLS proxy (deploy/: TRUSTED_PROXIES=127.0.0.1,::1) names the client in X-Forwarded-For;
+      // the lake's login limits key on it, as the site's rate limits do.
+      trustedProxies,
       webhooks: [
         {url: `${siteUrl}/api/revalidate`, secret},
         // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
@@ -86,7 +93,7 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
         {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
       ],
       // The demo's pingback links to its target post by absolute URL: use this site's origin.
-      seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
+      seedDocuments: () => demoDocuments({siteUrl: publicSiteUrl}),
       logger: (line: string) => log(`[lake] ${line}`),
     }),
   )
