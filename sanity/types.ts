@@ -149,6 +149,21 @@ export type ContactMessage = {
   };
 };
 
+export type RejectedMention = {
+  _id: string;
+  _type: "rejectedMention";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  reason?: string;
+  kind?: "pingback" | "webmention";
+  sourceUrl?: string;
+  targetUrl?: string;
+  target?: PostReference;
+  rejectedAt?: string;
+  attempts?: number;
+};
+
 export type Pingback = {
   _id: string;
   _type: "pingback";
@@ -437,6 +452,7 @@ export type AllSanitySchemaTypes =
   | Embed
   | CodeBlock
   | ContactMessage
+  | RejectedMention
   | Pingback
   | SiteSettings
   | SanityImageCrop

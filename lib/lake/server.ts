@@ -21,9 +21,11 @@ import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
+import {LiveEventLog} from './live'
 import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
+import {WebhookOutbox} from './webhooks/outbox'
 
 export {createToken, ensureToken} from './auth/tokens'
 export type {LakeUser, LakeRole} from './auth/types'
@@ -70,21 +72,32 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
 
   const certificates = ensureCertificates(dataDir, projectId)
   const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
-  const authStore = new AuthStore(dataDir)
+  let authStore: AuthStore
+  try {
+    authStore = new AuthStore(dataDir)
+  } catch (error) {
+    engine.close()
+    throw error
+  }
   const closers: (() => unknown)[] = [() => engine.close(), () => authStore.close()]
   try {
     await ensureFirstAccount(authStore, dataDir, log)
     if (options.seedDocuments) await seedIfEmpty(engine, options.seedDocuments, log)
 
     const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log})
-    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log})
-    closers.unshift(() => listeners.close(), () => webhooks.close())
+    // Deliveries wait in the lake's own database, so a restart resumes them (webhooks/outbox.ts).
+    const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
+    closers.unshift(() => outbox.close())
+    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
+    const live = new LiveEventLog(engine)
+    closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
       engine,
       auth: new AuthService(authStore),
       listeners,
+      live,
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,

@@ -9,6 +9,7 @@ import {pageType} from './page'
 import {pingbackType} from './pingback'
 import {postType} from './post'
 import {redirectType} from './redirect'
+import {rejectedMentionType} from './rejectedMention'
 import {siteSettingsType} from './siteSettings'
 import {tagType} from './tag'
 import {wpCommentType} from './wpComment'
@@ -21,6 +22,7 @@ export const schemaTypes: SchemaTypeDefinition[] = [
   tagType,
   siteSettingsType,
   pingbackType,
+  rejectedMentionType,
   contactMessageType,
   blockContentType,
   codeBlockType,
