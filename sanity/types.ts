@@ -52,7 +52,7 @@ export type Redirect = {
   _createdAt: string;
   _updatedAt: string;
   _rev: string;
-  from?: string;
+  from?: Array<string>;
   to?: string;
   source?: string;
 };
@@ -1216,9 +1216,9 @@ export type PageByPathQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: redirectsQuery
-// Query: *[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...200000]{from, to}
+// Query: *[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}
 export type RedirectsQueryResult = Array<{
-  from: string | null;
+  from: Array<string> | null;
   to: string | null;
 }>;
 
@@ -1256,6 +1256,6 @@ declare module "@sanity/client" {
     '*[_type == "pingback" && _id == $id][0]{"postId": target._ref}': PingbackTargetQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}': NextScheduledPostQueryResult;
     '*[_type == "page" && path == $path && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{\n  _id,\n  _updatedAt,\n  title,\n  path,\n  seoDescription,\n  publishedAt,\n  body[]{\n    ...,\n    _type == "image" => {\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n}\n  }\n}': PageByPathQueryResult;
-    '*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...200000]{from, to}': RedirectsQueryResult;
+    '*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}': RedirectsQueryResult;
   }
 }

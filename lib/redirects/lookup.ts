@@ -17,11 +17,15 @@ let loading: Promise<void> | null = null
 
 async function load(): Promise<void> {
   try {
-    const rows = await client.fetch<{from: string | null; to: string | null}[]>(redirectsQuery, {}, {cache: 'no-store'})
+    const rows = await client.fetch<{from: string[] | string | null; to: string | null}[]>(redirectsQuery, {}, {cache: 'no-store'})
     const next = new Map<string, string>()
     for (const row of rows) {
-      const from = row.from ? normalizeRedirectPath(row.from.split('?')[0], row.from.includes('?') ? row.from.slice(row.from.indexOf('?')) : '') : null
-      if (from && row.to && row.to.startsWith('/') && !row.to.startsWith('//')) next.set(from, row.to)
+      if (!row.to || !row.to.startsWith('/') || row.to.startsWith('//')) continue
+      for (const path of Array.isArray(row.from) ? row.from : row.from ? [row.from] : []) {
+        const query = path.indexOf('?')
+        const from = typeof path === 'string' ? normalizeRedirectPath(query < 0 ? path : path.slice(0, query), query < 0 ? '' : path.slice(query)) : null
+        if (from && !next.has(from)) next.set(from, row.to)
+      }
     }
     table = next
   } catch (error) {

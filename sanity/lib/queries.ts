@@ -284,4 +284,4 @@ export const pageByPathQuery = defineQuery(`*[_type == "page" && path == $path &
 }`)
 
 /** Every redirect (old path → new path), for the proxy's in-memory table; bounded. */
-export const redirectsQuery = defineQuery(`*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...200000]{from, to}`)
+export const redirectsQuery = defineQuery(`*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}`)

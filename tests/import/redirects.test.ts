@@ -20,9 +20,13 @@ describe('redirect paths', () => {
     expect(oldPath('https://elsewhere.example.com/2009/x/', index)).toBeNull()
     expect(oldPath('/?p=5', index)).toBe('/?p=5')
     const planner = new RedirectPlanner(index)
-    expect(planner.make('/posts/x', '/posts/x')).toBeNull()
-    expect(planner.make('/old', '/posts/x')).toMatchObject({from: '/old', to: '/posts/x', _type: 'redirect'})
-    expect(planner.make('/old', '/posts/y')).toBeNull()
-    expect(planner.forTerm('tag', 'economy', 'economy', '4').map((r) => r.from)).toEqual(['/tag/economy/feed', '/tag/economy/feed/atom', '/?tag=economy'])
+    expect(planner.group('/posts/x', ['/posts/x'])).toBeNull()
+    expect(planner.group('/posts/x', ['/old', '/?p=1', null])).toMatchObject({from: ['/old', '/?p=1'], to: '/posts/x', _type: 'redirect'})
+    expect(planner.group('/posts/y', ['/old'])).toBeNull()
+    expect(planner.forTerm('tag', 'economy', 'economy', '4').map((r) => [r.to, r.from])).toEqual([
+      ['/tag/economy', ['/?tag=economy']],
+      ['/tag/economy/feed.xml', ['/tag/economy/feed']],
+      ['/tag/economy/atom.xml', ['/tag/economy/feed/atom']],
+    ])
   })
 })
