@@ -11,6 +11,8 @@ export const TAGS = {
   author: 'author',
   category: 'category',
   tag: 'tag',
+  /** Standalone pages (app/(site)/[...rest]): any page change expires them all (pages are few). */
+  page: 'page',
 } as const
 
 /** What the lake (and a hosted Sanity webhook with the projection documented in app/api/revalidate) sends. */
@@ -46,10 +48,13 @@ export function tagsForChange(change: ContentChange): string[] {
     case 'siteSettings':
       tags.add(TAGS.settings)
       break
+    case 'page':
+      tags.add(TAGS.page)
+      break
     case 'sanity.imageAsset':
     case 'sanity.fileAsset':
-      // Asset metadata (lqip, dimensions) is joined into post projections.
-      tags.add(TAGS.post)
+      // Asset metadata (lqip, dimensions) is joined into post and page projections.
+      tags.add(TAGS.post).add(TAGS.page)
       break
     default:
       break

@@ -68,6 +68,7 @@ export const postQuery = defineQuery(`*[${visiblePost} && slug.current == $slug]
   title,
   "slug": slug.current,
   excerpt,
+  seoDescription,
   publishedAt,
   coverImage{${imageFields}},
   body[]{
@@ -267,3 +268,20 @@ export const pingbackTargetQuery = defineQuery(`*[_type == "pingback" && _id == 
 export const nextScheduledPostQuery = defineQuery(
   `*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}`,
 )
+
+/** A standalone page (imported from WordPress or written in the Studio) by its path, e.g. "/about/team". */
+export const pageByPathQuery = defineQuery(`*[_type == "page" && path == $path && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{
+  _id,
+  _updatedAt,
+  title,
+  path,
+  seoDescription,
+  publishedAt,
+  body[]{
+    ...,
+    _type == "image" => {${imageFields}}
+  }
+}`)
+
+/** Every redirect (old path → new path), for the proxy's in-memory table; bounded. */
+export const redirectsQuery = defineQuery(`*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}`)

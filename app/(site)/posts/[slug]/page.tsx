@@ -29,7 +29,7 @@ export async function generateMetadata({params}: Props): Promise<Metadata> {
   if (!post) return {title: 'Not found', robots: {index: false}}
   return pageMetadata({
     title: post.title || 'Untitled',
-    description: post.excerpt,
+    description: post.seoDescription || post.excerpt,
     path: paths.post(post.slug),
     type: 'article',
     publishedTime: post.publishedAt,
