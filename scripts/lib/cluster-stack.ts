@@ -232,8 +232,11 @@ export async function startClusterStack(
     else {
       log(`cluster: building the site into ${options.distDir} (log: ${path.join(logDir, 'build.log')})`)
       const buildOutput: string[] = []
+      // `next build` adds the dist dir's type paths to tsconfig.json: keep the checked-in file as it is.
+      const tsconfig = fs.readFileSync(path.join(repoRoot, 'tsconfig.json'), 'utf8')
       const build = spawnLogged(nextBin, ['build'], {...env, REDIS_URL: ''}, path.join(logDir, 'build.log'), buildOutput)
       const code = await new Promise<number>((resolve) => build.once('exit', (exitCode) => resolve(exitCode ?? 1)))
+      fs.writeFileSync(path.join(repoRoot, 'tsconfig.json'), tsconfig)
       if (code !== 0) throw new Error(`next build failed (${code}):\n${buildOutput.slice(-40).join('\n')}`)
       fs.writeFileSync(marker, madeFor)
     }
