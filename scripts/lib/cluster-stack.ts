@@ -108,6 +108,31 @@ ${upstreamPorts.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_tim
 `
 }
 
+export interface Balancer {
+  url: string
+  close(): Promise<void>
+}
+
+/** nginx round robin over `upstreamPorts` on 127.0.0.1, its files in `dir`; resolves once it answers. */
+export async function startBalancer(options: {listenPort: number; upstreamPorts: number[]; dir: string}): Promise<Balancer> {
+  const nginx = requireNginx()
+  fs.mkdirSync(options.dir, {recursive: true})
+  const config = path.join(options.dir, 'nginx.conf')
+  fs.writeFileSync(config, nginxConfig(options.dir, options.listenPort, options.upstreamPorts))
+  const output: string[] = []
+  const args = ['-p', options.dir, '-c', config, '-e', path.join(options.dir, 'error.log'), '-g', 'daemon off;']
+  const child = spawnLogged(nginx, args, {}, path.join(options.dir, 'nginx.log'), output)
+  const url = `http://127.0.0.1:${options.listenPort}`
+  try {
+    await waitForHealth(`${url}/api/health`, null, 15_000)
+  } catch (error) {
+    await stopChild(child, 'SIGQUIT')
+    throw new Error(`${(error as Error).message}\n${output.join('\n')}`)
+  }
+  // SIGQUIT: graceful shutdown (nginx's SIGTERM is a fast one).
+  return {url, close: () => stopChild(child, 'SIGQUIT')}
+}
+
 async function waitForHealth(url: string, instance: SiteInstance | null, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
@@ -163,7 +188,7 @@ export async function startClusterStack(
   beforeInstances?: (editor: SanityClient) => Promise<void>,
 ): Promise<ClusterStack> {
   const log = options.log ?? ((line: string) => console.log(line))
-  const nginx = requireNginx()
+  requireNginx()
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dispatch-cluster-'))
   const logDir = options.logDir ?? work
   fs.mkdirSync(logDir, {recursive: true})
@@ -256,13 +281,8 @@ export async function startClusterStack(
     }
     await Promise.all(instances.map((instance) => waitForHealth(`${instance.url}/api/health`, instance, 120_000)))
 
-    const nginxDir = path.join(work, 'nginx')
-    fs.mkdirSync(nginxDir, {recursive: true})
-    fs.writeFileSync(path.join(nginxDir, 'nginx.conf'), nginxConfig(nginxDir, balancerPort, instances.map((instance) => instance.port)))
-    const balancerOutput: string[] = []
-    const balancer = spawnLogged(nginx, ['-p', nginxDir, '-c', path.join(nginxDir, 'nginx.conf'), '-e', path.join(nginxDir, 'error.log'), '-g', 'daemon off;'], {}, path.join(logDir, 'nginx.log'), balancerOutput)
-    closers.push(() => stopChild(balancer, 'SIGQUIT'))
-    await waitForHealth(`${balancerUrl}/api/health`, null, 15_000)
+    const balancer = await startBalancer({listenPort: balancerPort, upstreamPorts: instances.map((instance) => instance.port), dir: path.join(work, 'nginx')})
+    closers.push(() => balancer.close())
     log(`cluster: ${instances.length} instances behind ${balancerUrl}, Redis ${redis.url}, lake ${lake.httpUrl}`)
 
     return {
