@@ -256,6 +256,7 @@ export async function startClusterStack(
     if (reusable) log(`cluster: reusing the build in ${options.distDir} (same ports)`)
     else {
       log(`cluster: building the site into ${options.distDir} (log: ${path.join(logDir, 'build.log')})`)
+      fs.rmSync(marker, {force: true})
       const buildOutput: string[] = []
       // `next build` adds the dist dir's type paths to tsconfig.json: keep the checked-in file as it is.
       const tsconfig = fs.readFileSync(path.join(repoRoot, 'tsconfig.json'), 'utf8')
