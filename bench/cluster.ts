@@ -25,9 +25,17 @@ export interface ClusterBenchOptions {
 }
 
 interface ClusterFigure {
+  setup: string
   instances: number
   route: string
   load: LoadFigures
+}
+
+interface Setup {
+  label: string
+  instances: number
+  /** null: no REDIS_URL and no balancer — the single-machine baseline, measured in the same run. */
+  redisUrl: string | null
 }
 
 /** Requests the page through the balancer until every instance answered it from its cache. */
@@ -40,7 +48,8 @@ async function warm(url: string, instances: number) {
   }
 }
 
-async function measure(count: number, options: ClusterBenchOptions, redisUrl: string): Promise<ClusterFigure[]> {
+async function measure(setup: Setup, options: ClusterBenchOptions): Promise<ClusterFigure[]> {
+  const count = setup.instances
   const sites: Started[] = []
   const dir = path.join(DATA_DIR, `cluster-${count}`)
   let balancer: Awaited<ReturnType<typeof startBalancer>> | null = null
@@ -50,15 +59,17 @@ async function measure(count: number, options: ClusterBenchOptions, redisUrl: st
       const port = await freePort()
       ports.push(port)
       const args = ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'serve-site.ts')]
-      sites.push(startProcess(`cluster-${count}-site-${i + 1}`, process.execPath, args, {...options.env, PORT: String(port), NODE_ENV: 'production', REDIS_URL: redisUrl}))
+      const env = {...options.env, PORT: String(port), NODE_ENV: 'production', REDIS_URL: setup.redisUrl ?? ''}
+      sites.push(startProcess(`cluster-${count}-site-${i + 1}`, process.execPath, args, env))
     }
     await Promise.all(ports.map((port, i) => waitForUrl(`http://127.0.0.1:${port}/api/health`, 90_000, sites[i])))
-    balancer = await startBalancer({listenPort: await freePort(), upstreamPorts: ports, dir})
+    if (setup.redisUrl) balancer = await startBalancer({listenPort: await freePort(), upstreamPorts: ports, dir})
+    const origin = balancer?.url ?? `http://127.0.0.1:${ports[0]}`
     const figures: ClusterFigure[] = []
     for (const route of options.routes) {
-      await warm(balancer.url + route.path, count)
-      options.log(`    ${count} instance${count === 1 ? '' : 's'}: ${route.label} at ${options.connections} connections …`)
-      figures.push({instances: count, route: route.label, load: await runLoad(balancer.url + route.path, options.connections, options.durationS)})
+      await warm(origin + route.path, count)
+      options.log(`    ${setup.label}: ${route.label} at ${options.connections} connections …`)
+      figures.push({setup: setup.label, instances: count, route: route.label, load: await runLoad(origin + route.path, options.connections, options.durationS)})
     }
     return figures
   } finally {
@@ -71,7 +82,12 @@ export async function benchCluster(options: ClusterBenchOptions): Promise<Report
   const redis = await startTestRedis()
   const figures: ClusterFigure[] = []
   try {
-    for (const count of [1, 3]) figures.push(...(await measure(count, options, redis.url)))
+    const setups: Setup[] = [
+      {label: 'one server, no Redis, direct (single machine)', instances: 1, redisUrl: null},
+      {label: '1 instance on Redis, through nginx', instances: 1, redisUrl: redis.url},
+      {label: '3 instances on Redis, through nginx', instances: 3, redisUrl: redis.url},
+    ]
+    for (const setup of setups) figures.push(...(await measure(setup, options)))
   } finally {
     await redis.close()
   }
@@ -80,11 +96,11 @@ export async function benchCluster(options: ClusterBenchOptions): Promise<Report
     method:
       `The bench build served by 1 and by 3 production servers (\`scripts/serve-site.ts\`) with \`REDIS_URL\` set (one \`redis-server\`), ` +
       `behind nginx round robin (keep-alive upstreams), warm (every instance answering \`x-cache: HIT\`); autocannon through nginx for ${options.durationS} s per line at ${options.connections} connections. ` +
-      `Compare with the single-machine table above (the production server answering directly, no Redis): the difference is the balancer hop and the shared cache; on ${os.cpus().length} cores three instances cannot add throughput.`,
-    columns: ['route', 'instances', 'requests/s', 'latency p50 / p90 / p99 (ms)', 'errors / non-2xx'],
-    rows: figures.map((figure) => [
+      `The first line of each route is the single-machine setup measured in the same run (one production server, no Redis, no balancer): the difference is the balancer hop and the shared cache; on ${os.cpus().length} cores three instances cannot add throughput.`,
+    columns: ['route', 'setup', 'requests/s', 'latency p50 / p90 / p99 (ms)', 'errors / non-2xx'],
+    rows: [...figures].sort((a, b) => a.route.localeCompare(b.route)).map((figure) => [
       figure.route,
-      String(figure.instances),
+      figure.setup,
       formatRate(figure.load.requestsPerSecond),
       `${figure.load.latencyP50} / ${figure.load.latencyP90} / ${figure.load.latencyP99}`,
       `${figure.load.errors + figure.load.timeouts} / ${figure.load.non2xx}`,
