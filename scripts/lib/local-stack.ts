@@ -4,10 +4,9 @@
  * `npm run dev`, `npm start` and the end-to-end test server are thin wrappers around this.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
-import crypto from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
 import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl, publicUrl, trustedProxies} from '@/lib/env'
+import {ensureWebhookSecret} from '@/lib/lake/webhooks/secret'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -30,16 +29,6 @@ export interface LocalLake {
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 const nextBin = path.join(repoRoot, 'node_modules', '.bin', 'next')
-
-/** A secret that survives restarts, so webhooks signed before a restart still verify after it. */
-function persistentSecret(dataDir: string, name: string): string {
-  const file = path.join(dataDir, name)
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
-  fs.mkdirSync(dataDir, {recursive: true})
-  const secret = crypto.randomBytes(24).toString('hex')
-  fs.writeFileSync(file, secret + '\n', {mode: 0o600})
-  return secret
-}
 
 /**
  * Starts the local lake (or nothing, when hosted) and returns the environment Next.js needs
@@ -70,7 +59,7 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
   const dataDir = path.resolve(repoRoot, options.dataDir ?? lakeDataDir)
   const port = options.lakePort ?? lakePort
   const httpPort = options.lakeHttpPort ?? (options.lakePort ? options.lakePort + 1 : lakeHttpPort)
-  const secret = persistentSecret(dataDir, 'webhook-secret')
+  const secret = ensureWebhookSecret(dataDir)
   const siteUrl = `http://127.0.0.1:${options.sitePort}`
 
   const {startLake, ensureToken} = await import('@/lib/lake/server')
