@@ -25,6 +25,8 @@ import {ListenHub} from './listen/hub'
 import {LiveEventLog} from './live'
 import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
+import {attachPresenceSockets} from './presence'
+import {ReleaseScheduler} from './releases'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
 import {WebhookOutbox} from './webhooks/outbox'
 
@@ -96,6 +98,8 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
     const live = new LiveEventLog(engine)
     closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
+    const releaseScheduler = new ReleaseScheduler(engine, {log})
+    closers.unshift(() => releaseScheduler.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
@@ -136,6 +140,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     closers.unshift(() => closeSecure(secureServer, sessions, http1Sockets))
     const boundHttpPort = await listen(plainServer, options.httpPort, httpHost)
     closers.unshift(() => closePlain(plainServer))
+    // The Studio's presence socket (WebSocket upgrade on both ports).
+    const presence = attachPresenceSockets([secureServer, plainServer], ctx)
+    closers.unshift(() => presence.close())
 
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`
