@@ -72,10 +72,9 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
     port,
     httpPort,
     allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
-    webhooks: [
-      {url: `${siteUrl}/api/revalidate`, secret},
-      {url: `${siteUrl}/api/webhooks/mentions`, secret},
-    ],
+    // Content changes reach the site's cache through the Live Content API (sync tags, see
+    // lib/site/live-revalidation.ts), not a webhook; mentions still need theirs.
+    webhooks: [{url: `${siteUrl}/api/webhooks/mentions`, secret}],
     // The demo's pingback links to its target post by absolute URL: use this site's origin.
     seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
     logger: (line: string) => log(`[lake] ${line}`),
