@@ -7,7 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl} from '@/lib/env'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -58,6 +58,12 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
     return {env: baseEnv, close: async () => {}}
   }
+  if (lakeUrl) {
+    // Several instances share one lake that runs elsewhere; its tokens and webhook secret come
+    // from the environment (SANITY_API_*_TOKEN, SANITY_REVALIDATE_SECRET), as on hosted Sanity.
+    log(`Using the lake at ${lakeUrl} (LAKE_URL is set); no local lake is started.`)
+    return {env: baseEnv, close: async () => {}}
+  }
 
   const dataDir = path.resolve(repoRoot, options.dataDir ?? lakeDataDir)
   const port = options.lakePort ?? lakePort
@@ -67,18 +73,24 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
 
   const {startLake, ensureToken} = await import('@/lib/lake/server')
   const {demoDocuments} = await import('@/lib/seed/demo')
-  const lake = await startLake({
-    dataDir,
-    port,
-    httpPort,
-    allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
-    // Content changes reach the site's cache through the Live Content API (sync tags, see
-    // lib/site/live-revalidation.ts), not a webhook; mentions still need theirs.
-    webhooks: [{url: `${siteUrl}/api/webhooks/mentions`, secret}],
-    // The demo's pingback links to its target post by absolute URL: use this site's origin.
-    seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
-    logger: (line: string) => log(`[lake] ${line}`),
-  })
+  const lake = await refuseDamagedStore(() =>
+    startLake({
+      dataDir,
+      port,
+      httpPort,
+      allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
+      // Content changes reach the site's cache through the Live Content API (sync tags, see
+      // lib/site/live-revalidation.ts), not a webhook; mentions still need theirs.
+      webhooks: [
+        // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
+        // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
+        {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
+      ],
+      // The demo's pingback links to its target post by absolute URL: use this site's origin.
+      seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
+      logger: (line: string) => log(`[lake] ${line}`),
+    }),
+  )
   const token = ensureToken(dataDir, 'site', 'editor')
   log(`[lake] ${lake.httpsUrl} (Studio, browsers) and ${lake.httpUrl} (server side); data in ${dataDir}`)
 
@@ -94,6 +106,17 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       NODE_EXTRA_CA_CERTS: lake.caCertPath,
     },
     close: () => lake.close(),
+  }
+}
+
+/** A damaged lake database (lib/lake/engine/integrity.ts) ends the launcher with its recovery steps, without a stack trace. */
+async function refuseDamagedStore<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start()
+  } catch (error) {
+    if ((error as Error).name !== 'DamagedDatabaseError') throw error
+    console.error(`\n${(error as Error).message}\n`)
+    process.exit(1)
   }
 }
 

@@ -69,9 +69,10 @@ export function applyPerspective(stored: readonly SanityDocument[], perspective:
   }
 }
 
-function layerOf(id: string): string | null {
+/** 'drafts', a release name, null for published ids, undefined for `versions.x` (no document part: in no layer). */
+function layerOf(id: string): string | null | undefined {
   if (isDraftId(id)) return 'drafts'
-  if (isVersionId(id)) return releaseNameOf(id) ?? null
+  if (isVersionId(id)) return releaseNameOf(id)
   return null
 }
 
@@ -81,6 +82,7 @@ function overlay(stored: readonly SanityDocument[], layers: string[]): SanityDoc
   const chosen = new Map<string, {doc: SanityDocument; rank: number}>()
   for (const doc of stored) {
     const layer = layerOf(doc._id)
+    if (layer === undefined) continue
     const docRank = layer === null ? layers.length : rank.get(layer)
     if (docRank === undefined) continue
     const publishedId = layer === null ? doc._id : publishedIdOf(doc._id)
