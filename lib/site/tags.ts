@@ -4,6 +4,8 @@
  * they cannot drift apart.
  */
 export const TAGS = {
+  /** Every content fetch: expired when the live stream cannot say what changed (a `restart`). */
+  content: 'content',
   settings: 'settings',
   /** Any post list or page (home, archives, search, related posts, sitemap, feeds). */
   post: 'post',
@@ -14,6 +16,9 @@ export const TAGS = {
   /** Standalone pages (app/(site)/[...rest]): any page change expires them all (pages are few). */
   page: 'page',
 } as const
+
+/** Next cache tag of a Sanity sync tag, as next-sanity's `defineLive` names them. */
+export const syncCacheTag = (syncTag: string) => `sanity:${syncTag}`
 
 /** What the lake (and a hosted Sanity webhook with the projection documented in app/api/revalidate) sends. */
 export type ContentChange = {

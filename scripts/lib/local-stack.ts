@@ -75,8 +75,9 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       // The TLS proxy (deploy/: TRUSTED_PROXIES=127.0.0.1,::1) names the client in X-Forwarded-For;
       // the lake's login limits key on it, as the site's rate limits do.
       trustedProxies,
+      // Content changes reach the site's cache through the Live Content API (sync tags, see
+      // lib/site/live-revalidation.ts), not a webhook; mentions still need theirs.
       webhooks: [
-        {url: `${siteUrl}/api/revalidate`, secret},
         // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
         // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
         {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
