@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type {NextConfig} from 'next'
-import {isHosted, serverApiHost} from './lib/env'
+import {isHosted, publicUrl, serverApiHost} from './lib/env'
 
 const nextConfig: NextConfig = {
   // Lets two dev servers (or a dev server and a test build) share one checkout.
@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // shared with the custom server and the cache handler through globalThis).
   serverExternalPackages: ['better-sqlite3', 'sharp', 'redis', '@redis/client', 'rate-limiter-flexible'],
   poweredByHeader: false,
+  // The Studio (browser code) needs PUBLIC_URL to reach the lake under the public origin.
+  env: {PUBLIC_URL: publicUrl},
   // Next's file-system cache, plus notifications that keep the production server's response
   // cache exact: which tags each page depends on, and which tags were revalidated.
   cacheHandler: path.join(process.cwd(), 'lib/response-cache/cache-handler.cjs'),

@@ -4,6 +4,7 @@ import {defineConfig} from 'vitest/config'
 export default defineConfig({
   resolve: {alias: {'@': fileURLToPath(new URL('./', import.meta.url))}},
   test: {
+    // The cluster acceptance run has its own config (vitest.cluster.config.ts, `npm run test:cluster`).
     environment: 'node',
     // Integration tests start real lakes and servers on free ports; give them room on 2 cores.
     testTimeout: 30_000,
@@ -12,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: {name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/security/**', 'node_modules/**']},
+        test: {name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/security/**', 'tests/**/*.cluster.test.ts', 'node_modules/**']},
       },
       {
         // Attacks from outside against one production build (tests/security/stack.ts builds and

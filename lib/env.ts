@@ -27,14 +27,30 @@ export const lakePort = Number(process.env.NEXT_PUBLIC_LAKE_PORT || 4444)
 export const lakeHttpPort = Number(process.env.LAKE_HTTP_PORT || lakePort + 1)
 
 /**
+ * Production on one server: the public origin (e.g. `https://blog.example.com`) under which a TLS
+ * reverse proxy (deploy/) serves the site, the Studio and the lake's browser API (`/v1/…`,
+ * `/vYYYY-MM-DD/…`, `/images/…`, `/files/…`). Read at build time too (next.config.ts inlines it for
+ * the Studio), so set it for `npm run build` and `npm start` alike. Empty: local development.
+ */
+export const publicUrl = (process.env.PUBLIC_URL || '').replace(/\/+$/, '')
+
+/**
  * A lake that runs elsewhere: its plain-HTTP API origin (e.g. `http://10.0.0.5:4445`), used as the
  * server-side `apiHost`, with SANITY_API_READ_TOKEN / SANITY_API_WRITE_TOKEN / SANITY_REVALIDATE_SECRET
  * issued by that lake. `npm start` then starts no lake of its own.
  */
 export const lakeUrl = (process.env.LAKE_URL || '').replace(/\/+$/, '')
 
-/** What browsers (the Studio) use as Sanity `apiHost`. Undefined means Sanity's default. */
-export const browserApiHost = isHosted ? undefined : `https://localhost:${lakePort}`
+/**
+ * What browsers (the Studio) use as Sanity `apiHost`. Undefined means Sanity's default.
+ * Behind PUBLIC_URL the lake shares the site's origin, so no certificate of its own, no CORS.
+ */
+export const browserApiHost = isHosted ? undefined : publicUrl || `https://localhost:${lakePort}`
+/**
+ * Whether the Studio prefixes the project id to the API host (`dispatch.localhost`), as it does for
+ * Sanity. Behind PUBLIC_URL it must not: that would need a wildcard DNS name and certificate.
+ */
+export const browserApiUsesProjectHostname = isHosted || !publicUrl
 /** What server-side code uses as Sanity `apiHost`: hosted Sanity, a remote lake (LAKE_URL), or ours. */
 export const serverApiHost = isHosted ? undefined : lakeUrl || `http://127.0.0.1:${lakeHttpPort}`
 
@@ -47,7 +63,7 @@ export const writeToken = process.env.SANITY_API_WRITE_TOKEN || readToken
 export const revalidateSecret = process.env.SANITY_REVALIDATE_SECRET || ''
 
 /** The site's public origin, used for canonical URLs, feeds, sitemaps and pingbacks. */
-export const siteUrl = (process.env.NEXT_PUBLIC_SITE_URL || `http://localhost:${process.env.PORT || 3000}`).replace(
+export const siteUrl = (process.env.NEXT_PUBLIC_SITE_URL || publicUrl || `http://localhost:${process.env.PORT || 3000}`).replace(
   /\/+$/,
   '',
 )

@@ -82,9 +82,10 @@ async function main() {
       progress: (phase, total) => progressBar(phase === 'scan' ? 'Reading ' : 'Importing', phase === 'scan' ? fs.statSync(file).size : total),
     })
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
+    const peakMb = Math.round(process.resourceUsage().maxRSS / 1024)
     if (values.json) process.stdout.write(`${JSON.stringify(summary.toJSON(), null, 2)}\n`)
     else {
-      log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
+      log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s, peak memory ${peakMb} MB${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
       log(summary.format())
       if (!values['dry-run']) log(`\nUndo with: npm run import:wordpress -- ${positionals[0]} --undo`)
     }

@@ -3,6 +3,17 @@
 # Playwright's own browser download is used when it is already there; otherwise Debian's
 # Chromium (/usr/bin/chromium), installed with apt-get when missing.
 set -euo pipefail
+# The proxy end-to-end test (tests/e2e/proxy.spec.ts) runs Caddy and makes Chromium trust a test CA
+# with certutil: both Debian packages.
+if [ ! -x /usr/bin/caddy ] || [ ! -x /usr/bin/certutil ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "test setup: installing Debian's caddy and libnss3-tools"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy libnss3-tools >/dev/null
+  else
+    echo "test setup: the proxy e2e test needs caddy and certutil (sudo apt-get install caddy libnss3-tools)" >&2
+  fi
+fi
 if node -e "process.exit(require('fs').existsSync(require('playwright-core').chromium.executablePath()) ? 0 : 1)" 2>/dev/null; then
   echo "test setup: using Playwright's Chromium"
   exit 0

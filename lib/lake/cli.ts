@@ -12,13 +12,16 @@ import {exportDataset, ImportFileError, importDataset} from './archive'
 import {backupDataDir, RestoreRefused, restoreDataDir} from './backup'
 import type {ImportMode} from './engine/types'
 import {startLake} from './server'
+import {ensureWebhookSecret} from './webhooks/secret'
 
 const HELP = `Dispatch local Content Lake
 
 Usage: npm run lake -- <command> [options]
 
-  serve [--port 4444] [--http-port 4445] [--host 127.0.0.1] [--origin http://localhost:3000 ...]
+  serve [--port 4444] [--http-port 4445] [--host 127.0.0.1] [--origin http://localhost:3000 ...] [--site URL ...]
         Start the lake: HTTPS + HTTP/2 for browsers on --port, plain HTTP on loopback on --http-port.
+        --site: send signed change webhooks to URL/api/revalidate and URL/api/webhooks/mentions (a
+        site, or the balancer in front of several instances); the secret is in <data dir>/webhook-secret.
   import <file> [--replace | --missing] [--dataset production]
         Import a Sanity dataset archive (.tar.gz from \`sanity dataset export\`, assets included)
         or NDJSON (one JSON document per line). Default: fail if a document exists; --replace
@@ -68,13 +71,20 @@ function datasetOption(values: Record<string, unknown>): string {
 
 async function serve(dataDir: string, values: Record<string, unknown>) {
   const origins = values.origin as string[] | undefined
+  const sites = ((values.site as string[] | undefined) ?? []).map((site) => site.replace(/\/+$/, ''))
+  const secret = sites.length ? ensureWebhookSecret(dataDir) : ''
   const lake = await startLake({
     dataDir,
     host: option(values, 'host'),
     port: portOption(values, 'port', defaultPort),
     httpPort: portOption(values, 'http-port', defaultHttpPort),
     allowedOrigins: origins?.length ? origins : undefined,
+    webhooks: sites.flatMap((site) => [
+      {url: `${site}/api/revalidate`, secret},
+      {url: `${site}/api/webhooks/mentions`, secret},
+    ]),
   })
+  if (sites.length) console.log(`Webhooks to ${sites.join(', ')}, signed with the secret in ${path.join(dataDir, 'webhook-secret')}`)
   console.log(`Trust the local CA once to use the Studio without warnings: open ${lake.httpsUrl}/`)
   const stop = () => {
     console.log('Stopping the lake…')
@@ -217,6 +227,7 @@ export async function main(argv: string[], dataDir = defaultDataDir()): Promise<
         'http-port': {type: 'string'},
         host: {type: 'string'},
         origin: {type: 'string', multiple: true},
+        site: {type: 'string', multiple: true},
         replace: {type: 'boolean'},
         missing: {type: 'boolean'},
         dataset: {type: 'string'},

@@ -24,6 +24,12 @@ export const LOGIN_SID_TTL_MS = 2 * 60 * 1000
 /** Failed logins per (email, client address) allowed per window before answering 429. */
 export const LOGIN_MAX_FAILURES = 5
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000
+/**
+ * Caps across the pair above, per window: failures for one account from any address (a botnet
+ * rotating addresses), and failures from one address for any account (password spraying).
+ */
+export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
+export const LOGIN_MAX_FAILURES_PER_ADDRESS = 50
 
 /** SSE comment lines keep proxies and idle timeouts from closing quiet listeners. */
 export const LISTEN_HEARTBEAT_MS = 20_000

@@ -12,6 +12,7 @@ import path from 'node:path'
 import type {Socket} from 'node:net'
 import {fileURLToPath} from 'node:url'
 import {siteUrl} from '@/lib/env'
+import {parseTrustedProxies} from '@/lib/http/client-address'
 import {ensureFirstAccount} from './auth/bootstrap'
 import {AuthService} from './auth/service'
 import {AuthStore} from './auth/store'
@@ -24,6 +25,8 @@ import {ListenHub} from './listen/hub'
 import {LiveEventLog} from './live'
 import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
+import {attachPresenceSockets} from './presence'
+import {ReleaseScheduler} from './releases'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
 import {WebhookOutbox} from './webhooks/outbox'
 
@@ -41,6 +44,10 @@ export interface StartLakeOptions {
   projectId?: string
   /** Browser origins allowed to call the lake (CORS) and to receive logins. Default: the site's origin. */
   allowedOrigins?: string[]
+  /** PUBLIC_URL: the origin a TLS reverse proxy serves the lake's browser API under (also allowed for CORS). */
+  publicUrl?: string
+  /** Addresses/CIDRs of proxies whose X-Forwarded-For names the client (login limits, logs). Default: none. */
+  trustedProxies?: string[]
   webhooks?: WebhookTarget[]
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
@@ -91,6 +98,8 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
     const live = new LiveEventLog(engine)
     closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
+    const releaseScheduler = new ReleaseScheduler(engine, {log})
+    closers.unshift(() => releaseScheduler.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
@@ -101,8 +110,10 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,
-      allowedOrigins: new Set((options.allowedOrigins ?? [siteUrl]).map((origin) => new URL(origin).origin)),
+      allowedOrigins: new Set([...(options.allowedOrigins ?? [siteUrl]), ...(options.publicUrl ? [options.publicUrl] : [])].map((origin) => new URL(origin).origin)),
       httpsOrigin: () => `https://localhost:${httpsPort}`,
+      publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
+      trustedProxies: parseTrustedProxies(options.trustedProxies ?? []),
       caCertPem: certificates.caCertPem,
       caCertPath: certificates.caCertPath,
       assets: await loadAssetHandler(),
@@ -129,6 +140,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     closers.unshift(() => closeSecure(secureServer, sessions, http1Sockets))
     const boundHttpPort = await listen(plainServer, options.httpPort, httpHost)
     closers.unshift(() => closePlain(plainServer))
+    // The Studio's presence socket (WebSocket upgrade on both ports).
+    const presence = attachPresenceSockets([secureServer, plainServer], ctx)
+    closers.unshift(() => presence.close())
 
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`

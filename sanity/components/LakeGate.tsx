@@ -40,13 +40,16 @@ export function projectHostUrl(apiHost: string, projectId: string): string {
  * and trusted while `<project>.localhost` does not resolve in this browser (some resolvers only
  * map `localhost` itself to loopback), and then the Studio would crash on its first request.
  */
-export async function diagnoseLake(apiHost: string, projectId: string, signal?: AbortSignal, ping = pingLake): Promise<LakeDiagnosis> {
+export async function diagnoseLake(apiHost: string, projectId: string | null, signal?: AbortSignal, ping = pingLake): Promise<LakeDiagnosis> {
+  // No project id: the Studio calls the API host itself (behind PUBLIC_URL), so that is the check.
+  if (projectId === null) return (await ping(apiHost, signal)) ? 'ready' : 'unreachable'
   const [api, project] = await Promise.all([ping(apiHost, signal), ping(projectHostUrl(apiHost, projectId), signal)])
   if (project) return 'ready'
   return api ? 'project-host-unresolved' : 'unreachable'
 }
 
-export function LakeGate({apiHost, projectId, children}: {apiHost: string; projectId: string; children: ReactNode}) {
+/** `projectId` null: the Studio's clients do not use the project hostname (PUBLIC_URL, lib/env.ts). */
+export function LakeGate({apiHost, projectId, children}: {apiHost: string; projectId: string | null; children: ReactNode}) {
   const [state, setState] = useState<LakeState>('checking')
   // Bumped by "Retry": each attempt is one ping.
   const [attempt, setAttempt] = useState(0)
@@ -73,20 +76,21 @@ export function LakeGate({apiHost, projectId, children}: {apiHost: string; proje
   }, [])
 
   if (state === 'ready') return <>{children}</>
+  const projectHost = projectId === null ? apiHost : projectHostUrl(apiHost, projectId)
   return (
     <main style={styles.page} data-testid="lake-gate" aria-busy={state === 'checking'}>
       {state === 'checking' ? (
         <p style={styles.muted}>Connecting to the local Content Lake at {apiHost}…</p>
       ) : state === 'project-host-unresolved' ? (
         <div style={styles.card} role="alert">
-          <h1 style={styles.heading}>This browser cannot resolve {new URL(projectHostUrl(apiHost, projectId)).hostname}</h1>
+          <h1 style={styles.heading}>This browser cannot resolve {new URL(projectHost).hostname}</h1>
           <p>
             The local Content Lake at <a href={`${apiHost}/`}>{apiHost}</a> answers, but the Studio talks to it as{' '}
-            <code>{projectHostUrl(apiHost, projectId)}</code>, and that name does not resolve here. Chrome, Edge and Firefox
+            <code>{projectHost}</code>, and that name does not resolve here. Chrome, Edge and Firefox
             resolve every <code>*.localhost</code> name to this machine; elsewhere add this line to <code>/etc/hosts</code>{' '}
             (on Windows <code>C:\Windows\System32\drivers\etc\hosts</code>):
           </p>
-          <pre style={styles.code}>127.0.0.1 {new URL(projectHostUrl(apiHost, projectId)).hostname}</pre>
+          <pre style={styles.code}>127.0.0.1 {new URL(projectHost).hostname}</pre>
           <button type="button" style={styles.button} onClick={retry}>
             Retry
           </button>

@@ -4,10 +4,9 @@
  * `npm run dev`, `npm start` and the end-to-end test server are thin wrappers around this.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
-import crypto from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl, publicUrl, trustedProxies} from '@/lib/env'
+import {ensureWebhookSecret} from '@/lib/lake/webhooks/secret'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -31,16 +30,6 @@ export interface LocalLake {
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 const nextBin = path.join(repoRoot, 'node_modules', '.bin', 'next')
 
-/** A secret that survives restarts, so webhooks signed before a restart still verify after it. */
-function persistentSecret(dataDir: string, name: string): string {
-  const file = path.join(dataDir, name)
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
-  fs.mkdirSync(dataDir, {recursive: true})
-  const secret = crypto.randomBytes(24).toString('hex')
-  fs.writeFileSync(file, secret + '\n', {mode: 0o600})
-  return secret
-}
-
 /**
  * Starts the local lake (or nothing, when hosted) and returns the environment Next.js needs
  * to talk to it.
@@ -48,11 +37,13 @@ function persistentSecret(dataDir: string, name: string): string {
 export async function startLocalLake(options: LocalStackOptions): Promise<LocalLake> {
   const log = options.log ?? ((line: string) => console.log(line))
   const siteOrigins = [`http://localhost:${options.sitePort}`, `http://127.0.0.1:${options.sitePort}`]
+  // Behind a TLS proxy (PUBLIC_URL) the public origin is the site's URL unless set otherwise.
+  const publicSiteUrl = process.env.NEXT_PUBLIC_SITE_URL || publicUrl || siteOrigins[0]
   const baseEnv: Record<string, string> = {
     NEXT_TELEMETRY_DISABLED: '1',
     DO_NOT_TRACK: '1',
     PORT: String(options.sitePort),
-    ...(process.env.NEXT_PUBLIC_SITE_URL ? {} : {NEXT_PUBLIC_SITE_URL: siteOrigins[0]}),
+    NEXT_PUBLIC_SITE_URL: publicSiteUrl,
   }
   if (isHosted) {
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
@@ -68,7 +59,7 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
   const dataDir = path.resolve(repoRoot, options.dataDir ?? lakeDataDir)
   const port = options.lakePort ?? lakePort
   const httpPort = options.lakeHttpPort ?? (options.lakePort ? options.lakePort + 1 : lakeHttpPort)
-  const secret = persistentSecret(dataDir, 'webhook-secret')
+  const secret = ensureWebhookSecret(dataDir)
   const siteUrl = `http://127.0.0.1:${options.sitePort}`
 
   const {startLake, ensureToken} = await import('@/lib/lake/server')
@@ -78,15 +69,21 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       dataDir,
       port,
       httpPort,
-      allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
+      // Behind PUBLIC_URL only the public origin may call the lake from a browser (CORS, login return).
+      allowedOrigins: publicUrl ? [publicSiteUrl] : [...siteOrigins, publicSiteUrl],
+      publicUrl: publicUrl || undefined,
+      // The TLS proxy (deploy/: TRUSTED_PROXIES=127.0.0.1,::1) names the client in X-Forwarded-For;
+      // the lake's login limits key on it, as the site's rate limits do.
+      trustedProxies,
+      // Content changes reach the site's cache through the Live Content API (sync tags, see
+      // lib/site/live-revalidation.ts), not a webhook; mentions still need theirs.
       webhooks: [
-        {url: `${siteUrl}/api/revalidate`, secret},
         // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
         // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
         {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
       ],
       // The demo's pingback links to its target post by absolute URL: use this site's origin.
-      seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
+      seedDocuments: () => demoDocuments({siteUrl: publicSiteUrl}),
       logger: (line: string) => log(`[lake] ${line}`),
     }),
   )

@@ -5,7 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {claimOnce, connect, createRateLimiter, createSharedNextCache, publishInvalidation, subscribeInvalidations, type RedisConnection} from '@/lib/cluster'
-import {startTestRedis, type TestRedis} from './redis-server'
+import {startTestRedis, type TestRedis} from '@/scripts/lib/redis-server'
 
 let redis: TestRedis
 const connections: RedisConnection[] = []

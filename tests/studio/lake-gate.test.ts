@@ -19,4 +19,10 @@ describe('Studio lake gate', () => {
     expect(await diagnoseLake('https://localhost:4444', 'dispatch', undefined, up([]))).toBe('unreachable')
     expect(await diagnoseLake('https://lake.example.org', 'dispatch', undefined, up(['https://dispatch.lake.example.org']))).toBe('ready')
   })
+
+  it('behind PUBLIC_URL (no project hostname) checks the public origin itself', async () => {
+    const up = (hosts: string[]) => async (url: string) => hosts.includes(url)
+    expect(await diagnoseLake('https://blog.example.com', null, undefined, up(['https://blog.example.com']))).toBe('ready')
+    expect(await diagnoseLake('https://blog.example.com', null, undefined, up([]))).toBe('unreachable')
+  })
 })

@@ -11,7 +11,8 @@ import type {ExportIndex} from './scan'
 export type RedirectDocument = {
   _id: string
   _type: 'redirect'
-  from: string
+  /** Every old path (normalised) that leads to `to`. */
+  from: string[]
   to: string
   source: 'wordpress'
 }
@@ -30,65 +31,69 @@ export function oldPath(url: string, index: Pick<ExportIndex, 'siteUrl'>): strin
   }
 }
 
+/**
+ * Plans redirects: one document per new address listing all its old paths (a post's permalink,
+ * `?p=`, old slugs together), so a 10,000-post blog needs about 10,000 redirect documents, not 30,000.
+ * An old path is used once (first come), and never when it equals its target.
+ */
 export class RedirectPlanner {
   private readonly seen = new Set<string>()
   constructor(private readonly index: ExportIndex) {}
 
-  /** A redirect from `from` (already normalised) to `to`, unless it would be a no-op or a duplicate. */
-  make(from: string | null, to: string): RedirectDocument | null {
-    if (!from) return null
+  /** One redirect document for `to` from the given old paths (already normalised), or null if none is left. */
+  group(to: string, froms: (string | null)[]): RedirectDocument | null {
     const target = normalizeRedirectPath(to)
-    if (!target || from === target || this.seen.has(from)) return null
-    this.seen.add(from)
-    return {_id: ids.redirect(from), _type: 'redirect', from, to, source: 'wordpress'}
+    if (!target) return null
+    const kept: string[] = []
+    for (const from of froms) {
+      if (!from || from === target || this.seen.has(from)) continue
+      this.seen.add(from)
+      kept.push(from)
+    }
+    return kept.length ? {_id: ids.redirect(to), _type: 'redirect', from: kept, to, source: 'wordpress'} : null
   }
 
   forEntry(wpId: string, type: string, link: string, oldSlugs: string[], to: string): RedirectDocument[] {
-    const out: (RedirectDocument | null)[] = []
     const linkPath = oldPath(link, this.index)
-    out.push(this.make(linkPath, to))
-    out.push(this.make(normalizeRedirectPath('/', type === 'page' ? `?page_id=${wpId}` : `?p=${wpId}`), to))
+    const froms = [linkPath, normalizeRedirectPath('/', type === 'page' ? `?page_id=${wpId}` : `?p=${wpId}`)]
     if (linkPath && !linkPath.includes('?')) {
-      out.push(this.make(normalizeRedirectPath(`${linkPath}/feed`), to))
       for (const old of oldSlugs) {
         const segments = linkPath.split('/')
         segments[segments.length - 1] = old
-        out.push(this.make(normalizeRedirectPath(segments.join('/')), to))
+        froms.push(normalizeRedirectPath(segments.join('/')))
       }
     }
-    return out.filter((r): r is RedirectDocument => r !== null)
+    return compact([this.group(to, froms)])
   }
 
   /** `/category/parent/child/` → `/category/child`; `?cat=<id>`; the term's feeds. */
   forTerm(taxonomy: 'category' | 'tag', slug: string, hierarchyPath: string, termId: string): RedirectDocument[] {
     const to = `/${taxonomy}/${encodeURIComponent(slug)}`
-    const base = taxonomy === 'category' ? 'category' : 'tag'
-    const out = [
-      this.make(normalizeRedirectPath(`/${base}/${hierarchyPath}`), to),
-      this.make(normalizeRedirectPath(`/${base}/${hierarchyPath}/feed`), `${to}/feed.xml`),
-      this.make(normalizeRedirectPath(`/${base}/${hierarchyPath}/feed/atom`), `${to}/atom.xml`),
-      taxonomy === 'category' && termId ? this.make(normalizeRedirectPath('/', `?cat=${termId}`), to) : null,
-      taxonomy === 'tag' ? this.make(normalizeRedirectPath('/', `?tag=${slug}`), to) : null,
-    ]
-    return out.filter((r): r is RedirectDocument => r !== null)
+    return compact([
+      this.group(to, [
+        normalizeRedirectPath(`/${taxonomy}/${hierarchyPath}`),
+        taxonomy === 'category' && termId ? normalizeRedirectPath('/', `?cat=${termId}`) : null,
+        taxonomy === 'tag' ? normalizeRedirectPath('/', `?tag=${slug}`) : null,
+      ]),
+      this.group(`${to}/feed.xml`, [normalizeRedirectPath(`/${taxonomy}/${hierarchyPath}/feed`)]),
+      this.group(`${to}/atom.xml`, [normalizeRedirectPath(`/${taxonomy}/${hierarchyPath}/feed/atom`)]),
+    ])
   }
 
   forAuthor(login: string, slug: string): RedirectDocument[] {
     const to = `/author/${encodeURIComponent(slug)}`
-    return [this.make(normalizeRedirectPath(`/author/${login}`), to), this.make(normalizeRedirectPath(`/author/${login}/feed`), `${to}/feed.xml`)].filter(
-      (r): r is RedirectDocument => r !== null,
-    )
+    return compact([this.group(to, [normalizeRedirectPath(`/author/${login}`)]), this.group(`${to}/feed.xml`, [normalizeRedirectPath(`/author/${login}/feed`)])])
   }
 
   /** The blog's feeds in all the spellings WordPress answers to. */
   feeds(): RedirectDocument[] {
-    const rss = ['/feed', '/feed/rss2', '/feed/rss', '/feed/rdf', '/rss', '/comments/feed']
-    const out = [
-      ...rss.map((from) => this.make(normalizeRedirectPath(from), '/feed.xml')),
-      this.make(normalizeRedirectPath('/feed/atom'), '/atom.xml'),
-      this.make(normalizeRedirectPath('/', '?feed=rss2'), '/feed.xml'),
-      this.make(normalizeRedirectPath('/', '?feed=atom'), '/atom.xml'),
-    ]
-    return out.filter((r): r is RedirectDocument => r !== null)
+    return compact([
+      this.group('/feed.xml', [...['/feed', '/feed/rss2', '/feed/rss', '/feed/rdf', '/rss', '/comments/feed'].map((p) => normalizeRedirectPath(p)), normalizeRedirectPath('/', '?feed=rss2')]),
+      this.group('/atom.xml', [normalizeRedirectPath('/feed/atom'), normalizeRedirectPath('/', '?feed=atom')]),
+    ])
   }
+}
+
+function compact(list: (RedirectDocument | null)[]): RedirectDocument[] {
+  return list.filter((r): r is RedirectDocument => r !== null)
 }

@@ -42,6 +42,8 @@ export type TransactionBody = (context: {
   transactionId: string
   timestamp: string
   resolveQuery: (query: string, params: Record<string, unknown>, index: number) => Promise<string[]>
+  /** A document at an earlier revision (release unarchive restores versions from history). */
+  documentAt: (id: string, at: {revision?: string}) => SanityDocument | null
 }) => Promise<AppliedMutations>
 
 export class LakeEngine implements Engine {
@@ -117,6 +119,7 @@ export class LakeEngine implements Engine {
         transactionId,
         timestamp,
         resolveQuery: (query, params, index) => this.resolveQueryTargets(workingSet, query, params, index),
+        documentAt: (id, at) => documentAt(this.store, dataset, id, at),
       })
       const changes = workingSet.changes()
       const result: CommitResult = {

@@ -30,17 +30,35 @@ export interface ExecutionContext {
   tracker?: ReadTracker
 }
 
+/**
+ * A scope as groq-js builds them: `^` follows `parent`. Map bodies get hidden scopes, and a scope
+ * opened inside a hidden one takes the hidden one's parent (so `^` skips the map item).
+ */
 interface Scope {
   value: unknown
   parent: Scope | null
+  hidden: boolean
 }
 
-const ROOT: Scope = {value: null, parent: null}
+const ROOT: Scope = {value: null, parent: null, hidden: false}
+
+function nested(scope: Scope, value: unknown): Scope {
+  return {value, parent: scope.hidden ? scope.parent : scope, hidden: false}
+}
+
+function hiddenIn(scope: Scope, value: unknown): Scope {
+  return {...nested(scope, value), hidden: true}
+}
 
 export function execute(tree: TreeNode, context: ExecutionContext): Promise<unknown> {
   return run(tree, ROOT, context)
 }
 
+/**
+ * Evaluates `node` natively where that is exactly groq-js's behaviour (attribute access,
+ * projections, maps, dereferences, boolean logic, `==` of scalars…), through the planner for
+ * pipelines, and through groq-js for the rest.
+ */
 async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Promise<unknown> {
   switch (node.type) {
     case 'Value':
@@ -49,6 +67,14 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
       return Object.hasOwn(context.params, node.name as string) ? (context.params[node.name as string] ?? null) : null
     case 'This':
       return scope.value
+    case 'Parent': {
+      let current: Scope = scope
+      for (let i = 0; i < (node.n as number); i++) {
+        if (!current.parent) return null
+        current = current.parent
+      }
+      return current.value
+    }
     case 'Group':
       return run(node.base as TreeNode, scope, context)
     case 'AccessAttribute':
@@ -57,18 +83,61 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
     case 'Projection': {
       const base = await run(node.base as TreeNode, scope, context)
       if (!isPlainObject(base)) return null
-      return run(node.expr as TreeNode, {value: base, parent: scope}, context)
+      return run(node.expr as TreeNode, nested(scope, base), context)
     }
-    case 'Map': {
-      // `*[…]{…}`: groq-js maps in a hidden scope whose projection's parent is this scope.
-      const expr = node.expr as TreeNode
-      if (expr.type !== 'Projection' || (expr.base as TreeNode).type !== 'This') break
+    case 'Map':
+    case 'FlatMap': {
       const base = await run(node.base as TreeNode, scope, context)
       if (!Array.isArray(base)) return null
       const out: unknown[] = []
-      for (const item of base) out.push(isPlainObject(item) ? await run(expr.expr as TreeNode, {value: item, parent: scope}, context) : null)
+      for (const item of base) {
+        const inner = await run(node.expr as TreeNode, hiddenIn(scope, item), context)
+        if (node.type === 'FlatMap' && Array.isArray(inner)) out.push(...inner)
+        else out.push(inner)
+      }
       return out
     }
+    case 'ArrayCoerce': {
+      const base = await run(node.base as TreeNode, scope, context)
+      return Array.isArray(base) ? base : null
+    }
+    case 'Deref': {
+      const base = await run(node.base as TreeNode, scope, context)
+      const ref = isPlainObject(base) ? base._ref : undefined
+      if (typeof ref !== 'string') return null
+      const doc = context.view.byId.get(ref)
+      return (context.tracker ? context.tracker.dereferenced(ref, doc) : doc) ?? null
+    }
+    case 'Object':
+      return runObject(node, scope, context)
+    case 'And':
+    case 'Or': {
+      const left = await run(node.left as TreeNode, scope, context)
+      const right = await run(node.right as TreeNode, scope, context)
+      const decisive = node.type === 'And' ? false : true
+      if (left === decisive || right === decisive) return decisive
+      return typeof left === 'boolean' && typeof right === 'boolean' ? !decisive : null
+    }
+    case 'Not': {
+      const value = await run(node.base as TreeNode, scope, context)
+      return typeof value === 'boolean' ? !value : null
+    }
+    case 'OpCall': {
+      if (node.op !== '==' && node.op !== '!=') break
+      const left = await run(node.left as TreeNode, scope, context)
+      const right = await run(node.right as TreeNode, scope, context)
+      // Only scalars and null here: groq-js compares datetimes (from functions) by value.
+      if ((left !== null && !isScalar(left)) || (right !== null && !isScalar(right))) break
+      return groqEqual(left, right) === (node.op === '==')
+    }
+    case 'FuncCall':
+      if (node.namespace === 'global' && Array.isArray(node.args) && node.args.length === 1 && (node.name === 'defined' || node.name === 'count')) {
+        if (node.name === 'count' && pipelineOf(node)) break
+        const value = await run(node.args[0] as TreeNode, scope, context)
+        if (node.name === 'defined') return value !== null
+        return Array.isArray(value) ? value.length : null
+      }
+      break
   }
   const pipeline = pipelineOf(node)
   if (pipeline) {
@@ -87,6 +156,26 @@ function tracked(value: unknown, tracker: ReadTracker): unknown {
     isPlainObject(item) && Object.isFrozen(item) && typeof item._id === 'string'
   if (Array.isArray(value)) return value.map((item) => (isDocument(item) ? tracker.wrap(item) : item))
   return isDocument(value) ? tracker.wrap(value) : value
+}
+
+/** groq-js's Object: attributes in order; splats merge objects only; a conditional splat needs `true`. */
+async function runObject(node: TreeNode, scope: Scope, context: ExecutionContext): Promise<Record<string, unknown>> {
+  const result: Record<string, unknown> = {}
+  for (const attribute of node.attributes as TreeNode[]) {
+    if (attribute.type === 'ObjectAttributeValue') {
+      result[attribute.name as string] = await run(attribute.value as TreeNode, scope, context)
+    } else if (attribute.type === 'ObjectConditionalSplat') {
+      if ((await run(attribute.condition as TreeNode, scope, context)) !== true) continue
+      const value = await run(attribute.value as TreeNode, scope, context)
+      if (isPlainObject(value)) Object.assign(result, value)
+    } else if (attribute.type === 'ObjectSplat') {
+      const value = await run(attribute.value as TreeNode, scope, context)
+      if (isPlainObject(value)) Object.assign(result, value)
+    } else {
+      throw new Error(`Unknown node type: ${String(attribute.type)}`)
+    }
+  }
+  return result
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -118,9 +207,14 @@ async function delegate(node: TreeNode, scope: Scope, context: ExecutionContext,
   }
   const params: Record<string, unknown> = {...context.params, ...extra}
   for (const slot of prepared.slots) params[slot.name] = await run(slot.node, slot.sameScope ? scope : ROOT, context)
-  // groq-js only knows the root scope: rebuild the enclosing ones as projections of their values.
+  // groq-js only knows the root scope: rebuild the enclosing ones, as projections of their
+  // values (never hidden: those hold objects) and, for a hidden one, as a one-item map.
   let tree = prepared.tree
-  for (let s: Scope | null = scope; s && s.parent; s = s.parent) tree = {type: 'Projection', base: {type: 'Value', value: s.value}, expr: tree}
+  for (let s: Scope | null = scope; s && s.parent; s = s.parent) {
+    tree = s.hidden
+      ? {type: 'AccessElement', base: {type: 'Map', base: {type: 'Value', value: [s.value]}, expr: tree}, index: 0}
+      : {type: 'Projection', base: {type: 'Value', value: s.value}, expr: tree}
+  }
   const {tracker} = context
   // An unplanned `*` left in the tree reads the whole dataset: only then is it wrapped for the tracker.
   const dataset = tracker && containsEverything(prepared.tree) ? context.view.all.map((doc) => tracker.wrap(doc)) : context.view.all
@@ -143,12 +237,12 @@ async function delegate(node: TreeNode, scope: Scope, context: ExecutionContext,
 function prepareDelegation(node: TreeNode): Delegation {
   const slots: Slot[] = []
   const transform = (current: TreeNode, depth: number, isRoot: boolean): TreeNode => {
-    if (!isRoot && containsEverything(current) && pipelineOf(current)) {
-      if (depth === 0 || isClosed(current)) {
-        const name = `${SCAN_PARAM_PREFIX}d${slots.length}`
-        slots.push({name, node: current, sameScope: depth === 0})
-        return {type: 'Parameter', name}
-      }
+    // In the node's own scope any value expression with a `*` in it can be computed first; in
+    // nested scopes only pipelines that do not look outside themselves (the same in every scope).
+    if (!isRoot && containsEverything(current) && (depth === 0 ? VALUE_EXPRESSIONS.has(current.type as string) : pipelineOf(current) !== null && isClosed(current))) {
+      const name = `${SCAN_PARAM_PREFIX}d${slots.length}`
+      slots.push({name, node: current, sameScope: depth === 0})
+      return {type: 'Parameter', name}
     }
     const copy: TreeNode = {}
     for (const [key, value] of Object.entries(current)) {
@@ -170,6 +264,12 @@ function prepareDelegation(node: TreeNode): Delegation {
   }
   return {tree: transform(node, 0, true), slots}
 }
+
+/** Node types that are plain values wherever they appear (not select() pairs, order directions, tuples…). */
+const VALUE_EXPRESSIONS = new Set([
+  'Everything', 'Filter', 'Map', 'FlatMap', 'Projection', 'ArrayCoerce', 'AccessAttribute', 'AccessElement', 'Slice',
+  'PipeFuncCall', 'FuncCall', 'Object', 'Array', 'Group', 'Deref', 'OpCall', 'And', 'Or', 'Not',
+])
 
 /** Children evaluated in a scope nested in the node's: filter/map/projection bodies, pipe function arguments. */
 function opensScope(node: TreeNode, key: string): boolean {
@@ -220,6 +320,9 @@ function isClosed(node: TreeNode): boolean {
 type Check = (doc: SanityDocument) => boolean
 
 interface Resolved {
+  /** Checks that depend on the document only (types, defined, _id in path, ! of those): cached per view. */
+  staticChecks: Check[]
+  /** Checks that depend on values of this evaluation (params, ^, now()). */
   checks: Check[]
   /** Candidate lists (in `_id` order) that hold every document the filter keeps. */
   sources: SanityDocument[][]
@@ -232,12 +335,11 @@ const EMPTY = Symbol('empty')
 async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
-  const resolved: Resolved = {checks: [], sources: [], ranges: []}
+  const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
   if (filter) {
     if (filter.types) {
       const types = filter.types
-      resolved.checks.push((doc) => types.has(doc._type))
-      resolved.sources.push(view.ofTypes(types))
+      resolved.staticChecks.push((doc) => types.has(doc._type))
     }
     for (const term of filter.terms) {
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
@@ -249,8 +351,13 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     }
   }
   const broad = filter?.types ? view.ofTypes(filter.types) : view.all
-  const source = resolved.sources.reduce((best, list) => (list.length < best.length ? list : best), broad)
-  const passes = (doc: SanityDocument) => resolved.checks.every((check) => check(doc))
+  const staticCheck = allOf(resolved.staticChecks)
+  const dynamicCheck = allOf(resolved.checks)
+  const planKey = filter ? planKeyOf(filter) : 'all'
+  // The document-only part of the filter, applied once per view and remembered.
+  const base = resolved.staticChecks.length > 0 ? view.memo(`static:${planKey}`, () => broad.filter(staticCheck)) : broad
+  const source = resolved.sources.reduce((best, list) => (list.length < best.length ? list : best), base)
+  const passes = source === base ? dynamicCheck : (doc: SanityDocument) => staticCheck(doc) && dynamicCheck(doc)
   const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
 
   // Anything groq-js must order or score: filter here, hand the rest over.
@@ -263,15 +370,16 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   let docs: SanityDocument[]
   if (pipeline.orderKeys) {
     const keys = pipeline.orderKeys
-    if (need !== null && (source === broad || source.length > Math.max(4 * need, 1024))) {
-      const index = view.sorted(filter?.types ?? null, keys)
-      const members = source === broad ? null : new Set(source)
-      const [lo, hi] = rangeOf(index.entries, keys[0], resolved.ranges)
+    if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
+      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const members = source === base ? null : new Set(source)
+      const check = members === null ? dynamicCheck : (doc: SanityDocument) => members.has(doc) && dynamicCheck(doc)
+      const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       docs = await collect(
         (function* () {
-          for (let i = lo; i < hi; i++) yield index.entries[i].doc
+          for (let i = lo; i < hi; i++) yield entries[i].doc
         })(),
-        (doc) => (members === null || members.has(doc)) && passes(doc),
+        check,
         verify,
         need,
       )
@@ -281,6 +389,14 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   } else if (need !== null) {
     docs = await collect(source, passes, verify, need)
   } else if (pipeline.count && !verify && !pipeline.slice) {
+    // Only ranges on one path left to decide: count them by binary search in that order.
+    const path = resolved.ranges[0]?.path
+    if (source === base && path && resolved.checks.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
+      const key = {path, desc: false}
+      const entries = sortedBase(view, filter, planKey, [key], resolved.staticChecks.length > 0 ? staticCheck : null)
+      const [lo, hi] = rangeOf(entries, key, resolved.ranges)
+      return hi - lo
+    }
     let n = 0
     for (const doc of source) if (passes(doc)) n++
     return n
@@ -288,6 +404,39 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)
+}
+
+function allOf(checks: Check[]): Check {
+  if (checks.length === 0) return () => true
+  if (checks.length === 1) return checks[0]
+  return (doc) => {
+    for (const check of checks) if (!check(doc)) return false
+    return true
+  }
+}
+
+function samePath(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i])
+}
+
+const planKeys = new WeakMap<FilterPlan, string>()
+let nextPlanKey = 0
+
+function planKeyOf(filter: FilterPlan): string {
+  let key = planKeys.get(filter)
+  if (key === undefined) {
+    key = String(nextPlanKey++)
+    planKeys.set(filter, key)
+  }
+  return key
+}
+
+/** The view's sorted index for these keys, restricted to documents passing the filter's static checks. */
+function sortedBase(view: ViewIndex, filter: FilterPlan | null, planKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
+  const index = view.sorted(filter?.types ?? null, keys)
+  if (!staticCheck) return index.entries
+  const keysKey = keys.map((key) => `${key.path.join('.')}:${key.desc ? 'd' : 'a'}`).join(',')
+  return view.memo(`sorted:${planKey}:${keysKey}`, () => index.entries.filter((entry) => staticCheck(entry.doc)))
 }
 
 function emptyResult(pipeline: Pipeline): unknown {
@@ -356,8 +505,13 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       return
     }
     default:
-      into.checks.push(await checkOf(term, scope, context))
+      if (isStatic(term)) into.staticChecks.push(await checkOf(term, scope, context))
+      else into.checks.push(await checkOf(term, scope, context))
   }
+}
+
+function isStatic(term: Term): boolean {
+  return term.kind === 'defined' || term.kind === 'idPath' || (term.kind === 'not' && isStatic(term.inner))
 }
 
 /** A JS test for a term used inside `!` (always two-valued: defined, _id in path, ==, !=, references, !). */
@@ -372,9 +526,9 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
       return (doc) => !inner(doc)
     }
     default: {
-      const scratch: Resolved = {checks: [], sources: [], ranges: []}
+      const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
       if ((await resolveTerm(term, scope, context, scratch)) === EMPTY) return () => false
-      return (doc) => scratch.checks.every((check) => check(doc))
+      return allOf([...scratch.staticChecks, ...scratch.checks])
     }
   }
 }

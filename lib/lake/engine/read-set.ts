@@ -161,32 +161,38 @@ export class ReadTracker {
   readonly missing = new Set<string>()
   private readonly proxies = new WeakMap<object, SanityDocument>()
 
+  /** One handler for all of this evaluation's proxies: cheaper than closures per document. */
+  private readonly handler: ProxyHandler<SanityDocument> = {
+    get: (target, key, receiver) => {
+      this.note(target, key)
+      return Reflect.get(target, key, receiver)
+    },
+    has: (target, key) => {
+      this.note(target, key)
+      return Reflect.has(target, key)
+    },
+    getOwnPropertyDescriptor: (target, key) => {
+      this.note(target, key)
+      return Reflect.getOwnPropertyDescriptor(target, key)
+    },
+    ownKeys: (target) => {
+      this.entry(target).fields = null
+      return Reflect.ownKeys(target)
+    },
+  }
+
+  private note(doc: SanityDocument, key: string | symbol): void {
+    if (typeof key !== 'string') return
+    const read = this.entry(doc)
+    if (!read.fields) return
+    if (PROBED_KEYS.has(key) && !Object.hasOwn(doc, key)) return
+    read.fields.add(key)
+  }
+
   /** The document as the evaluator should see it: reads are recorded. */
   wrap(doc: SanityDocument): SanityDocument {
-    const read = this.entry(doc)
-    const note = (key: string | symbol) => {
-      if (typeof key !== 'string' || !read.fields) return
-      if (PROBED_KEYS.has(key) && !Object.hasOwn(doc, key)) return
-      read.fields.add(key)
-    }
-    const proxy = new Proxy(doc, {
-      get(target, key, receiver) {
-        note(key)
-        return Reflect.get(target, key, receiver)
-      },
-      has(target, key) {
-        note(key)
-        return Reflect.has(target, key)
-      },
-      getOwnPropertyDescriptor(target, key) {
-        note(key)
-        return Reflect.getOwnPropertyDescriptor(target, key)
-      },
-      ownKeys(target) {
-        read.fields = null
-        return Reflect.ownKeys(target)
-      },
-    })
+    this.entry(doc)
+    const proxy = new Proxy(doc, this.handler)
     this.proxies.set(proxy, doc)
     return proxy
   }

@@ -31,6 +31,7 @@ export interface SortedEntry {
 const MAX_TYPE_LISTS = 64
 const MAX_SORTED = 32
 const MAX_EQUALITY = 32
+const MAX_MEMOS = 64
 
 export class ViewIndex {
   /** Documents the perspective sees, sorted by `_id`. */
@@ -41,6 +42,8 @@ export class ViewIndex {
   private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
   private wordIndex: Map<string, SanityDocument[]> | null = null
+  /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
+  private memos = new LruCache<string, unknown>(MAX_MEMOS)
 
   constructor(all: SanityDocument[], byId?: Map<string, SanityDocument>) {
     this.all = all
@@ -70,6 +73,15 @@ export class ViewIndex {
       this.sortedIndexes.set(key, index)
     }
     return index
+  }
+
+  memo<T>(key: string, build: () => T): T {
+    let value = this.memos.get(key) as T | undefined
+    if (value === undefined) {
+      value = build()
+      this.memos.set(key, value)
+    }
+    return value
   }
 
   /** Documents whose value at `path` is GROQ-equal to `value` (a scalar or null), in `_id` order. */

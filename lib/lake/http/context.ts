@@ -4,6 +4,7 @@ import type {LakeUser} from '../auth/types'
 import type {Engine} from '../engine/types'
 import type {ListenHub} from '../listen/hub'
 import type {LiveEventLog} from '../live'
+import type {TrustedProxies} from '@/lib/http/client-address'
 import type {LakeRequest, LakeResponse} from './respond'
 
 export type AssetHandler = (
@@ -25,6 +26,13 @@ export interface LakeContext {
   allowedOrigins: ReadonlySet<string>
   /** `https://localhost:<port>`: where the login page and CA download live. */
   httpsOrigin: () => string
+  /**
+   * Behind a TLS reverse proxy (PUBLIC_URL): the origin browsers reach the lake's API at, under
+   * `/v1/…`. The login provider URL then points there instead of at the lake's own HTTPS port.
+   */
+  publicUrl?: string
+  /** Peers whose X-Forwarded-For names the client (the local TLS proxy); empty by default. */
+  trustedProxies: TrustedProxies
   caCertPem: string
   caCertPath: string
   /** Resolved once at start: null when lib/lake/assets is not there (asset paths then answer 404). */

@@ -11,8 +11,11 @@
  *   A commit fires `m(type, field)` for each top-level field it changed on a document of that type
  *   (every field when it created or deleted one). So editing a post's body fires the post page's
  *   `d` tag only, while changing its `publishedAt` also fires every list ordered by it.
- * - `c` **content of a type**: instead of `d` tags when a result shows more documents than a cache
- *   can carry tags for (Next.js keeps at most 128 per entry); fired by any change to that type.
+ * - when a result shows many documents of one type (more than PROMOTE_TYPE_AT, or more than a cache
+ *   can carry tags for: Next.js keeps at most 128 per entry), their `d` tags are replaced by `m`
+ *   tags for the fields read on them: a list of every post's categories fires when any post's
+ *   categories change, not when a body does.
+ * - `c` **any document**: only when a result joined too many missing references to name them.
  * Tags are hashes of the dataset and key, so they are stable across restarts and reveal nothing;
  * privacy comes from the event streams: an anonymous stream only hears of changes to public
  * documents (live-events.ts), so it never learns that a draft or a private document changed.
@@ -24,8 +27,10 @@ import type {DocumentChange, ReadSet, SanityDocument} from '../engine/types'
 
 export type SyncTag = `s1:${string}`
 
-/** Above this many document tags a result is tagged by type instead. */
+/** At most this many document tags per result (Next.js keeps at most 128 tags per cache entry). */
 export const MAX_DOCUMENT_TAGS = 48
+/** A type with more documents than this to tag is tagged by the fields read instead. */
+export const PROMOTE_TYPE_AT = 24
 /** Above this many membership tags, a type's scans are tagged by type only. */
 export const MAX_MEMBERSHIP_TAGS = 48
 const ANY = '*'
@@ -36,6 +41,7 @@ export function syncTag(dataset: string, key: string): SyncTag {
 
 const documentKey = (id: string) => `d\u0000${publishedIdOf(id)}`
 const membershipKey = (type: string, field: string) => `m\u0000${type}\u0000${field}`
+/** Only `c\u0000*` is handed out: "any change at all". */
 const contentKey = (type: string) => `c\u0000${type}`
 
 /** The sync tags of a query result, from what the query read. */
@@ -58,18 +64,30 @@ export function syncTagsFor(dataset: string, readSet: ReadSet): SyncTag[] {
   }
   for (const key of membership) keys.add(key)
 
-  const documents: {id: string; type: string}[] = []
+  // Documents whose reads the membership tags do not cover need a tag of their own, unless a type
+  // has so many (a list over every post reading their categories) that tagging which fields were
+  // read, for any document of the type, is both fewer tags and nearly as precise.
+  const byType = new Map<string, {id: string; fields: Set<string> | null}[]>()
   for (const [id, read] of readSet.documents) {
-    if (read.dereferenced || !coveredByMembership(read.type, read.fields, covered)) documents.push({id, type: read.type})
+    if (!read.dereferenced && coveredByMembership(read.type, read.fields, covered)) continue
+    const list = byType.get(read.type) ?? []
+    list.push({id, fields: read.fields})
+    byType.set(read.type, list)
   }
-  const documentKeys = new Set([...documents.map(({id}) => documentKey(id)), ...[...readSet.missing].map(documentKey)])
-  if (documentKeys.size > MAX_DOCUMENT_TAGS) {
-    for (const {type} of documents) keys.add(contentKey(type))
-    // A missing reference can be created with any type.
-    if (readSet.missing.size > 0) keys.add(contentKey(ANY))
-  } else {
-    for (const key of documentKeys) keys.add(key)
+  const promote = (type: string) => {
+    const docs = byType.get(type) ?? []
+    const fields = docs.some((doc) => doc.fields === null) ? [ANY] : [...new Set(docs.flatMap((doc) => [...(doc.fields ?? [])]))]
+    for (const field of fields) keys.add(membershipKey(type, field))
+    byType.delete(type)
   }
+  for (const [type, docs] of [...byType]) if (docs.length > PROMOTE_TYPE_AT) promote(type)
+  const count = () => [...byType.values()].reduce((sum, docs) => sum + docs.length, 0) + readSet.missing.size
+  while (count() > MAX_DOCUMENT_TAGS && byType.size > 0) {
+    promote([...byType].sort((a, b) => b[1].length - a[1].length)[0][0])
+  }
+  for (const docs of byType.values()) for (const {id} of docs) keys.add(documentKey(id))
+  if (readSet.missing.size > MAX_DOCUMENT_TAGS) keys.add(contentKey(ANY))
+  else for (const id of readSet.missing) keys.add(documentKey(id))
   return [...keys].map((key) => syncTag(dataset, key)).sort()
 }
 
@@ -99,7 +117,7 @@ export function tagsForChange(dataset: string, change: Pick<DocumentChange, 'id'
   const keys = new Set<string>([documentKey(change.id), contentKey(ANY), membershipKey(ANY, ANY)])
   for (const field of fields) keys.add(membershipKey(ANY, field))
   for (const type of types) {
-    keys.add(contentKey(type)).add(membershipKey(type, ANY))
+    keys.add(membershipKey(type, ANY))
     for (const field of fields) keys.add(membershipKey(type, field))
   }
   return [...keys].map((key) => syncTag(dataset, key))

@@ -6,37 +6,17 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import sharp from 'sharp'
 import tar from 'tar-stream'
-import {afterAll, describe, expect, it, vi} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {openEngine} from '@/lib/lake/engine'
 import {startTestLake} from '../server/helpers'
+import {runCli, tempDirs} from './helpers'
 
-const dirs: string[] = []
-const tempDir = (prefix: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, {recursive: true, force: true})))
-
-async function cli(dataDir: string, ...args: string[]) {
-  const {main} = await import('@/lib/lake/cli')
-  const out: string[] = []
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')))
-  const err = vi.spyOn(console, 'error').mockImplementation((...parts) => void out.push(parts.join(' ')))
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
-  try {
-    return {code: await main(args, dataDir), out: out.join('\n')}
-  } finally {
-    log.mockRestore()
-    err.mockRestore()
-    stderr.mockRestore()
-  }
-}
+const tempDir = tempDirs()
+const cli = runCli
 
 const png = (width: number, height: number, color: string) => sharp({create: {width, height, channels: 3, background: color}}).png().toBuffer()
 const sha1 = (data: Buffer) => crypto.createHash('sha1').update(data).digest('hex')

@@ -4,33 +4,15 @@
  * document as the last write at or before that transaction left it, none from later writes.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import {afterAll, describe, expect, it, vi} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {openEngine} from '@/lib/lake/engine'
 import {startTestLake} from '../server/helpers'
+import {runCli, tempDirs} from './helpers'
 
-const dirs: string[] = []
-const tempDir = (prefix: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, {recursive: true, force: true})))
-
-async function cli(dataDir: string, ...args: string[]) {
-  const {main} = await import('@/lib/lake/cli')
-  const out: string[] = []
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')))
-  const err = vi.spyOn(console, 'error').mockImplementation((...parts) => void out.push(parts.join(' ')))
-  try {
-    return {code: await main(args, dataDir), out: out.join('\n')}
-  } finally {
-    log.mockRestore()
-    err.mockRestore()
-  }
-}
+const tempDir = tempDirs()
+const cli = runCli
 
 function exportOf(dataDir: string): Map<string, Record<string, unknown>> {
   const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})

@@ -90,6 +90,17 @@ describe('sync tags on query responses', () => {
     expect(intersects(titles, await firedBy(() => t.editor.patch('author-1').set({name: 'Ana C.'}).commit()))).toBe(false)
   })
 
+  it('a result over many documents of a type is tagged by the fields it read on them', async () => {
+    const tx = t.editor.transaction()
+    for (let i = 0; i < 30; i++) tx.createOrReplace({_id: `many-${i}`, _type: 'card', title: `Card ${i}`, categories: [{_type: 'reference', _ref: 'cat', _weak: true, _key: 'c'}]})
+    await tx.commit()
+    await stream.next((e) => e.event === 'message')
+    const used = await tagsOf(t.anonymous, 'array::unique(*[_type == "card"].categories[]._ref)')
+    expect(used.length).toBeLessThan(10)
+    expect(intersects(used, await firedBy(() => t.editor.patch('many-3').set({title: 'Renamed'}).commit()))).toBe(false)
+    expect(intersects(used, await firedBy(() => t.editor.patch('many-3').set({categories: []}).commit()))).toBe(true)
+  })
+
   it('a missing reference fires when the document appears', async () => {
     await t.editor.create({_id: 'p6', _type: 'post', title: 'Six', slug: {current: 'six'}, publishedAt: '2020-01-01', author: {_type: 'reference', _ref: 'author-later', _weak: true}})
     await stream.next((e) => e.event === 'message')

@@ -10,7 +10,7 @@ import {createClient} from '@sanity/client'
 import {afterAll, describe, expect, it} from 'vitest'
 import {createToken, startLake, type RunningLake} from '@/lib/lake/server'
 import {WebhookOutbox} from '@/lib/lake/webhooks/outbox'
-import {freePort} from '../../cluster/redis-server'
+import {freePort} from '@/scripts/lib/redis-server'
 import {API_VERSION, sleep} from './helpers'
 
 const SECRET = 'durable-secret'

@@ -22,12 +22,17 @@ const ELEMENT = 1
 const TEXT = 3
 const COMMENT = 8
 
-function* descendants(node: AnyNode): Generator<AnyNode> {
-  const children = Array.from(node.childNodes)
-  for (const child of children) {
-    yield child
-    yield* descendants(child)
+/** All nodes below `node` in document order (an explicit stack: generators and recursion cost too much here). */
+function descendants(node: AnyNode): AnyNode[] {
+  const out: AnyNode[] = []
+  const stack: AnyNode[] = [node]
+  while (stack.length) {
+    const current = stack.pop() as AnyNode
+    if (current !== node) out.push(current)
+    const children = current.childNodes
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i])
   }
+  return out
 }
 
 function localName(node: AnyNode): string {
@@ -38,15 +43,15 @@ function localName(node: AnyNode): string {
 function evaluatePath(root: AnyNode, expression: string): AnyNode[] {
   const path = expression.trim()
   let match: RegExpExecArray | null
-  if (path === '//*') return [...descendants(root)].filter((n) => n.nodeType === ELEMENT)
-  if (path === '//comment()') return [...descendants(root)].filter((n) => n.nodeType === COMMENT)
+  if (path === '//*') return descendants(root).filter((n) => n.nodeType === ELEMENT)
+  if (path === '//comment()') return descendants(root).filter((n) => n.nodeType === COMMENT)
   if ((match = /^\/\/\*\[@id and contains\(@id, "([^"]+)"\)\]$/.exec(path))) {
     const needle = match[1]
-    return [...descendants(root)].filter((n) => n.nodeType === ELEMENT && (n.getAttribute?.('id') ?? '').includes(needle))
+    return descendants(root).filter((n) => n.nodeType === ELEMENT && (n.getAttribute?.('id') ?? '').includes(needle))
   }
   if ((match = /^\/\/([a-z][\w:-]*)(?:\[@([\w-]+)='([^']*)'\])?$/i.exec(path))) {
     const [, tag, attribute, value] = match
-    return [...descendants(root)].filter(
+    return descendants(root).filter(
       (n) =>
         n.nodeType === ELEMENT &&
         localName(n) === tag.toLowerCase() &&

@@ -1,6 +1,7 @@
 /**
- * A real, throwaway `redis-server` for tests: a free port, a temp dir, no persistence. Fails with a
- * clear message when the binary is missing (CI installs the Debian package: see .ci/run).
+ * A real, throwaway `redis-server` (tests, the cluster harness, the bench): a free port, a temp
+ * dir, no persistence. Fails with a clear message when the binary is missing (CI installs the
+ * Debian package: see .ci/run).
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import fs from 'node:fs'
