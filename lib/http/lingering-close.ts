@@ -64,10 +64,17 @@ export function lingerOnUnreadBody(req: IncomingMessage, res: ServerResponse, li
  * keep discarding what it still sends, and destroy once it closes its side or after `lingerMs`.
  */
 function lingerBeforeClosing(socket: Socket, bodyUnread: () => boolean, drain: () => void, lingerMs: number): void {
-  const destroySoon = socket.destroySoon.bind(socket)
+  // Once per socket (a keep-alive connection carries many requests): the latest request decides.
+  const lingering = socket as LingeringSocket
+  if (lingering[LINGER]) {
+    lingering[LINGER] = {...lingering[LINGER], bodyUnread, drain}
+    return
+  }
+  lingering[LINGER] = {destroySoon: socket.destroySoon.bind(socket), bodyUnread, drain}
   socket.destroySoon = function lingeringClose(this: Socket) {
-    if (!bodyUnread()) return destroySoon()
-    drain()
+    const state = lingering[LINGER]!
+    if (!state.bodyUnread()) return state.destroySoon()
+    state.drain()
     if (this.writable) this.end()
     const timer = setTimeout(() => this.destroy(), lingerMs)
     timer.unref()
@@ -75,3 +82,6 @@ function lingerBeforeClosing(socket: Socket, bodyUnread: () => boolean, drain: (
     this.once('end', () => this.destroy())
   }
 }
+
+const LINGER = Symbol('lingering close')
+type LingeringSocket = Socket & {[LINGER]?: {destroySoon: () => void; bodyUnread: () => boolean; drain: () => void}}
