@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type {NextConfig} from 'next'
-import {isHosted, serverApiHost, siteUrl} from './lib/env'
+import {isHosted, serverApiHost} from './lib/env'
 
 const nextConfig: NextConfig = {
   // Lets two dev servers (or a dev server and a test build) share one checkout.
@@ -13,17 +13,11 @@ const nextConfig: NextConfig = {
   // cache exact: which tags each page depends on, and which tags were revalidated.
   cacheHandler: path.join(process.cwd(), 'lib/response-cache/cache-handler.cjs'),
   images: {
-    // Images come from the Sanity image pipeline: the local lake or Sanity's CDN.
-    remotePatterns: [
-      {protocol: 'https', hostname: 'cdn.sanity.io'},
-      {protocol: 'http', hostname: '127.0.0.1'},
-      {protocol: 'http', hostname: 'localhost'},
-      {protocol: 'https', hostname: 'localhost'},
-      // The site's own /images/* (local lake images, forwarded below).
-      new URL('/images/**', siteUrl),
-    ],
-    // Locally the optimizer fetches images from this machine (the site forwarding to the lake).
-    dangerouslyAllowLocalIP: !isHosted,
+    // Every image is a Sanity image whose pipeline (Sanity's CDN, or the local lake through the
+    // site's /images/*) resizes it itself: the loader asks it for each width, and Next's own
+    // optimizer, which would fetch URLs chosen by visitors, is disabled (404) by the custom loader.
+    loader: 'custom',
+    loaderFile: './sanity/lib/image-loader.ts',
   },
   // Local lake: its image and file pipelines are served under the site's own origin, so readers
   // and feed readers never need the lake's loopback-only port or its local CA.

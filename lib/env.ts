@@ -89,6 +89,17 @@ export const contactMailTo = process.env.CONTACT_MAIL_TO || ''
  */
 export const contactFormSecret = process.env.CONTACT_FORM_SECRET || ''
 
+/**
+ * Reverse proxies whose `X-Forwarded-For` the production server believes: a comma-separated list of
+ * IP addresses and CIDR ranges, e.g. `127.0.0.1,::1` behind Caddy/nginx on the same machine, or
+ * `10.0.0.0/8`. Empty (the default): the socket's address is the client's, and forwarded headers a
+ * client sends are discarded. See lib/http/client-address.ts.
+ */
+export const trustedProxies = (process.env.TRUSTED_PROXIES || '')
+  .split(',')
+  .map((entry) => entry.trim())
+  .filter(Boolean)
+
 /** Production server: the in-memory cache of complete responses (see lib/response-cache). */
 export const responseCacheEnabled = process.env.RESPONSE_CACHE !== 'off'
 export const responseCacheMaxBytes = Number(process.env.RESPONSE_CACHE_MAX_MB || 64) * 1024 * 1024

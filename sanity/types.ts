@@ -15,17 +15,59 @@
 export declare const internalGroqTypeReferenceTo: unique symbol;
 
 // Source: sanity/extract.json
-export type Embed = {
-  _type: "embed";
-  url?: string;
-  caption?: string;
+export type PostReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "post";
 };
 
-export type CodeBlock = {
-  _type: "codeBlock";
-  language?: string;
-  filename?: string;
-  code?: string;
+export type PageReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "page";
+};
+
+export type WpComment = {
+  _id: string;
+  _type: "wpComment";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  authorName?: string;
+  authorEmail?: string;
+  authorUrl?: string;
+  content?: string;
+  postedAt?: string;
+  status?: "approved" | "pending" | "spam" | "trash";
+  post?: PostReference | PageReference;
+  wordpressId?: string;
+  wordpressParentId?: string;
+};
+
+export type Redirect = {
+  _id: string;
+  _type: "redirect";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  from?: string;
+  to?: string;
+  source?: string;
+};
+
+export type Page = {
+  _id: string;
+  _type: "page";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  title?: string;
+  path?: string;
+  body?: BlockContent;
+  seoDescription?: string;
+  publishedAt?: string;
 };
 
 export type SanityImageAssetReference = {
@@ -73,11 +115,17 @@ export type BlockContent = Array<
     } & Embed)
 >;
 
-export type PostReference = {
-  _ref: string;
-  _type: "reference";
-  _weak?: boolean;
-  [internalGroqTypeReferenceTo]?: "post";
+export type Embed = {
+  _type: "embed";
+  url?: string;
+  caption?: string;
+};
+
+export type CodeBlock = {
+  _type: "codeBlock";
+  language?: string;
+  filename?: string;
+  code?: string;
 };
 
 export type ContactMessage = {
@@ -237,6 +285,8 @@ export type Post = {
     } & TagReference
   >;
   publishedAt?: string;
+  sticky?: boolean;
+  seoDescription?: string;
   pingsOpen?: boolean;
 };
 
@@ -376,11 +426,15 @@ export type Geopoint = {
 };
 
 export type AllSanitySchemaTypes =
-  | Embed
-  | CodeBlock
+  | PostReference
+  | PageReference
+  | WpComment
+  | Redirect
+  | Page
   | SanityImageAssetReference
   | BlockContent
-  | PostReference
+  | Embed
+  | CodeBlock
   | ContactMessage
   | Pingback
   | SiteSettings

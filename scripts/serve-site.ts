@@ -2,12 +2,18 @@
  * The production web server: Next.js (from `npm run build`) behind Dispatch's response cache.
  * Cache hits are answered from memory without entering Next's render path; misses go to Next.
  * Started by `npm start` (scripts/start.ts) with the lake's environment already set.
+ *
+ * As the only code that sees the socket, it also decides each request's client address
+ * (lib/http/client-address.ts, TRUSTED_PROXIES) and rewrites the forwarded headers Next receives,
+ * and it lets an over-limit request body drain so the client reads its 413 (lib/http/lingering-close.ts).
  */
 import http from 'node:http'
 import path from 'node:path'
 import next from 'next'
 import {joinCluster} from '@/lib/cluster'
-import {publicCacheControl, responseCacheEnabled, responseCacheMaxBytes} from '@/lib/env'
+import {publicCacheControl, responseCacheEnabled, responseCacheMaxBytes, trustedProxies} from '@/lib/env'
+import {forwardClientAddress, parseTrustedProxies} from '@/lib/http/client-address'
+import {lingerOnUnreadBody} from '@/lib/http/lingering-close'
 import {withResponseCache} from '@/lib/response-cache/handler'
 import {ResponseCache} from '@/lib/response-cache/response-cache'
 import {purgeTags} from '@/lib/response-cache/tag-registry.cjs'
@@ -15,6 +21,9 @@ import {warmUp} from '@/lib/response-cache/warm-up'
 
 const port = Number(process.env.PORT || 3000)
 const hostname = process.env.HOSTNAME_BIND || undefined
+
+// Parsed before anything starts: a malformed TRUSTED_PROXIES stops the server with its reason.
+const proxies = parseTrustedProxies(trustedProxies)
 
 // With REDIS_URL: share Next's cache and hear every instance's tag invalidations (lib/cluster).
 // Joined before Next starts, so the cache handler finds the shared cache from the first request.
@@ -34,6 +43,8 @@ const handler = responseCacheEnabled
   : (req: http.IncomingMessage, res: http.ServerResponse) => handle(req, res)
 
 const server = http.createServer((req, res) => {
+  forwardClientAddress(req, proxies)
+  lingerOnUnreadBody(req, res)
   Promise.resolve(handler(req, res)).catch((error: unknown) => {
     console.error('request failed', error)
     if (!res.headersSent) {

@@ -15,9 +15,9 @@
  * 7. the notification e-mail goes out after the response (lib/contact/delivery.ts).
  */
 import type {SanityClient} from '@sanity/client'
+import {clientKey} from '@/lib/http/client-address'
 import {writeClient} from '@/sanity/lib/client'
 import {runAfterResponse} from './background'
-import {clientAddressFrom} from './client-address'
 import {deliverMessage, kickDeliveryWorker} from './delivery'
 import {
   FORM_TOKEN_FIELD,
@@ -69,7 +69,7 @@ export async function admitSubmission(
   const origin = checkSameOrigin(headers, requestUrl)
   if (!origin.ok) return {kind: 'forbidden', message: origin.reason}
   const limiter = deps.limiter ?? contactRateLimiter
-  const decision = await limiter.hit(clientAddressFrom(headers))
+  const decision = await limiter.hit(clientKey(headers))
   if (!decision.allowed) {
     return {
       kind: 'rate-limited',

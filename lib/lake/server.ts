@@ -21,6 +21,8 @@ import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
+import {LiveEventLog} from './live'
+import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
 import {WebhookOutbox} from './webhooks/outbox'
@@ -70,7 +72,13 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
 
   const certificates = ensureCertificates(dataDir, projectId)
   const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
-  const authStore = new AuthStore(dataDir)
+  let authStore: AuthStore
+  try {
+    authStore = new AuthStore(dataDir)
+  } catch (error) {
+    engine.close()
+    throw error
+  }
   const closers: (() => unknown)[] = [() => engine.close(), () => authStore.close()]
   try {
     await ensureFirstAccount(authStore, dataDir, log)
@@ -81,13 +89,15 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
     closers.unshift(() => outbox.close())
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
-    closers.unshift(() => listeners.close(), () => webhooks.close())
+    const live = new LiveEventLog(engine)
+    closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
 
     let httpsPort = options.port
     const ctx: LakeContext = {
       engine,
       auth: new AuthService(authStore),
       listeners,
+      live,
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,
@@ -123,6 +133,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`
     log(`Local Content Lake (project "${projectId}") at ${httpsUrl} (HTTP/2, browsers) and ${httpUrl} (server-side)`)
+    // Lets the CLI and importers write through this process instead of beside it (lib/lake/running.ts).
+    writeRunningFile(dataDir, {httpUrl, pid: process.pid})
+    closers.unshift(() => removeRunningFile(dataDir))
 
     let closing: Promise<void> | null = null
     return {

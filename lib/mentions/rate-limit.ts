@@ -28,19 +28,3 @@ export async function checkMentionRateLimits(clientAddress: string, sourceHost: 
     retryAfterSeconds: Math.max(byClient.allowed ? 0 : byClient.retryAfterSeconds, bySource.allowed ? 0 : bySource.retryAfterSeconds),
   }
 }
-
-/**
- * The client's address as the site sees it. Route handlers cannot see the socket; Next.js fills
- * X-Forwarded-For with the connecting address only when the header is absent, and a reverse proxy
- * appends the address it saw — so the LAST entry is the trustworthy one behind a proxy (the
- * deployment this app expects). A client talking to Next.js directly can forge the header and so
- * dodge the per-client limit; the per-source-host limit still bounds what it can make us fetch.
- */
-export function clientAddressOf(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')
-  if (forwarded) {
-    const last = forwarded.split(',').map((s) => s.trim()).filter(Boolean).pop()
-    if (last) return last.slice(0, 64)
-  }
-  return headers.get('x-real-ip')?.slice(0, 64) || 'unknown'
-}

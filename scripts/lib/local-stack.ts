@@ -62,19 +62,23 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
 
   const {startLake, ensureToken} = await import('@/lib/lake/server')
   const {demoDocuments} = await import('@/lib/seed/demo')
-  const lake = await startLake({
-    dataDir,
-    port,
-    httpPort,
-    allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
-    webhooks: [
-      {url: `${siteUrl}/api/revalidate`, secret},
-      {url: `${siteUrl}/api/webhooks/mentions`, secret},
-    ],
-    // The demo's pingback links to its target post by absolute URL: use this site's origin.
-    seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
-    logger: (line: string) => log(`[lake] ${line}`),
-  })
+  const lake = await refuseDamagedStore(() =>
+    startLake({
+      dataDir,
+      port,
+      httpPort,
+      allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
+      webhooks: [
+        {url: `${siteUrl}/api/revalidate`, secret},
+        // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
+        // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
+        {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
+      ],
+      // The demo's pingback links to its target post by absolute URL: use this site's origin.
+      seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
+      logger: (line: string) => log(`[lake] ${line}`),
+    }),
+  )
   const token = ensureToken(dataDir, 'site', 'editor')
   log(`[lake] ${lake.httpsUrl} (Studio, browsers) and ${lake.httpUrl} (server side); data in ${dataDir}`)
 
@@ -90,6 +94,17 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       NODE_EXTRA_CA_CERTS: lake.caCertPath,
     },
     close: () => lake.close(),
+  }
+}
+
+/** A damaged lake database (lib/lake/engine/integrity.ts) ends the launcher with its recovery steps, without a stack trace. */
+async function refuseDamagedStore<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start()
+  } catch (error) {
+    if ((error as Error).name !== 'DamagedDatabaseError') throw error
+    console.error(`\n${(error as Error).message}\n`)
+    process.exit(1)
   }
 }
 

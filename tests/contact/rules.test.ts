@@ -3,7 +3,7 @@
  * rate limiter, client addresses and the same-origin check.
  */
 import {describe, expect, it} from 'vitest'
-import {clientAddressFrom, rateLimitKey} from '@/lib/contact/client-address'
+import {clientKey, rateLimitKey} from '@/lib/http/client-address'
 import {LIMITS, validateContact, validateField, type ContactValues} from '@/lib/contact/fields'
 import {checkFormToken, issueFormToken} from '@/lib/contact/form-token'
 import {checkSameOrigin} from '@/lib/contact/origin'
@@ -100,9 +100,9 @@ describe('rate limiter (in memory, without REDIS_URL)', () => {
 
 describe('client address', () => {
   it('takes the rightmost forwarded address (the one the nearest proxy saw)', () => {
-    expect(clientAddressFrom(new Headers({'x-forwarded-for': '1.2.3.4, 198.51.100.7'}))).toBe('198.51.100.7')
-    expect(clientAddressFrom(new Headers({'x-forwarded-for': '::ffff:127.0.0.1'}))).toBe('127.0.0.1')
-    expect(clientAddressFrom(new Headers())).toBe('unknown')
+    expect(clientKey(new Headers({'x-forwarded-for': '1.2.3.4, 198.51.100.7'}))).toBe('198.51.100.7')
+    expect(clientKey(new Headers({'x-forwarded-for': '::ffff:127.0.0.1'}))).toBe('127.0.0.1')
+    expect(clientKey(new Headers())).toBe('unknown')
   })
 
   it('groups IPv6 clients by /64', () => {

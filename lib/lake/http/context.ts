@@ -3,6 +3,7 @@ import type {AuthService} from '../auth/service'
 import type {LakeUser} from '../auth/types'
 import type {Engine} from '../engine/types'
 import type {ListenHub} from '../listen/hub'
+import type {LiveEventLog} from '../live'
 import type {LakeRequest, LakeResponse} from './respond'
 
 export type AssetHandler = (
@@ -16,6 +17,8 @@ export interface LakeContext {
   engine: Engine
   auth: AuthService
   listeners: ListenHub
+  /** Live Content API events (sync tags per commit), resumable by id. */
+  live: LiveEventLog
   dataDir: string
   projectId: string
   defaultDataset: string

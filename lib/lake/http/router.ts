@@ -7,6 +7,7 @@ import {LakeError} from '../engine/types'
 import {authRoutes, LOGIN_PATH} from './routes/auth'
 import {dataRoutes} from './routes/data'
 import {historyRoutes} from './routes/history'
+import {referenceRoutes} from './routes/references'
 import {studioRoutes} from './routes/studio'
 import {liveRoutes} from '../listen/live-events'
 import {listenRoutes} from '../listen/route'
@@ -15,7 +16,7 @@ import type {LakeContext, Route, RouteRequest} from './context'
 import {homePage} from './home-page'
 import {apiError, gatewayError, HttpError, notFound, sendJson, sendText, type LakeRequest, type LakeResponse} from './respond'
 
-const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...authRoutes, ...studioRoutes]
+const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...referenceRoutes, ...authRoutes, ...studioRoutes]
 const VERSION_PREFIX = /^\/v(\d{4}-\d{2}-\d{2}|1|X)(\/.*)?$/
 const ASSET_PREFIX = /^\/(assets|images|files)\//
 /** Reachable with a stale or wrong token, so a signed-out Studio can still sign in again. */

@@ -1,7 +1,8 @@
 /**
  * Webhooks: after each committed transaction, every changed PUBLIC document (no `drafts.` /
  * `versions.` prefix and no private dot prefix such as `contact.` or `pingback.`) is announced to
- * each configured URL with a POST whose JSON body is:
+ * each configured URL — plus, per target, private documents of the types it opts into
+ * (`privateTypes`) — with a POST whose JSON body is:
  *
  *   {
  *     _id: string,                 // the published document id
@@ -33,6 +34,11 @@ import {WebhookOutbox, type DeliveryRow} from './outbox'
 export interface WebhookTarget {
   url: string
   secret: string
+  /**
+   * Types whose documents with a private id (`pingback.…`) are announced to this target too, like a
+   * hosted Sanity webhook whose filter selects them. Drafts and release versions never are.
+   */
+  privateTypes?: readonly string[]
 }
 
 export interface WebhookPayload {
@@ -52,10 +58,16 @@ function slugOf(doc: SanityDocument | null): string | undefined {
   return typeof slug?.current === 'string' ? slug.current : undefined
 }
 
-export function webhookPayloads(tx: Transaction): WebhookPayload[] {
+function announced(id: string, type: string, privateTypes: readonly string[]): boolean {
+  if (isPublicId(id)) return true
+  return !id.startsWith('drafts.') && !id.startsWith('versions.') && privateTypes.includes(type)
+}
+
+export function webhookPayloads(tx: Transaction, privateTypes: readonly string[] = []): WebhookPayload[] {
   return tx.changes.flatMap((change: DocumentChange) => {
-    if (!isPublicId(change.id) || (!change.before && !change.after)) return []
+    if (!change.before && !change.after) return []
     const doc = (change.after ?? change.before) as SanityDocument
+    if (!announced(change.id, doc._type, privateTypes)) return []
     const operation = !change.before ? 'create' : !change.after ? 'delete' : 'update'
     const slug = slugOf(change.after) ?? slugOf(change.before)
     const previous = slugOf(change.before)
@@ -116,10 +128,9 @@ export class WebhookDispatcher {
   }
 
   private onTransaction(tx: Transaction) {
-    const deliveries = webhookPayloads(tx).flatMap((payload) => {
-      const body = JSON.stringify(payload)
-      return [...this.targetsByUrl.keys()].map((url) => ({url, body}))
-    })
+    const deliveries = [...this.targetsByUrl.values()].flatMap((target) =>
+      webhookPayloads(tx, target.privateTypes).map((payload) => ({url: target.url, body: JSON.stringify(payload)})),
+    )
     this.outbox.enqueue(deliveries)
     this.kick()
   }

@@ -1,0 +1,100 @@
+/**
+ * `npm run import:wordpress -- <export.xml> [--uploads <dir>] [--dry-run] [--drafts] [--undo]`
+ * Imports a WordPress export (WXR) into the lake (see README "Move from WordPress").
+ * Exit code: 0 done, 1 some items failed, 2 usage or unreadable file.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {parseArgs} from 'node:util'
+import {siteUrl} from '@/lib/env'
+import {defaultDataDir} from '@/lib/lake/config'
+import {dryRunSink, importWordPress, openSink, progressBar, scanExport, undoWordPressImport} from '@/lib/import/wordpress'
+
+const USAGE = `Usage: npm run import:wordpress -- <export.xml> [options]
+
+  --uploads <dir>   a copy of wp-content/uploads: images are stored in the lake and
+                    references rewritten (without it, images keep their original URLs)
+  --dry-run         read and convert everything, write nothing, print the summary
+  --drafts          import every post and page as a draft (nothing goes live)
+  --undo            remove what earlier imports of this export's blog wrote
+  --json            print the summary as JSON
+
+Writes to the running local lake when one serves LAKE_DATA_DIR (${defaultDataDir()}),
+else into that directory directly; to hosted Sanity when a project id is configured.`
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`)
+  process.exit(2)
+}
+
+async function main() {
+  let parsed
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        uploads: {type: 'string'},
+        'dry-run': {type: 'boolean'},
+        drafts: {type: 'boolean'},
+        undo: {type: 'boolean'},
+        json: {type: 'boolean'},
+        help: {type: 'boolean', short: 'h'},
+      },
+    })
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const {values, positionals} = parsed
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  if (positionals.length !== 1) fail('Give exactly one export file.')
+  const file = path.resolve(positionals[0])
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`${file}: no such file`)
+  const uploads = values.uploads ? path.resolve(values.uploads) : null
+  if (uploads && !(fs.existsSync(uploads) && fs.statSync(uploads).isDirectory())) fail(`--uploads ${uploads}: not a directory`)
+
+  const dataDir = defaultDataDir()
+  const real = values['dry-run'] && !fs.existsSync(path.join(dataDir, 'lake.sqlite')) ? null : await openSink(dataDir)
+  const sink = values['dry-run'] ? dryRunSink(real) : real!
+  const log = (line: string) => process.stderr.write(`${line}\n`)
+
+  try {
+    if (values.undo) {
+      const index = await scanExport(file)
+      const result = await undoWordPressImport(sink, index.site)
+      if (!result.found) {
+        log(`Nothing to undo: no import of ${index.siteUrl || file} is recorded in ${sink.description}.`)
+        return
+      }
+      log(`Undid the import of ${index.siteUrl}: ${result.deletedDocuments} documents and ${result.deletedAssets} images removed (${result.keptAssets} images kept: used elsewhere), in ${sink.description}.`)
+      return
+    }
+    log(`Importing ${file} into ${sink.description}${values.drafts ? ', everything as drafts' : ''}…`)
+    const started = Date.now()
+    const {summary, index} = await importWordPress({
+      file,
+      sink,
+      siteUrl,
+      uploadsDir: uploads,
+      drafts: values.drafts,
+      progress: (phase, total) => progressBar(phase === 'scan' ? 'Reading ' : 'Importing', phase === 'scan' ? fs.statSync(file).size : total),
+    })
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
+    if (values.json) process.stdout.write(`${JSON.stringify(summary.toJSON(), null, 2)}\n`)
+    else {
+      log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
+      log(summary.format())
+      if (!values['dry-run']) log(`\nUndo with: npm run import:wordpress -- ${positionals[0]} --undo`)
+    }
+    if (summary.totalFailed > 0) process.exitCode = 1
+  } finally {
+    await sink.close()
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`import:wordpress: ${(error as Error).message}\n`)
+  process.exit(2)
+})
