@@ -2,12 +2,7 @@
 // notifications for Dispatch's response cache (see tag-registry.cjs):
 //   - which cache tags each page/route response depends on (Next collects them while rendering);
 //   - which tags were revalidated, so cached responses that depend on them are purged at once.
-// With REDIS_URL, the production server (scripts/serve-site.ts) also installs a shared cache on
-// globalThis (lib/cluster/next-cache.ts): entries are read from and written to Redis first, every
-// entry — shared or from this instance's disk — is checked against the tag revalidation times in
-// Redis, and a revalidation is published to every instance. Without it (builds, one machine) this
-// is exactly Next's file-system cache. Plain CommonJS because Next loads it with `require`,
-// outside the app bundle, so it reaches the TypeScript cluster code only through globalThis.
+// Plain CommonJS because Next loads it with `require`, outside the app bundle.
 //
 // It also closes a race Next's own cache has (#16.4: after "Revert to revision" and Publish, a
 // post page kept its old title for minutes while home and feed were fresh). Next stamps an entry
@@ -16,6 +11,13 @@
 // revalidateTag and finished just after it was therefore stored as fresh, old content and all,
 // until the 300 s safety net. So: remember when each key was last looked up (the fill starts
 // right after a miss or stale hit) and refuse to store a fill whose tags were revalidated since.
+//
+// With REDIS_URL, the production server (scripts/serve-site.ts) also installs a shared cache on
+// globalThis (lib/cluster/next-cache.ts): entries are read from and written to Redis first, every
+// entry — shared or from this instance's memory or disk — is checked against the tag revalidation
+// times in Redis, and a revalidation is published to every instance (whose purge also feeds the
+// race check above). Without it (builds, one machine) this is exactly Next's file-system cache.
+// The TypeScript cluster code is reached only through globalThis, for the same `require` reason.
 'use strict'
 const FileSystemCache = require('next/dist/server/lib/incremental-cache/file-system-cache').default
 const {recordCacheEntry, purgeTags, revalidatedSince} = require('./tag-registry.cjs')
@@ -40,14 +42,10 @@ function contextTags(ctx) {
   return [...(Array.isArray(ctx && ctx.tags) ? ctx.tags : []), ...(Array.isArray(ctx && ctx.softTags) ? ctx.softTags : [])]
 }
 
-function entryTags(entry, ctx) {
+/** Every tag a read entry depends on, for the staleness check against Redis. */
+function readTags(entry, ctx) {
   const value = entry && entry.value
-  const header = value && value.headers && value.headers['x-next-cache-tags']
-  return [
-    ...contextTags(ctx),
-    ...(typeof header === 'string' ? header.split(',').filter(Boolean) : []),
-    ...(value && Array.isArray(value.tags) ? value.tags : []),
-  ]
+  return [...contextTags(ctx), ...entryTags(value, undefined), ...(value && Array.isArray(value.tags) ? value.tags : [])]
 }
 
 class DispatchCacheHandler extends FileSystemCache {
@@ -74,7 +72,7 @@ class DispatchCacheHandler extends FileSystemCache {
       // 'unavailable': Redis is down, serve this instance's copy as it is.
       const entry = await super.get(key, ctx)
       if (!entry) return entry
-      if (read.status === 'miss' && (await shared.isStale(entry.lastModified ?? 0, entryTags(entry, ctx)))) return null
+      if (read.status === 'miss' && (await shared.isStale(entry.lastModified ?? 0, readTags(entry, ctx)))) return null
       recordCacheEntry(key, entry.value)
       return entry
     }

@@ -27,7 +27,7 @@
  */
 import {encodeSignatureHeader} from '@sanity/webhook'
 import {isPublicId} from '../auth/access'
-import {WEBHOOK_FIRST_BACKOFF_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_MS} from '../config'
+import {WEBHOOK_FIRST_BACKOFF_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_MAX_BACKOFF_MS, WEBHOOK_TIMEOUT_MS} from '../config'
 import type {DocumentChange, Engine, SanityDocument, Transaction} from '../engine/types'
 import {WebhookOutbox, type DeliveryRow} from './outbox'
 
@@ -215,7 +215,7 @@ export class WebhookDispatcher {
       this.options.log(`lake: webhook ${target.url} failed for ${id} after ${attempt} attempts (${outcome})`)
       return this.outbox.finish(row.id)
     }
-    const backoff = (this.options.firstBackoffMs ?? WEBHOOK_FIRST_BACKOFF_MS) * 2 ** (attempt - 1)
+    const backoff = Math.min((this.options.firstBackoffMs ?? WEBHOOK_FIRST_BACKOFF_MS) * 2 ** (attempt - 1), WEBHOOK_MAX_BACKOFF_MS)
     this.outbox.retryAt(row.id, attempt, Date.now() + backoff, outcome)
   }
 
