@@ -1,4 +1,5 @@
 /** Content-side helpers for the security suite: the lake as its editors see it (token). */
+import crypto from 'node:crypto'
 import {createClient, type SanityClient} from '@sanity/client'
 import {encodeSignatureHeader} from '@sanity/webhook'
 import {send, stack} from './http'
@@ -28,12 +29,23 @@ export async function posts(): Promise<PostRef[]> {
 }
 
 /**
- * Edits a post (a public document): the lake's signed webhook makes the site purge its page, so the
- * next request for it is a cache miss. Resolves once that webhook had time to land.
+ * Publishes a new post nobody has requested yet, so the first request for its page is certainly a
+ * cache miss (the case an attacker needs). Resolves once the lake's webhooks had time to land.
  */
-export async function purgeByEditing(post: PostRef): Promise<void> {
-  await editorClient().patch(post._id).set({excerpt: `Edited ${Date.now()}`}).commit()
-  await new Promise((resolve) => setTimeout(resolve, 1_500))
+export async function freshPost(label: string): Promise<PostRef> {
+  const slug = `security-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${crypto.randomUUID().slice(0, 8)}`
+  const _id = `post-${slug}`
+  await editorClient().create({
+    _id,
+    _type: 'post',
+    title: `Fresh post for ${label}`,
+    slug: {_type: 'slug', current: slug},
+    publishedAt: new Date(Date.now() - 60_000).toISOString(),
+    excerpt: 'A post created by the security suite.',
+    body: [{_type: 'block', _key: 'b1', style: 'normal', markDefs: [], children: [{_type: 'span', _key: 's1', text: 'Readers must get this whole page.', marks: []}]}],
+  })
+  await new Promise((resolve) => setTimeout(resolve, 1_000))
+  return {_id, slug}
 }
 
 /** A webhook body signed as the lake (or hosted Sanity) signs it, at `timestamp` (ms). */
