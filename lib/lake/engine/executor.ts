@@ -15,6 +15,7 @@
 import {evaluate} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
+import type {CompiledPattern, FieldIndex} from './field-index'
 import {patternTerms, termMatcher} from './text-index'
 import type {SanityDocument} from './types'
 import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
@@ -345,7 +346,8 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
     }
     for (const hint of filter.matches) {
-      const docs = matchCandidates(view, await run(hint.operand, scope, context))
+      const docs = matchCandidates(view, await run(hint.operand, scope, context), view.all.length / 4)
+      if (docs === null) continue
       if (docs.length === 0) return emptyResult(pipeline)
       resolved.sources.push(docs)
     }
@@ -360,6 +362,29 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   const passes = source === base ? dynamicCheck : (doc: SanityDocument) => staticCheck(doc) && dynamicCheck(doc)
   const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
 
+  // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
+  if (pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys)) {
+    const kept = await filterAll(source, passes, verify)
+    const scorers: {field: FieldIndex; pattern: CompiledPattern}[] = []
+    for (const term of pipeline.scoreTerms) {
+      const field = view.field(term.left)
+      scorers.push({field, pattern: field.compile(await run(term.operand, scope, context))})
+    }
+    // groq-js sorts by _score (stably), then order() sorts that stably: one sort by the order keys,
+    // then _score descending, then position does the same. Only the documents returned get copied.
+    const rows = kept.map((doc, index) => {
+      let score = typeof doc._score === 'number' ? doc._score : 0
+      for (const {field, pattern} of scorers) score += field.score(doc, pattern)
+      const values = (pipeline.orderKeys ?? []).map((key) => (key.path[0] === '_score' ? (key.path.length === 1 ? score : null) : valueAt(doc, key.path)))
+      return {doc, index, score, values}
+    })
+    const keys = pipeline.orderKeys ?? []
+    rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || b.score - a.score || a.index - b.index)
+    const result = finish(pipeline, rows as unknown as SanityDocument[]) as unknown
+    const withScore = (row: (typeof rows)[number]) => ({...row.doc, _score: row.score})
+    if (Array.isArray(result)) return (result as unknown as typeof rows).map(withScore)
+    return result === null || typeof result === 'number' ? result : withScore(result as unknown as (typeof rows)[number])
+  }
   // Anything groq-js must order or score: filter here, hand the rest over.
   if (pipeline.score || (pipeline.order && !pipeline.orderKeys)) {
     const kept = await filterAll(source, passes, verify)
@@ -490,6 +515,13 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       into.sources.push(docs)
       return
     }
+    case 'match': {
+      const field = context.view.field(term.left)
+      const pattern = field.compile(await run(term.operand, scope, context))
+      if (!pattern.ok) return EMPTY
+      into.checks.push((doc) => field.matches(doc, pattern))
+      return
+    }
     case 'compare': {
       const value = await run(term.operand, scope, context)
       const {path, op} = term
@@ -511,6 +543,7 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
 }
 
 function isStatic(term: Term): boolean {
+  if (term.kind === 'or') return isStatic(term.left) && isStatic(term.right)
   return term.kind === 'defined' || term.kind === 'idPath' || (term.kind === 'not' && isStatic(term.inner))
 }
 
@@ -524,6 +557,11 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
     case 'not': {
       const inner = await checkOf(term.inner, scope, context)
       return (doc) => !inner(doc)
+    }
+    case 'or': {
+      const left = await checkOf(term.left, scope, context)
+      const right = await checkOf(term.right, scope, context)
+      return (doc) => left(doc) || right(doc)
     }
     default: {
       const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
@@ -540,29 +578,36 @@ function compares(op: string, order: number | null): boolean {
 
 function unionInIdOrder(lists: SanityDocument[][]): SanityDocument[] {
   if (lists.length === 1) return lists[0]
+  if (lists.length === 0) return []
   return [...new Set(lists.flat())].sort((a, b) => compareIds(a._id, b._id))
 }
 
 /**
- * Documents that may satisfy `… match value`: for every pattern term, some word of theirs
- * matches it (groq-js: every term must match a token). Wrong-typed patterns match nothing.
+ * Documents that may satisfy `… match value`, from the word index: those having a word that
+ * matches the pattern's most selective term (every term must match some token). Null when even
+ * that term is too common to narrow anything; [] when groq-js's match is false for every document.
  */
-function matchCandidates(view: ViewIndex, value: unknown): SanityDocument[] {
+function matchCandidates(view: ViewIndex, value: unknown, limit: number): SanityDocument[] | null {
   const parts = typeof value === 'string' ? [value] : Array.isArray(value) ? value : null
   if (!parts || !parts.every((part) => typeof part === 'string')) return []
   const terms = (parts as string[]).flatMap(patternTerms)
   if (terms.length === 0) return []
-  let result: Set<SanityDocument> | null = null
+  let best: SanityDocument[][] | null = null
+  let bestSize = Infinity
   for (const term of terms) {
     const matcher = termMatcher(term)
     const words =
       matcher.kind === 'word' ? [matcher.word] : matcher.kind === 'prefix' ? view.wordsWithPrefix(matcher.prefix) : view.wordsWithPrefix('').filter(matcher.test)
-    const docs = new Set<SanityDocument>()
-    for (const word of words) for (const doc of view.withWord(word)) if (!result || result.has(doc)) docs.add(doc)
-    result = docs
-    if (result.size === 0) return []
+    const lists = words.map((word) => view.withWord(word))
+    const size = lists.reduce((sum, list) => sum + list.length, 0)
+    if (size < bestSize) {
+      best = lists
+      bestSize = size
+    }
   }
-  return [...result!].sort((a, b) => compareIds(a._id, b._id))
+  if (bestSize === 0) return []
+  if (bestSize > limit) return null
+  return unionInIdOrder(best!)
 }
 
 /** Entries [lo, hi) of a sorted index that can satisfy the ranges on its first key. */

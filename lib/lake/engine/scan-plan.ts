@@ -44,6 +44,10 @@ export type Term =
   | {kind: 'references'; operand: Node}
   /** A term that does not depend on the document: keeps all or nothing. */
   | {kind: 'constant'; operand: Node}
+  /** `text match operand`, decided by the view's full-text index of `text` (field-index.ts). */
+  | {kind: 'match'; left: Node; operand: Node}
+  /** `a || b` of two terms that are never null (e.g. `title match $t || name match $t`). */
+  | {kind: 'or'; left: Term; right: Term}
   /** `constant || term`: `term` decides unless the constant is true. */
   | {kind: 'either'; constant: Node; term: Term}
 
@@ -66,6 +70,8 @@ export interface Pipeline {
   filter: FilterPlan | null
   score: Node[] | null
   order: Node[] | null
+  /** The score() arguments as indexed matches, when every one is `text match operand`. */
+  scoreTerms: {left: Node; operand: Node}[] | null
   /** The order as attribute paths, when every `order()` argument is one. */
   orderKeys: OrderKey[] | null
   slice: {left: number; right: number; isInclusive: boolean} | null
@@ -105,7 +111,10 @@ function recognise(node: Node): Pipeline | null {
     if (!inner || inner.count || inner.slice !== null || inner.element !== null || inner.order !== null) return null
     const args = node.args as Node[]
     if (node.name === 'order' && args.length > 0) return {...inner, order: args, orderKeys: orderKeysOf(args)}
-    if (node.name === 'score' && inner.score === null) return {...inner, score: args}
+    if (node.name === 'score' && inner.score === null) {
+      const terms = args.map(indexedMatch)
+      return {...inner, score: args, scoreTerms: terms.every((term) => term !== null) ? (terms as {left: Node; operand: Node}[]) : null}
+    }
     return null
   }
   if (node.type === 'Filter' && isNode(node.base)) {
@@ -115,7 +124,7 @@ function recognise(node: Node): Pipeline | null {
     const expr = inner.filter ? {type: 'And', left: rebuild(inner.filter), right: node.expr} : node.expr
     return {...inner, filter: planFilter(expr)}
   }
-  if (node.type === 'Everything') return {filter: null, score: null, order: null, orderKeys: null, slice: null, element: null, count: false}
+  if (node.type === 'Everything') return {filter: null, score: null, scoreTerms: null, order: null, orderKeys: null, slice: null, element: null, count: false}
   return null
 }
 
@@ -150,10 +159,10 @@ export function planFilter(expr: unknown): FilterPlan {
     const planned = plannedTerm(term)
     if (planned) {
       terms.push(planned.term)
+      // The word index can also narrow the candidates of a top-level match.
+      if (planned.term.kind === 'match') matches.push({operand: planned.term.operand})
       continue
     }
-    const hint = matchHint(term)
-    if (hint) matches.push(hint)
     remaining.push(term)
   }
   const plan: FilterPlan = {
@@ -217,8 +226,15 @@ function plannedTerm(term: unknown): {term: Term; twoValued: boolean} | null {
       const other = constant ? plannedTerm(b) : null
       if (constant && other) return {term: {kind: 'either', constant, term: other.term}, twoValued: false}
     }
+    // With both sides true or false, GROQ's || is JavaScript's.
+    const left = plannedTerm(term.left)
+    const right = left?.twoValued ? plannedTerm(term.right) : null
+    if (left && right?.twoValued) return {term: {kind: 'or', left: left.term, right: right.term}, twoValued: true}
     return null
   }
+  // groq-js's match is always true or false.
+  const match = indexedMatch(term)
+  if (match) return {term: {kind: 'match', ...match}, twoValued: true}
   // _id in path("…"): _id is always a string, so this is always true or false.
   const matcher = idPathMatcher(term)
   if (matcher) return {term: {kind: 'idPath', test: matcher}, twoValued: true}
@@ -264,13 +280,14 @@ function comparisonTerm(op: string, left: unknown, right: unknown): {term: Term;
 }
 
 /** `left match operand` where the left side's text is made of attribute paths and pt::text() of them. */
-function matchHint(term: unknown): MatchHint | null {
-  if (!isNode(term) || term.type !== 'OpCall' || term.op !== 'match') return null
+function indexedMatch(term: unknown): {left: Node; operand: Node} | null {
+  if (!isNode(term) || term.type !== 'OpCall' || term.op !== 'match' || !isIndexedText(term.left)) return null
   const operand = outerOperand(term.right)
-  return operand && isIndexedText(term.left) ? {operand} : null
+  return operand ? {left: term.left as Node, operand} : null
 }
 
-function isIndexedText(node: unknown): boolean {
+/** Whether `left match …` has a text a full-text index can hold (field-index.ts). */
+export function isIndexedText(node: unknown): boolean {
   if (attributePath(node)) return true
   if (!isNode(node)) return false
   if (node.type === 'FuncCall' && node.namespace === 'pt' && node.name === 'text' && Array.isArray(node.args) && node.args.length === 1) {

@@ -27,8 +27,12 @@ export function patternTerms(text: string): string[] {
   return (text.replace(EDGE_DOTS, '').match(TERM) ?? []).map((term) => term.slice(0, MAX_TERM))
 }
 
+const ASCII = /^[\x00-\x7f]*$/
+
 /** ECMAScript's Canonicalize for case-insensitive, non-unicode regular expressions, per code unit. */
 export function foldCase(text: string): string {
+  // For ASCII, Canonicalize is toUpperCase.
+  if (ASCII.test(text)) return text.toUpperCase()
   let out = ''
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]
@@ -55,6 +59,26 @@ export function wordsOf(doc: unknown): Set<string> {
   }
   walk(doc)
   return words
+}
+
+/** groq-js's pt::text(): a block's text, or the texts of an array's blocks joined by blank lines. */
+export function portableText(value: unknown): string | null {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return blockText(value as Record<string, unknown>)
+  if (Array.isArray(value)) {
+    const texts: string[] = []
+    const walk = (items: unknown[]) => {
+      for (const block of items) {
+        if (Array.isArray(block)) walk(block)
+        else if (typeof block === 'object' && block !== null) {
+          const text = blockText(block as Record<string, unknown>)
+          if (text !== null) texts.push(text)
+        }
+      }
+    }
+    walk(value)
+    if (texts.length > 0) return texts.join('\n\n')
+  }
+  return null
 }
 
 /** groq-js's blockText: the span texts of an object with a string `_type` and a `children` array. */

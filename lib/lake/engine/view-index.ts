@@ -9,10 +9,12 @@
  * Orders and equality follow groq-js exactly (see groq-order.ts), so the planner can answer from
  * an index what groq-js would answer by scanning.
  */
+import {FieldIndex} from './field-index'
 import {compareOrderKeys, groqKeyOf, valueAt, type OrderKey} from './groq-order'
 import {LruCache} from './lru'
 import {collectReferences} from './references'
 import {compareIds} from './perspective'
+import type {TreeNode} from './scan-plan'
 import {wordsOf} from './text-index'
 import type {SanityDocument} from './types'
 
@@ -32,6 +34,7 @@ const MAX_TYPE_LISTS = 64
 const MAX_SORTED = 32
 const MAX_EQUALITY = 32
 const MAX_MEMOS = 64
+const MAX_FIELD_INDEXES = 8
 
 export class ViewIndex {
   /** Documents the perspective sees, sorted by `_id`. */
@@ -42,6 +45,8 @@ export class ViewIndex {
   private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
   private wordIndex: Map<string, SanityDocument[]> | null = null
+  private sortedWords: string[] | null = null
+  private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
   /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
   private memos = new LruCache<string, unknown>(MAX_MEMOS)
 
@@ -115,6 +120,17 @@ export class ViewIndex {
     return this.referenceIndex.get(id) ?? []
   }
 
+  /** The full-text index of a `match` left side (its syntax tree), built on first use. */
+  field(left: TreeNode): FieldIndex {
+    const key = JSON.stringify(left)
+    let index = this.fieldIndexes.get(key)
+    if (!index) {
+      index = FieldIndex.build(left, this.all)
+      this.fieldIndexes.set(key, index)
+    }
+    return index
+  }
+
   /**
    * Documents having `word` among the words of their strings, in `_id` order: a superset of what
    * a `match` on any of their fields can keep (see text-index.ts).
@@ -127,10 +143,16 @@ export class ViewIndex {
     return this.wordIndex.get(word) ?? []
   }
 
-  /** All indexed words starting with `prefix` (for `match "foo*"`). */
+  /** All indexed words starting with `prefix` (for `match "foo*"`), by binary search in the sorted vocabulary. */
   wordsWithPrefix(prefix: string): string[] {
     this.withWord('')
-    return [...this.wordIndex!.keys()].filter((w) => w.startsWith(prefix))
+    this.sortedWords ??= [...this.wordIndex!.keys()].sort()
+    const words = this.sortedWords
+    const out: string[] = []
+    for (let i = lowerBound(words, prefix, (a, b) => (a < b ? -1 : a > b ? 1 : 0)); i < words.length && words[i].startsWith(prefix); i++) {
+      out.push(words[i])
+    }
+    return out
   }
 
   /**
@@ -169,6 +191,7 @@ export class ViewIndex {
       const path = key.split('\u0000')
       next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(valueAt(doc, path))]))
     }
+    for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(removed, added))
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
     if (this.wordIndex) next.wordIndex = updateMultiMap(this.wordIndex, removed, added, wordsOf)
     return next
