@@ -65,6 +65,9 @@ export default defineConfig({
   },
   document: {
     actions: resolveDocumentActions,
+    // Comments live in Sanity's `<dataset>-comments` addon dataset, which the local lake does not
+    // provide (README, Sanity API compatibility): the panel is hidden rather than offered broken.
+    comments: {enabled: false},
     newDocumentOptions: (previous) =>
       previous.filter((item) => !NOT_CREATABLE_TYPES.has(item.templateId)),
   },

@@ -86,3 +86,12 @@ describe('/check/cors', () => {
     expect(ping.headers.get('access-control-allow-origin')).toBeNull()
   })
 })
+
+describe('release limits', () => {
+  it('answers the Releases tool’s limit check: no plan limits, the active releases counted', async () => {
+    await t.editor.action({actionType: 'sanity.action.release.create', releaseId: 'rLimits', metadata: {releaseType: 'asap'}})
+    const answer = await (await fetch(`${t.lake.httpUrl}/vX/projects/dispatch/new-content-release-allowed`, {headers: bearer(t.viewerToken)})).json()
+    expect(answer).toEqual({data: {datasetReleaseLimit: null, orgActiveReleaseLimit: null, orgMeteredActiveReleaseCount: 1}})
+    expect((await fetch(`${t.lake.httpUrl}/vX/projects/dispatch/new-content-release-allowed`)).status).toBe(401)
+  })
+})

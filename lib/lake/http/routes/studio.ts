@@ -157,6 +157,21 @@ async function setKeyValues(ctx: LakeContext, r: RouteRequest) {
   sendJson(r.res, 200, typed)
 }
 
+/**
+ * The Releases tool asks whether one more release may be created (hosted Sanity meters releases per
+ * plan). The lake has no plan limits: null limits, and the count of active releases it holds.
+ */
+async function newReleaseAllowed(ctx: LakeContext, r: RouteRequest, [id]: string[]) {
+  requireUser(r)
+  requireProject(ctx, id)
+  let active = 0
+  for (const dataset of datasetNames(ctx)) {
+    const {result} = await ctx.engine.query(dataset, 'count(*[_type == "system.release" && state in ["active", "scheduled"]])', {}, {perspective: 'raw'})
+    active += Number(result) || 0
+  }
+  sendJson(r.res, 200, {data: {datasetReleaseLimit: null, orgActiveReleaseLimit: null, orgMeteredActiveReleaseCount: active}})
+}
+
 const empty = (body: unknown) => (_ctx: LakeContext, r: RouteRequest) => sendJson(r.res, 200, body)
 
 /**
@@ -183,6 +198,7 @@ export const studioRoutes: Route[] = [
   {method: 'GET', pattern: /^\/projects\/([^/]+)\/grants$/, handler: grants},
   {method: 'GET', pattern: /^\/projects\/([^/]+)\/roles$/, handler: roles},
   {method: 'GET', pattern: /^\/projects\/[^/]+\/user-applications$/, handler: empty([])},
+  {method: 'GET', pattern: /^\/projects\/([^/]+)\/new-content-release-allowed$/, handler: newReleaseAllowed},
   {method: 'GET', pattern: /^\/users\/me\/keyvalue\/(.+)$/, handler: getKeyValues},
   {method: ['POST', 'PUT'], pattern: /^\/users\/me\/keyvalue(?:\/keys)?$/, handler: setKeyValues},
   {method: 'GET', pattern: /^\/users\/([^/]+)$/, handler: users},
