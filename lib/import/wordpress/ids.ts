@@ -34,4 +34,4 @@ export const ids = {
 }
 
 /** Pingbacks use the mention module's own id (`pingback.<sha1(source + ' ' + target)>`), so a later live pingback from the same source updates the imported one. */
-export {mentionId as pingbackId} from '@/lib/mentions/store'
+export {mentionId as pingbackId} from '@/lib/mentions/ids'

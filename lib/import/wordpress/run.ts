@@ -390,6 +390,9 @@ export async function importWordPress(options: ImportOptions): Promise<{summary:
 
   // Images that were uploaded count once each, however many posts use them.
   summary.imported('images', state.assets.uploaded.size)
+  if (index.attachments.size) {
+    summary.info.push(`${index.attachments.size} media-library item(s) in the export: images are imported where posts and pages use them; other files (PDFs, audio) stay links to their original URL`)
+  }
   await flush(state, true)
 
   const previous = await readManifest(options.sink, index.site)

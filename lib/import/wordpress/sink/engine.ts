@@ -2,7 +2,6 @@
 import path from 'node:path'
 import fs from 'node:fs'
 import {openEngine} from '@/lib/lake/engine'
-import {ingestImage} from '@/lib/lake/assets/ingest'
 import {IMPORT_AUTHOR, type ImportSink, type Mutation} from './types'
 
 export function engineSink(options: {dataDir: string; dataset: string; projectId: string; origin: string}): ImportSink {
@@ -21,6 +20,8 @@ export function engineSink(options: {dataDir: string; dataset: string; projectId
       return (await engine.mutate(dataset, mutations, {author: IMPORT_AUTHOR, visibility: 'sync'})).transactionId
     },
     async uploadImage(data, filename) {
+      // Loaded on first use: sharp (image inspection) costs ~20 MB of memory an import without images never needs.
+      const {ingestImage} = await import('@/lib/lake/assets/ingest')
       const document = await ingestImage(data, {...options, fields: {originalFilename: filename}})
       await engine.mutate(dataset, [{createIfNotExists: document}], {author: IMPORT_AUTHOR, visibility: 'sync'})
       return document._id as string

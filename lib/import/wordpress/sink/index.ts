@@ -6,7 +6,6 @@
 import {apiVersion, dataset, isHosted, lakeHttpPort, projectId, writeToken} from '@/lib/env'
 import {DEFAULT_PROJECT_ID} from '@/lib/lake/config'
 import {findRunningLake, lakeCliToken} from '@/lib/lake/running'
-import {clientSink} from './client'
 import {engineSink} from './engine'
 import type {ImportSink} from './types'
 
@@ -15,13 +14,15 @@ export {IMPORT_AUTHOR} from './types'
 export {dryRunSink} from './dry-run'
 
 export async function openSink(dataDir: string): Promise<ImportSink> {
+  // @sanity/client is loaded only when needed: ~17 MB an import into the data directory never uses.
+  const clientSink = async (...args: Parameters<typeof import('./client').clientSink>) => (await import('./client')).clientSink(...args)
   if (isHosted) {
     if (!writeToken) throw new Error('Importing into hosted Sanity needs SANITY_API_WRITE_TOKEN (an editor token)')
-    return clientSink({description: `hosted Sanity project ${projectId}, dataset ${dataset}`, projectId, dataset, apiVersion, token: writeToken})
+    return await clientSink({description: `hosted Sanity project ${projectId}, dataset ${dataset}`, projectId, dataset, apiVersion, token: writeToken})
   }
   const running = await findRunningLake(dataDir)
   if (running) {
-    return clientSink({
+    return await clientSink({
       description: `the running lake at ${running.httpUrl} (pid ${running.pid})`,
       projectId: DEFAULT_PROJECT_ID,
       dataset,
