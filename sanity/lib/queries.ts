@@ -267,3 +267,8 @@ export const pingbackTargetQuery = defineQuery(`*[_type == "pingback" && _id == 
 export const nextScheduledPostQuery = defineQuery(
   `*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}`,
 )
+
+/** Scheduled posts whose moment came in the window ($since, $until]: the ones to announce now. */
+export const duePostsQuery = defineQuery(
+  `*[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}`,
+)

@@ -5,6 +5,7 @@ import {z} from 'zod'
 import {isHosted, revalidateSecret} from '@/lib/env'
 import {readBodyText} from '@/lib/http/read-body'
 import {tagsForChange} from '@/lib/site/tags'
+import {scheduledPostsChanged} from '@/lib/scheduling/scheduled-posts'
 
 /**
  * On-demand revalidation: the content backend tells us a document changed, we expire the cache
@@ -62,5 +63,7 @@ export async function POST(request: NextRequest) {
   // `expire: 0`: the next request must not be served the stale entry (the default "max" profile
   // would serve it once more while refreshing in the background).
   for (const tag of tags) revalidateTag(tag, {expire: 0})
+  // A post may have been (re)scheduled: the scheduled-post timer re-reads its next moment.
+  if (change.data._type === 'post') void scheduledPostsChanged().catch(() => {})
   return Response.json({revalidated: tags.length > 0, tags, now: Date.now()})
 }
