@@ -6,6 +6,7 @@
 import http from 'node:http'
 import next from 'next'
 import {publicCacheControl, responseCacheEnabled, responseCacheMaxBytes} from '@/lib/env'
+import {withCompleteNotFoundPages} from '@/lib/http/not-found-page'
 import {withResponseCache} from '@/lib/response-cache/handler'
 import {ResponseCache} from '@/lib/response-cache/response-cache'
 import {warmUp} from '@/lib/response-cache/warm-up'
@@ -15,7 +16,8 @@ const hostname = process.env.HOSTNAME_BIND || undefined
 
 const app = next({dev: false, dir: process.cwd(), port, hostname: 'localhost'})
 await app.prepare()
-const handle = app.getRequestHandler()
+const nextHandle = app.getRequestHandler()
+const handle = withCompleteNotFoundPages((req, res) => nextHandle(req, res))
 const cache = new ResponseCache(responseCacheMaxBytes)
 const handler = responseCacheEnabled
   ? withResponseCache((req, res) => handle(req, res), cache, {cacheControl: publicCacheControl})
