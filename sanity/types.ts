@@ -1222,6 +1222,15 @@ export type RedirectsQueryResult = Array<{
   to: string | null;
 }>;
 
+// Source: sanity/lib/queries.ts
+// Variable: duePostsQuery
+// Query: *[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}
+export type DuePostsQueryResult = Array<{
+  _id: string;
+  slug: string | null;
+  publishedAt: string | null;
+}>;
+
 // Query TypeMap
 import "@sanity/client";
 declare module "@sanity/client" {
@@ -1257,5 +1266,6 @@ declare module "@sanity/client" {
     '*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}': NextScheduledPostQueryResult;
     '*[_type == "page" && path == $path && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{\n  _id,\n  _updatedAt,\n  title,\n  path,\n  seoDescription,\n  publishedAt,\n  body[]{\n    ...,\n    _type == "image" => {\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n}\n  }\n}': PageByPathQueryResult;
     '*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}': RedirectsQueryResult;
+    '*[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}': DuePostsQueryResult;
   }
 }

@@ -3,6 +3,7 @@
 #   chromium, fonts-dejavu-core  Playwright's browser (Playwright's own download is used when present)
 #   caddy, libnss3-tools         the TLS front of the proxy e2e test (certutil makes Chromium trust its CA)
 #   redis-server, nginx          the cluster acceptance run (shared Redis, round-robin balancer)
+#   default-jre-headless         Java for the Nu HTML Checker (vnu-jar, tests/e2e/reader-pages.spec.ts)
 # Installs only what is missing, with apt-get when run as root; otherwise prints the command.
 set -euo pipefail
 
@@ -27,6 +28,7 @@ need caddy caddy
 need libnss3-tools certutil
 need redis-server redis-server
 need nginx nginx
+need default-jre-headless java
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -14,6 +14,7 @@ import {joinCluster} from '@/lib/cluster'
 import {publicCacheControl, publicUrl, responseCacheEnabled, responseCacheMaxBytes, trustedProxies} from '@/lib/env'
 import {forwardClientAddress, parseTrustedProxies} from '@/lib/http/client-address'
 import {lingerOnUnreadBody} from '@/lib/http/lingering-close'
+import {withCompleteNotFoundPages} from '@/lib/http/not-found-page'
 import {withResponseCache} from '@/lib/response-cache/handler'
 import {ResponseCache} from '@/lib/response-cache/response-cache'
 import {purgeTags} from '@/lib/response-cache/tag-registry.cjs'
@@ -38,7 +39,8 @@ const cluster = await joinCluster({
 
 const app = next({dev: false, dir: process.cwd(), port, hostname: 'localhost'})
 await app.prepare()
-const handle = app.getRequestHandler()
+const nextHandle = app.getRequestHandler()
+const handle = withCompleteNotFoundPages((req, res) => nextHandle(req, res))
 const handler = responseCacheEnabled
   ? withResponseCache((req, res) => handle(req, res), cache, {cacheControl: publicCacheControl})
   : (req: http.IncomingMessage, res: http.ServerResponse) => handle(req, res)

@@ -288,3 +288,8 @@ export const pageByPathQuery = defineQuery(`*[_type == "page" && path == $path &
 
 /** Every redirect (old path → new path), for the proxy's in-memory table; bounded. */
 export const redirectsQuery = defineQuery(`*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}`)
+
+/** Scheduled posts whose moment came in the window ($since, $until]: the ones to announce now. */
+export const duePostsQuery = defineQuery(
+  `*[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}`,
+)

@@ -76,11 +76,20 @@ test.describe('reader site', () => {
     await expect(contact).toContainText('Questions/Comments? E-mail me:')
     await expect(contact.locator('a[href="mailto:invenezuelablog@gmail.com"]')).toHaveText('invenezuelablog@gmail.com')
 
-    // Pingback section, WordPress style, linking to the source.
+    // Pingback section right after the text: the source's title as the link, then its site and date.
     const pingbacks = page.locator('section[aria-labelledby^="pingbacks-heading"]')
-    await expect(pingbacks).toContainText('Pingback: 09.09.18: Confessed and Convicted | In Venezuela')
-    const source = pingbacks.getByRole('link', {name: '09.09.18: Confessed and Convicted | In Venezuela'})
+    await expect(pingbacks.getByRole('heading', {level: 2})).toHaveText('Pingbacks')
+    const source = pingbacks.getByRole('link', {name: '09.09.18: Confessed and Convicted', exact: true})
     await expect(source).toHaveAttribute('href', new RegExp(`/posts/${PINGING_SLUG}$`))
+    await expect(pingbacks.locator('li')).toHaveText(['09.09.18: Confessed and ConvictedIn Venezuela · September 9, 2018'])
+    // Before "More posts" and the related posts, not after them.
+    const order = await page.evaluate(() =>
+      ['section[aria-labelledby="pingbacks-heading"]', 'nav[aria-label="More posts"]', '#related-heading'].map((selector) => {
+        const element = document.querySelector(selector)
+        return element ? element.getBoundingClientRect().top + window.scrollY : null
+      }),
+    )
+    expect(order.filter((top): top is number => top !== null)).toEqual([...order.filter((top): top is number => top !== null)].sort((a, b) => a - b))
 
     // SEO: canonical, Open Graph, JSON-LD BlogPosting + BreadcrumbList, feed autodiscovery.
     await expect(page.locator('link[rel="canonical"]')).toHaveAttribute('href', new RegExp(`/posts/${REFERENCE_SLUG}$`))

@@ -3,6 +3,7 @@ import {z} from 'zod'
 import {isHosted, revalidateSecret} from '@/lib/env'
 import {readSignedWebhook} from '@/lib/http/signed-webhook'
 import {syncCacheTag, TAGS, tagsForChange} from '@/lib/site/tags'
+import {scheduledPostsChanged} from '@/lib/scheduling/scheduled-posts'
 
 /**
  * On-demand revalidation. Two signed payloads:
@@ -65,11 +66,17 @@ export async function POST(request: Request) {
 
   // Live events are sent once the change is readable: no wait.
   const sync = syncTagsSchema.safeParse(delivery.body)
-  if (sync.success) return expire('all' in sync.data ? [TAGS.content] : sync.data.syncTags.map(syncCacheTag))
+  if (sync.success) {
+    // Content changed: a post may have been (re)scheduled, so the scheduled-post timer re-reads its
+    // next moment (one cheap query; sync tags do not say which documents changed).
+    void scheduledPostsChanged().catch(() => {})
+    return expire('all' in sync.data ? [TAGS.content] : sync.data.syncTags.map(syncCacheTag))
+  }
 
   const change = changeSchema.safeParse(delivery.body)
   if (!change.success) return problem(400, 'Body must be {syncTags: [...]}, {all: true} or {_id, _type, operation?, slug?, previousSlug?}.')
   // Hosted Sanity is eventually consistent right after a webhook; the local lake is consistent on commit.
   if (isHosted) await new Promise((resolve) => setTimeout(resolve, 3_000))
+  if (change.data._type === 'post') void scheduledPostsChanged().catch(() => {})
   return expire(tagsForChange(change.data))
 }

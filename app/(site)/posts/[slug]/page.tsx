@@ -55,7 +55,7 @@ export default async function PostPage({params}: Props) {
       <JsonLd data={breadcrumbJsonLd(post, siteTitle)} />
       <article className="mx-auto max-w-[65ch]">
         <header className="mb-8">
-          <h1 className="font-serif text-3xl leading-tight font-bold text-balance sm:text-4xl">
+          <h1 className="font-serif text-3xl leading-tight font-bold text-pretty sm:text-4xl">
             {post.title}
           </h1>
           <PostMeta post={post} locale={locale} readingMinutes={minutes} className="mt-3" />
@@ -86,6 +86,8 @@ export default async function PostPage({params}: Props) {
             </ul>
           </div>
         ) : null}
+
+        <PingbackSection postId={post._id} locale={locale} />
 
         {post.previous || post.next ? (
           <nav aria-label="More posts" className="mt-10 grid gap-4 border-t border-zinc-200 pt-6 sm:grid-cols-2 dark:border-zinc-800">
@@ -120,9 +122,8 @@ export default async function PostPage({params}: Props) {
         </aside>
       ) : null}
 
-      <div className="post-responses mx-auto mt-10 max-w-[65ch] space-y-6 border-t border-zinc-200 pt-6 dark:border-zinc-800">
-        <PingbackSection postId={post._id} />
-        <ContactSection settings={settings} postId={post._id} />
+      <div className="post-responses mx-auto max-w-[65ch]">
+        <ContactSection settings={settings} postId={post._id} permalink={paths.post(post.slug)} />
       </div>
     </>
   )
