@@ -64,7 +64,7 @@ test('a webmention is verified, hidden while pending, shown once approved', asyn
       .toEqual({status: 'pending', sourceTitle: title, sourceSite: 'E2E Blog'})
 
     await page.goto(referencePath)
-    await expect(page.getByRole('link', {name: '09.09.18: Confessed and Convicted', exact: true})).toBeVisible()
+    await expect(page.getByTestId('pingbacks').getByRole('link', {name: '09.09.18: Confessed and Convicted', exact: true})).toBeVisible()
     await expect(page.getByText(title)).toHaveCount(0)
 
     // Approve as the Studio does: patch the live-edit document, then ask the site to revalidate.
