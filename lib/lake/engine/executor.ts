@@ -288,7 +288,9 @@ function containsEverything(node: TreeNode): boolean {
 }
 
 /**
- * Whether no `^` inside `node` reaches outside it, so its value is the same in every scope. Map
+ * Whether no `^` inside `node` reaches outside it, so its value is the same in every scope. A `^`
+ * that lands on the scope `node` itself is evaluated in (`*[references(^._id)]`: one scope opened,
+ * one up) reaches out too: inside an outer filter that scope is each candidate document. Map
  * bodies are hidden scopes in groq-js (scopes opened inside them skip them): any `^` in one counts
  * as reaching out, which is only ever cautious.
  */
@@ -296,7 +298,7 @@ function isClosed(node: TreeNode): boolean {
   let closed = true
   const walk = (current: TreeNode, depth: number, inMap: boolean) => {
     if (!closed) return
-    if (current.type === 'Parent' && (inMap || (current.n as number) > depth)) {
+    if (current.type === 'Parent' && (inMap || (current.n as number) >= depth)) {
       closed = false
       return
     }
