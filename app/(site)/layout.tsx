@@ -1,6 +1,6 @@
-import {VisualEditing} from 'next-sanity/visual-editing'
 import type {ReactNode} from 'react'
 import {DraftModeBanner} from '@/components/site/DraftModeBanner'
+import {DraftVisualEditing} from '@/components/site/DraftVisualEditing'
 import {SiteFooter} from '@/components/site/SiteFooter'
 import {SiteHeader} from '@/components/site/SiteHeader'
 import {sanityFetch, isDraftMode} from '@/sanity/lib/fetch'
@@ -38,7 +38,7 @@ export default async function SiteLayout({children}: {children: ReactNode}) {
         {children}
       </main>
       <SiteFooter title={title} />
-      {draft ? <VisualEditing /> : null}
+      {draft ? <DraftVisualEditing /> : null}
     </>
   )
 }

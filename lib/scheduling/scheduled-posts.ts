@@ -1,4 +1,5 @@
 import {encodeSignatureHeader} from '@sanity/webhook'
+import {claimOnce, clusterRedis} from '@/lib/cluster'
 import {revalidateSecret} from '@/lib/env'
 import {client} from '@/sanity/lib/client'
 import {nextScheduledPostQuery} from '@/sanity/lib/queries'
@@ -64,7 +65,11 @@ export function watchScheduledPosts(origin: string): void {
     try {
       if (upcoming && Date.parse(upcoming.publishedAt) <= Date.now() && !state.announced.has(upcoming._id + upcoming.publishedAt)) {
         state.announced.add(upcoming._id + upcoming.publishedAt)
-        await announcePublished(origin, upcoming)
+        // Several instances (REDIS_URL) all watch; the first to claim this post's moment announces it.
+        if (await claimOnce(clusterRedis(), `scheduled:${upcoming._id}:${upcoming.publishedAt}`, 24 * 3600_000)) {
+          await announcePublished(origin, upcoming)
+          console.info(`[scheduling] announced ${upcoming._id}, scheduled for ${upcoming.publishedAt}`)
+        }
       }
       upcoming = await client.fetch<ScheduledPost | null>(nextScheduledPostQuery, {}, {cache: 'no-store'})
     } catch {

@@ -7,6 +7,7 @@ import {actionError} from './errors'
 import {isValidDocumentId, publishedIdOf} from './ids'
 import {applyMutations, isPlainObject, type AppliedMutations, type MutationContext} from './mutations'
 import {draftIdOf} from './perspective'
+import {releaseHandlers} from './releases'
 import {LakeError, type Mutation, type SanityDocument} from './types'
 
 type ActionHandler = (action: Record<string, unknown>, index: number, context: MutationContext) => Mutation[]
@@ -203,6 +204,9 @@ const handlers: Record<string, ActionHandler> = {
     if (!workingSet.get(id)) throw notFound(index, `Cannot replace "${id}": the version does not exist`, id)
     return [{createOrReplace: document}]
   },
+
+  // Content Releases (releases.ts).
+  ...releaseHandlers,
 }
 
 export const ACTION_TYPES = Object.keys(handlers)

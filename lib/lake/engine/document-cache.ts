@@ -10,7 +10,7 @@
  */
 import {DRAFTS_PREFIX, publishedIdOf, VERSIONS_PREFIX} from './ids'
 import {LruCache} from './lru'
-import {applyPerspective, compareIds, perspectiveKey, type ResolvedPerspective} from './perspective'
+import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
 import {ViewIndex} from './view-index'
 
@@ -26,7 +26,7 @@ const MAX_VIEWS = 16
 
 interface CachedView {
   perspective: ResolvedPerspective
-  access: 'all' | 'public'
+  scope: ReaderScope
   view: ViewIndex
 }
 
@@ -75,7 +75,7 @@ export class DatasetDocuments {
 
   /** A view's next version: the documents it shows under the affected ids recomputed from storage. */
   private derive(cached: CachedView, affected: Set<string>): ViewIndex {
-    const {perspective, access, view} = cached
+    const {perspective, scope, view} = cached
     const layers = perspective.kind === 'stack' ? perspective.layers : []
     const candidates = new Map<string, SanityDocument>()
     for (const id of affected) {
@@ -86,20 +86,20 @@ export class DatasetDocuments {
       }
     }
     const sortedCandidates = [...candidates.values()].sort((a, b) => compareIds(a._id, b._id))
-    const added = applyPerspective(sortedCandidates, perspective, access).filter((doc) => affected.has(doc._id))
+    const added = applyPerspective(sortedCandidates, perspective, scope).filter((doc) => affected.has(doc._id))
     for (const doc of added) deepFreeze(doc)
     const removed = [...affected].flatMap((id) => view.byId.get(id) ?? [])
     return view.derive(removed, added)
   }
 
-  view(perspective: ResolvedPerspective, access: 'all' | 'public'): ViewIndex {
-    const key = perspectiveKey(perspective, access)
+  view(perspective: ResolvedPerspective, scope: ReaderScope): ViewIndex {
+    const key = perspectiveKey(perspective, scope)
     let cached = this.views.get(key)
     if (!cached) {
-      const docs = applyPerspective(this.all(), perspective, access)
+      const docs = applyPerspective(this.all(), perspective, scope)
       // Overlaid drafts are fresh shallow copies: freeze them like the stored documents.
       for (const doc of docs) deepFreeze(doc)
-      cached = {perspective, access, view: new ViewIndex(docs)}
+      cached = {perspective, scope, view: new ViewIndex(docs)}
       this.views.set(key, cached)
     }
     return cached.view

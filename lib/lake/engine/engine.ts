@@ -12,6 +12,7 @@ import {generateTransactionId, isValidDatasetName, isValidTransactionId} from '.
 import {exportDocuments, importDocuments} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
 import {resolvePerspective} from './perspective'
+import {ReadTracker} from './read-set'
 import {Store} from './store'
 import {
   LakeError,
@@ -41,6 +42,8 @@ export type TransactionBody = (context: {
   transactionId: string
   timestamp: string
   resolveQuery: (query: string, params: Record<string, unknown>, index: number) => Promise<string[]>
+  /** A document at an earlier revision (release unarchive restores versions from history). */
+  documentAt: (id: string, at: {revision?: string}) => SanityDocument | null
 }) => Promise<AppliedMutations>
 
 export class LakeEngine implements Engine {
@@ -62,9 +65,12 @@ export class LakeEngine implements Engine {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
-    const view = documents.view(resolvePerspective(options.perspective), access)
-    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity})
-    return {result, ms: Math.round((performance.now() - started) * 100) / 100}
+    const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
+    const tracker = options.trackReads ? new ReadTracker() : undefined
+    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker})
+    const ms = Math.round((performance.now() - started) * 100) / 100
+    if (!tracker) return {result, ms}
+    return {result, ms, readSet: {scans: compiled.dependencies, documents: tracker.documents, missing: tracker.missing}}
   }
 
   getDocuments(dataset: string, ids: string[]): (SanityDocument | null)[] {
@@ -113,6 +119,7 @@ export class LakeEngine implements Engine {
         transactionId,
         timestamp,
         resolveQuery: (query, params, index) => this.resolveQueryTargets(workingSet, query, params, index),
+        documentAt: (id, at) => documentAt(this.store, dataset, id, at),
       })
       const changes = workingSet.changes()
       const result: CommitResult = {

@@ -20,12 +20,15 @@ import {patternTerms, termMatcher} from './text-index'
 import type {SanityDocument} from './types'
 import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
+import type {ReadTracker} from './read-set'
 
 export interface ExecutionContext {
   view: ViewIndex
   params: Record<string, unknown>
   identity?: string
   timestamp: Date
+  /** With sync tags: the documents a pipeline yields are seen through it, so it learns what was read. */
+  tracker?: ReadTracker
 }
 
 /**
@@ -102,7 +105,9 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
     case 'Deref': {
       const base = await run(node.base as TreeNode, scope, context)
       const ref = isPlainObject(base) ? base._ref : undefined
-      return typeof ref === 'string' ? (context.view.byId.get(ref) ?? null) : null
+      if (typeof ref !== 'string') return null
+      const doc = context.view.byId.get(ref)
+      return (context.tracker ? context.tracker.dereferenced(ref, doc) : doc) ?? null
     }
     case 'Object':
       return runObject(node, scope, context)
@@ -136,8 +141,22 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
       break
   }
   const pipeline = pipelineOf(node)
-  if (pipeline) return runPipeline(node, pipeline, scope, context)
+  if (pipeline) {
+    const result = await runPipeline(node, pipeline, scope, context)
+    return context.tracker ? tracked(result, context.tracker) : result
+  }
   return delegate(node, scope, context, {})
+}
+
+/**
+ * A pipeline's documents as the rest of the query sees them: through the tracker's recording
+ * proxies. Stored documents are deep-frozen and have an `_id`; counts and other values pass as they are.
+ */
+function tracked(value: unknown, tracker: ReadTracker): unknown {
+  const isDocument = (item: unknown): item is SanityDocument =>
+    isPlainObject(item) && Object.isFrozen(item) && typeof item._id === 'string'
+  if (Array.isArray(value)) return value.map((item) => (isDocument(item) ? tracker.wrap(item) : item))
+  return isDocument(value) ? tracker.wrap(value) : value
 }
 
 /** groq-js's Object: attributes in order; splats merge objects only; a conditional splat needs `true`. */
@@ -197,13 +216,20 @@ async function delegate(node: TreeNode, scope: Scope, context: ExecutionContext,
       ? {type: 'AccessElement', base: {type: 'Map', base: {type: 'Value', value: [s.value]}, expr: tree}, index: 0}
       : {type: 'Projection', base: {type: 'Value', value: s.value}, expr: tree}
   }
+  const {tracker} = context
+  // An unplanned `*` left in the tree reads the whole dataset: only then is it wrapped for the tracker.
+  const dataset = tracker && containsEverything(prepared.tree) ? context.view.all.map((doc) => tracker.wrap(doc)) : context.view.all
   const value = await evaluate(tree as never, {
-    dataset: context.view.all,
+    dataset,
     params,
     identity: context.identity,
     timestamp: context.timestamp,
     // groq-js would scan the whole dataset for every `->`; an id lookup keeps joins O(1).
-    dereference: ({_ref}) => (typeof _ref === 'string' ? context.view.byId.get(_ref) : undefined) ?? null,
+    dereference: ({_ref}) => {
+      if (typeof _ref !== 'string') return null
+      const doc = context.view.byId.get(_ref)
+      return (tracker ? tracker.dereferenced(_ref, doc) : doc) ?? null
+    },
   })
   return value.get()
 }

@@ -7,6 +7,7 @@ import {queryExecutionError, queryParseError} from './errors'
 import {execute} from './executor'
 import {LruCache} from './lru'
 import {asTree, forEachChild, isNode, SCAN_PARAM_PREFIX, type TreeNode} from './scan-plan'
+import {analyzeScans, type ReadTracker, type ScanDependency} from './read-set'
 import type {SanityDocument} from './types'
 import {ViewIndex} from './view-index'
 
@@ -19,6 +20,8 @@ export interface CompiledQuery {
   tree: ExprNode
   /** Names of every `$param` the query references. */
   params: Set<string>
+  /** What decides each scan's membership, from the parsed tree (for sync tags). */
+  dependencies: ScanDependency[]
 }
 
 /** Queries groq-js can only parse with their params (slices like `[$start...$end]` must be constant). */
@@ -83,7 +86,7 @@ function parseQuery(query: string, params: Record<string, unknown> | undefined):
   // (string) or a filter; without the params it always builds a filter. Parse again with them.
   if (params === undefined && hasParamBracket(tree)) return PARAM_DEPENDENT
   const referenced = collectParams(tree)
-  return {tree, params: referenced}
+  return {tree, params: referenced, dependencies: analyzeScans(tree)}
 }
 
 /** groq-js says "Syntax error in GROQ query at position 18: Unexpected end of query"; Sanity says only the detail. */
@@ -127,11 +130,20 @@ export interface EvaluationContext {
   view: ViewIndex
   params: Record<string, unknown>
   identity?: string
+  /** When given, the evaluator sees documents through it, so it learns what the query read. */
+  tracker?: ReadTracker
 }
 
 export async function evaluateQuery(query: string, compiled: CompiledQuery, context: EvaluationContext): Promise<unknown> {
   try {
-    return await execute(asTree(compiled.tree), {view: context.view, params: context.params, identity: context.identity, timestamp: new Date()})
+    const result = await execute(asTree(compiled.tree), {
+      view: context.view,
+      params: context.params,
+      identity: context.identity,
+      timestamp: new Date(),
+      tracker: context.tracker,
+    })
+    return context.tracker ? context.tracker.unwrap(result) : result
   } catch (error) {
     throw queryExecutionError(query, error instanceof Error ? error.message : String(error))
   }

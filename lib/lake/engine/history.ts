@@ -1,11 +1,12 @@
 /**
  * Document history from the transaction log: which transactions touched a document, with mendoza
- * effects (whole-value replacements `[0, value]`: mendoza's "set to this value", which the
- * Studio's applyPatch accepts; `[0, null]` is how Sanity marks a deletion) and the document as it
- * was at a revision or a point in time.
+ * effects (patches from the previous version to this one and back, over documents without `_rev`
+ * as the Studio applies them; `[0, null]` is how Sanity marks a deletion, see mendoza.ts) and the
+ * document as it was at a revision or a point in time.
  */
 import {badRequest} from './errors'
 import {isValidDocumentId} from './ids'
+import {documentEffects} from './mendoza'
 import {isTimestamp} from './mutations'
 import type {Store, VersionRow} from './store'
 import {LakeError, type HistoryEntry, type HistoryQuery, type Mutation, type SanityDocument} from './types'
@@ -58,7 +59,7 @@ export function history(store: Store, dataset: string, documentIds: string[], qu
     const effects: NonNullable<HistoryEntry['effects']> = {}
     for (const version of store.versionsInTransaction(dataset, row.seq, ids)) {
       const before = parseVersion(store.versionBefore(dataset, version.document_id, row.seq))
-      effects[version.document_id] = {apply: [0, parseVersion(version)], revert: [0, before]}
+      effects[version.document_id] = documentEffects(before, parseVersion(version))
     }
     entry.effects = effects
     return entry

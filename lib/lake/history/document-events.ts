@@ -5,7 +5,7 @@
  * transactions endpoint serves. Edits inside a draft are not events: the Studio derives those from
  * the transactions itself, starting at the `versionRevisionId` of the newest event.
  */
-import type {HistoryEntry, SanityDocument} from '../engine/types'
+import type {HistoryEntry} from '../engine/types'
 
 export type DocumentEvent = {
   id: string
@@ -25,14 +25,21 @@ export type DocumentEvent = {
   publishCause?: 'document.publish'
 }
 
-type Version = SanityDocument | null
+/** Whether one document existed before and after one transaction; undefined if it was not touched. */
+interface Change {
+  before: boolean
+  after: boolean
+  /** The document's revision before the transaction (the last transaction that wrote it). */
+  previousRev?: string
+}
 
-/** The before and after of one document in one transaction, or undefined if it was not touched. */
-function change(entry: HistoryEntry, id: string): {before: Version; after: Version} | undefined {
+/** `[0, null]` is mendoza's (and Sanity's) "no document": on revert it marks a creation, on apply a deletion. */
+const isNothing = (patch: unknown) => Array.isArray(patch) && patch.length === 2 && patch[0] === 0 && patch[1] === null
+
+function change(entry: HistoryEntry, id: string, revisions: Map<string, string>): Change | undefined {
   const effect = entry.effects?.[id]
   if (!effect) return undefined
-  const value = (patch: unknown): Version => (Array.isArray(patch) && patch[0] === 0 ? ((patch[1] as Version) ?? null) : null)
-  return {before: value(effect.revert), after: value(effect.apply)}
+  return {before: !isNothing(effect.revert), after: !isNothing(effect.apply), previousRev: revisions.get(id)}
 }
 
 export function publishedIdOf(id: string): string {
@@ -40,14 +47,14 @@ export function publishedIdOf(id: string): string {
 }
 
 /** One transaction, seen from the document group (published id + its draft): an event, or null for a plain edit. */
-function eventFor(entry: HistoryEntry, publishedId: string, draftId: string): DocumentEvent | null {
-  const published = change(entry, publishedId)
-  const draft = change(entry, draftId)
+function eventFor(entry: HistoryEntry, publishedId: string, draftId: string, revisions: Map<string, string>): DocumentEvent | null {
+  const published = change(entry, publishedId, revisions)
+  const draft = change(entry, draftId, revisions)
   const base = {id: entry.id, documentId: publishedId, timestamp: entry.timestamp, author: entry.author}
 
   if (published?.after) {
     if (draft?.before && !draft.after) {
-      return {...base, type: 'publishDocumentVersion', revisionId: entry.id, versionId: draftId, versionRevisionId: draft.before._rev, publishCause: 'document.publish'}
+      return {...base, type: 'publishDocumentVersion', revisionId: entry.id, versionId: draftId, versionRevisionId: draft.previousRev, publishCause: 'document.publish'}
     }
     if (!published.before) {
       // Created as published without a draft (an API client or an import).
@@ -60,7 +67,7 @@ function eventFor(entry: HistoryEntry, publishedId: string, draftId: string): Do
     return {...base, type: 'deleteDocumentGroup'}
   }
   if (draft && !draft.before && draft.after) return {...base, type: 'createDocumentVersion', versionId: draftId, versionRevisionId: entry.id}
-  if (draft?.before && !draft.after) return {...base, type: 'deleteDocumentVersion', versionId: draftId, versionRevisionId: draft.before._rev}
+  if (draft?.before && !draft.after) return {...base, type: 'deleteDocumentVersion', versionId: draftId, versionRevisionId: draft.previousRev}
   return null
 }
 
@@ -72,9 +79,13 @@ function eventFor(entry: HistoryEntry, publishedId: string, draftId: string): Do
 export function documentEvents(entries: HistoryEntry[], documentId: string, limit: number): DocumentEvent[] {
   const publishedId = publishedIdOf(documentId)
   const draftId = `drafts.${publishedId}`
-  return [...entries]
-    .reverse()
-    .map((entry) => eventFor(entry, publishedId, draftId))
-    .filter((event): event is DocumentEvent => event !== null)
-    .slice(0, limit)
+  // Every transaction sets the `_rev` of the documents it writes to its own id.
+  const revisions = new Map<string, string>()
+  const events: DocumentEvent[] = []
+  for (const entry of entries) {
+    const event = eventFor(entry, publishedId, draftId, revisions)
+    if (event) events.push(event)
+    for (const id of Object.keys(entry.effects ?? {})) revisions.set(id, entry.id)
+  }
+  return events.reverse().slice(0, limit)
 }

@@ -7,15 +7,17 @@ import {LakeError} from '../engine/types'
 import {authRoutes, LOGIN_PATH} from './routes/auth'
 import {dataRoutes} from './routes/data'
 import {historyRoutes} from './routes/history'
+import {referenceRoutes} from './routes/references'
 import {studioRoutes} from './routes/studio'
 import {liveRoutes} from '../listen/live-events'
 import {listenRoutes} from '../listen/route'
+import {resolveClientAddress} from '@/lib/http/client-address'
 import {applyCors} from './cors'
 import type {LakeContext, Route, RouteRequest} from './context'
 import {homePage} from './home-page'
 import {apiError, gatewayError, HttpError, notFound, sendJson, sendText, type LakeRequest, type LakeResponse} from './respond'
 
-const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...authRoutes, ...studioRoutes]
+const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...referenceRoutes, ...authRoutes, ...studioRoutes]
 const VERSION_PREFIX = /^\/v(\d{4}-\d{2}-\d{2}|1|X)(\/.*)?$/
 const ASSET_PREFIX = /^\/(assets|images|files)\//
 /** Reachable with a stale or wrong token, so a signed-out Studio can still sign in again. */
@@ -51,7 +53,8 @@ async function handle(ctx: LakeContext, req: LakeRequest, res: LakeResponse) {
     apiVersion,
     user: credentials.kind === 'valid' ? credentials.user : null,
     token: credentials.kind === 'valid' ? credentials.token : null,
-    remoteAddress: req.socket?.remoteAddress ?? 'unknown',
+    // Behind the TLS proxy the connection is the proxy's; the client is in X-Forwarded-For (lib/http).
+    remoteAddress: resolveClientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for'], ctx.trustedProxies),
   }
 
   // Uploads are large binary bodies: the asset handler reads them itself, before anyone else does.

@@ -1,4 +1,5 @@
 /** Builds Sanity's listener `mutation` events from a committed transaction. */
+import {documentEffects} from '../engine/mendoza'
 import type {DocumentChange, Mutation, SanityDocument, Transaction} from '../engine/types'
 
 export interface ListenOptions {
@@ -8,6 +9,8 @@ export interface ListenOptions {
   effectFormat: 'mendoza' | null
   /** Echoed in events: `query` (the default) or `transaction`. */
   visibility: string
+  /** `public`: an anonymous listener, which may read only public documents. */
+  access: 'all' | 'public'
 }
 
 export type Transition = 'appear' | 'update' | 'disappear'
@@ -30,21 +33,30 @@ export interface MutationEvent {
   previous?: SanityDocument
 }
 
-/** Mendoza patches work on documents without `_rev` (the Studio sets `_rev` from `resultRev`). */
-function withoutRev(doc: SanityDocument | null): Omit<SanityDocument, '_rev'> | null {
-  if (!doc) return null
-  const {_rev, ...rest} = doc
-  void _rev
-  return rest
-}
-
-/** The mutations of the transaction that concern this document (by id; query-targeted ones always). */
-function mutationsFor(mutations: Mutation[], documentId: string): Mutation[] {
+/**
+ * The mutations of the transaction that concern this document, as far as the listener may read
+ * them. A mutation naming this document by id is shown; one without an id (patch or delete by
+ * query, create with a generated id) may have touched documents the listener cannot read, and
+ * carries their query text and values: only token holders see those.
+ */
+export function mutationsFor(mutations: Mutation[], documentId: string, access: ListenOptions['access']): Mutation[] {
   return mutations.filter((mutation) => {
     const body = Object.values(mutation)[0] ?? {}
     const target = typeof body.id === 'string' ? body.id : typeof body._id === 'string' ? body._id : null
-    return target === null || target === documentId
+    if (target === null) return access === 'all'
+    return target === documentId
   })
+}
+
+/** Every listener of a change gets the same effects: computed once per change, not per listener. */
+const effectsCache = new WeakMap<DocumentChange, {apply: unknown; revert: unknown}>()
+function effectsOf(change: DocumentChange) {
+  let effects = effectsCache.get(change)
+  if (!effects) {
+    effects = documentEffects(change.before, change.after)
+    effectsCache.set(change, effects)
+  }
+  return effects
 }
 
 export function mutationEvent(
@@ -67,9 +79,9 @@ export function mutationEvent(
     transactionTotalEvents: tx.changes.length,
     transactionCurrentEvent: index + 1,
   }
-  if (options.includeMutations) event.mutations = mutationsFor(tx.mutations, change.id)
-  // A whole-document replacement ([0, value] is mendoza's "set to this value") is a valid effect.
-  if (options.effectFormat === 'mendoza') event.effects = {apply: [0, withoutRev(change.after)], revert: [0, withoutRev(change.before)]}
+  if (options.includeMutations) event.mutations = mutationsFor(tx.mutations, change.id, options.access)
+  // Patches over documents without `_rev`: the Studio applies them so and sets `_rev` from resultRev.
+  if (options.effectFormat === 'mendoza') event.effects = effectsOf(change)
   if (options.includeResult && change.after) event.result = change.after
   if (options.includePreviousRevision && change.before) event.previous = change.before
   return event

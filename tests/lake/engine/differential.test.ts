@@ -75,7 +75,7 @@ describe('differential: planner vs plain groq-js', () => {
       await engine.mutate(DS, randomDocuments(random, 60 + world * 10).map((doc) => ({create: doc})), author)
       for (let round = 0; round < ROUNDS; round++) {
         const stored = [...engine.exportDocuments(DS)]
-        const datasets = PERSPECTIVES.map((perspective) => applyPerspective(stored, resolvePerspective(perspective), 'all'))
+        const datasets = PERSPECTIVES.map((perspective) => applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true}))
         for (let i = 0; i < perWorld; i++) {
           const {query, params} = randomQuery(random)
           const which = Math.floor(random() * PERSPECTIVES.length)

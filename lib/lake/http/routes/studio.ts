@@ -46,23 +46,40 @@ function project(ctx: LakeContext, r: RouteRequest, [id]: string[]) {
   })
 }
 
+/** Sanity names a dataset's comments addon `<dataset>-comments` and describes it with these two fields. */
+function describeDataset(name: string) {
+  const addonFor = name.endsWith('-comments') ? name.slice(0, -'-comments'.length) : null
+  return {
+    name,
+    aclMode: 'public',
+    createdAt: '2020-01-01T00:00:00.000Z',
+    createdByUserId: '',
+    addonFor,
+    datasetProfile: addonFor ? 'comments' : 'content',
+    features: [],
+    tags: [],
+  }
+}
+
+/**
+ * The project's datasets, as `/projects/{id}/datasets` and as `/datasets` (what `client.datasets.list()`
+ * asks on a project host, e.g. Vision). `datasetProfile` and `addonFor` filter, as the Studio uses
+ * them to find the comments dataset of the current one.
+ */
+function listDatasets(ctx: LakeContext, r: RouteRequest) {
+  requireUser(r)
+  const profile = r.url.searchParams.get('datasetProfile')
+  const addonFor = r.url.searchParams.get('addonFor')
+  const list = datasetNames(ctx)
+    .map(describeDataset)
+    .filter((dataset) => (!profile || dataset.datasetProfile === profile) && (!addonFor || dataset.addonFor === addonFor))
+  sendJson(r.res, 200, list)
+}
+
 function datasets(ctx: LakeContext, r: RouteRequest, [id]: string[]) {
   requireUser(r)
   requireProject(ctx, id)
-  sendJson(
-    r.res,
-    200,
-    datasetNames(ctx).map((name) => ({
-      name,
-      aclMode: 'public',
-      createdAt: '2020-01-01T00:00:00.000Z',
-      createdByUserId: '',
-      addonFor: null,
-      datasetProfile: 'content',
-      features: [],
-      tags: [],
-    })),
-  )
+  listDatasets(ctx, r)
 }
 
 function permissionsOf(user: LakeUser): string[] {
@@ -140,12 +157,32 @@ async function setKeyValues(ctx: LakeContext, r: RouteRequest) {
   sendJson(r.res, 200, typed)
 }
 
+/**
+ * The Releases tool asks whether one more release may be created (hosted Sanity meters releases per
+ * plan). The lake has no plan limits: null limits, and the count of active releases it holds.
+ */
+async function newReleaseAllowed(ctx: LakeContext, r: RouteRequest, [id]: string[]) {
+  requireUser(r)
+  requireProject(ctx, id)
+  let active = 0
+  for (const dataset of datasetNames(ctx)) {
+    const {result} = await ctx.engine.query(dataset, 'count(*[_type == "system.release" && state in ["active", "scheduled"]])', {}, {perspective: 'raw'})
+    active += Number(result) || 0
+  }
+  sendJson(r.res, 200, {data: {datasetReleaseLimit: null, orgActiveReleaseLimit: null, orgMeteredActiveReleaseCount: active}})
+}
+
 const empty = (body: unknown) => (_ctx: LakeContext, r: RouteRequest) => sendJson(r.res, 200, body)
 
-/** `@sanity/client`'s live API checks CORS here before reconnecting. */
+/**
+ * `@sanity/client`'s live API asks here, without credentials, whether its origin is allowed, to
+ * tell a CORS rejection apart from other failures. The answer is readable from any origin (see
+ * cors.ts): a rejected origin must be able to read `allowed: false` to show its CORS help.
+ */
 function checkCors(ctx: LakeContext, r: RouteRequest) {
   const origin = r.req.headers.origin
-  sendJson(r.res, 200, {result: {allowed: !origin || ctx.allowedOrigins.has(origin), withCredentials: true}})
+  const allowed = !origin || ctx.allowedOrigins.has(origin)
+  sendJson(r.res, 200, {result: {allowed, withCredentials: allowed}})
 }
 
 async function drainAndAnswer(_ctx: LakeContext, r: RouteRequest) {
@@ -156,10 +193,12 @@ async function drainAndAnswer(_ctx: LakeContext, r: RouteRequest) {
 export const studioRoutes: Route[] = [
   {method: 'GET', pattern: /^\/projects\/([^/]+)$/, handler: project},
   {method: 'GET', pattern: /^\/projects\/([^/]+)\/datasets$/, handler: datasets},
+  {method: 'GET', pattern: /^\/datasets$/, handler: listDatasets},
   {method: 'GET', pattern: /^\/projects\/([^/]+)\/datasets\/[^/]+\/acl$/, handler: acl},
   {method: 'GET', pattern: /^\/projects\/([^/]+)\/grants$/, handler: grants},
   {method: 'GET', pattern: /^\/projects\/([^/]+)\/roles$/, handler: roles},
   {method: 'GET', pattern: /^\/projects\/[^/]+\/user-applications$/, handler: empty([])},
+  {method: 'GET', pattern: /^\/projects\/([^/]+)\/new-content-release-allowed$/, handler: newReleaseAllowed},
   {method: 'GET', pattern: /^\/users\/me\/keyvalue\/(.+)$/, handler: getKeyValues},
   {method: ['POST', 'PUT'], pattern: /^\/users\/me\/keyvalue(?:\/keys)?$/, handler: setKeyValues},
   {method: 'GET', pattern: /^\/users\/([^/]+)$/, handler: users},
