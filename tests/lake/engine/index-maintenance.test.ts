@@ -24,7 +24,7 @@ const QUERIES: [string, Record<string, unknown>][] = [
 async function expectAgreement(engine: Engine, step: string): Promise<void> {
   const stored = [...engine.exportDocuments(DS)]
   for (const perspective of PERSPECTIVES) {
-    const dataset = applyPerspective(stored, resolvePerspective(perspective), 'all')
+    const dataset = applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true})
     for (const [query, params] of QUERIES) {
       const expected = await (await evaluate(parse(query, {params}), {dataset, params})).get()
       const {result} = await engine.query(DS, query, params, {perspective})
