@@ -101,7 +101,7 @@ const STUDIO: QueryOptions = {perspective: 'raw', access: 'all'}
  * planned queries.
  */
 function groqJsBaseline(documents: SanityDocument[], options: QueryOptions) {
-  const view = applyPerspective(documents, resolvePerspective(options.perspective), {access: options.access ?? 'all', includeVersions: true})
+  const view = applyPerspective(documents, resolvePerspective(options.perspective), {access: options.access ?? 'all', includeVersions: options.includeVersions !== false})
   const byId = new Map(view.map((doc) => [doc._id, doc]))
   return async (query: string, params: Record<string, unknown>) => {
     const value = await evaluate(parse(query, {params}), {dataset: view, params, dereference: ({_ref}) => byId.get(_ref) ?? null})

@@ -609,7 +609,7 @@ function matchCandidates(view: ViewIndex, value: unknown, limit: number): Sanity
   }
   if (bestSize === 0) return []
   if (bestSize > limit) return null
-  return unionInIdOrder(best!)
+  return [...new Set(best!.flat())].filter((doc) => view.has(doc)).sort((a, b) => compareIds(a._id, b._id))
 }
 
 /** Entries [lo, hi) of a sorted index that can satisfy the ranges on its first key. */

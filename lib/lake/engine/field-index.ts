@@ -45,21 +45,24 @@ export class FieldIndex {
   private constructor(
     private readonly textOf: (doc: SanityDocument) => string[],
     private readonly vocabulary: Vocabulary,
-    private readonly byDoc: Map<SanityDocument, DocumentWords>,
+    /**
+     * Keyed by document object: documents are immutable (a change is a new object), so every view
+     * version can share this map; entries of documents no view holds any more are collected.
+     */
+    private readonly byDoc: WeakMap<SanityDocument, DocumentWords>,
   ) {}
 
   static build(left: TreeNode, docs: SanityDocument[]): FieldIndex {
     const textOf = textParts(left)
-    const index = new FieldIndex(textOf, new Vocabulary(), new Map())
+    const index = new FieldIndex(textOf, new Vocabulary(), new WeakMap())
     for (const doc of docs) index.byDoc.set(doc, index.wordsOf(doc))
     return index
   }
 
-  derive(removed: SanityDocument[], added: SanityDocument[]): FieldIndex {
-    const next = new FieldIndex(this.textOf, this.vocabulary, new Map(this.byDoc))
-    for (const doc of removed) next.byDoc.delete(doc)
-    for (const doc of added) next.byDoc.set(doc, next.wordsOf(doc))
-    return next
+  /** The index for the next view: the same one, with the added documents' words in it. */
+  derive(added: SanityDocument[]): FieldIndex {
+    for (const doc of added) this.byDoc.set(doc, this.wordsOf(doc))
+    return this
   }
 
   private wordsOf(doc: SanityDocument): DocumentWords {

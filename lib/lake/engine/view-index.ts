@@ -18,6 +18,13 @@ import type {TreeNode} from './scan-plan'
 import {wordsOf} from './text-index'
 import type {SanityDocument} from './types'
 
+/** Word → documents, append-only across view versions (see `derive`). */
+interface WordIndex {
+  lists: Map<string, SanityDocument[]>
+  live: number
+  stale: number
+}
+
 /** A view's documents ordered by some attribute paths, ties by `_id` (groq-js's order is stable over `*`). */
 export interface SortedIndex {
   keys: OrderKey[]
@@ -44,7 +51,7 @@ export class ViewIndex {
   private sortedIndexes = new LruCache<string, SortedIndex>(MAX_SORTED)
   private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
-  private wordIndex: Map<string, SanityDocument[]> | null = null
+  private wordIndex: WordIndex | null = null
   private sortedWords: string[] | null = null
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
   /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
@@ -132,21 +139,28 @@ export class ViewIndex {
   }
 
   /**
-   * Documents having `word` among the words of their strings, in `_id` order: a superset of what
-   * a `match` on any of their fields can keep (see text-index.ts).
+   * Documents having `word` among the words of their strings: a superset of what a `match` on
+   * any of their fields can keep (see text-index.ts). May hold documents this view no longer has
+   * (callers keep only `has(doc)`), in no particular order.
    */
   withWord(word: string): SanityDocument[] {
     if (!this.wordIndex) {
-      this.wordIndex = new Map()
-      for (const doc of this.all) for (const w of wordsOf(doc)) addTo(this.wordIndex, w, doc)
+      const lists = new Map<string, SanityDocument[]>()
+      for (const doc of this.all) for (const w of wordsOf(doc)) addTo(lists, w, doc)
+      this.wordIndex = {lists, live: this.all.length, stale: 0}
     }
-    return this.wordIndex.get(word) ?? []
+    return this.wordIndex.lists.get(word) ?? []
+  }
+
+  /** Whether this view holds exactly this document object. */
+  has(doc: SanityDocument): boolean {
+    return this.byId.get(doc._id) === doc
   }
 
   /** All indexed words starting with `prefix` (for `match "foo*"`), by binary search in the sorted vocabulary. */
   wordsWithPrefix(prefix: string): string[] {
     this.withWord('')
-    this.sortedWords ??= [...this.wordIndex!.keys()].sort()
+    this.sortedWords ??= [...this.wordIndex!.lists.keys()].sort()
     const words = this.sortedWords
     const out: string[] = []
     for (let i = lowerBound(words, prefix, (a, b) => (a < b ? -1 : a > b ? 1 : 0)); i < words.length && words[i].startsWith(prefix); i++) {
@@ -191,9 +205,20 @@ export class ViewIndex {
       const path = key.split('\u0000')
       next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(valueAt(doc, path))]))
     }
-    for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(removed, added))
+    for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
-    if (this.wordIndex) next.wordIndex = updateMultiMap(this.wordIndex, removed, added, wordsOf)
+    // The word index only ever grows (shared by all versions, which filter by membership): copying
+    // word lists as long as the dataset on every commit would cost more than the commit. It is
+    // rebuilt once it holds more stale entries than live ones.
+    const words = this.wordIndex
+    if (words && words.stale + removed.length <= words.live) {
+      const vocabulary = words.lists.size
+      for (const doc of added) for (const w of wordsOf(doc)) addTo(words.lists, w, doc)
+      words.stale += removed.length
+      words.live = all.length
+      next.wordIndex = words
+      next.sortedWords = words.lists.size === vocabulary ? this.sortedWords : null
+    }
     return next
   }
 }
