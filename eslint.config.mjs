@@ -10,7 +10,7 @@ const config = [
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
   {
-    ignores: ['.next*/**', 'node_modules/**', '.lake*/**', 'test-results/**', 'playwright-report/**', 'bench/.data/**', 'sanity/types.ts', 'next-env.d.ts'],
+    ignores: ['.next*/**', '**/.next*/**', 'node_modules/**', '.lake*/**', 'test-results/**', 'playwright-report/**', 'bench/.data/**', 'sanity/types.ts', 'next-env.d.ts'],
   },
 ]
 

@@ -6,13 +6,14 @@
  * Content Lake at `browserApiHost` (https://localhost:<lake port>); the Studio then calls
  * `https://<projectId>.localhost:<port>`, which browsers resolve to loopback.
  */
+import {createClient} from '@sanity/client'
 import {visionTool} from '@sanity/vision'
 import {defineConfig} from 'sanity'
 import {defineLocations, presentationTool} from 'sanity/presentation'
 import {structureTool} from 'sanity/structure'
 import {paths} from '@/lib/site/urls'
 import {NOT_CREATABLE_TYPES, resolveDocumentActions} from './sanity/actions'
-import {apiVersion, browserApiHost, dataset, projectId, studioPath} from './sanity/env'
+import {apiVersion, browserApiHost, browserApiUsesProjectHostname, dataset, projectId, studioPath} from './sanity/env'
 import {schemaTypes} from './sanity/schemaTypes'
 import {structure} from './sanity/structure'
 
@@ -51,6 +52,12 @@ export default defineConfig({
   dataset,
   // Undefined when hosted: Sanity's own API host.
   ...(browserApiHost ? {apiHost: browserApiHost} : {}),
+  // Behind PUBLIC_URL the lake answers at the site's own origin (`https://blog.example.com/v…`), not
+  // at `<projectId>.<host>`: every Studio client is made without the project hostname. Sanity marks
+  // this factory unstable; it is the only way Studio 5.31 offers, and the e2e proxy test covers it.
+  ...(browserApiUsesProjectHostname
+    ? {}
+    : {unstable_clientFactory: (options: Parameters<typeof createClient>[0]) => createClient({...options, useProjectHostname: false})}),
   schema: {
     types: schemaTypes,
     // Singletons and machine-written types never appear in "Create new document".

@@ -1,6 +1,7 @@
 import type {Metadata, Viewport} from 'next'
 import type {ReactNode} from 'react'
 import './globals.css'
+import {inter, sourceSerif} from './fonts'
 import {siteUrl} from '@/lib/env'
 import {DEFAULT_SETTINGS, getSettings, siteLanguage} from '@/lib/site/settings'
 import {paths} from '@/lib/site/urls'
@@ -37,7 +38,7 @@ export default async function RootLayout({children}: {children: ReactNode}) {
   const settings = await getSettings()
   const title = settings?.title || DEFAULT_SETTINGS.title
   return (
-    <html lang={siteLanguage(settings)}>
+    <html lang={siteLanguage(settings)} className={`${inter.variable} ${sourceSerif.variable}`}>
       <head>
         {/* Feed autodiscovery for the whole site (topic pages add their own feeds). */}
         <link rel="alternate" type="application/rss+xml" title={`${title} (RSS)`} href={paths.rss()} />

@@ -18,16 +18,32 @@ export interface RouteBytes {
   scripts: number
   jsRaw: number
   jsGzip: number
+  /** `<script nomodule>` (Next's legacy polyfills): current browsers never download them. */
+  noModuleGzip: number
   missing: string[]
 }
 
 const gzipSize = (data: Buffer) => zlib.gzipSync(data, {level: 6}).length
 
+/** #16.15: every reader page (everything but the Studio) ships at most this much JavaScript, gzip. */
+export const READER_JS_BUDGET_BYTES = 180 * 1024
+
+/** Whether a route's JavaScript is within the reader budget; null for the Studio (no budget). */
+export function withinReaderBudget(figures: Pick<RouteBytes, 'route' | 'jsGzip'>): boolean | null {
+  return figures.route === 'studio' ? null : figures.jsGzip <= READER_JS_BUDGET_BYTES
+}
+
 /** `<script src>` URLs of an HTML document, in order, without duplicates. */
 export function scriptSources(html: string): string[] {
-  const sources = new Set<string>()
-  for (const match of html.matchAll(/<script\b[^>]*?\bsrc="([^"]+)"/g)) sources.add(match[1].replace(/&amp;/g, '&'))
-  return [...sources]
+  return [...new Set(scriptTags(html).map((tag) => tag.src))]
+}
+
+/** Each `<script src>` with whether it is `nomodule` (skipped by every browser that runs modules). */
+export function scriptTags(html: string): {src: string; noModule: boolean}[] {
+  return [...html.matchAll(/<script\b([^>]*?)\bsrc="([^"]+)"([^>]*)>/g)].map((match) => ({
+    src: match[2].replace(/&amp;/g, '&'),
+    noModule: /\bnomodule\b/i.test(match[1] + match[3]),
+  }))
 }
 
 /** Maps `/_next/static/…` (any query string dropped) to the file in the build's static dir. */
@@ -40,7 +56,11 @@ export function staticFileFor(src: string, distDir = path.join(REPO_ROOT, DIST_D
   return file.startsWith(path.resolve(distDir, 'static') + path.sep) ? file : null
 }
 
-export async function measureRouteBytes(origin: string, route: {label: string; path: string}): Promise<RouteBytes> {
+export async function measureRouteBytes(
+  origin: string,
+  route: {label: string; path: string},
+  distDir = path.join(REPO_ROOT, DIST_DIR),
+): Promise<RouteBytes> {
   const response = await fetch(origin + route.path, {headers: {'accept-encoding': 'identity'}})
   const html = Buffer.from(await response.arrayBuffer())
   const figures: RouteBytes = {
@@ -52,15 +72,23 @@ export async function measureRouteBytes(origin: string, route: {label: string; p
     scripts: 0,
     jsRaw: 0,
     jsGzip: 0,
+    noModuleGzip: 0,
     missing: [],
   }
-  for (const src of scriptSources(html.toString('utf8'))) {
-    const file = staticFileFor(src)
+  const seen = new Set<string>()
+  for (const {src, noModule} of scriptTags(html.toString('utf8'))) {
+    if (seen.has(src)) continue
+    seen.add(src)
+    const file = staticFileFor(src, distDir)
     if (!file || !fs.existsSync(file)) {
       figures.missing.push(src)
       continue
     }
     const data = fs.readFileSync(file)
+    if (noModule) {
+      figures.noModuleGzip += gzipSize(data)
+      continue
+    }
     figures.scripts++
     figures.jsRaw += data.length
     figures.jsGzip += gzipSize(data)
@@ -73,9 +101,11 @@ export function bytesSection(figures: RouteBytes[]): ReportSection {
     title: 'Bytes shipped per route',
     method:
       'Each page fetched from the production server; its HTML measured as served (uncompressed) and gzip-compressed (level 6); ' +
-      'the JavaScript is every `<script src>` in that HTML, read from the build output (`.next-bench/static`) and summed, raw and gzip. ' +
-      'Chunks a page loads later by dynamic `import()` are not counted.',
-    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip'],
+      'the JavaScript is every `<script src>` in that HTML, read from the build output (`.next-bench/static`) and summed, raw and gzip, ' +
+      'except `<script nomodule>` (Next’s legacy-browser polyfills, which no browser that runs modules downloads; their size is noted below). ' +
+      'Chunks a page loads later by dynamic `import()` are not counted. ' +
+      `Budget: at most ${formatBytes(READER_JS_BUDGET_BYTES)} of JavaScript (gzip) on every reader page; the Studio has none.`,
+    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip', 'JS budget'],
     rows: figures.map((f) => [
       f.route,
       `\`${f.path}\`` + (f.status === 200 ? '' : ` (HTTP ${f.status})`),
@@ -84,8 +114,12 @@ export function bytesSection(figures: RouteBytes[]): ReportSection {
       String(f.scripts),
       formatBytes(f.jsRaw),
       formatBytes(f.jsGzip),
+      withinReaderBudget(f) === null ? '–' : withinReaderBudget(f) ? 'within' : `**over by ${formatBytes(f.jsGzip - READER_JS_BUDGET_BYTES)}**`,
     ]),
     data: figures,
-    notes: figures.filter((f) => f.missing.length).map((f) => `${f.path}: ${f.missing.length} script(s) not found in the build: ${f.missing.slice(0, 3).join(', ')}`),
+    notes: [
+      ...figures.filter((f) => f.noModuleGzip > 0).slice(0, 1).map((f) => `Not counted: \`nomodule\` polyfills, ${formatBytes(f.noModuleGzip)} gzip on every page, for browsers without module support only.`),
+      ...figures.filter((f) => f.missing.length).map((f) => `${f.path}: ${f.missing.length} script(s) not found in the build: ${f.missing.slice(0, 3).join(', ')}`),
+    ],
   }
 }

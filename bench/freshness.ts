@@ -2,7 +2,7 @@
  * Freshness: how long after an editor publishes does a reader see the post? A post is created
  * through @sanity/client on the lake's HTTP URL with the site token; the home page and the RSS
  * feed are polled every 50 ms until they contain its title. The chain measured is the real one:
- * lake commit → signed webhook → /api/revalidate → cache tags expired → response cache purged → re-render.
+ * lake commit → Live Content API event (sync tags) → the site's subscriber → /api/revalidate → cache tags expired → response cache purged → re-render.
  */
 import {createClient} from '@sanity/client'
 import type {ReportSection} from './report'
@@ -89,7 +89,7 @@ export async function benchFreshness(options: FreshnessOptions): Promise<ReportS
     method:
       'A post created through `@sanity/client` on the lake’s HTTP URL with the site token; the clock starts before the request. ' +
       `The production server’s home page and \`/feed.xml\` (both warm in its response cache) are polled every ${options.pollMs} ms until they show the new title. ` +
-      `Median of ${options.runs} runs; the chain is lake commit → signed webhook → \`/api/revalidate\` → tags expired → response cache purged → re-render.`,
+      `Median of ${options.runs} runs; the chain is lake commit → live event (sync tags) → \`/api/revalidate\` → tags expired → response cache purged → re-render.`,
     columns: ['page', 'runs seen', 'median', 'min', 'max'],
     rows: [row('home `/`', runs.map((r) => r.homeMs)), row('RSS `/feed.xml`', runs.map((r) => r.feedMs))],
     data: runs,

@@ -6,10 +6,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {createClient, type SanityClient} from '@sanity/client'
+import {evaluate, parse} from 'groq-js'
 import {ensureToken, startLake, type RunningLake} from '@/lib/lake/server'
-import type {QueryOptions} from '@/lib/lake/engine'
+import {openEngine, type QueryOptions, type SanityDocument} from '@/lib/lake/engine'
+import {applyPerspective, resolvePerspective} from '@/lib/lake/engine/perspective'
 import {searchTerms, SEARCH_RESULT_LIMIT} from '@/lib/site/search'
-import {feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
+import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
 import {COMMON_SEARCH_WORD, generateDataset, postSlug} from './dataset'
 import {API_VERSION, DATA_DIR, DATASET, PORTS} from './paths'
 import type {ReportSection} from './report'
@@ -29,6 +31,8 @@ export interface LakeBenchOptions {
 
 interface BenchQuery {
   name: string
+  /** Who runs it: readers (anonymous, published) or the Studio (token, raw). */
+  as?: 'reader' | 'studio'
   query: string
   params: (posts: number) => Record<string, unknown>
   /** Guards against benchmarking a query that silently found nothing. */
@@ -49,6 +53,12 @@ const QUERIES: BenchQuery[] = [
     check: (r) => r !== null && typeof (r as {title?: unknown}).title === 'string',
   },
   {
+    name: 'category page (categoryPageQuery, 10 posts + total)',
+    query: categoryPageQuery,
+    params: () => ({slug: 'politics', start: 0, end: 10}),
+    check: (r) => (r as {posts: unknown[]}).posts.length === 10,
+  },
+  {
     name: `search (searchQuery, "${COMMON_SEARCH_WORD} government")`,
     query: searchQuery,
     params: () => ({terms: searchTerms(`${COMMON_SEARCH_WORD} government`), limit: SEARCH_RESULT_LIMIT}),
@@ -60,10 +70,44 @@ const QUERIES: BenchQuery[] = [
     params: () => ({topicId: '', limit: 20}),
     check: (r) => (r as unknown[]).length === 20,
   },
+  {
+    // The shape of the Studio's document list pane: one type, newest edits first, a page of ids.
+    name: 'Studio document list (posts by _updatedAt desc, 50)',
+    as: 'studio',
+    query: `*[_type == "post" && !(_id in path("versions.**"))] | order(_updatedAt desc)[0...50]{_id, _type, _updatedAt, title}`,
+    params: () => ({}),
+    check: (r) => (r as unknown[]).length === 50,
+  },
+  {
+    // The shape of the Studio's search: any searchable type, each term against its text fields.
+    name: 'Studio search ("government", 4 types, 50)',
+    as: 'studio',
+    query:
+      '*[_type in ["post", "author", "category", "tag"] && !(_id in path("versions.**")) && (title match $t0 || name match $t0 || slug.current match $t0)]' +
+      ' | order(_updatedAt desc)[0...50]{_id, _type, title, name}',
+    params: () => ({t0: 'government*'}),
+    check: (r) => Array.isArray(r) && r.length > 0,
+  },
 ]
 
 /** What readers' requests look like to the engine: anonymous, published perspective. */
 const READER: QueryOptions = {perspective: 'published', access: 'public'}
+/** The Studio reads with a token and sees drafts and published documents side by side. */
+const STUDIO: QueryOptions = {perspective: 'raw', access: 'all'}
+
+/**
+ * The baseline: plain groq-js evaluating the query over the same view (every document the
+ * perspective sees, in `_id` order), with an id map for `->` as the engine had before it
+ * planned queries.
+ */
+function groqJsBaseline(documents: SanityDocument[], options: QueryOptions) {
+  const view = applyPerspective(documents, resolvePerspective(options.perspective), {access: options.access ?? 'all', includeVersions: options.includeVersions !== false})
+  const byId = new Map(view.map((doc) => [doc._id, doc]))
+  return async (query: string, params: Record<string, unknown>) => {
+    const value = await evaluate(parse(query, {params}), {dataset: view, params, dereference: ({_ref}) => byId.get(_ref) ?? null})
+    return value.get()
+  }
+}
 
 export function lakeClient(lake: RunningLake, options: {token?: string; perspective?: 'published' | 'raw'} = {}): SanityClient {
   return createClient({
@@ -119,15 +163,25 @@ interface QueryFigure {
   documents: number
   importMs: number
   query: string
-  path: 'engine' | 'http'
+  path: 'engine' | 'http' | 'groq-js'
   firstMs: number
   warm: Summary
+}
+
+interface LoadFigure {
+  posts: number
+  documents: number
+  ms: number
+  heapMiB: number
+  rssMiB: number
+  /** A fresh engine on the imported file: open + first home query answered. */
+  coldStartMs: number
 }
 
 /** GROQ query latency per dataset size, engine and HTTP. Also runs mutations and listen on the first size. */
 export async function benchLake(options: LakeBenchOptions): Promise<ReportSection[]> {
   const figures: QueryFigure[] = []
-  const imports: {posts: number; documents: number; ms: number; heapMiB: number}[] = []
+  const imports: LoadFigure[] = []
   let mutationSection: ReportSection | null = null
   let listenSection: ReportSection | null = null
 
@@ -141,29 +195,44 @@ export async function benchLake(options: LakeBenchOptions): Promise<ReportSectio
         author: 'bench',
       })
       const importMs = performance.now() - started
-      imports.push({posts, documents: count, ms: importMs, heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20)})
       options.log(`  imported ${count} documents in ${formatMs(importMs)}`)
       const anonymous = lakeClient(bench.lake)
+      const token = ensureToken(bench.dataDir, 'bench', 'editor')
+      const studio = lakeClient(bench.lake, {token, perspective: 'raw'})
+      const stored = [...bench.lake.engine.exportDocuments(DATASET)]
+      const baselines = {reader: groqJsBaseline(stored, READER), studio: groqJsBaseline(stored, STUDIO)}
+      stored.length = 0
 
       for (const q of QUERIES) {
         const params = q.params(posts)
-        const engineRun = async () => {
-          const {result} = await bench.lake.engine.query(DATASET, q.query, params, READER)
-          if (!q.check(result)) throw new Error(`Query "${q.name}" returned an unexpected result on ${posts} posts`)
+        const who = q.as ?? 'reader'
+        const checked = (result: unknown, path: string) => {
+          if (!q.check(result)) throw new Error(`Query "${q.name}" [${path}] returned an unexpected result on ${posts} posts`)
         }
-        const httpRun = async () => {
-          const result = await anonymous.fetch(q.query, params)
-          if (!q.check(result)) throw new Error(`Query "${q.name}" over HTTP returned an unexpected result on ${posts} posts`)
-        }
-        for (const [pathName, run] of [['engine', engineRun], ['http', httpRun]] as const) {
-          const {first, warm} = await timeRuns(options, run)
+        const engineRun = async () => checked((await bench.lake.engine.query(DATASET, q.query, params, who === 'reader' ? READER : STUDIO)).result, 'engine')
+        const httpRun = async () => checked(await (who === 'reader' ? anonymous : studio).fetch(q.query, params), 'http')
+        const baselineRun = async () => checked(await baselines[who](q.query, params), 'groq-js')
+        for (const [pathName, run] of [['engine', engineRun], ['http', httpRun], ['groq-js', baselineRun]] as const) {
+          // The plain scan takes seconds per run at 100,000 posts: a few runs show its p50.
+          const budget = pathName === 'groq-js' ? {...options, maxIterations: Math.min(options.maxIterations, posts >= 100_000 ? 3 : 10)} : options
+          const {first, warm} = await timeRuns(budget, run)
           figures.push({posts, documents: count, importMs, query: q.name, path: pathName, firstMs: first, warm})
           options.log(`  ${q.name} [${pathName}]: first ${formatMs(first)}, p50 ${formatMs(warm.p50)}, p99 ${formatMs(warm.p99)} (${warm.count} runs)`)
         }
       }
+      const memory = process.memoryUsage()
+      const coldStartMs = await coldStart(path.join(bench.dataDir, 'lake.sqlite'))
+      imports.push({
+        posts,
+        documents: count,
+        ms: importMs,
+        heapMiB: Math.round(memory.heapUsed / 2 ** 20),
+        rssMiB: Math.round(memory.rss / 2 ** 20),
+        coldStartMs,
+      })
+      options.log(`  heap ${imports.at(-1)!.heapMiB} MiB, RSS ${imports.at(-1)!.rssMiB} MiB; cold start ${formatMs(coldStartMs)}`)
 
       if (index === 0) {
-        const token = ensureToken(bench.dataDir, 'bench', 'editor')
         mutationSection = await benchMutations(bench.lake, token, posts, options)
         listenSection = await benchListen(bench.lake, token, options)
       }
@@ -172,32 +241,53 @@ export async function benchLake(options: LakeBenchOptions): Promise<ReportSectio
     }
   }
 
+  const speedups = figures
+    .filter((f) => f.path === 'engine')
+    .map((f) => {
+      const baseline = figures.find((b) => b.path === 'groq-js' && b.posts === f.posts && b.query === f.query)
+      return {...f, ratio: baseline ? baseline.warm.p50 / f.warm.p50 : NaN}
+    })
   const querySection: ReportSection = {
     title: 'Lake: GROQ query latency (the site’s queries)',
     method:
       'The site’s own queries imported from `sanity/lib/queries.ts`, as readers run them (anonymous, `published` perspective), ' +
       'on synthetic blogs from `bench/dataset.ts` (Portable Text bodies, authors, 12 categories, tags, ~2% drafts, ~0.5% scheduled posts). ' +
       '“engine” calls `engine.query()` in process; “HTTP” goes through `@sanity/client` to the lake’s HTTP port (client and lake in one process). ' +
-      'The first run is shown apart (it builds the perspective view after an import or commit); the rest are sequential warm runs.',
-    columns: ['posts (documents)', 'query', 'path', 'first', 'p50', 'p90', 'p99', 'runs'],
+      'The Studio’s two queries run with a token in the `raw` perspective. “groq-js” is the baseline: plain groq-js over the same documents (an id map for `->`), in the same run; ' +
+      '“speed-up” = groq-js p50 ÷ engine p50. The first run is shown apart (it builds the perspective view and the indexes the query needs); the rest are sequential warm runs.',
+    columns: ['posts (documents)', 'query', 'path', 'first', 'p50', 'p90', 'p99', 'runs', 'speed-up'],
     rows: figures.map((f) => [
       `${f.posts.toLocaleString('en-US')} (${f.documents.toLocaleString('en-US')})`,
       f.query,
-      f.path === 'engine' ? 'engine' : 'HTTP',
+      f.path === 'engine' ? 'engine' : f.path === 'http' ? 'HTTP' : 'groq-js',
       formatMs(f.firstMs),
       formatMs(f.warm.p50),
       formatMs(f.warm.p90),
       formatMs(f.warm.p99),
       String(f.warm.count),
+      f.path === 'engine' ? `${(speedups.find((s) => s.posts === f.posts && s.query === f.query)?.ratio ?? NaN).toFixed(0)}×` : '',
     ]),
     data: {figures, imports},
     notes: imports.map(
       (i) =>
-        `Import of ${i.documents.toLocaleString('en-US')} documents (${i.posts.toLocaleString('en-US')} posts): ${formatMs(i.ms)} ` +
-        `(${formatRate(i.documents / (i.ms / 1000))} documents/s), heap after import ${i.heapMiB} MiB.`,
+        `${i.posts.toLocaleString('en-US')} posts: import of ${i.documents.toLocaleString('en-US')} documents (generated on the fly) in ${formatMs(i.ms)} ` +
+        `(${formatRate(i.documents / (i.ms / 1000))} documents/s); after the queries heap ${i.heapMiB} MiB, RSS ${i.rssMiB} MiB (whole bench process); ` +
+        `cold start (open the file in a fresh engine, first home query answered) ${formatMs(i.coldStartMs)}.`,
     ),
   }
   return [querySection, ...(mutationSection ? [mutationSection] : []), ...(listenSection ? [listenSection] : [])]
+}
+
+/** Opens the lake file in a new engine and times until the first home query is answered. */
+async function coldStart(file: string): Promise<number> {
+  const started = performance.now()
+  const engine = openEngine({file})
+  try {
+    await engine.query(DATASET, postListQuery, {start: 0, end: 10}, READER)
+    return performance.now() - started
+  } finally {
+    engine.close()
+  }
 }
 
 /** A new post as an editor would publish it: small body, references to existing documents. */

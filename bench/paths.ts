@@ -9,14 +9,17 @@ export const README_FILE = path.join(REPO_ROOT, 'README.md')
 /** The production build the site benchmarks run (gitignored via `.next*`). */
 export const DIST_DIR = '.next-bench'
 
+/** BENCH_PORT_BASE moves every fixed port (lake base/base+1, site base+2, …), e.g. beside another run. */
+const base = Number(process.env.BENCH_PORT_BASE) || 0
+
 export const PORTS = {
-  lakeHttps: 5144,
-  lakeHttp: 5145,
+  lakeHttps: base || 5144,
+  lakeHttp: base ? base + 1 : 5145,
   /** The production server (Next behind the response cache). */
-  site: 3800,
+  site: base ? base + 2 : 3800,
   /** Plain `next start`, same build, no response cache. */
-  nextStart: 3801,
-  staticFloor: 3802,
+  nextStart: base ? base + 3 : 3801,
+  staticFloor: base ? base + 4 : 3802,
 } as const
 
 export const DATASET = 'production'

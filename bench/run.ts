@@ -8,6 +8,7 @@
  *   npm run bench -- --quick          < 2 min: lake at 1k posts, short load runs, reuses the last build
  *   npm run bench -- --skip-build     full figures but reuse .next-bench instead of building
  *   npm run bench -- --only=lake|site run one half
+ *   npm run bench -- --only=cluster   just the cluster line (1 vs 3 instances on Redis behind nginx)
  *   npm run bench -- --update-readme  also write the tables into README.md's Benchmarks section
  */
 import {spawnSync} from 'node:child_process'
@@ -17,6 +18,7 @@ import v8 from 'node:v8'
 import {buildSection} from './build'
 import {bytesSection, measureRouteBytes} from './bytes'
 import {postSlug} from './dataset'
+import {benchCluster} from './cluster'
 import {benchFreshness} from './freshness'
 import {benchLake} from './lake'
 import {DATA_DIR, PORTS, README_FILE, REPO_ROOT, RESULTS_FILE} from './paths'
@@ -27,7 +29,7 @@ import {buildSite, hasBuild, lastBuildFigures, startNextStart, startProductionSe
 import type {StaticPage} from './static-floor'
 
 const args = new Set(process.argv.slice(2))
-const known = ['--quick', '--skip-build', '--only=lake', '--only=site', '--update-readme']
+const known = ['--quick', '--skip-build', '--only=lake', '--only=site', '--only=cluster', '--update-readme']
 for (const arg of args) {
   if (!known.includes(arg)) {
     console.error(`Unknown option ${arg}. Options: ${known.join(' ')}`)
@@ -35,8 +37,10 @@ for (const arg of args) {
   }
 }
 const quick = args.has('--quick')
-const runLake = !args.has('--only=site')
-const runSite = !args.has('--only=lake')
+const onlyCluster = args.has('--only=cluster')
+const runLake = !args.has('--only=site') && !onlyCluster
+const runSite = !args.has('--only=lake') && !onlyCluster
+const runCluster = !args.has('--only=lake') && !args.has('--only=site')
 
 const config = quick
   ? {sizes: [1000], maxIterations: 15, budgetMs: 1000, minIterations: 3, mutations: {sequential: 100, concurrent: 200, concurrency: 16}, listen: {listeners: 50, commits: 5}, durationS: 1, freshnessRuns: 3}
@@ -158,12 +162,28 @@ async function benchSite() {
   }
 }
 
+/** 1 vs 3 instances sharing Redis behind nginx, on the bench build (made first if missing). */
+async function benchClusterLine() {
+  if (!siteLake) {
+    log(`Cluster: lake with ${SITE_POSTS} synthetic posts + demo content`)
+    siteLake = await startSiteLake(SITE_POSTS)
+  }
+  if (!hasBuild()) {
+    log('  next build …')
+    const build = await buildSite(siteLake.env)
+    if (!build.ok) throw new Error(`next build failed; see ${build.logFile}`)
+  }
+  log('  cluster …')
+  add(await benchCluster({env: siteLake.env, routes: ROUTES_UNDER_LOAD.slice(0, 2), connections: 64, durationS: config.durationS, log}))
+}
+
 try {
   fs.mkdirSync(DATA_DIR, {recursive: true})
   if (runLake) {
     for (const section of await benchLake({...config, log})) add(section)
   }
   if (runSite) await benchSite()
+  if (runCluster) await benchClusterLine()
 } catch (error) {
   console.error('\nBenchmark failed:', error instanceof Error ? error.stack ?? error.message : error)
   process.exitCode = 1
@@ -171,7 +191,7 @@ try {
   await cleanUp()
 }
 // Readers first, then subscribers and editors, then the machinery: the order the README tells it.
-const ORDER = ['Reader pages', 'Bytes shipped', 'Freshness', 'Lake: GROQ', 'Lake: durable', 'Lake: listener', 'Build']
+const ORDER = ['Reader pages', 'Bytes shipped', 'Freshness', 'Cluster', 'Lake: GROQ', 'Lake: durable', 'Lake: listener', 'Build']
 const rank = (section: ReportSection) => {
   const index = ORDER.findIndex((prefix) => section.title.startsWith(prefix))
   return index === -1 ? ORDER.length : index

@@ -26,10 +26,33 @@ export const lakePort = Number(process.env.NEXT_PUBLIC_LAKE_PORT || 4444)
 /** Local lake: the plain-HTTP port on 127.0.0.1 that server-side code (Next.js, scripts) uses. */
 export const lakeHttpPort = Number(process.env.LAKE_HTTP_PORT || lakePort + 1)
 
-/** What browsers (the Studio) use as Sanity `apiHost`. Undefined means Sanity's default. */
-export const browserApiHost = isHosted ? undefined : `https://localhost:${lakePort}`
-/** What server-side code uses as Sanity `apiHost`. */
-export const serverApiHost = isHosted ? undefined : `http://127.0.0.1:${lakeHttpPort}`
+/**
+ * Production on one server: the public origin (e.g. `https://blog.example.com`) under which a TLS
+ * reverse proxy (deploy/) serves the site, the Studio and the lake's browser API (`/v1/…`,
+ * `/vYYYY-MM-DD/…`, `/images/…`, `/files/…`). Read at build time too (next.config.ts inlines it for
+ * the Studio), so set it for `npm run build` and `npm start` alike. Empty: local development.
+ */
+export const publicUrl = (process.env.PUBLIC_URL || '').replace(/\/+$/, '')
+
+/**
+ * A lake that runs elsewhere: its plain-HTTP API origin (e.g. `http://10.0.0.5:4445`), used as the
+ * server-side `apiHost`, with SANITY_API_READ_TOKEN / SANITY_API_WRITE_TOKEN / SANITY_REVALIDATE_SECRET
+ * issued by that lake. `npm start` then starts no lake of its own.
+ */
+export const lakeUrl = (process.env.LAKE_URL || '').replace(/\/+$/, '')
+
+/**
+ * What browsers (the Studio) use as Sanity `apiHost`. Undefined means Sanity's default.
+ * Behind PUBLIC_URL the lake shares the site's origin, so no certificate of its own, no CORS.
+ */
+export const browserApiHost = isHosted ? undefined : publicUrl || `https://localhost:${lakePort}`
+/**
+ * Whether the Studio prefixes the project id to the API host (`dispatch.localhost`), as it does for
+ * Sanity. Behind PUBLIC_URL it must not: that would need a wildcard DNS name and certificate.
+ */
+export const browserApiUsesProjectHostname = isHosted || !publicUrl
+/** What server-side code uses as Sanity `apiHost`: hosted Sanity, a remote lake (LAKE_URL), or ours. */
+export const serverApiHost = isHosted ? undefined : lakeUrl || `http://127.0.0.1:${lakeHttpPort}`
 
 /** Server-only: a token that may read drafts and private documents (draft mode, moderation). */
 export const readToken = process.env.SANITY_API_READ_TOKEN || ''
@@ -40,7 +63,7 @@ export const writeToken = process.env.SANITY_API_WRITE_TOKEN || readToken
 export const revalidateSecret = process.env.SANITY_REVALIDATE_SECRET || ''
 
 /** The site's public origin, used for canonical URLs, feeds, sitemaps and pingbacks. */
-export const siteUrl = (process.env.NEXT_PUBLIC_SITE_URL || `http://localhost:${process.env.PORT || 3000}`).replace(
+export const siteUrl = (process.env.NEXT_PUBLIC_SITE_URL || publicUrl || `http://localhost:${process.env.PORT || 3000}`).replace(
   /\/+$/,
   '',
 )
@@ -82,6 +105,17 @@ export const contactMailTo = process.env.CONTACT_MAIL_TO || ''
  */
 export const contactFormSecret = process.env.CONTACT_FORM_SECRET || ''
 
+/**
+ * Reverse proxies whose `X-Forwarded-For` the production server believes: a comma-separated list of
+ * IP addresses and CIDR ranges, e.g. `127.0.0.1,::1` behind Caddy/nginx on the same machine, or
+ * `10.0.0.0/8`. Empty (the default): the socket's address is the client's, and forwarded headers a
+ * client sends are discarded. See lib/http/client-address.ts.
+ */
+export const trustedProxies = (process.env.TRUSTED_PROXIES || '')
+  .split(',')
+  .map((entry) => entry.trim())
+  .filter(Boolean)
+
 /** Production server: the in-memory cache of complete responses (see lib/response-cache). */
 export const responseCacheEnabled = process.env.RESPONSE_CACHE !== 'off'
 export const responseCacheMaxBytes = Number(process.env.RESPONSE_CACHE_MAX_MB || 64) * 1024 * 1024
@@ -99,3 +133,12 @@ export const publicCacheControl =
  * lake (next.config.ts rewrites) — the lake's own ports are loopback-only or need a local CA.
  */
 export const publicAssetBaseUrl = isHosted ? undefined : siteUrl
+
+/**
+ * Several site instances (see README "Run several instances"). With `REDIS_URL` set (Redis or
+ * Valkey, `redis://` or `rediss://`), instances share Next's cache, tag invalidations, rate-limit
+ * counters and the scheduled-post trigger through it (lib/cluster). Unset: one machine, all in memory.
+ */
+export const redisUrl = process.env.REDIS_URL || ''
+/** Prefix of every key and channel Dispatch uses in Redis, so several sites can share one server. */
+export const redisKeyPrefix = process.env.REDIS_KEY_PREFIX || 'dispatch:'

@@ -1,10 +1,11 @@
-import {CogIcon, CommentIcon, DocumentTextIcon, EnvelopeIcon, FolderIcon, TagIcon, UserIcon} from '@sanity/icons'
+import {CogIcon, CommentIcon, DocumentTextIcon, EnvelopeIcon, FolderIcon, TagIcon, UserIcon, WarningOutlineIcon} from '@sanity/icons'
 import type {StructureBuilder, StructureResolver} from 'sanity/structure'
+import {REJECTION_RETENTION_DAYS} from '@/lib/mentions/retention'
 import {apiVersion} from './env'
 import {SITE_SETTINGS_ID} from './schemaTypes/siteSettings'
 
 /** Document types with their own place in the desk; everything else is listed at the bottom. */
-export const STRUCTURED_TYPES = ['siteSettings', 'post', 'author', 'category', 'tag', 'pingback', 'contactMessage']
+export const STRUCTURED_TYPES = ['siteSettings', 'post', 'author', 'category', 'tag', 'pingback', 'rejectedMention', 'contactMessage']
 
 /** GROQ filters for the post sub-lists. `now()` makes "Scheduled" move into "Published" by itself. */
 export const POST_FILTERS = {
@@ -77,6 +78,17 @@ function pingbackItems(S: StructureBuilder) {
         S.documentTypeList('pingback')
           .title('All pingbacks')
           .defaultOrdering([{field: 'receivedAt', direction: 'desc'}]),
+      ),
+    // Refused after the sender was answered, with the reason; deleted after REJECTION_RETENTION_DAYS.
+    S.listItem()
+      .id('rejectedMention')
+      .title('Rejected pingbacks and Webmentions')
+      .icon(WarningOutlineIcon)
+      .schemaType('rejectedMention')
+      .child(
+        S.documentTypeList('rejectedMention')
+          .title(`Rejected (kept ${REJECTION_RETENTION_DAYS} days)`)
+          .defaultOrdering([{field: 'rejectedAt', direction: 'desc'}]),
       ),
   ]
 }

@@ -15,17 +15,59 @@
 export declare const internalGroqTypeReferenceTo: unique symbol;
 
 // Source: sanity/extract.json
-export type Embed = {
-  _type: "embed";
-  url?: string;
-  caption?: string;
+export type PostReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "post";
 };
 
-export type CodeBlock = {
-  _type: "codeBlock";
-  language?: string;
-  filename?: string;
-  code?: string;
+export type PageReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "page";
+};
+
+export type WpComment = {
+  _id: string;
+  _type: "wpComment";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  authorName?: string;
+  authorEmail?: string;
+  authorUrl?: string;
+  content?: string;
+  postedAt?: string;
+  status?: "approved" | "pending" | "spam" | "trash";
+  post?: PostReference | PageReference;
+  wordpressId?: string;
+  wordpressParentId?: string;
+};
+
+export type Redirect = {
+  _id: string;
+  _type: "redirect";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  from?: Array<string>;
+  to?: string;
+  source?: string;
+};
+
+export type Page = {
+  _id: string;
+  _type: "page";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  title?: string;
+  path?: string;
+  body?: BlockContent;
+  seoDescription?: string;
+  publishedAt?: string;
 };
 
 export type SanityImageAssetReference = {
@@ -73,11 +115,17 @@ export type BlockContent = Array<
     } & Embed)
 >;
 
-export type PostReference = {
-  _ref: string;
-  _type: "reference";
-  _weak?: boolean;
-  [internalGroqTypeReferenceTo]?: "post";
+export type Embed = {
+  _type: "embed";
+  url?: string;
+  caption?: string;
+};
+
+export type CodeBlock = {
+  _type: "codeBlock";
+  language?: string;
+  filename?: string;
+  code?: string;
 };
 
 export type ContactMessage = {
@@ -99,6 +147,21 @@ export type ContactMessage = {
     lastAttemptAt?: string;
     error?: string;
   };
+};
+
+export type RejectedMention = {
+  _id: string;
+  _type: "rejectedMention";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  reason?: string;
+  kind?: "pingback" | "webmention";
+  sourceUrl?: string;
+  targetUrl?: string;
+  target?: PostReference;
+  rejectedAt?: string;
+  attempts?: number;
 };
 
 export type Pingback = {
@@ -175,6 +238,13 @@ export type Slug = {
   source?: string;
 };
 
+export type CategoryReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "category";
+};
+
 export type Category = {
   _id: string;
   _type: "category";
@@ -184,6 +254,7 @@ export type Category = {
   title?: string;
   slug?: Slug;
   description?: string;
+  parent?: CategoryReference;
 };
 
 export type AuthorReference = {
@@ -191,13 +262,6 @@ export type AuthorReference = {
   _type: "reference";
   _weak?: boolean;
   [internalGroqTypeReferenceTo]?: "author";
-};
-
-export type CategoryReference = {
-  _ref: string;
-  _type: "reference";
-  _weak?: boolean;
-  [internalGroqTypeReferenceTo]?: "category";
 };
 
 export type TagReference = {
@@ -237,6 +301,8 @@ export type Post = {
     } & TagReference
   >;
   publishedAt?: string;
+  sticky?: boolean;
+  seoDescription?: string;
   pingsOpen?: boolean;
 };
 
@@ -376,21 +442,26 @@ export type Geopoint = {
 };
 
 export type AllSanitySchemaTypes =
-  | Embed
-  | CodeBlock
+  | PostReference
+  | PageReference
+  | WpComment
+  | Redirect
+  | Page
   | SanityImageAssetReference
   | BlockContent
-  | PostReference
+  | Embed
+  | CodeBlock
   | ContactMessage
+  | RejectedMention
   | Pingback
   | SiteSettings
   | SanityImageCrop
   | SanityImageHotspot
   | Tag
   | Slug
+  | CategoryReference
   | Category
   | AuthorReference
-  | CategoryReference
   | TagReference
   | Post
   | Author
@@ -478,13 +549,14 @@ export type PostListQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: postQuery
-// Query: *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  body[]{    ...,    _type == "image" => {  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}}  },  "author": author->{name, "slug": slug.current, url},  "categories": categories[]->{_id, title, "slug": slug.current},  "tags": tags[]->{title, "slug": slug.current},  "previous": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt < ^.publishedAt] | order(publishedAt desc)[0]{title, "slug": slug.current},  "next": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt > ^.publishedAt] | order(publishedAt asc)[0]{title, "slug": slug.current}}
+// Query: *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  excerpt,  seoDescription,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  body[]{    ...,    _type == "image" => {  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}}  },  "author": author->{name, "slug": slug.current, url},  "categories": categories[]->{_id, title, "slug": slug.current},  "tags": tags[]->{title, "slug": slug.current},  "previous": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt < ^.publishedAt] | order(publishedAt desc)[0]{title, "slug": slug.current},  "next": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt > ^.publishedAt] | order(publishedAt asc)[0]{title, "slug": slug.current}}
 export type PostQueryResult = {
   _id: string;
   _updatedAt: string;
   title: string | null;
   slug: string | null;
   excerpt: string | null;
+  seoDescription: string | null;
   publishedAt: string | null;
   coverImage: {
     alt: string | null;
@@ -575,7 +647,7 @@ export type PostQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: relatedPostsQuery
-// Query: *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && _id != $postId && references($categoryIds)] | order(publishedAt desc)[0...3]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}}
+// Query: *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && _id != $postId && count(categories[_ref in $categoryIds]) > 0] | order(publishedAt desc)[0...3]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}}
 export type RelatedPostsQueryResult = Array<{
   _id: string;
   title: string | null;
@@ -614,7 +686,7 @@ export type RecentPostSlugsQueryResult = Array<{
 
 // Source: sanity/lib/queries.ts
 // Variable: categoryPageQuery
-// Query: *[_type == "category" && slug.current == $slug][0]{  _id,  title,  "slug": slug.current,  description,  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}},  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)])}
+// Query: *[_type == "category" && slug.current == $slug][0]{  _id,  title,  "slug": slug.current,  description,  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in categories[]._ref] | order(publishedAt desc, _id desc)[$start...$end]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}},  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in categories[]._ref])}
 export type CategoryPageQueryResult = {
   _id: string;
   title: string | null;
@@ -653,7 +725,7 @@ export type CategoryPageQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: tagPageQuery
-// Query: *[_type == "tag" && slug.current == $slug][0]{  _id,  title,  "slug": slug.current,  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}},  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)])}
+// Query: *[_type == "tag" && slug.current == $slug][0]{  _id,  title,  "slug": slug.current,  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in tags[]._ref] | order(publishedAt desc, _id desc)[$start...$end]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}},  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in tags[]._ref])}
 export type TagPageQueryResult = {
   _id: string;
   title: string | null;
@@ -691,7 +763,7 @@ export type TagPageQueryResult = {
 
 // Source: sanity/lib/queries.ts
 // Variable: authorPageQuery
-// Query: *[_type == "author" && slug.current == $slug][0]{  _id,  name,  "slug": slug.current,  url,  bio,  image{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}},  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)])}
+// Query: *[_type == "author" && slug.current == $slug][0]{  _id,  name,  "slug": slug.current,  url,  bio,  image{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && author._ref == ^._id] | order(publishedAt desc, _id desc)[$start...$end]{  _id,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}},  "author": author->{name, "slug": slug.current},  "categories": categories[]->{title, "slug": slug.current}},  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && author._ref == ^._id])}
 export type AuthorPageQueryResult = {
   _id: string;
   name: string | null;
@@ -978,7 +1050,7 @@ export type FeedTopicQueryResult =
 
 // Source: sanity/lib/queries.ts
 // Variable: feedPostsQuery
-// Query: *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ($topicId == "" || references($topicId))]  | order(publishedAt desc, _id desc)[0...$limit]{  _id,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{alt, crop, hotspot, asset},  body,  "author": author->{_updatedAt, name, "slug": slug.current, url},  "categories": categories[]->{_updatedAt, title, "slug": slug.current},  "tags": tags[]->{_updatedAt, title, "slug": slug.current}}
+// Query: *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ($topicId == "" || $topicId in categories[]._ref || $topicId in tags[]._ref || author._ref == $topicId)]  | order(publishedAt desc, _id desc)[0...$limit]{  _id,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  coverImage{alt, crop, hotspot, asset},  body,  "author": author->{_updatedAt, name, "slug": slug.current, url},  "categories": categories[]->{_updatedAt, title, "slug": slug.current},  "tags": tags[]->{_updatedAt, title, "slug": slug.current}}
 export type FeedPostsQueryResult = Array<{
   _id: string;
   _updatedAt: string;
@@ -1080,6 +1152,85 @@ export type NextScheduledPostQueryResult = {
   publishedAt: string | null;
 } | null;
 
+// Source: sanity/lib/queries.ts
+// Variable: pageByPathQuery
+// Query: *[_type == "page" && path == $path && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{  _id,  _updatedAt,  title,  path,  seoDescription,  publishedAt,  body[]{    ...,    _type == "image" => {  alt,  caption,  hotspot,  crop,  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}}  }}
+export type PageByPathQueryResult = {
+  _id: string;
+  _updatedAt: string;
+  title: string | null;
+  path: string | null;
+  seoDescription: string | null;
+  publishedAt: string | null;
+  body: Array<
+    | {
+        children?: Array<{
+          marks?: Array<string>;
+          text?: string;
+          _type: "span";
+          _key: string;
+        }>;
+        style?: "blockquote" | "h2" | "h3" | "h4" | "normal";
+        listItem?: "bullet" | "number";
+        markDefs?: Array<{
+          href?: string;
+          blank?: boolean;
+          _type: "link";
+          _key: string;
+        }>;
+        level?: number;
+        _type: "block";
+        _key: string;
+      }
+    | {
+        _key: string;
+        _type: "codeBlock";
+        language?: string;
+        filename?: string;
+        code?: string;
+      }
+    | {
+        _key: string;
+        _type: "embed";
+        url?: string;
+        caption?: string;
+      }
+    | {
+        asset: {
+          _id: string;
+          url: string | null;
+          lqip: string | null;
+          width: number | null;
+          height: number | null;
+        } | null;
+        media?: unknown;
+        hotspot: SanityImageHotspot | null;
+        crop: SanityImageCrop | null;
+        alt: string | null;
+        caption: string | null;
+        _type: "image";
+        _key: string;
+      }
+  > | null;
+} | null;
+
+// Source: sanity/lib/queries.ts
+// Variable: redirectsQuery
+// Query: *[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}
+export type RedirectsQueryResult = Array<{
+  from: Array<string> | null;
+  to: string | null;
+}>;
+
+// Source: sanity/lib/queries.ts
+// Variable: duePostsQuery
+// Query: *[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}
+export type DuePostsQueryResult = Array<{
+  _id: string;
+  slug: string | null;
+  publishedAt: string | null;
+}>;
+
 // Query TypeMap
 import "@sanity/client";
 declare module "@sanity/client" {
@@ -1087,12 +1238,12 @@ declare module "@sanity/client" {
     '*[_type == "siteSettings" && _id == "siteSettings"][0]{\n  title,\n  description,\n  language,\n  contactEmail,\n  contactBlurb,\n  ogImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  postsPerPage,\n  feedItemCount\n}': SettingsQueryResult;
     '{\n  "categories": *[_type == "category" && defined(slug.current)] | order(title asc)[0...100]{_id, title, "slug": slug.current},\n  "used": array::unique(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))].categories[]._ref)\n}': NavigationQueryResult;
     '{\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))])\n}': PostListQueryResult;
-    '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  body[]{\n    ...,\n    _type == "image" => {\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n}\n  },\n  "author": author->{name, "slug": slug.current, url},\n  "categories": categories[]->{_id, title, "slug": slug.current},\n  "tags": tags[]->{title, "slug": slug.current},\n  "previous": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt < ^.publishedAt] | order(publishedAt desc)[0]{title, "slug": slug.current},\n  "next": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt > ^.publishedAt] | order(publishedAt asc)[0]{title, "slug": slug.current}\n}': PostQueryResult;
-    '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && _id != $postId && references($categoryIds)] | order(publishedAt desc)[0...3]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n}': RelatedPostsQueryResult;
+    '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  seoDescription,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  body[]{\n    ...,\n    _type == "image" => {\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n}\n  },\n  "author": author->{name, "slug": slug.current, url},\n  "categories": categories[]->{_id, title, "slug": slug.current},\n  "tags": tags[]->{title, "slug": slug.current},\n  "previous": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt < ^.publishedAt] | order(publishedAt desc)[0]{title, "slug": slug.current},\n  "next": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt > ^.publishedAt] | order(publishedAt asc)[0]{title, "slug": slug.current}\n}': PostQueryResult;
+    '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && _id != $postId && count(categories[_ref in $categoryIds]) > 0] | order(publishedAt desc)[0...3]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n}': RelatedPostsQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt desc)[0...20]{"slug": slug.current}': RecentPostSlugsQueryResult;
-    '*[_type == "category" && slug.current == $slug][0]{\n  _id,\n  title,\n  "slug": slug.current,\n  description,\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)])\n}': CategoryPageQueryResult;
-    '*[_type == "tag" && slug.current == $slug][0]{\n  _id,\n  title,\n  "slug": slug.current,\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)])\n}': TagPageQueryResult;
-    '*[_type == "author" && slug.current == $slug][0]{\n  _id,\n  name,\n  "slug": slug.current,\n  url,\n  bio,\n  image{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && references(^._id)])\n}': AuthorPageQueryResult;
+    '*[_type == "category" && slug.current == $slug][0]{\n  _id,\n  title,\n  "slug": slug.current,\n  description,\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in categories[]._ref] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in categories[]._ref])\n}': CategoryPageQueryResult;
+    '*[_type == "tag" && slug.current == $slug][0]{\n  _id,\n  title,\n  "slug": slug.current,\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in tags[]._ref] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ^._id in tags[]._ref])\n}': TagPageQueryResult;
+    '*[_type == "author" && slug.current == $slug][0]{\n  _id,\n  name,\n  "slug": slug.current,\n  url,\n  bio,\n  image{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && author._ref == ^._id] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && author._ref == ^._id])\n}': AuthorPageQueryResult;
     '{\n  "posts": *[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt >= $from && publishedAt < $to] | order(publishedAt desc, _id desc)[$start...$end]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n},\n  "total": count(*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && publishedAt >= $from && publishedAt < $to])\n}': ArchiveMonthQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt desc)[0...5000].publishedAt': ArchiveDatesQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && [title, excerpt, pt::text(body)] match $terms]\n  | score(title match $terms, excerpt match $terms, pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc)[0...$limit]{\n  _id,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n},\n  "author": author->{name, "slug": slug.current},\n  "categories": categories[]->{title, "slug": slug.current}\n}': SearchQueryResult;
@@ -1104,7 +1255,7 @@ declare module "@sanity/client" {
     '*[_type == "contactMessage" && _id == $id][0]{\n  _id,\n  _rev,\n  name,\n  email,\n  subject,\n  message,\n  receivedAt,\n  delivery,\n  "post": post->{title, "slug": slug.current}\n}': ContactMessageForMailQueryResult;
     '*[_type == "siteSettings" && _id == "siteSettings"][0]{\n  _updatedAt,\n  title,\n  description,\n  language,\n  feedItemCount,\n  ogImage{alt, crop, hotspot, asset}\n}': FeedSettingsQueryResult;
     '*[_type == $kind && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  "title": coalesce(title, name),\n  description,\n  "slug": slug.current\n}': FeedTopicQueryResult;
-    '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ($topicId == "" || references($topicId))]\n  | order(publishedAt desc, _id desc)[0...$limit]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{alt, crop, hotspot, asset},\n  body,\n  "author": author->{_updatedAt, name, "slug": slug.current, url},\n  "categories": categories[]->{_updatedAt, title, "slug": slug.current},\n  "tags": tags[]->{_updatedAt, title, "slug": slug.current}\n}': FeedPostsQueryResult;
+    '*[_type == "post" && defined(slug.current) && publishedAt <= now() && !(_id in path("drafts.**")) && !(_id in path("versions.**")) && ($topicId == "" || $topicId in categories[]._ref || $topicId in tags[]._ref || author._ref == $topicId)]\n  | order(publishedAt desc, _id desc)[0...$limit]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  coverImage{alt, crop, hotspot, asset},\n  body,\n  "author": author->{_updatedAt, name, "slug": slug.current, url},\n  "categories": categories[]->{_updatedAt, title, "slug": slug.current},\n  "tags": tags[]->{_updatedAt, title, "slug": slug.current}\n}': FeedPostsQueryResult;
     '*[_type == "post" && slug.current == $slug && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{\n  _id,\n  title,\n  "slug": slug.current,\n  "pingsOpen": coalesce(pingsOpen, true),\n  "published": defined(publishedAt) && publishedAt <= now()\n}': MentionTargetPostQueryResult;
     '*[_type == "siteSettings" && _id == "siteSettings"][0]{\n  title,\n  "autoApprovePingbacks": coalesce(autoApprovePingbacks, false)\n}': MentionSettingsQueryResult;
     '*[_type == "pingback" && status == "approved" && target._ref == $postId] | order(receivedAt asc)[0...500].sourceUrl': MentionSourcesForPostQueryResult;
@@ -1113,5 +1264,8 @@ declare module "@sanity/client" {
     '*[_type == "pingback" && kind == "internal" && sourceUrl == $sourceUrl][0...1000]{\n  _id,\n  "postId": target._ref,\n  targetUrl\n}': InternalPingbacksFromSourceQueryResult;
     '*[_type == "pingback" && _id == $id][0]{"postId": target._ref}': PingbackTargetQueryResult;
     '*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}': NextScheduledPostQueryResult;
+    '*[_type == "page" && path == $path && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{\n  _id,\n  _updatedAt,\n  title,\n  path,\n  seoDescription,\n  publishedAt,\n  body[]{\n    ...,\n    _type == "image" => {\n  alt,\n  caption,\n  hotspot,\n  crop,\n  "asset": asset->{_id, url, "lqip": metadata.lqip, "width": metadata.dimensions.width, "height": metadata.dimensions.height}\n}\n  }\n}': PageByPathQueryResult;
+    '*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}': RedirectsQueryResult;
+    '*[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}': DuePostsQueryResult;
   }
 }

@@ -1,44 +1,7 @@
-import {VisualEditing} from 'next-sanity/visual-editing'
 import type {ReactNode} from 'react'
-import {DraftModeBanner} from '@/components/site/DraftModeBanner'
-import {SiteFooter} from '@/components/site/SiteFooter'
-import {SiteHeader} from '@/components/site/SiteHeader'
-import {sanityFetch, isDraftMode} from '@/sanity/lib/fetch'
-import {navigationQuery} from '@/sanity/lib/queries'
-import {siteContext} from '@/lib/site/context'
-import {TAGS} from '@/lib/site/tags'
-import {navigationCategories} from '@/lib/site/navigation'
-import type {NavigationQueryResult} from '@/sanity/types'
+import {SiteChrome} from '@/components/site/SiteChrome'
 
-/**
- * Reader chrome: skip link, header with navigation, footer; in draft mode the preview banner
- * and Sanity's Visual Editing overlay (the only client JS beyond the framework, and only for editors).
- */
-export default async function SiteLayout({children}: {children: ReactNode}) {
-  const [{settings, title}, draft] = await Promise.all([siteContext(), isDraftMode()])
-  const categories = await sanityFetch<NavigationQueryResult>({
-    query: navigationQuery,
-    tags: [TAGS.category, TAGS.post],
-    draft: false,
-  })
-    .then(navigationCategories)
-    .catch(() => [])
-
-  return (
-    <>
-      <a
-        href="#main"
-        className="sr-only z-50 rounded-md bg-zinc-900 px-4 py-2 text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 dark:bg-zinc-100 dark:text-zinc-900"
-      >
-        Skip to content
-      </a>
-      {draft ? <DraftModeBanner /> : null}
-      <SiteHeader title={title} description={settings?.description} categories={categories} />
-      <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-10 outline-none sm:px-6">
-        {children}
-      </main>
-      <SiteFooter title={title} />
-      {draft ? <VisualEditing /> : null}
-    </>
-  )
+/** Every reader page sits in the site chrome (header, navigation, footer). */
+export default function SiteLayout({children}: {children: ReactNode}) {
+  return <SiteChrome>{children}</SiteChrome>
 }

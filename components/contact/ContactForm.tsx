@@ -42,12 +42,15 @@ export function ContactForm({
   action,
   initialState,
   postId,
+  permalink,
 }: {
   action: Action
   initialState: ContactFormState
   postId?: string
+  /** The page the form is on: the form's `action` URL before JavaScript loads (else `action=""`, invalid HTML). */
+  permalink: string
 }) {
-  const [state, formAction, isPending] = useActionState(action, initialState)
+  const [state, formAction, isPending] = useActionState(action, initialState, permalink)
   const id = useId()
   const formRef = useRef<HTMLFormElement>(null)
   // Errors found in the browser belong to the answer they were found after; a new server answer

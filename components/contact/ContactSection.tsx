@@ -24,7 +24,16 @@ function usableEmail(settings: ContactSettings | null | undefined): string | und
   return email && email.length <= 254 && EMAIL.test(email) ? email : undefined
 }
 
-export function ContactSection({settings, postId}: {settings: ContactSettings | null | undefined; postId?: string}) {
+export function ContactSection({
+  settings,
+  postId,
+  permalink,
+}: {
+  settings: ContactSettings | null | undefined
+  postId?: string
+  /** Path of the page the section is on (see ContactForm). */
+  permalink: string
+}) {
   const email = usableEmail(settings)
   const blurb = settings?.contactBlurb?.trim() || 'Questions/Comments? E-mail me:'
   const headingId = postId ? `contact-heading-${postId.replace(/[^A-Za-z0-9_-]/g, '')}` : 'contact-heading'
@@ -43,7 +52,7 @@ export function ContactSection({settings, postId}: {settings: ContactSettings | 
         </p>
       )}
       <p className="eyebrow mt-2">Or write here; the message goes privately to the editors.</p>
-      <ContactForm action={sendContactMessage} initialState={initialContactState(issueFormToken())} postId={postId} />
+      <ContactForm action={sendContactMessage} initialState={initialContactState(issueFormToken())} postId={postId} permalink={permalink} />
     </section>
   )
 }

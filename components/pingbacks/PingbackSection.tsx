@@ -4,10 +4,13 @@ import {PINGBACKS_SAFETY_NET_SECONDS, PINGBACKS_TAG, pingbacksTag} from '@/lib/m
 import {mentionsClient} from '@/lib/mentions/store'
 import {pingbacksForPostQuery} from '@/sanity/lib/queries'
 import {noteCacheTags} from '@/lib/response-cache/request-tags'
+import {formatDate} from '@/lib/site/dates'
 
 /**
- * Approved pingbacks/webmentions under a post, WordPress style:
- * "Pingback: <a href=source>Source Title | Source Site</a>". Hidden when there are none.
+ * Approved pingbacks/webmentions of a post, right after its text: each entry is the source's
+ * title as a link, then its site and the date it arrived in a quieter line. The heading says what
+ * kind of mentions these are ("Pingbacks", "Webmentions", or "Mentions" with a per-entry kind
+ * when mixed), so entries do not repeat it. Nothing at all is rendered when there are none.
  *
  * Also advertises the receivers in the page head (`<link rel="pingback">`, `<link rel="webmention">`;
  * React hoists `<link>` elements into <head>). The HTTP headers (X-Pingback, Link) come from proxy.ts.
@@ -27,6 +30,7 @@ type Mention = {
   sourceUrl: string | null
   sourceTitle: string | null
   sourceSite: string | null
+  receivedAt: string | null
 }
 
 function isHttpUrl(value: string | null): value is string {
@@ -39,7 +43,12 @@ function isHttpUrl(value: string | null): value is string {
   }
 }
 
-const LABELS: Record<string, string> = {pingback: 'Pingback', internal: 'Pingback', webmention: 'Webmention'}
+const KIND_NAMES: Record<string, {one: string; many: string}> = {
+  pingback: {one: 'Pingback', many: 'Pingbacks'},
+  internal: {one: 'Pingback', many: 'Pingbacks'},
+  webmention: {one: 'Webmention', many: 'Webmentions'},
+}
+const kindOf = (m: Mention) => KIND_NAMES[m.kind ?? ''] ?? KIND_NAMES.pingback
 
 async function approvedMentions(postId: string): Promise<Mention[]> {
   const tags = [PINGBACKS_TAG, pingbacksTag(postId)]
@@ -60,7 +69,7 @@ async function approvedMentions(postId: string): Promise<Mention[]> {
   }
 }
 
-export async function PingbackSection({postId}: {postId: string}) {
+export async function PingbackSection({postId, locale}: {postId: string; locale: string}) {
   const mentions = await approvedMentions(postId)
   const discovery = (
     <>
@@ -70,23 +79,31 @@ export async function PingbackSection({postId}: {postId: string}) {
   )
   if (mentions.length === 0) return discovery
 
+  const kinds = new Set(mentions.map((m) => kindOf(m).one))
+  const mixed = kinds.size > 1
+  const heading = mixed ? 'Mentions' : kindOf(mentions[0]).many
+
   return (
     <>
       {discovery}
-      <section aria-labelledby="pingbacks-heading" className="pingbacks" data-testid="pingbacks">
-        <h2 id="pingbacks-heading" className="text-xl font-semibold">
-          Pingbacks
+      <section aria-labelledby="pingbacks-heading" className="pingbacks mt-10 border-t border-zinc-200 pt-6 dark:border-zinc-800" data-testid="pingbacks">
+        <h2 id="pingbacks-heading" className="font-serif text-xl font-bold">
+          {heading}
         </h2>
-        <ol className="mt-3 list-none space-y-2 p-0">
+        <ol className="mt-3 list-none space-y-3 p-0">
           {mentions.map((m) => {
             const title = m.sourceTitle?.trim() || m.sourceUrl
-            const label = m.sourceSite?.trim() ? `${title} | ${m.sourceSite.trim()}` : title
+            const details = [mixed ? kindOf(m).one : null, m.sourceSite?.trim() || null].filter(Boolean).join(' · ')
             return (
               <li key={m._id} data-kind={m.kind ?? undefined}>
-                {LABELS[m.kind ?? ''] ?? 'Pingback'}:{' '}
                 <a className="link" href={m.sourceUrl!} rel={m.kind === 'internal' ? undefined : 'nofollow ugc noopener noreferrer'}>
-                  {label}
+                  {title}
                 </a>
+                <span className="eyebrow block">
+                  {details}
+                  {details && m.receivedAt ? ' · ' : null}
+                  {m.receivedAt ? <time dateTime={m.receivedAt}>{formatDate(m.receivedAt, locale)}</time> : null}
+                </span>
               </li>
             )
           })}

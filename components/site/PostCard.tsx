@@ -10,7 +10,7 @@ export function PostCard({post, locale, headingLevel = 2}: {post: PostCardData; 
   return (
     <article className="grid gap-4 border-b border-zinc-200 py-8 first:pt-0 last:border-b-0 sm:grid-cols-[1fr_10rem] dark:border-zinc-800">
       <div className="min-w-0">
-        <Heading className="font-serif text-2xl leading-tight font-bold text-balance">
+        <Heading className="font-serif text-2xl leading-tight font-bold text-pretty">
           <Link href={paths.post(post.slug)} className="hover:underline">
             {post.title || 'Untitled'}
           </Link>

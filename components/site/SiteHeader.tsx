@@ -1,20 +1,33 @@
 import Link from 'next/link'
+import {NavLinks} from '@/components/site/NavLinks'
 import type {NavItem} from '@/lib/site/types'
 import {paths} from '@/lib/site/urls'
 
-/** Site title and navigation; the search box is a plain GET form (works without JavaScript). */
+/**
+ * Site title, search and navigation. On a phone it stays compact (#16.13): the tagline is
+ * hidden, search is a link to the search page, and the navigation is one line. From `sm` up the
+ * search box is a plain GET form (works without JavaScript).
+ */
 export function SiteHeader({title, description, categories}: {title: string; description?: string | null; categories: (NavItem & {slug: string})[]}) {
+  const links = [
+    {href: paths.home(), label: 'Latest'},
+    ...categories.map((category) => ({href: paths.category(category.slug), label: category.title ?? category.slug})),
+    {href: paths.archive(), label: 'Archive'},
+  ]
   return (
     <header className="border-b border-zinc-200 dark:border-zinc-800">
-      <div className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6 sm:px-6">
-        <div className="flex flex-wrap items-end justify-between gap-4">
-          <div>
-            <Link href={paths.home()} className="font-serif text-3xl font-bold tracking-tight hover:underline">
+      <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 pt-3 pb-2 sm:gap-4 sm:px-6 sm:pt-6 sm:pb-4">
+        <div className="flex items-center justify-between gap-4 sm:items-end">
+          <div className="min-w-0">
+            <Link href={paths.home()} className="font-serif text-2xl font-bold tracking-tight hover:underline sm:text-3xl">
               {title}
             </Link>
-            {description ? <p className="eyebrow mt-1">{description}</p> : null}
+            {description ? <p className="eyebrow mt-1 hidden sm:block">{description}</p> : null}
           </div>
-          <form action={paths.search()} method="get" role="search" className="flex w-full gap-2 sm:w-auto">
+          <Link href={paths.search()} className="link shrink-0 text-sm sm:hidden">
+            Search
+          </Link>
+          <form action={paths.search()} method="get" role="search" aria-label="Site search" className="hidden gap-2 sm:flex">
             <label htmlFor="site-search" className="sr-only">
               Search posts
             </label>
@@ -35,30 +48,7 @@ export function SiteHeader({title, description, categories}: {title: string; des
           </form>
         </div>
         <nav aria-label="Main">
-          <ul className="flex flex-wrap gap-x-5 gap-y-2 text-sm font-medium">
-            <li>
-              <Link href={paths.home()} className="hover:underline">
-                Latest
-              </Link>
-            </li>
-            {categories.map((category) => (
-              <li key={category.slug}>
-                <Link href={paths.category(category.slug)} className="hover:underline">
-                  {category.title}
-                </Link>
-              </li>
-            ))}
-            <li>
-              <Link href={paths.archive()} className="hover:underline">
-                Archive
-              </Link>
-            </li>
-            <li>
-              <a href={paths.rss()} className="hover:underline">
-                RSS feed
-              </a>
-            </li>
-          </ul>
+          <NavLinks links={links} />
         </nav>
       </div>
     </header>

@@ -15,9 +15,9 @@
  * 7. the notification e-mail goes out after the response (lib/contact/delivery.ts).
  */
 import type {SanityClient} from '@sanity/client'
+import {clientKey} from '@/lib/http/client-address'
 import {writeClient} from '@/sanity/lib/client'
 import {runAfterResponse} from './background'
-import {clientAddressFrom} from './client-address'
 import {deliverMessage, kickDeliveryWorker} from './delivery'
 import {
   FORM_TOKEN_FIELD,
@@ -31,7 +31,7 @@ import {
 import {checkFormToken} from './form-token'
 import {mailConfigured} from './mail'
 import {checkSameOrigin} from './origin'
-import {contactRateLimiter, type SlidingWindowLimiter} from './rate-limit'
+import {contactRateLimiter, type RateLimiter} from './rate-limit'
 import {buildContactMessage, resolvePostId, storeContactMessage} from './store'
 
 export type SubmissionOutcome =
@@ -47,7 +47,7 @@ export type SubmissionOutcome =
 export interface SubmissionDeps {
   client?: SanityClient
   now?: () => Date
-  limiter?: SlidingWindowLimiter
+  limiter?: RateLimiter
 }
 
 export const MESSAGES = {
@@ -61,15 +61,15 @@ export const MESSAGES = {
 }
 
 /** Steps 1 and 2: may this client submit at all right now? (Cheap: no body needed.) */
-export function admitSubmission(
+export async function admitSubmission(
   headers: Headers,
   requestUrl: string | undefined,
   deps: SubmissionDeps = {},
-): Extract<SubmissionOutcome, {kind: 'forbidden' | 'rate-limited'}> | null {
+): Promise<Extract<SubmissionOutcome, {kind: 'forbidden' | 'rate-limited'}> | null> {
   const origin = checkSameOrigin(headers, requestUrl)
   if (!origin.ok) return {kind: 'forbidden', message: origin.reason}
   const limiter = deps.limiter ?? contactRateLimiter
-  const decision = limiter.hit(clientAddressFrom(headers), (deps.now?.() ?? new Date()).getTime())
+  const decision = await limiter.hit(clientKey(headers))
   if (!decision.allowed) {
     return {
       kind: 'rate-limited',
@@ -138,5 +138,5 @@ export async function submitContactMessage(
   request: {fields: Record<string, unknown>; headers: Headers; url?: string},
   deps: SubmissionDeps = {},
 ): Promise<SubmissionOutcome> {
-  return admitSubmission(request.headers, request.url, deps) ?? (await processSubmission(request.fields, deps))
+  return (await admitSubmission(request.headers, request.url, deps)) ?? (await processSubmission(request.fields, deps))
 }

@@ -8,21 +8,32 @@ import {parseArgs} from 'node:util'
 import {generatePassword} from './auth/passwords'
 import {AuthStore, isLakeRole} from './auth/store'
 import {DEFAULT_DATASET, defaultDataDir, defaultHttpPort, defaultPort} from './config'
-import {openEngine} from './engine'
+import {exportDataset, ImportFileError, importDataset} from './archive'
+import {backupDataDir, RestoreRefused, restoreDataDir} from './backup'
 import type {ImportMode} from './engine/types'
 import {startLake} from './server'
+import {ensureWebhookSecret} from './webhooks/secret'
 
 const HELP = `Dispatch local Content Lake
 
 Usage: npm run lake -- <command> [options]
 
-  serve [--port 4444] [--http-port 4445] [--host 127.0.0.1] [--origin http://localhost:3000 ...]
+  serve [--port 4444] [--http-port 4445] [--host 127.0.0.1] [--origin http://localhost:3000 ...] [--site URL ...]
         Start the lake: HTTPS + HTTP/2 for browsers on --port, plain HTTP on loopback on --http-port.
-  import <file.ndjson> [--replace | --missing] [--dataset production]
-        Import documents (one JSON document per line). Default: fail if a document exists;
-        --replace overwrites existing ones, --missing keeps them. Stop a running lake first.
-  export <file.ndjson> [--dataset production]
-        Write every document of the dataset as NDJSON.
+        --site: send signed change webhooks to URL/api/revalidate and URL/api/webhooks/mentions (a
+        site, or the balancer in front of several instances); the secret is in <data dir>/webhook-secret.
+  import <file> [--replace | --missing] [--dataset production]
+        Import a Sanity dataset archive (.tar.gz from \`sanity dataset export\`, assets included)
+        or NDJSON (one JSON document per line). Default: fail if a document exists; --replace
+        overwrites existing ones, --missing keeps them. Works while the lake runs: documents go
+        through its API as transactions (with no lake running, a private one is started).
+  export <file.ndjson | file.tar.gz> [--dataset production]
+        Write every document of the dataset as NDJSON, or as a Sanity dataset archive
+        (images/, files/, assets.json, \`_sanityAsset\` placeholders) when the name ends in .tar.gz.
+  backup <file.tar.gz>           Online backup of the data dir (SQLite backup API; the lake keeps serving).
+  restore <file.tar.gz> [--replace]
+        Restore a backup into the data dir (stop the lake first). Refuses a data dir that has data
+        unless --replace.
   token create --role editor|viewer|administrator --label <text>
         Create an API token; it is printed once and stored only as a hash.
   token list                     List API tokens (ids, labels, roles; never secrets).
@@ -58,46 +69,22 @@ function datasetOption(values: Record<string, unknown>): string {
   return dataset
 }
 
-/** NDJSON lines read synchronously in chunks (the engine's import takes a synchronous iterable). */
-function* ndjsonDocuments(file: string): Generator<Record<string, unknown>> {
-  const fd = fs.openSync(file, 'r')
-  const buffer = Buffer.alloc(1 << 20)
-  let rest = ''
-  let lineNumber = 0
-  try {
-    for (;;) {
-      const read = fs.readSync(fd, buffer, 0, buffer.length, null)
-      const text = rest + buffer.toString('utf8', 0, read)
-      const lines = read === 0 ? [text] : text.split('\n')
-      rest = read === 0 ? '' : (lines.pop() ?? '')
-      for (const line of lines) {
-        lineNumber++
-        if (!line.trim()) continue
-        let doc: unknown
-        try {
-          doc = JSON.parse(line)
-        } catch (error) {
-          throw new UsageError(`${file}:${lineNumber}: not valid JSON (${(error as Error).message})`)
-        }
-        if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`${file}:${lineNumber}: not a JSON object`)
-        yield doc as Record<string, unknown>
-      }
-      if (read === 0) return
-    }
-  } finally {
-    fs.closeSync(fd)
-  }
-}
-
 async function serve(dataDir: string, values: Record<string, unknown>) {
   const origins = values.origin as string[] | undefined
+  const sites = ((values.site as string[] | undefined) ?? []).map((site) => site.replace(/\/+$/, ''))
+  const secret = sites.length ? ensureWebhookSecret(dataDir) : ''
   const lake = await startLake({
     dataDir,
     host: option(values, 'host'),
     port: portOption(values, 'port', defaultPort),
     httpPort: portOption(values, 'http-port', defaultHttpPort),
     allowedOrigins: origins?.length ? origins : undefined,
+    webhooks: sites.flatMap((site) => [
+      {url: `${site}/api/revalidate`, secret},
+      {url: `${site}/api/webhooks/mentions`, secret},
+    ]),
   })
+  if (sites.length) console.log(`Webhooks to ${sites.join(', ')}, signed with the secret in ${path.join(dataDir, 'webhook-secret')}`)
   console.log(`Trust the local CA once to use the Studio without warnings: open ${lake.httpsUrl}/`)
   const stop = () => {
     console.log('Stopping the lake…')
@@ -109,42 +96,48 @@ async function serve(dataDir: string, values: Record<string, unknown>) {
 
 async function importFile(dataDir: string, positionals: string[], values: Record<string, unknown>) {
   const file = positionals[1]
-  if (!file) throw new UsageError('import needs a file: npm run lake -- import <file.ndjson>')
+  if (!file) throw new UsageError('import needs a file: npm run lake -- import <file.tar.gz | file.ndjson>')
   if (!fs.existsSync(file)) throw new UsageError(`No such file: ${file}`)
   if (values.replace && values.missing) throw new UsageError('Use either --replace or --missing, not both')
   const mode: ImportMode = values.replace ? 'createOrReplace' : values.missing ? 'createIfNotExists' : 'create'
   const dataset = datasetOption(values)
-  const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
-  try {
-    const {count} = await engine.importDocuments(dataset, ndjsonDocuments(file), {
-      mode,
-      author: 'lake-cli',
-      onProgress: (n) => process.stderr.write(`\rImported ${n} documents…`),
-    })
-    process.stderr.write('\n')
-    console.log(`Imported ${count} documents into "${dataset}" (${mode})`)
-  } finally {
-    engine.close()
-  }
+  const result = await importDataset(dataDir, file, {
+    dataset,
+    mode,
+    log: (line) => process.stderr.write(`[lake] ${line}\n`),
+    onProgress: (n) => process.stderr.write(`\rImported ${n} documents…`),
+  }).catch((error: unknown) => {
+    throw error instanceof ImportFileError ? new UsageError(error.message) : error
+  })
+  process.stderr.write('\n')
+  const via = result.throughRunningLake ? 'through the running lake' : 'through a private lake (none was running)'
+  console.log(`Imported ${result.documents} documents and ${result.assets} assets into "${dataset}" (${mode}) ${via}`)
 }
 
-function exportFile(dataDir: string, positionals: string[], values: Record<string, unknown>) {
+async function exportFile(dataDir: string, positionals: string[], values: Record<string, unknown>) {
   const file = positionals[1]
-  if (!file) throw new UsageError('export needs a file: npm run lake -- export <file.ndjson>')
+  if (!file) throw new UsageError('export needs a file: npm run lake -- export <file.ndjson | file.tar.gz>')
   const dataset = datasetOption(values)
-  const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
-  const fd = fs.openSync(file, 'w')
-  let count = 0
-  try {
-    for (const doc of engine.exportDocuments(dataset)) {
-      fs.writeSync(fd, JSON.stringify(doc) + '\n')
-      count++
-    }
-  } finally {
-    fs.closeSync(fd)
-    engine.close()
-  }
-  console.log(`Exported ${count} documents from "${dataset}" to ${file}`)
+  const result = await exportDataset(dataDir, file, {dataset})
+  for (const id of result.missingAssets) console.error(`Warning: the file of asset ${id} is missing from ${dataDir}; left out`)
+  console.log(`Exported ${result.documents} documents${result.assets ? ` and ${result.assets} assets` : ''} from "${dataset}" to ${file}`)
+}
+
+async function backup(dataDir: string, positionals: string[]) {
+  const file = positionals[1]
+  if (!file) throw new UsageError('backup needs a file: npm run lake -- backup <file.tar.gz>')
+  const result = await backupDataDir(dataDir, file)
+  console.log(`Backed up ${result.databases.join(' and ')} and ${result.assetFiles} asset files to ${file} (${result.bytes} bytes)`)
+}
+
+async function restore(dataDir: string, positionals: string[], values: Record<string, unknown>) {
+  const file = positionals[1]
+  if (!file) throw new UsageError('restore needs a file: npm run lake -- restore <file.tar.gz>')
+  if (!fs.existsSync(file)) throw new UsageError(`No such file: ${file}`)
+  const result = await restoreDataDir(dataDir, file, {replace: Boolean(values.replace)}).catch((error: unknown) => {
+    throw error instanceof RestoreRefused ? new UsageError(error.message) : error
+  })
+  console.log(`Restored ${result.databases.join(' and ')} and ${result.assetFiles} asset files into ${dataDir}`)
 }
 
 async function tokens(dataDir: string, positionals: string[], values: Record<string, unknown>) {
@@ -234,6 +227,7 @@ export async function main(argv: string[], dataDir = defaultDataDir()): Promise<
         'http-port': {type: 'string'},
         host: {type: 'string'},
         origin: {type: 'string', multiple: true},
+        site: {type: 'string', multiple: true},
         replace: {type: 'boolean'},
         missing: {type: 'boolean'},
         dataset: {type: 'string'},
@@ -261,7 +255,13 @@ export async function main(argv: string[], dataDir = defaultDataDir()): Promise<
         await importFile(dataDir, positionals, values)
         return 0
       case 'export':
-        exportFile(dataDir, positionals, values)
+        await exportFile(dataDir, positionals, values)
+        return 0
+      case 'backup':
+        await backup(dataDir, positionals)
+        return 0
+      case 'restore':
+        await restore(dataDir, positionals, values)
         return 0
       case 'token':
         await tokens(dataDir, positionals, values)

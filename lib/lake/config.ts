@@ -24,15 +24,26 @@ export const LOGIN_SID_TTL_MS = 2 * 60 * 1000
 /** Failed logins per (email, client address) allowed per window before answering 429. */
 export const LOGIN_MAX_FAILURES = 5
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000
+/**
+ * Caps across the pair above, per window: failures for one account from any address (a botnet
+ * rotating addresses), and failures from one address for any account (password spraying).
+ */
+export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
+export const LOGIN_MAX_FAILURES_PER_ADDRESS = 50
 
 /** SSE comment lines keep proxies and idle timeouts from closing quiet listeners. */
 export const LISTEN_HEARTBEAT_MS = 20_000
 /** A listener whose socket buffers more than this is too slow: it is disconnected (clients reconnect). */
 export const LISTEN_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
-/** Webhook delivery: attempts and the first backoff delay (doubling each retry). */
-export const WEBHOOK_MAX_ATTEMPTS = 6
+/**
+ * Webhook delivery: attempts, the first backoff delay (doubling each retry) and its cap. Deliveries
+ * are durable (webhooks/outbox.ts), so they may wait out a site restart: 1 s, 2 s … 4 min, then every
+ * 5 min — about 25 minutes in all before one is given up (and logged).
+ */
+export const WEBHOOK_MAX_ATTEMPTS = 12
 export const WEBHOOK_FIRST_BACKOFF_MS = 1000
+export const WEBHOOK_MAX_BACKOFF_MS = 5 * 60_000
 export const WEBHOOK_TIMEOUT_MS = 10_000
 
 /** Server certificate lifetime (browsers refuse > 398 days) and when to renew before expiry. */

@@ -12,6 +12,7 @@ import path from 'node:path'
 import type {Socket} from 'node:net'
 import {fileURLToPath} from 'node:url'
 import {siteUrl} from '@/lib/env'
+import {parseTrustedProxies} from '@/lib/http/client-address'
 import {ensureFirstAccount} from './auth/bootstrap'
 import {AuthService} from './auth/service'
 import {AuthStore} from './auth/store'
@@ -21,10 +22,13 @@ import type {Engine} from './engine/types'
 import type {AssetHandler, LakeContext} from './http/context'
 import {createRequestHandler} from './http/router'
 import {ListenHub} from './listen/hub'
+import {LiveEventLog} from './live'
+import {removeRunningFile, writeRunningFile} from './running'
 import {ensureCertificates} from './tls/certificates'
 import {attachPresenceSockets} from './presence'
 import {ReleaseScheduler} from './releases'
 import {WebhookDispatcher, type WebhookTarget} from './webhooks/dispatcher'
+import {WebhookOutbox} from './webhooks/outbox'
 
 export {createToken, ensureToken} from './auth/tokens'
 export type {LakeUser, LakeRole} from './auth/types'
@@ -40,6 +44,10 @@ export interface StartLakeOptions {
   projectId?: string
   /** Browser origins allowed to call the lake (CORS) and to receive logins. Default: the site's origin. */
   allowedOrigins?: string[]
+  /** PUBLIC_URL: the origin a TLS reverse proxy serves the lake's browser API under (also allowed for CORS). */
+  publicUrl?: string
+  /** Addresses/CIDRs of proxies whose X-Forwarded-For names the client (login limits, logs). Default: none. */
+  trustedProxies?: string[]
   webhooks?: WebhookTarget[]
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
@@ -71,15 +79,25 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
 
   const certificates = ensureCertificates(dataDir, projectId)
   const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
-  const authStore = new AuthStore(dataDir)
+  let authStore: AuthStore
+  try {
+    authStore = new AuthStore(dataDir)
+  } catch (error) {
+    engine.close()
+    throw error
+  }
   const closers: (() => unknown)[] = [() => engine.close(), () => authStore.close()]
   try {
     await ensureFirstAccount(authStore, dataDir, log)
     if (options.seedDocuments) await seedIfEmpty(engine, options.seedDocuments, log)
 
     const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log})
-    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log})
-    closers.unshift(() => listeners.close(), () => webhooks.close())
+    // Deliveries wait in the lake's own database, so a restart resumes them (webhooks/outbox.ts).
+    const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
+    closers.unshift(() => outbox.close())
+    const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
+    const live = new LiveEventLog(engine)
+    closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
     const releaseScheduler = new ReleaseScheduler(engine, {log})
     closers.unshift(() => releaseScheduler.close())
 
@@ -88,11 +106,14 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
       engine,
       auth: new AuthService(authStore),
       listeners,
+      live,
       dataDir,
       projectId,
       defaultDataset: DEFAULT_DATASET,
-      allowedOrigins: new Set((options.allowedOrigins ?? [siteUrl]).map((origin) => new URL(origin).origin)),
+      allowedOrigins: new Set([...(options.allowedOrigins ?? [siteUrl]), ...(options.publicUrl ? [options.publicUrl] : [])].map((origin) => new URL(origin).origin)),
       httpsOrigin: () => `https://localhost:${httpsPort}`,
+      publicUrl: options.publicUrl ? new URL(options.publicUrl).origin : undefined,
+      trustedProxies: parseTrustedProxies(options.trustedProxies ?? []),
       caCertPem: certificates.caCertPem,
       caCertPath: certificates.caCertPath,
       assets: await loadAssetHandler(),
@@ -126,6 +147,9 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const httpsUrl = `https://localhost:${httpsPort}`
     const httpUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${boundHttpPort}`
     log(`Local Content Lake (project "${projectId}") at ${httpsUrl} (HTTP/2, browsers) and ${httpUrl} (server-side)`)
+    // Lets the CLI and importers write through this process instead of beside it (lib/lake/running.ts).
+    writeRunningFile(dataDir, {httpUrl, pid: process.pid})
+    closers.unshift(() => removeRunningFile(dataDir))
 
     let closing: Promise<void> | null = null
     return {

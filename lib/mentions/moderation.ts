@@ -6,9 +6,12 @@
  * strangers cannot make us revalidate anything, and no secret has to live in the browser.
  */
 import {z} from 'zod'
+import {readBodyText} from '@/lib/http/read-body'
 import {pingbackTargetQuery} from '@/sanity/lib/queries'
 import {revalidatePingbacks} from './freshness'
 import {mentionsClient} from './store'
+
+export const MAX_MODERATED_BODY_BYTES = 4096
 
 const bodySchema = z.object({id: z.string().regex(/^pingback\.[A-Za-z0-9_-]{1,128}$/)})
 
@@ -19,10 +22,11 @@ function json(status: number, body: Record<string, unknown>): Response {
 export async function handleModerated(request: Request): Promise<Response> {
   const token = /^Bearer\s+(\S{10,512})$/i.exec(request.headers.get('authorization') ?? '')?.[1]
   if (!token) return json(401, {message: 'Send the editor token as "Authorization: Bearer <token>".'})
-  if (Number(request.headers.get('content-length') ?? '0') > 4096) return json(413, {message: 'Payload too large.'})
+  const text = await readBodyText(request, MAX_MODERATED_BODY_BYTES)
+  if (text === null) return json(413, {message: `Payload too large: at most ${MAX_MODERATED_BODY_BYTES} bytes.`})
   let raw: unknown
   try {
-    raw = await request.json()
+    raw = JSON.parse(text)
   } catch {
     return json(400, {message: 'The body must be JSON: {"id": "pingback.…"}.'})
   }

@@ -40,15 +40,15 @@ export async function pingbackPing(params: XmlRpcValue[], clientAddress: string)
   const source = parseHttpUrl(rawSource)
   if (!source) throw new XmlRpcFault(FaultCode.sourceDoesNotExist, 'The source URI is not a valid http(s) URL.')
 
-  const limited = checkMentionRateLimits(clientAddress, source.hostname)
-  if (limited) {
-    throw new XmlRpcFault(FaultCode.accessDenied, `Too many pingbacks; try again in ${limited.retryAfterSeconds} seconds.`)
-  }
-
   const {target, post, canonicalUrl} = await usableTarget(rawTarget)
   const sourceUrl = normaliseUrl(source)
   if (sourceUrl === normaliseUrl(target)) {
     throw new XmlRpcFault(FaultCode.generic, 'The source and the target are the same URI.')
+  }
+  // Counted only once the target is ours: a ping refused for its target uses up no allowance (#11).
+  const limited = await checkMentionRateLimits(clientAddress, source.hostname)
+  if (limited) {
+    throw new XmlRpcFault(FaultCode.accessDenied, `Too many pingbacks; try again in ${limited.retryAfterSeconds} seconds.`)
   }
   const id = mentionId(sourceUrl, canonicalUrl)
   if (await getMention(id)) throw new XmlRpcFault(FaultCode.alreadyRegistered, 'The pingback has already been registered.')

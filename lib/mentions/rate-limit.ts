@@ -1,83 +1,30 @@
 /**
- * In-memory fixed-window rate limits for the mention receivers (per client address and per source
- * host). One Node process serves the site, so memory is the right place; the map is bounded so a
- * flood of distinct keys cannot grow it without limit.
+ * Rate limits of the mention receivers (pingback and Webmention): per client address and per source
+ * host, 10 a minute each. Counted by the shared limiter module (lib/cluster/rate-limit.ts,
+ * rate-limiter-flexible): in this process on one machine, in Redis for the whole cluster with
+ * REDIS_URL, per instance while Redis is unavailable.
  */
-export interface RateLimitDecision {
-  allowed: boolean
-  /** Seconds until the key may try again (for Retry-After). */
-  retryAfterSeconds: number
-}
+import {createRateLimiter, type RateLimitDecision} from '@/lib/cluster/rate-limit'
 
-export class RateLimiter {
-  private readonly windows = new Map<string, {start: number; count: number}>()
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly maxKeys = 10_000,
-  ) {}
-
-  hit(key: string, now = Date.now()): RateLimitDecision {
-    let window = this.windows.get(key)
-    if (!window || now - window.start >= this.windowMs) {
-      if (!window && this.windows.size >= this.maxKeys) this.evict(now)
-      window = {start: now, count: 0}
-      this.windows.set(key, window)
-    }
-    window.count++
-    const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000))
-    return {allowed: window.count <= this.limit, retryAfterSeconds}
-  }
-
-  reset(): void {
-    this.windows.clear()
-  }
-
-  private evict(now: number): void {
-    for (const [key, window] of this.windows) {
-      if (now - window.start >= this.windowMs) this.windows.delete(key)
-    }
-    // Still full of live windows: drop the oldest (Map keeps insertion order).
-    while (this.windows.size >= this.maxKeys) {
-      const oldest = this.windows.keys().next().value
-      if (oldest === undefined) break
-      this.windows.delete(oldest)
-    }
-  }
-}
+export type {RateLimitDecision} from '@/lib/cluster/rate-limit'
 
 export const MENTIONS_PER_MINUTE = 10
 
 /** Shared by the pingback and webmention receivers: a client cannot dodge one by using the other. */
-export const perClientLimiter = new RateLimiter(MENTIONS_PER_MINUTE, 60_000)
-export const perSourceHostLimiter = new RateLimiter(MENTIONS_PER_MINUTE, 60_000)
+export const perClientLimiter = createRateLimiter({name: 'mentions-client', points: MENTIONS_PER_MINUTE, durationSeconds: 60})
+export const perSourceHostLimiter = createRateLimiter({name: 'mentions-source', points: MENTIONS_PER_MINUTE, durationSeconds: 60})
 
 /**
  * Both limits at once. Returns the refusal (with the longer wait) or null when allowed.
  */
-export function checkMentionRateLimits(clientAddress: string, sourceHost: string | null): RateLimitDecision | null {
-  const byClient = perClientLimiter.hit(`client:${clientAddress}`)
-  const bySource = sourceHost ? perSourceHostLimiter.hit(`source:${sourceHost}`) : {allowed: true, retryAfterSeconds: 0}
+export async function checkMentionRateLimits(clientAddress: string, sourceHost: string | null): Promise<RateLimitDecision | null> {
+  const [byClient, bySource] = await Promise.all([
+    perClientLimiter.hit(`client:${clientAddress}`),
+    sourceHost ? perSourceHostLimiter.hit(`source:${sourceHost}`) : {allowed: true, retryAfterSeconds: 0},
+  ])
   if (byClient.allowed && bySource.allowed) return null
   return {
     allowed: false,
     retryAfterSeconds: Math.max(byClient.allowed ? 0 : byClient.retryAfterSeconds, bySource.allowed ? 0 : bySource.retryAfterSeconds),
   }
-}
-
-/**
- * The client's address as the site sees it. Route handlers cannot see the socket; Next.js fills
- * X-Forwarded-For with the connecting address only when the header is absent, and a reverse proxy
- * appends the address it saw — so the LAST entry is the trustworthy one behind a proxy (the
- * deployment this app expects). A client talking to Next.js directly can forge the header and so
- * dodge the per-client limit; the per-source-host limit still bounds what it can make us fetch.
- */
-export function clientAddressOf(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')
-  if (forwarded) {
-    const last = forwarded.split(',').map((s) => s.trim()).filter(Boolean).pop()
-    if (last) return last.slice(0, 64)
-  }
-  return headers.get('x-real-ip')?.slice(0, 64) || 'unknown'
 }

@@ -2,7 +2,6 @@
  * Mentions in the Content Lake: `pingback.<sha1(source + ' ' + target)>` documents (private ids,
  * docs/data-model.md) read and written with the server's token client only.
  */
-import crypto from 'node:crypto'
 import type {SanityClient} from '@sanity/client'
 import {writeClient} from '@/sanity/lib/client'
 import {
@@ -43,10 +42,7 @@ export interface MentionSettings {
   autoApprovePingbacks: boolean
 }
 
-/** The id scheme of docs/data-model.md (the demo seed uses the same). */
-export function mentionId(sourceUrl: string, targetUrl: string): string {
-  return `pingback.${crypto.createHash('sha1').update(`${sourceUrl} ${targetUrl}`).digest('hex')}`
-}
+export {mentionId} from './ids'
 
 let cachedClient: SanityClient | null = null
 /** Raw perspective so private ids are visible; no CDN; never cached by Next (moderation must be exact). */

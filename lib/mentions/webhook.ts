@@ -13,10 +13,9 @@
  * `{_id, _type, "operation": delta::operation(), "slug": slug.current, "transactionId": _rev, "timestamp": now()}`
  * and the same secret.
  */
-import type {NextRequest} from 'next/server'
-import {parseBody} from 'next-sanity/webhook'
 import {z} from 'zod'
 import {isHosted, revalidateSecret} from '@/lib/env'
+import {deliveryKeys, readSignedWebhook, ReplayGuard} from '@/lib/http/signed-webhook'
 import {pingbackTargetQuery} from '@/sanity/lib/queries'
 import {revalidatePingbacks, runInBackground} from './freshness'
 import {sendMentionsForPost, withdrawMentionsForPost} from './outgoing'
@@ -38,20 +37,17 @@ function json(status: number, body: Record<string, unknown>): Response {
 /** Hosted Sanity's query API is eventually consistent right after a webhook; the local lake is not. */
 const settleDelay = () => new Promise((resolve) => setTimeout(resolve, isHosted ? 3_000 : 0))
 
-export async function handleMentionsWebhook(request: Request): Promise<Response> {
-  if (!revalidateSecret) return json(503, {message: 'SANITY_REVALIDATE_SECRET is not configured; webhooks are disabled.'})
-  const declared = Number(request.headers.get('content-length') ?? '0')
-  if (declared > MAX_WEBHOOK_BODY_BYTES) return json(413, {message: 'Payload too large.'})
+/** Sending mentions is not idempotent (it notifies other blogs): each delivery acts once. */
+const deliveries = new ReplayGuard()
 
-  let parsed
-  try {
-    parsed = await parseBody<unknown>(request as NextRequest, revalidateSecret, false)
-  } catch {
-    return json(400, {message: 'The body is not valid JSON.'})
-  }
-  if (!parsed.isValidSignature) return json(401, {message: 'Invalid or missing signature.'})
-  const payload = payloadSchema.safeParse(parsed.body)
+export async function handleMentionsWebhook(request: Request, now: number = Date.now()): Promise<Response> {
+  if (!revalidateSecret) return json(503, {message: 'SANITY_REVALIDATE_SECRET is not configured; webhooks are disabled.'})
+  const delivery = await readSignedWebhook(request, revalidateSecret, MAX_WEBHOOK_BODY_BYTES, now)
+  if (!delivery.ok) return json(delivery.status, {message: delivery.message})
+  const payload = payloadSchema.safeParse(delivery.body)
   if (!payload.success) return json(400, {message: 'Expected {_id, _type, operation, slug?}.'})
+  // A replay (or the sender's retry of a delivery we already acted on): acknowledge, do nothing.
+  if (!deliveries.firstDelivery(deliveryKeys(request, delivery), now)) return json(200, {duplicate: true})
 
   const {_id: id, _type: type, operation, slug} = payload.data
   if (id.startsWith('drafts.') || id.startsWith('versions.')) return json(200, {ignored: 'not a published document'})

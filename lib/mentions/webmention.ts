@@ -6,7 +6,8 @@
  */
 import {readBodyText} from '@/lib/http/read-body'
 import {runInBackground} from './freshness'
-import {checkMentionRateLimits, clientAddressOf} from './rate-limit'
+import {clientKey} from '@/lib/http/client-address'
+import {checkMentionRateLimits} from './rate-limit'
 import {
   AlreadyRegisteredError,
   createMention,
@@ -19,6 +20,7 @@ import {
   type TargetPost,
 } from './store'
 import {normaliseUrl, parseHttpUrl} from './urls'
+import {recordRejection} from './rejections'
 import {checkSource, checkTarget} from './verify'
 
 export const MAX_WEBMENTION_BODY_BYTES = 16 * 1024
@@ -50,11 +52,6 @@ export async function handleWebmention(request: Request): Promise<Response> {
   if (!target) return answer(400, 'The target must be an absolute http(s) URL.')
   if (normaliseUrl(source) === normaliseUrl(target)) return answer(400, 'The source and the target must differ.')
 
-  const limited = checkMentionRateLimits(clientAddressOf(request.headers), source.hostname)
-  if (limited) {
-    return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
-  }
-
   let check
   try {
     check = await checkTarget(target)
@@ -63,6 +60,13 @@ export async function handleWebmention(request: Request): Promise<Response> {
     return answer(503, 'The site cannot accept webmentions right now; please try again later.', {'Retry-After': '60'})
   }
   if (!check.ok) return answer(400, `Unsupported target: ${check.message}`)
+
+  // Counted only now: a mention refused for its target costs the sender nothing (#11), and only
+  // acceptable mentions make us fetch anything.
+  const limited = await checkMentionRateLimits(clientKey(request.headers), source.hostname)
+  if (limited) {
+    return answer(429, 'Too many webmentions; please try again later.', {'Retry-After': String(limited.retryAfterSeconds)})
+  }
 
   const post = check.post
   const canonicalUrl = check.canonicalUrl
@@ -83,11 +87,13 @@ export async function verifyWebmention(source: URL, target: URL, post: TargetPos
     case 'no-link':
       // The source was deleted or edited to drop the link: so goes the mention.
       if (existing) await deleteMention(id, post._id)
+      else await recordRejection({kind: 'webmention', sourceUrl, targetUrl: canonicalTargetUrl, postId: post._id, reason: checked.message})
       return
     case 'refused':
     case 'upstream-error':
-      // Not the source's verdict; keep whatever we have.
+      // Not the source's verdict; keep whatever we have, and tell the editors.
       console.warn(`[mentions] webmention from ${sourceUrl} not verified: ${checked.message}`)
+      if (!existing) await recordRejection({kind: 'webmention', sourceUrl, targetUrl: canonicalTargetUrl, postId: post._id, reason: checked.message})
       return
     case 'links':
       break

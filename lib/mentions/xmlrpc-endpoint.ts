@@ -7,7 +7,7 @@
  */
 import {readBodyText} from '@/lib/http/read-body'
 import {getPingbacks, pingbackPing} from './pingback'
-import {clientAddressOf} from './rate-limit'
+import {clientKey} from '@/lib/http/client-address'
 import {
   FaultCode,
   MAX_XMLRPC_BODY_BYTES,
@@ -62,7 +62,7 @@ export async function handleXmlRpc(request: Request): Promise<Response> {
   const method = Object.hasOwn(methods, call.methodName) ? methods[call.methodName] : undefined
   if (!method) return fault(FaultCode.methodNotFound, `Requested method ${call.methodName} not found.`)
   try {
-    const value = await method(call.params, clientAddressOf(request.headers))
+    const value = await method(call.params, clientKey(request.headers))
     return new Response(serialiseResponse(value), {status: 200, headers: XML_HEADERS})
   } catch (error) {
     if (error instanceof XmlRpcFault) return fault(error.faultCode, error.faultString)

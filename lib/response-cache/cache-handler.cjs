@@ -3,24 +3,105 @@
 //   - which cache tags each page/route response depends on (Next collects them while rendering);
 //   - which tags were revalidated, so cached responses that depend on them are purged at once.
 // Plain CommonJS because Next loads it with `require`, outside the app bundle.
+//
+// It also closes a race Next's own cache has (#16.4: after "Revert to revision" and Publish, a
+// post page kept its old title for minutes while home and feed were fresh). Next stamps an entry
+// with the time it is *written*, and treats it as fresh when that is later than its tags'
+// revalidation. A data fetch or page render that read the content just before a publish's
+// revalidateTag and finished just after it was therefore stored as fresh, old content and all,
+// until the 300 s safety net. So: remember when each key was last looked up (the fill starts
+// right after a miss or stale hit) and refuse to store a fill whose tags were revalidated since.
+//
+// With REDIS_URL, the production server (scripts/serve-site.ts) also installs a shared cache on
+// globalThis (lib/cluster/next-cache.ts): entries are read from and written to Redis first, every
+// entry — shared or from this instance's memory or disk — is checked against the tag revalidation
+// times in Redis, and a revalidation is published to every instance (whose purge also feeds the
+// race check above). Without it (builds, one machine) this is exactly Next's file-system cache.
+// The TypeScript cluster code is reached only through globalThis, for the same `require` reason.
 'use strict'
 const FileSystemCache = require('next/dist/server/lib/incremental-cache/file-system-cache').default
-const {recordCacheEntry, purgeTags} = require('./tag-registry.cjs')
+const {recordCacheEntry, purgeTags, revalidatedSince} = require('./tag-registry.cjs')
+
+const MAX_PENDING = 10000
+const lookedUpAt = new Map()
+
+/** The tags a value being stored depends on: a fetch's own tags, or a page's collected tags. */
+function valueTags(data, ctx) {
+  const tags = [...((ctx && ctx.tags) || [])]
+  const header = data && data.headers && data.headers['x-next-cache-tags']
+  if (typeof header === 'string') tags.push(...header.split(',').filter(Boolean))
+  return tags
+}
+
+const SHARED_NEXT_CACHE = Symbol.for('dispatch.cluster.next-cache')
+/** @returns {import('../cluster/next-cache').SharedNextCache | undefined} */
+const sharedCache = () => globalThis[SHARED_NEXT_CACHE]
+
+/** Tags Next passes with a read (fetch entries: explicit and implicit; pages: implicit path tags). */
+function contextTags(ctx) {
+  return [...(Array.isArray(ctx && ctx.tags) ? ctx.tags : []), ...(Array.isArray(ctx && ctx.softTags) ? ctx.softTags : [])]
+}
+
+/** Every tag a read entry depends on, for the staleness check against Redis. */
+function readTags(entry, ctx) {
+  const value = entry && entry.value
+  return [...contextTags(ctx), ...entryTags(value, undefined), ...(value && Array.isArray(value.tags) ? value.tags : [])]
+}
 
 class DispatchCacheHandler extends FileSystemCache {
+  constructor(ctx) {
+    super(ctx)
+    // Several instances serve one build directory: writing it concurrently could let one instance
+    // read another's half-written file. Shared entries live in Redis, recent ones also in this
+    // process's memory (Next's memory layer, which `set` still fills) for when Redis is away.
+    if (sharedCache()) this.flushToDisk = false
+  }
+
   async get(key, ctx) {
+    lookedUpAt.delete(key)
+    if (lookedUpAt.size >= MAX_PENDING) lookedUpAt.delete(lookedUpAt.keys().next().value)
+    lookedUpAt.set(key, Date.now())
+    const shared = sharedCache()
+    if (shared) {
+      const read = await shared.get(key, contextTags(ctx))
+      if (read.status === 'hit') {
+        recordCacheEntry(key, read.entry.value)
+        return read.entry
+      }
+      // 'miss': not shared yet (or stale), fall through to this instance's copy, checked below.
+      // 'unavailable': Redis is down, serve this instance's copy as it is.
+      const entry = await super.get(key, ctx)
+      if (!entry) return entry
+      if (read.status === 'miss' && (await shared.isStale(entry.lastModified ?? 0, readTags(entry, ctx)))) return null
+      recordCacheEntry(key, entry.value)
+      return entry
+    }
     const entry = await super.get(key, ctx)
     if (entry) recordCacheEntry(key, entry.value)
     return entry
   }
 
   async set(key, data, ctx) {
+    const since = lookedUpAt.get(key)
+    lookedUpAt.delete(key)
+    // Read before a revalidation of what it shows: storing it would make stale content look fresh.
+    // Leaving the old (expired) entry in place makes the next request fetch again.
+    if (since !== undefined && data && revalidatedSince(valueTags(data, ctx), since)) return
     recordCacheEntry(key, data)
+    const shared = sharedCache()
+    if (shared && data) {
+      const cacheControl = ctx && !ctx.fetchCache ? ctx.cacheControl : undefined
+      await shared.set(key, {value: data, lastModified: Date.now(), cacheControl})
+    }
     return super.set(key, data, ctx)
   }
 
   async revalidateTag(tags, durations) {
-    purgeTags(typeof tags === 'string' ? [tags] : tags)
+    const list = typeof tags === 'string' ? [tags] : tags
+    purgeTags(list)
+    const shared = sharedCache()
+    // Every instance purges its response cache when the message arrives (lib/cluster/site.ts).
+    if (shared) await shared.revalidate(list)
     return super.revalidateTag(tags, durations)
   }
 }

@@ -2,7 +2,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {cacheKeyFor, storableFor} from './policy'
 import {collectTags} from './request-tags'
 import type {CachedResponse, ResponseCache} from './response-cache'
-import {onPurge, tagsFor} from './tag-registry.cjs'
+import {onPurge, revalidatedSince, tagsFor} from './tag-registry.cjs'
 
 export type NextRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
 
@@ -37,23 +37,35 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
     delete req.headers['if-none-match']
     delete req.headers['if-modified-since']
     const renderTags = new Set<string>()
+    const startedAt = Date.now()
     captureForCache(res, (statusCode, body) => {
       if (req.method !== 'GET') return
-      const ttlSeconds = storableFor(key, statusCode, res.getHeaders())
+      // Status, content type, completeness: only the page's whole document is ever stored.
+      const ttlSeconds = storableFor(key, statusCode, res.getHeaders(), body)
       if (ttlSeconds === null || ttlSeconds <= 0) return
       // Tags of a render that ran now, plus those Next recorded when it served its own cached copy.
       const tags = new Set([...renderTags, ...(tagsFor(key) ?? [])])
       // Without the page's tags we could never purge it exactly: leave it uncached.
       if (tags.size === 0) return
+      // Content changed while this response was being made (a publish purged one of its tags
+      // after the render read the old content): storing it would serve old content as fresh.
+      if (revalidatedSince(tags, startedAt)) return
       cache.store(key, body, res.getHeaders(), tags, ttlSeconds * 1000)
     })
     return collectTags(renderTags, () => next(req, res))
   }
 }
 
-function notModified(req: IncomingMessage, entry: CachedResponse): boolean {
+/**
+ * RFC 9110 §13.1.2: If-None-Match uses the weak comparison (`W/"x"` matches `"x"`), `*` matches any
+ * current representation, and when it is present If-Modified-Since is ignored.
+ */
+export function notModified(req: Pick<IncomingMessage, 'headers'>, entry: Pick<CachedResponse, 'etag' | 'headers'>): boolean {
   const ifNoneMatch = req.headers['if-none-match']
-  if (ifNoneMatch) return ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === entry.etag || tag === `W/${entry.etag}` || tag === '*')
+  if (ifNoneMatch !== undefined) {
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '')
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(entry.etag))
+  }
   const ifModifiedSince = req.headers['if-modified-since']
   const lastModified = entry.headers['last-modified']
   if (ifModifiedSince && lastModified) {

@@ -10,9 +10,10 @@
 
 const KEY = Symbol.for('dispatch.response-cache.tag-registry')
 const MAX_PATHS = 50000
+const MAX_TAGS = 50000
 
 function state() {
-  return (globalThis[KEY] ??= {tagsByPath: new Map(), listeners: new Set()})
+  return (globalThis[KEY] ??= {tagsByPath: new Map(), listeners: new Set(), revalidatedAt: new Map()})
 }
 
 /** Next's cache keys are opaque, but end in `/$<pathname>` for page and route responses. */
@@ -53,7 +54,27 @@ function onPurge(listener) {
 }
 
 function purgeTags(tags) {
-  for (const listener of state().listeners) listener(tags)
+  const {revalidatedAt, listeners} = state()
+  const now = Date.now()
+  for (const tag of tags) {
+    revalidatedAt.delete(tag)
+    if (revalidatedAt.size >= MAX_TAGS) revalidatedAt.delete(revalidatedAt.keys().next().value)
+    revalidatedAt.set(tag, now)
+  }
+  for (const listener of listeners) listener(tags)
 }
 
-module.exports = {pathnameFromCacheKey, recordTags, recordCacheEntry, tagsFor, onPurge, purgeTags}
+/**
+ * Whether one of the tags was revalidated at or after `since` (a Date.now() time). Content read
+ * before a revalidation must not be stored after it: see cache-handler.cjs and handler.ts.
+ */
+function revalidatedSince(tags, since) {
+  const {revalidatedAt} = state()
+  for (const tag of tags) {
+    const at = revalidatedAt.get(tag)
+    if (at !== undefined && at >= since) return true
+  }
+  return false
+}
+
+module.exports = {pathnameFromCacheKey, recordTags, recordCacheEntry, tagsFor, onPurge, purgeTags, revalidatedSince}

@@ -4,3 +4,4 @@ export declare function recordCacheEntry(key: string, value: unknown): void
 export declare function tagsFor(pathname: string): ReadonlySet<string> | undefined
 export declare function onPurge(listener: (tags: string[]) => void): () => void
 export declare function purgeTags(tags: string[]): void
+export declare function revalidatedSince(tags: Iterable<string>, since: number): boolean

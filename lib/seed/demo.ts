@@ -160,5 +160,29 @@ export function demoDocuments(options: DemoOptions = {}): Record<string, unknown
     verifiedAt: pinging.publishedAt,
   }
 
-  return [settings, ...authors, ...categories, ...tags, ...posts, pingback]
+  return [settings, ...authors, ...categories, ...tags, ...posts, pingback, demoPendingPingback(targetUrl)]
+}
+
+/**
+ * A pingback awaiting moderation, so a new editor can try approving (and un-approving) one in the
+ * Studio without needing a second blog. Its source is on the reserved `.example` domain: clearly
+ * a demo, and never fetched (it is stored as already received).
+ */
+export const DEMO_PENDING_SOURCE_URL = 'https://caracas-notes.example/2018/09/10/the-coup-that-never-was/'
+
+function demoPendingPingback(targetUrl: string): Record<string, unknown> {
+  return {
+    _id: pingbackId(DEMO_PENDING_SOURCE_URL, targetUrl),
+    _type: 'pingback',
+    kind: 'pingback',
+    status: 'pending',
+    sourceUrl: DEMO_PENDING_SOURCE_URL,
+    sourceTitle: 'The coup that never was',
+    sourceSite: 'Caracas Notes (demo)',
+    excerpt: 'In Venezuela summarises the New York Times report on the secret meetings between White House officials and the plotters.',
+    target: {_type: 'reference', _ref: REFERENCE_POST_ID, _weak: true},
+    targetUrl,
+    receivedAt: '2018-09-10T08:12:00.000Z',
+    verifiedAt: '2018-09-10T08:12:00.000Z',
+  }
 }

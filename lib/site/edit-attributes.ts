@@ -2,11 +2,11 @@ import {createDataAttribute} from 'next-sanity'
 import {dataset, projectId, studioPath} from '@/lib/env'
 
 /**
- * Click-to-edit for the Studio's Presentation tool: in draft mode, elements carry a `data-sanity`
- * attribute naming the document and field they show; `<VisualEditing />` draws an overlay on them
- * that opens that field in the Studio. (Sanity can also derive this from stega-encoded strings,
- * which needs Content Source Maps from the query API; explicit attributes work on the local lake
- * and on hosted Sanity alike.) Outside draft mode readers get no attribute at all.
+ * Click-to-edit for the Studio's Presentation tool where stega cannot reach. In draft mode every
+ * string a page shows carries a stega-encoded edit link (sanity/lib/client.ts, from the query's
+ * Content Source Map) and `<VisualEditing />` draws overlays from those; values without text — an
+ * image — get an explicit `data-sanity` attribute naming the document and field instead. Outside
+ * draft mode readers get no attribute at all.
  */
 export type EditTarget = {id: string; type: string}
 

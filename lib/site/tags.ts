@@ -4,6 +4,8 @@
  * they cannot drift apart.
  */
 export const TAGS = {
+  /** Every content fetch: expired when the live stream cannot say what changed (a `restart`). */
+  content: 'content',
   settings: 'settings',
   /** Any post list or page (home, archives, search, related posts, sitemap, feeds). */
   post: 'post',
@@ -11,7 +13,12 @@ export const TAGS = {
   author: 'author',
   category: 'category',
   tag: 'tag',
+  /** Standalone pages (app/(site)/[...rest]): any page change expires them all (pages are few). */
+  page: 'page',
 } as const
+
+/** Next cache tag of a Sanity sync tag, as next-sanity's `defineLive` names them. */
+export const syncCacheTag = (syncTag: string) => `sanity:${syncTag}`
 
 /** What the lake (and a hosted Sanity webhook with the projection documented in app/api/revalidate) sends. */
 export type ContentChange = {
@@ -46,10 +53,13 @@ export function tagsForChange(change: ContentChange): string[] {
     case 'siteSettings':
       tags.add(TAGS.settings)
       break
+    case 'page':
+      tags.add(TAGS.page)
+      break
     case 'sanity.imageAsset':
     case 'sanity.fileAsset':
-      // Asset metadata (lqip, dimensions) is joined into post projections.
-      tags.add(TAGS.post)
+      // Asset metadata (lqip, dimensions) is joined into post and page projections.
+      tags.add(TAGS.post).add(TAGS.page)
       break
     default:
       break

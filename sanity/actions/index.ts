@@ -1,5 +1,6 @@
 import type {DocumentActionComponent, DocumentActionsContext} from 'sanity'
-import {approvePingbackAction, markContactHandledAction, markPingbackSpamAction} from './setStatus'
+import {viewOnSiteAction} from './viewOnSite'
+import {approvePingbackAction, markContactHandledAction, markPingbackPendingAction, markPingbackSpamAction} from './setStatus'
 
 /** Actions that make no sense for a singleton (there is exactly one settings document). */
 const SINGLETON_FORBIDDEN = new Set(['delete', 'duplicate', 'unpublish'])
@@ -13,13 +14,15 @@ export function resolveDocumentActions(
     case 'siteSettings':
       return previous.filter((action) => !SINGLETON_FORBIDDEN.has(action.action ?? ''))
     case 'pingback':
-      return [approvePingbackAction, markPingbackSpamAction, ...previous]
+      return [approvePingbackAction, markPingbackSpamAction, markPingbackPendingAction, ...previous]
     case 'contactMessage':
       return [markContactHandledAction, ...previous]
+    case 'post':
+      return [...previous, viewOnSiteAction]
     default:
       return previous
   }
 }
 
 /** Types editors never create by hand: the singleton, and what readers or other sites send. */
-export const NOT_CREATABLE_TYPES = new Set(['siteSettings', 'pingback', 'contactMessage'])
+export const NOT_CREATABLE_TYPES = new Set(['siteSettings', 'pingback', 'rejectedMention', 'contactMessage'])

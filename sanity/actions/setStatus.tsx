@@ -1,4 +1,4 @@
-import {CheckmarkIcon, CloseIcon, EnvelopeIcon} from '@sanity/icons'
+import {CheckmarkIcon, ClockIcon, CloseIcon, EnvelopeIcon} from '@sanity/icons'
 import {useState, type ComponentType} from 'react'
 import {useClient, useDocumentOperation, type DocumentActionComponent, type DocumentActionProps} from 'sanity'
 import {notifyPingbackModerated} from '@/lib/mentions/studio-notify'
@@ -31,7 +31,9 @@ function statusAction({status, label, icon, tone}: StatusActionOptions): Documen
       onHandle: () => {
         setBusy(true)
         patch.execute([{set: {status}}])
-        // Pingback ids are private (no webhook): tell the site to refresh the post's Pingbacks section.
+        // The local lake's mentions webhook (and a hosted one configured as lib/mentions/webhook.ts
+        // says) refreshes the post's Pingbacks section; this direct call covers a hosted project
+        // whose webhook does not include pingbacks.
         if (props.type === 'pingback') void notifyPingbackModerated(client, props.id, status)
         props.onComplete()
       },
@@ -53,6 +55,14 @@ export const markPingbackSpamAction = statusAction({
   label: 'Mark as spam',
   icon: CloseIcon,
   tone: 'critical',
+})
+
+/** Takes an approved (or spam) mention off the post again, back into the moderation queue. */
+export const markPingbackPendingAction = statusAction({
+  status: 'pending',
+  label: 'Back to moderation',
+  icon: ClockIcon,
+  tone: 'primary',
 })
 
 export const markContactHandledAction = statusAction({

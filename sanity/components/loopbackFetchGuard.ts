@@ -25,7 +25,9 @@ export function installLoopbackFetchGuard(): void {
     } catch {
       // Let fetch itself report malformed URLs.
     }
-    if (url && (url.protocol === 'http:' || url.protocol === 'https:') && !isLoopbackHost(url.hostname)) {
+    // The page's own origin is this server too (behind PUBLIC_URL the lake shares it).
+    const local = url && (isLoopbackHost(url.hostname) || url.origin === window.location.origin)
+    if (url && (url.protocol === 'http:' || url.protocol === 'https:') && !local) {
       return Promise.reject(new TypeError(`Offline by design: the local Studio does not call ${url.origin}`))
     }
     return original(input, init)

@@ -1,5 +1,5 @@
 import {createClient, type SanityClient} from '@sanity/client'
-import {apiVersion, dataset, isHosted, projectId, readToken, serverApiHost, writeToken} from '@/lib/env'
+import {apiVersion, dataset, isHosted, projectId, readToken, serverApiHost, studioPath, writeToken} from '@/lib/env'
 
 /**
  * The one way server code reaches content. Local lake or hosted Sanity is a matter of options:
@@ -22,14 +22,19 @@ export const client: SanityClient = createClient({
   token: undefined,
 })
 
-/** Draft-aware client for draft mode and previews. Server-only: carries the read token. */
-export function previewClient(): SanityClient {
+/**
+ * Draft-aware client for draft mode and previews. Server-only: carries the read token. With
+ * `stega`, strings in results carry invisible edit links (from the query's Content Source Map), so
+ * the Presentation tool's overlays find every field a page shows, as in Sanity's official
+ * templates; only page rendering asks for it (never code that compares or stores strings).
+ */
+export function previewClient(options: {stega?: boolean} = {}): SanityClient {
   return createClient({
     ...baseConfig(),
     useCdn: false,
     perspective: 'drafts',
     token: readToken,
-    stega: false,
+    stega: options.stega ? {enabled: true, studioUrl: studioPath} : false,
   })
 }
 

@@ -8,7 +8,10 @@ import {defineQuery} from 'next-sanity'
  * - readers only see posts with a slug and `publishedAt <= now()`; drafts never leave the lake for
  *   them (the site's `client` uses the `published` perspective, and the id guard below holds even
  *   if a differently configured client were used);
- * - every list is bounded with a slice (`[$start...$end]` or a fixed cap) — no unbounded reads.
+ * - every list is bounded with a slice (`[$start...$end]` or a fixed cap) — no unbounded reads;
+ * - filters name the reference fields they test (`$id in categories[]._ref`) rather than calling
+ *   `references()`, which reads the whole document: the sync tags of a named field fire only when
+ *   that field changes, so an edit elsewhere in a post does not expire every topic page and feed.
  *
  * Other features (feeds, pingbacks, contact) append their own queries at the end of this file.
  */
@@ -68,6 +71,7 @@ export const postQuery = defineQuery(`*[${visiblePost} && slug.current == $slug]
   title,
   "slug": slug.current,
   excerpt,
+  seoDescription,
   publishedAt,
   coverImage{${imageFields}},
   body[]{
@@ -82,7 +86,7 @@ export const postQuery = defineQuery(`*[${visiblePost} && slug.current == $slug]
 }`)
 
 /** Up to three other posts sharing a category with the current one. */
-export const relatedPostsQuery = defineQuery(`*[${visiblePost} && _id != $postId && references($categoryIds)] | order(publishedAt desc)[0...3]{${postCardFields}}`)
+export const relatedPostsQuery = defineQuery(`*[${visiblePost} && _id != $postId && count(categories[_ref in $categoryIds]) > 0] | order(publishedAt desc)[0...3]{${postCardFields}}`)
 
 /** Slugs prerendered at build time: the most recent posts only. */
 export const recentPostSlugsQuery = defineQuery(`*[${visiblePost}] | order(publishedAt desc)[0...20]{"slug": slug.current}`)
@@ -92,16 +96,16 @@ export const categoryPageQuery = defineQuery(`*[_type == "category" && slug.curr
   title,
   "slug": slug.current,
   description,
-  "posts": *[${visiblePost} && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
-  "total": count(*[${visiblePost} && references(^._id)])
+  "posts": *[${visiblePost} && ^._id in categories[]._ref] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && ^._id in categories[]._ref])
 }`)
 
 export const tagPageQuery = defineQuery(`*[_type == "tag" && slug.current == $slug][0]{
   _id,
   title,
   "slug": slug.current,
-  "posts": *[${visiblePost} && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
-  "total": count(*[${visiblePost} && references(^._id)])
+  "posts": *[${visiblePost} && ^._id in tags[]._ref] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && ^._id in tags[]._ref])
 }`)
 
 export const authorPageQuery = defineQuery(`*[_type == "author" && slug.current == $slug][0]{
@@ -111,8 +115,8 @@ export const authorPageQuery = defineQuery(`*[_type == "author" && slug.current 
   url,
   bio,
   image{${imageFields}},
-  "posts": *[${visiblePost} && references(^._id)] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
-  "total": count(*[${visiblePost} && references(^._id)])
+  "posts": *[${visiblePost} && author._ref == ^._id] | order(publishedAt desc, _id desc)[$start...$end]{${postCardFields}},
+  "total": count(*[${visiblePost} && author._ref == ^._id])
 }`)
 
 /** Posts of one month: `$from` inclusive, `$to` exclusive, both ISO datetimes. */
@@ -195,7 +199,7 @@ export const feedTopicQuery = defineQuery(`*[_type == $kind && slug.current == $
  * posts referencing the topic document (as author, category or tag). `$limit` is capped in code.
  * Referenced documents' `_updatedAt` are included: renaming a category changes the feed's Last-Modified.
  */
-export const feedPostsQuery = defineQuery(`*[${visiblePost} && ($topicId == "" || references($topicId))]
+export const feedPostsQuery = defineQuery(`*[${visiblePost} && ($topicId == "" || $topicId in categories[]._ref || $topicId in tags[]._ref || author._ref == $topicId)]
   | order(publishedAt desc, _id desc)[0...$limit]{
   _id,
   _updatedAt,
@@ -266,4 +270,26 @@ export const pingbackTargetQuery = defineQuery(`*[_type == "pingback" && _id == 
 /** The next scheduled post: published, with `publishedAt` still in the future (lib/scheduling). */
 export const nextScheduledPostQuery = defineQuery(
   `*[_type == "post" && defined(slug.current) && publishedAt > now() && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0]{_id, "slug": slug.current, publishedAt}`,
+)
+
+/** A standalone page (imported from WordPress or written in the Studio) by its path, e.g. "/about/team". */
+export const pageByPathQuery = defineQuery(`*[_type == "page" && path == $path && !(_id in path("drafts.**")) && !(_id in path("versions.**"))][0]{
+  _id,
+  _updatedAt,
+  title,
+  path,
+  seoDescription,
+  publishedAt,
+  body[]{
+    ...,
+    _type == "image" => {${imageFields}}
+  }
+}`)
+
+/** Every redirect (old path → new path), for the proxy's in-memory table; bounded. */
+export const redirectsQuery = defineQuery(`*[_type == "redirect" && defined(from) && defined(to) && !(_id in path("drafts.**"))][0...100000]{from, to}`)
+
+/** Scheduled posts whose moment came in the window ($since, $until]: the ones to announce now. */
+export const duePostsQuery = defineQuery(
+  `*[_type == "post" && defined(slug.current) && dateTime(publishedAt) > dateTime($since) && dateTime(publishedAt) <= dateTime($until) && !(_id in path("drafts.**")) && !(_id in path("versions.**"))] | order(publishedAt asc)[0...100]{_id, "slug": slug.current, publishedAt}`,
 )

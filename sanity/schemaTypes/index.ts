@@ -5,10 +5,14 @@ import {categoryType} from './category'
 import {codeBlockType} from './codeBlock'
 import {contactMessageType} from './contactMessage'
 import {embedType} from './embed'
+import {pageType} from './page'
 import {pingbackType} from './pingback'
 import {postType} from './post'
+import {redirectType} from './redirect'
+import {rejectedMentionType} from './rejectedMention'
 import {siteSettingsType} from './siteSettings'
 import {tagType} from './tag'
+import {wpCommentType} from './wpComment'
 
 /** Every schema type of Dispatch; docs/data-model.md is the contract they follow. */
 export const schemaTypes: SchemaTypeDefinition[] = [
@@ -18,8 +22,12 @@ export const schemaTypes: SchemaTypeDefinition[] = [
   tagType,
   siteSettingsType,
   pingbackType,
+  rejectedMentionType,
   contactMessageType,
   blockContentType,
   codeBlockType,
   embedType,
+  pageType,
+  redirectType,
+  wpCommentType,
 ]

@@ -1,11 +1,18 @@
 import {DocumentTextIcon} from '@sanity/icons'
 import {defineArrayMember, defineField, defineType} from 'sanity'
+import {BodyWordCount} from '../components/BodyWordCount'
+import {SlugFromTitleInput} from '../components/SlugFromTitleInput'
+import {slugify, SLUG_MAX_LENGTH} from '../lib/slugify'
 import {altTextField} from './altText'
 
 export const EXCERPT_MAX_LENGTH = 300
 
-/** Short status shown in lists: the Studio's own badges already tell draft from published. */
-export function scheduleStatus(publishedAt: unknown, now: Date = new Date()): string {
+/**
+ * Short status shown in lists. A draft (the list previews the draft when there is one) is never
+ * "Live", whatever its date: only the published document is (#16.5).
+ */
+export function scheduleStatus(publishedAt: unknown, now: Date = new Date(), id?: unknown): string {
+  if (typeof id === 'string' && id.startsWith('drafts.')) return 'Draft'
   if (typeof publishedAt !== 'string' || !publishedAt) return 'No date'
   const date = new Date(publishedAt)
   if (Number.isNaN(date.getTime())) return 'No date'
@@ -35,7 +42,8 @@ export const postType = defineType({
       type: 'slug',
       group: 'content',
       description: 'The address of the post: /posts/<slug>. Changing it after publishing breaks links.',
-      options: {source: 'title', maxLength: 96},
+      options: {source: 'title', maxLength: SLUG_MAX_LENGTH, slugify: (title: string) => slugify(title)},
+      components: {input: SlugFromTitleInput},
       validation: (rule) => rule.required(),
     }),
     defineField({
@@ -55,7 +63,7 @@ export const postType = defineType({
       options: {hotspot: true},
       fields: [altTextField()],
     }),
-    defineField({name: 'body', title: 'Body', type: 'blockContent', group: 'content'}),
+    defineField({name: 'body', title: 'Body', type: 'blockContent', group: 'content', components: {input: BodyWordCount}}),
     defineField({
       name: 'author',
       title: 'Author',
@@ -90,6 +98,23 @@ export const postType = defineType({
       validation: (rule) => rule.required(),
     }),
     defineField({
+      name: 'sticky',
+      title: 'Sticky',
+      type: 'boolean',
+      group: 'meta',
+      description: 'Kept from WordPress ("stick to the front page").',
+      initialValue: false,
+    }),
+    defineField({
+      name: 'seoDescription',
+      title: 'Search description',
+      type: 'text',
+      rows: 2,
+      group: 'meta',
+      description: 'The description search engines and link previews show; the excerpt is used when empty.',
+      validation: (rule) => rule.max(300),
+    }),
+    defineField({
       name: 'pingsOpen',
       title: 'Accept pingbacks and webmentions',
       type: 'boolean',
@@ -98,10 +123,10 @@ export const postType = defineType({
     }),
   ],
   preview: {
-    select: {title: 'title', author: 'author.name', publishedAt: 'publishedAt', media: 'coverImage'},
-    prepare({title, author, publishedAt, media}) {
+    select: {id: '_id', title: 'title', author: 'author.name', publishedAt: 'publishedAt', media: 'coverImage'},
+    prepare({id, title, author, publishedAt, media}) {
       const date = typeof publishedAt === 'string' && publishedAt ? publishedAt.slice(0, 10) : 'no date'
-      const parts = [author, date, scheduleStatus(publishedAt)].filter(Boolean)
+      const parts = [author, date, scheduleStatus(publishedAt, new Date(), id)].filter(Boolean)
       return {title: title || 'Untitled', subtitle: parts.join(' · '), media}
     },
   },

@@ -4,10 +4,9 @@
  * `npm run dev`, `npm start` and the end-to-end test server are thin wrappers around this.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
-import crypto from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
-import {isHosted, lakeDataDir, lakeHttpPort, lakePort} from '@/lib/env'
+import {isHosted, lakeDataDir, lakeHttpPort, lakePort, lakeUrl, publicUrl, trustedProxies} from '@/lib/env'
+import {ensureWebhookSecret} from '@/lib/lake/webhooks/secret'
 
 export type NextMode = 'dev' | 'start' | 'build'
 
@@ -31,16 +30,6 @@ export interface LocalLake {
 const repoRoot = path.resolve(import.meta.dirname, '..', '..')
 const nextBin = path.join(repoRoot, 'node_modules', '.bin', 'next')
 
-/** A secret that survives restarts, so webhooks signed before a restart still verify after it. */
-function persistentSecret(dataDir: string, name: string): string {
-  const file = path.join(dataDir, name)
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
-  fs.mkdirSync(dataDir, {recursive: true})
-  const secret = crypto.randomBytes(24).toString('hex')
-  fs.writeFileSync(file, secret + '\n', {mode: 0o600})
-  return secret
-}
-
 /**
  * Starts the local lake (or nothing, when hosted) and returns the environment Next.js needs
  * to talk to it.
@@ -48,38 +37,56 @@ function persistentSecret(dataDir: string, name: string): string {
 export async function startLocalLake(options: LocalStackOptions): Promise<LocalLake> {
   const log = options.log ?? ((line: string) => console.log(line))
   const siteOrigins = [`http://localhost:${options.sitePort}`, `http://127.0.0.1:${options.sitePort}`]
+  // Behind a TLS proxy (PUBLIC_URL) the public origin is the site's URL unless set otherwise.
+  const publicSiteUrl = process.env.NEXT_PUBLIC_SITE_URL || publicUrl || siteOrigins[0]
   const baseEnv: Record<string, string> = {
     NEXT_TELEMETRY_DISABLED: '1',
     DO_NOT_TRACK: '1',
     PORT: String(options.sitePort),
-    ...(process.env.NEXT_PUBLIC_SITE_URL ? {} : {NEXT_PUBLIC_SITE_URL: siteOrigins[0]}),
+    NEXT_PUBLIC_SITE_URL: publicSiteUrl,
   }
   if (isHosted) {
     log('Using hosted Sanity (NEXT_PUBLIC_SANITY_PROJECT_ID is set); the local lake is not started.')
+    return {env: baseEnv, close: async () => {}}
+  }
+  if (lakeUrl) {
+    // Several instances share one lake that runs elsewhere; its tokens and webhook secret come
+    // from the environment (SANITY_API_*_TOKEN, SANITY_REVALIDATE_SECRET), as on hosted Sanity.
+    log(`Using the lake at ${lakeUrl} (LAKE_URL is set); no local lake is started.`)
     return {env: baseEnv, close: async () => {}}
   }
 
   const dataDir = path.resolve(repoRoot, options.dataDir ?? lakeDataDir)
   const port = options.lakePort ?? lakePort
   const httpPort = options.lakeHttpPort ?? (options.lakePort ? options.lakePort + 1 : lakeHttpPort)
-  const secret = persistentSecret(dataDir, 'webhook-secret')
+  const secret = ensureWebhookSecret(dataDir)
   const siteUrl = `http://127.0.0.1:${options.sitePort}`
 
   const {startLake, ensureToken} = await import('@/lib/lake/server')
   const {demoDocuments} = await import('@/lib/seed/demo')
-  const lake = await startLake({
-    dataDir,
-    port,
-    httpPort,
-    allowedOrigins: [...siteOrigins, ...(process.env.NEXT_PUBLIC_SITE_URL ? [process.env.NEXT_PUBLIC_SITE_URL] : [])],
-    webhooks: [
-      {url: `${siteUrl}/api/revalidate`, secret},
-      {url: `${siteUrl}/api/webhooks/mentions`, secret},
-    ],
-    // The demo's pingback links to its target post by absolute URL: use this site's origin.
-    seedDocuments: () => demoDocuments({siteUrl: process.env.NEXT_PUBLIC_SITE_URL || siteOrigins[0]}),
-    logger: (line: string) => log(`[lake] ${line}`),
-  })
+  const lake = await refuseDamagedStore(() =>
+    startLake({
+      dataDir,
+      port,
+      httpPort,
+      // Behind PUBLIC_URL only the public origin may call the lake from a browser (CORS, login return).
+      allowedOrigins: publicUrl ? [publicSiteUrl] : [...siteOrigins, publicSiteUrl],
+      publicUrl: publicUrl || undefined,
+      // The TLS proxy (deploy/: TRUSTED_PROXIES=127.0.0.1,::1) names the client in X-Forwarded-For;
+      // the lake's login limits key on it, as the site's rate limits do.
+      trustedProxies,
+      // Content changes reach the site's cache through the Live Content API (sync tags, see
+      // lib/site/live-revalidation.ts), not a webhook; mentions still need theirs.
+      webhooks: [
+        // Pingbacks have private ids; this webhook also hears about them (moderation in the Studio's
+        // form, the API or a script), so the post's Pingbacks section updates at once (#16.2).
+        {url: `${siteUrl}/api/webhooks/mentions`, secret, privateTypes: ['pingback']},
+      ],
+      // The demo's pingback links to its target post by absolute URL: use this site's origin.
+      seedDocuments: () => demoDocuments({siteUrl: publicSiteUrl}),
+      logger: (line: string) => log(`[lake] ${line}`),
+    }),
+  )
   const token = ensureToken(dataDir, 'site', 'editor')
   log(`[lake] ${lake.httpsUrl} (Studio, browsers) and ${lake.httpUrl} (server side); data in ${dataDir}`)
 
@@ -95,6 +102,17 @@ export async function startLocalLake(options: LocalStackOptions): Promise<LocalL
       NODE_EXTRA_CA_CERTS: lake.caCertPath,
     },
     close: () => lake.close(),
+  }
+}
+
+/** A damaged lake database (lib/lake/engine/integrity.ts) ends the launcher with its recovery steps, without a stack trace. */
+async function refuseDamagedStore<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start()
+  } catch (error) {
+    if ((error as Error).name !== 'DamagedDatabaseError') throw error
+    console.error(`\n${(error as Error).message}\n`)
+    process.exit(1)
   }
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {scriptSources, staticFileFor} from '@/bench/bytes'
+import {bytesSection, READER_JS_BUDGET_BYTES, scriptSources, scriptTags, staticFileFor, withinReaderBudget} from '@/bench/bytes'
 
 describe('bench bytes-shipped helpers', () => {
   it('collects each <script src> once, in order, ignoring inline scripts', () => {
@@ -10,11 +10,30 @@ describe('bench bytes-shipped helpers', () => {
     expect(scriptSources(html)).toEqual(['/_next/static/chunks/a.js', '/_next/static/chunks/b.js?dpl=x&y=1'])
   })
 
+  it('tells nomodule polyfills (never downloaded by module browsers) from the scripts that load', () => {
+    const html = '<script src="/_next/static/chunks/poly.js" noModule=""></script><script src="/_next/static/chunks/app.js" async=""></script>'
+    expect(scriptTags(html)).toEqual([
+      {src: '/_next/static/chunks/poly.js', noModule: true},
+      {src: '/_next/static/chunks/app.js', noModule: false},
+    ])
+  })
+
   it('maps /_next/static URLs into the build dir and refuses anything else', () => {
     const dist = path.resolve('/tmp/dist')
     expect(staticFileFor('/_next/static/chunks/b.js?dpl=x', dist)).toBe(path.join(dist, 'static', 'chunks', 'b.js'))
     expect(staticFileFor('https://cdn.example/app.js', dist)).toBeNull()
     expect(staticFileFor('/_next/static/../../etc/passwd', dist)).toBeNull()
     expect(staticFileFor('/_next/static/%2e%2e/%2e%2e/secret', dist)).toBeNull()
+  })
+
+  it('reports reader pages against the 180 KiB JavaScript budget (#16.15)', () => {
+    expect(READER_JS_BUDGET_BYTES).toBe(180 * 1024)
+    expect(withinReaderBudget({route: 'home', jsGzip: 180 * 1024})).toBe(true)
+    expect(withinReaderBudget({route: 'post', jsGzip: 199 * 1024})).toBe(false)
+    expect(withinReaderBudget({route: 'studio', jsGzip: 2_000_000})).toBeNull()
+    const row = (route: string, jsGzip: number) => ({route, path: '/', status: 200, htmlRaw: 1, htmlGzip: 1, scripts: 1, jsRaw: 1, jsGzip, noModuleGzip: 0, missing: []})
+    const section = bytesSection([row('home', 170 * 1024), row('post', 190 * 1024), row('studio', 2_000_000)])
+    expect(section.columns.at(-1)).toBe('JS budget')
+    expect(section.rows.map((r) => r.at(-1))).toEqual(['within', '**over by 10.0 KiB**', '–'])
   })
 })

@@ -3,11 +3,12 @@
  * rate limiter, client addresses and the same-origin check.
  */
 import {describe, expect, it} from 'vitest'
-import {clientAddressFrom, rateLimitKey} from '@/lib/contact/client-address'
+import {clientKey, rateLimitKey} from '@/lib/http/client-address'
 import {LIMITS, validateContact, validateField, type ContactValues} from '@/lib/contact/fields'
 import {checkFormToken, issueFormToken} from '@/lib/contact/form-token'
 import {checkSameOrigin} from '@/lib/contact/origin'
-import {SlidingWindowLimiter} from '@/lib/contact/rate-limit'
+import {createRateLimiter} from '@/lib/cluster/rate-limit'
+import {SUBMISSIONS_PER_MINUTE} from '@/lib/contact/rate-limit'
 import {isDeliveryDue, retryDelayMs, MAX_DELIVERY_ATTEMPTS} from '@/lib/contact/delivery'
 
 const good: ContactValues = {name: 'Ana', email: 'ana@example.net', subject: '', message: 'A message of some length.'}
@@ -77,29 +78,31 @@ describe('fill-time token', () => {
   })
 })
 
-describe('rate limiter', () => {
-  it('allows five a minute per key, refuses the sixth with a retry time, then recovers', () => {
-    const limiter = new SlidingWindowLimiter(5, 60_000)
-    const start = 1_000_000
-    for (let i = 0; i < 5; i++) expect(limiter.hit('a', start + i * 1000).allowed).toBe(true)
-    const sixth = limiter.hit('a', start + 10_000)
-    expect(sixth).toEqual({allowed: false, retryAfterSeconds: 50})
-    expect(limiter.hit('b', start + 10_000).allowed).toBe(true)
-    expect(limiter.hit('a', start + 60_001).allowed).toBe(true)
+describe('rate limiter (in memory, without REDIS_URL)', () => {
+  it('allows five a minute per key and refuses the sixth with a retry time', async () => {
+    const limiter = createRateLimiter({name: 'test', points: SUBMISSIONS_PER_MINUTE, durationSeconds: 60, redis: null})
+    for (let i = 0; i < 5; i++) expect((await limiter.hit('a')).allowed).toBe(true)
+    const sixth = await limiter.hit('a')
+    expect(sixth.allowed).toBe(false)
+    expect(sixth.retryAfterSeconds).toBeGreaterThan(55)
+    expect(sixth.retryAfterSeconds).toBeLessThanOrEqual(60)
+    expect((await limiter.hit('b')).allowed).toBe(true)
   })
 
-  it('stays bounded under a flood of distinct addresses', () => {
-    const limiter = new SlidingWindowLimiter(5, 60_000, 100)
-    for (let i = 0; i < 1000; i++) limiter.hit(`k${i}`, 1000 + i)
-    expect((limiter as unknown as {hits: Map<string, number[]>}).hits.size).toBeLessThanOrEqual(100)
+  it('lets the key through again once its window has passed', async () => {
+    const limiter = createRateLimiter({name: 'test', points: 1, durationSeconds: 1, redis: null})
+    expect((await limiter.hit('a')).allowed).toBe(true)
+    expect(await limiter.hit('a')).toEqual({allowed: false, retryAfterSeconds: 1})
+    await new Promise((resolve) => setTimeout(resolve, 1_050))
+    expect((await limiter.hit('a')).allowed).toBe(true)
   })
 })
 
 describe('client address', () => {
   it('takes the rightmost forwarded address (the one the nearest proxy saw)', () => {
-    expect(clientAddressFrom(new Headers({'x-forwarded-for': '1.2.3.4, 198.51.100.7'}))).toBe('198.51.100.7')
-    expect(clientAddressFrom(new Headers({'x-forwarded-for': '::ffff:127.0.0.1'}))).toBe('127.0.0.1')
-    expect(clientAddressFrom(new Headers())).toBe('unknown')
+    expect(clientKey(new Headers({'x-forwarded-for': '1.2.3.4, 198.51.100.7'}))).toBe('198.51.100.7')
+    expect(clientKey(new Headers({'x-forwarded-for': '::ffff:127.0.0.1'}))).toBe('127.0.0.1')
+    expect(clientKey(new Headers())).toBe('unknown')
   })
 
   it('groups IPv6 clients by /64', () => {

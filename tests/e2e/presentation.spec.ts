@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import {createClient} from '@sanity/client'
 import {expect, test} from '@playwright/test'
 
 const DATA_DIR = process.env.E2E_LAKE_DATA_DIR || path.resolve('.lake-e2e')
@@ -33,4 +34,50 @@ test('the Presentation tool previews a post and its overlays open the clicked fi
   await expect(page).toHaveURL(/\/studio\/presentation\/post\/[^/]+\/title/, {timeout: 30_000})
   await expect(page.getByTestId('field-title').locator('input')).toBeVisible({timeout: 30_000})
   await testInfo.attach('field-opened', {body: await page.screenshot(), contentType: 'image/png'})
+})
+
+test('the Presentation preview lists the home page documents and shows a saved draft edit by itself', async ({page}, testInfo) => {
+  const text = fs.readFileSync(path.join(DATA_DIR, 'first-login.txt'), 'utf8')
+  await page.goto('/studio', {timeout: STUDIO_LOAD_TIMEOUT})
+  await page.getByRole('link', {name: 'Dispatch local account'}).click({timeout: STUDIO_LOAD_TIMEOUT})
+  await page.getByLabel('Email').fill(/email:\s*(\S+)/.exec(text)?.[1] ?? '')
+  await page.getByLabel('Password').fill(/password:\s*(\S+)/.exec(text)?.[1] ?? '')
+  await page.getByRole('button', {name: 'Sign in'}).click()
+  await expect(page.getByText('Pingbacks awaiting moderation')).toBeVisible({timeout: STUDIO_LOAD_TIMEOUT})
+
+  await page.goto(`/studio/presentation?preview=${encodeURIComponent('/')}`, {timeout: STUDIO_LOAD_TIMEOUT})
+  const preview = page.frameLocator('iframe').first()
+  await expect(preview.getByText('Preview mode')).toBeVisible({timeout: 60_000})
+  // The overlays found the page's documents through stega (Content Source Maps from the lake).
+  await expect(page.getByText('Documents on this page')).toBeVisible({timeout: 60_000})
+  const listed = page.getByTestId('presentation-root').getByText('2018 in Review').first()
+  await expect(listed).toBeVisible({timeout: 30_000})
+  await testInfo.attach('documents-on-this-page', {body: await page.screenshot(), contentType: 'image/png'})
+  // Open it beside the preview, as an editor does before editing.
+  await listed.click()
+  await expect(page.getByTestId('field-title').locator('input')).toBeVisible({timeout: 60_000})
+
+  // A saved draft edit of the open document shows in the preview within 2 s, without a click.
+  const token = process.env.E2E_LAKE_TOKEN
+  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
+  const client = createClient({
+    projectId: 'dispatch',
+    dataset: 'production',
+    apiHost: process.env.E2E_LAKE_HTTP_URL,
+    useProjectHostname: false,
+    apiVersion: '2025-02-19',
+    token,
+    useCdn: false,
+  })
+  const published = await client.getDocument('post-year-in-review-2018')
+  if (!published) throw new Error('demo post post-year-in-review-2018 is missing')
+  const edited = `2018 in Review, edited ${Date.now().toString(36)}`
+  await client.createOrReplace({...published, _id: 'drafts.post-year-in-review-2018', title: edited})
+  try {
+    const started = Date.now()
+    await expect(preview.getByText(edited).first()).toBeVisible({timeout: 2_000})
+    testInfo.annotations.push({type: 'draft edit visible after', description: `${Date.now() - started} ms`})
+  } finally {
+    await client.delete('drafts.post-year-in-review-2018').catch(() => {})
+  }
 })

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 async function render(postId: string): Promise<string> {
   const {PingbackSection} = await import('@/components/pingbacks/PingbackSection')
-  return renderToStaticMarkup(await PingbackSection({postId}))
+  return renderToStaticMarkup(await PingbackSection({postId, locale: 'en'}))
 }
 
 function mention(id: string, fields: Record<string, unknown>) {
@@ -48,14 +48,21 @@ describe('PingbackSection', () => {
     expect(html).toContain(`<link rel="webmention" href="${stack.siteUrl}/webmention"/>`)
   })
 
-  it('shows approved mentions WordPress style, oldest first, with hostile text escaped', async () => {
+  it('shows approved mentions oldest first: title link, then site, kind when mixed, and date; hostile text escaped (#16.12)', async () => {
     await stack.client.create(mention('a', {kind: 'internal', sourceTitle: '09.09.18: Confessed and Convicted', sourceSite: 'In Venezuela', sourceUrl: `${stack.siteUrl}/posts/other`, receivedAt: '2024-01-01T00:00:00.000Z'}))
     await stack.client.create(mention('b', {kind: 'webmention', sourceTitle: '<script>alert(1)</script>', receivedAt: '2024-02-01T00:00:00.000Z'}))
     await stack.client.create(mention('c', {sourceUrl: 'javascript:alert(1)'}))
     const html = await render('post-open')
     expect(html).toContain('<section aria-labelledby="pingbacks-heading"')
-    expect(html).toContain(`Pingback: <a class="link" href="${stack.siteUrl}/posts/other">09.09.18: Confessed and Convicted | In Venezuela</a>`)
-    expect(html).toContain('Webmention: <a class="link" href="https://elsewhere.example/b" rel="nofollow ugc noopener noreferrer">&lt;script&gt;alert(1)&lt;/script&gt; | Elsewhere</a>')
+    // Pingbacks and a Webmention together: one "Mentions" heading, the kind on each entry.
+    expect(html).toMatch(/<h2 id="pingbacks-heading"[^>]*>Mentions<\/h2>/)
+    expect(html).toContain(
+      `<a class="link" href="${stack.siteUrl}/posts/other">09.09.18: Confessed and Convicted</a><span class="eyebrow block">Pingback · In Venezuela · <time dateTime="2024-01-01T00:00:00.000Z">January 1, 2024</time></span>`,
+    )
+    expect(html).toContain(
+      '<a class="link" href="https://elsewhere.example/b" rel="nofollow ugc noopener noreferrer">&lt;script&gt;alert(1)&lt;/script&gt;</a><span class="eyebrow block">Webmention · Elsewhere · <time',
+    )
+    expect(html).not.toContain('Pingback:')
     expect(html).not.toContain('<script>')
     expect(html).not.toContain('javascript:')
     expect(html).not.toContain('pending1')

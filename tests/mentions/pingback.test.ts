@@ -64,8 +64,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const {perClientLimiter, perSourceHostLimiter} = await import('@/lib/mentions/rate-limit')
-  perClientLimiter.reset()
-  perSourceHostLimiter.reset()
+  await perClientLimiter.reset()
+  await perSourceHostLimiter.reset()
 })
 
 describe('pingback.ping', () => {

@@ -32,6 +32,7 @@ beforeAll(async () => {
       ),
     }),
     '/hostile': () => ({body: htmlPage('<script>alert(1)</script> &lt;b&gt;bold&lt;/b&gt;', `<a href="${target}">x</a>`)}),
+    '/unrelated': () => ({body: htmlPage('Unrelated', '<p>No link to anything here.</p>')}),
   })
 })
 
@@ -42,8 +43,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const {perClientLimiter, perSourceHostLimiter} = await import('@/lib/mentions/rate-limit')
-  perClientLimiter.reset()
-  perSourceHostLimiter.reset()
+  await perClientLimiter.reset()
+  await perSourceHostLimiter.reset()
 })
 
 describe('webmention receiving', () => {
@@ -102,6 +103,29 @@ describe('webmention receiving', () => {
   })
 })
 
+describe('rejected webmentions (#16.6)', () => {
+  it('are kept for editors with the reason, instead of vanishing after the 202', async () => {
+    const unrelated = `${blog.url}/unrelated`
+    expect((await sendWebmention({source: unrelated, target})).status).toBe(202)
+    const rejected = await eventually(() => stack.client.fetch<{_id: string; reason: string} | null>(`*[_type == "rejectedMention" && sourceUrl == $s][0]`, {s: unrelated}))
+    expect(rejected).toMatchObject({kind: 'webmention', targetUrl: target, attempts: 1, target: {_ref: 'post-open'}})
+    expect(rejected._id).toMatch(/^rejected-mention\.[0-9a-f]{40}$/)
+    expect(rejected.reason).toMatch(/link/i)
+    expect(await mentionOf(unrelated)).toBeNull()
+  })
+
+  it('are deleted after the retention period', async () => {
+    const {purgeRejections} = await import('@/lib/mentions/rejections')
+    const {REJECTION_RETENTION_DAYS} = await import('@/lib/mentions/retention')
+    const old = new Date(Date.now() - (REJECTION_RETENTION_DAYS + 1) * 86_400_000).toISOString()
+    await stack.client.createOrReplace({_id: 'rejected-mention.old', _type: 'rejectedMention', sourceUrl: 'https://old.example/', rejectedAt: old})
+    await stack.client.createOrReplace({_id: 'rejected-mention.recent', _type: 'rejectedMention', sourceUrl: 'https://recent.example/', rejectedAt: new Date().toISOString()})
+    expect(await purgeRejections()).toBeGreaterThanOrEqual(1)
+    expect(await stack.client.getDocument('rejected-mention.old')).toBeUndefined()
+    expect(await stack.client.getDocument('rejected-mention.recent')).toBeDefined()
+  })
+})
+
 describe('webmention validation', () => {
   const source = () => `${blog.url}/note`
 
@@ -130,12 +154,18 @@ describe('webmention validation', () => {
   it('429 with Retry-After after 10 webmentions a minute from one client', async () => {
     const statuses: number[] = []
     let retryAfter: string | null = null
-    for (let i = 0; i < 11; i++) {
+    // Refused for their target first: those cost nothing (#18, finding 11)…
+    for (let i = 0; i < 12; i++) {
       const response = await sendWebmention({source: `${blog.url}/other-${i}`, target: `${stack.siteUrl}/posts/nope`})
+      expect(response.status).toBe(400)
+    }
+    // …then acceptable ones are counted.
+    for (let i = 0; i < 11; i++) {
+      const response = await sendWebmention({source: `${blog.url}/counted-${i}`, target: `${stack.siteUrl}/posts/open`})
       statuses.push(response.status)
       retryAfter = response.headers.get('retry-after')
     }
-    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)
+    expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true)
     expect(statuses[10]).toBe(429)
     expect(Number(retryAfter)).toBeGreaterThan(0)
   })

@@ -17,6 +17,7 @@ function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
   renders++
   const pathname = (req.url ?? '/').split('?')[0]
   if (pathname.startsWith('/category/') || pathname === '/contact') return fakeDynamicRender(pathname, res)
+  if (pathname.startsWith('/posts/odd-')) return void fakeOddAnswer(pathname, res)
   recordCacheEntry(`/route-cache/APP_PAGE/abc/$${pathname}`, {
     kind: 'APP_PAGE',
     headers: {'x-next-cache-tags': `post,post:${pathname.split('/').pop()},_N_T_${pathname}`},
@@ -25,19 +26,54 @@ function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
   res.setHeader('content-type', 'text/html; charset=utf-8')
   res.setHeader('x-nextjs-cache', 'HIT')
   res.setHeader('cache-control', draft ? 'private, no-cache, no-store, max-age=0, must-revalidate' : 's-maxage=31536000')
-  res.write('<p>')
-  res.end(`${draft ? 'DRAFT ' : ''}${body}</p>`)
+  res.write('<html><p>')
+  res.end(`${draft ? 'DRAFT ' : ''}${body}</p></html>`)
 }
 
 /** Like Next rendering a dynamic route on demand: no ISR entry, `private, no-store`, tags noted by the fetches. */
 function fakeDynamicRender(pathname: string, res: http.ServerResponse) {
+  // The content is read when the render starts, and written when it ends.
+  const content = body
   setTimeout(() => {
     noteCacheTags(['category', `category:${pathname.split('/').pop()}`])
     res.setHeader('content-type', 'text/html; charset=utf-8')
     res.setHeader('cache-control', 'private, no-cache, no-store, max-age=0, must-revalidate')
     res.setHeader('last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT')
-    res.end(`<p>${pathname} ${body}</p>`)
-  }, 5)
+    res.end(`<html><p>${pathname} ${content}</p></html>`)
+  }, pathname === '/category/slow' ? 150 : 5)
+}
+
+/**
+ * Answers Next gives that are not the page's document, each with the tags and cache headers of a
+ * cacheable page so that only the completeness rules can keep them out: an error page, a
+ * prefetch's `{}`, an RSC payload, a body cut short of its declared length, an HTML stream cut
+ * before `</html>`.
+ */
+function fakeOddAnswer(pathname: string, res: http.ServerResponse) {
+  noteCacheTags(['post'])
+  res.setHeader('cache-control', 's-maxage=60')
+  const html = 'text/html; charset=utf-8'
+  switch (pathname) {
+    case '/posts/odd-500':
+      res.statusCode = 500
+      res.setHeader('content-type', html)
+      return res.end('<html><p>Internal Server Error</p></html>')
+    case '/posts/odd-500-as-200':
+      res.setHeader('content-type', html)
+      res.setHeader('x-middleware-skip', '1')
+      return res.end('{}')
+    case '/posts/odd-rsc':
+      res.setHeader('content-type', 'text/x-component')
+      return res.end('0:["$","html",null,{}]')
+    case '/posts/odd-short':
+      res.setHeader('content-type', html)
+      res.setHeader('content-length', '100')
+      res.write('<html><p>cut')
+      return res.destroy()
+    default:
+      res.setHeader('content-type', html)
+      return res.end('<html><p>no end tag')
+  }
 }
 
 let server: http.Server
@@ -63,10 +99,10 @@ describe('response cache', () => {
   it('serves the second identical request from memory without calling Next', async () => {
     const first = await get('/posts/hello')
     expect(first.headers.get('x-cache')).toBe('MISS')
-    expect(await first.text()).toBe('<p>first version</p>')
+    expect(await first.text()).toBe('<html><p>first version</p></html>')
     const second = await get('/posts/hello')
     expect(second.headers.get('x-cache')).toBe('HIT')
-    expect(await second.text()).toBe('<p>first version</p>')
+    expect(await second.text()).toBe('<html><p>first version</p></html>')
     expect(renders).toBe(1)
     expect(second.headers.get('etag')).toMatch(/^"[\w-]+"$/)
     expect(second.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=1')
@@ -79,10 +115,10 @@ describe('response cache', () => {
     purgeTags(['post:hello'])
     const purged = await get('/posts/hello')
     expect(purged.headers.get('x-cache')).toBe('MISS')
-    expect(await purged.text()).toBe('<p>second version</p>')
+    expect(await purged.text()).toBe('<html><p>second version</p></html>')
     const untouched = await get('/posts/other')
     expect(untouched.headers.get('x-cache')).toBe('HIT')
-    expect(await untouched.text()).toBe('<p>first version</p>')
+    expect(await untouched.text()).toBe('<html><p>first version</p></html>')
   })
 
   it('answers 304 to a matching If-None-Match', async () => {
@@ -105,17 +141,17 @@ describe('response cache', () => {
         .on('error', reject)
     })
     expect(raw.encoding).toBe('gzip')
-    expect(zlib.gunzipSync(raw.body).toString()).toBe('<p>first version</p>')
+    expect(zlib.gunzipSync(raw.body).toString()).toBe('<html><p>first version</p></html>')
   })
 
   it('never serves or stores draft-mode responses', async () => {
     await get('/posts/hello')
     const draft = await get('/posts/hello', {cookie: '__prerender_bypass=secret'})
     expect(draft.headers.get('x-cache')).toBeNull()
-    expect(await draft.text()).toBe('<p>DRAFT first version</p>')
+    expect(await draft.text()).toBe('<html><p>DRAFT first version</p></html>')
     // The public entry is still the published one.
     const published = await get('/posts/hello')
-    expect(await published.text()).toBe('<p>first version</p>')
+    expect(await published.text()).toBe('<html><p>first version</p></html>')
     expect(published.headers.get('x-cache')).toBe('HIT')
   })
 
@@ -140,7 +176,19 @@ describe('response cache', () => {
     purgeTags(['category:politics'])
     const fresh = await get('/category/politics')
     expect(fresh.headers.get('x-cache')).toBe('MISS')
-    expect(await fresh.text()).toBe('<p>/category/politics changed</p>')
+    expect(await fresh.text()).toBe('<html><p>/category/politics changed</p></html>')
+  })
+
+  it('does not store a render that read content before a purge of its tags and finished after it (#16.4)', async () => {
+    const slow = get('/category/slow')
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    body = 'published'
+    purgeTags(['category:slow'])
+    expect(await (await slow).text()).toBe('<html><p>/category/slow first version</p></html>')
+    const next = await get('/category/slow')
+    expect(next.headers.get('x-cache')).toBe('MISS')
+    expect(await next.text()).toBe('<html><p>/category/slow published</p></html>')
+    expect((await get('/category/slow')).headers.get('x-cache')).toBe('HIT')
   })
 
   it('never stores on-demand renders of non-reader pages', async () => {
@@ -162,4 +210,27 @@ describe('response cache', () => {
     expect(small.get('/p/49')).toBeDefined()
     expect(small.get('/p/0')).toBeUndefined()
   })
+
+  it('stores only complete successful documents: never an error, `{}`, an RSC payload or a cut body', async () => {
+    for (const path of ['/posts/odd-500', '/posts/odd-500-as-200', '/posts/odd-rsc', '/posts/odd-short', '/posts/odd-unterminated']) {
+      await get(path).then((r) => r.arrayBuffer()).catch(() => null)
+      const again = await get(path).then((r) => r.headers.get('x-cache')).catch(() => 'connection cut')
+      expect(again, path).not.toBe('HIT')
+    }
+    expect(cache.stats().entries).toBe(0)
+  })
+
+  it('answers 304 to If-None-Match with the weak form of its ETag, or *', async () => {
+    await get('/posts/hello')
+    const hit = await get('/posts/hello')
+    const etag = hit.headers.get('etag') as string
+    expect(etag).toMatch(/^"/)
+    for (const condition of [etag, `W/${etag}`, '*', `"other", W/${etag}`]) {
+      expect((await get('/posts/hello', {'if-none-match': condition})).status, condition).toBe(304)
+    }
+    expect((await get('/posts/hello', {'if-none-match': '"other"'})).status).toBe(200)
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3).
+    expect((await get('/posts/hello', {'if-none-match': '"other"', 'if-modified-since': new Date().toUTCString()})).status).toBe(200)
+  })
 })
+

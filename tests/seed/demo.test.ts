@@ -101,6 +101,18 @@ describe('the reference post is rendered faithfully', () => {
     expect(pingback._id).toMatch(/^pingback\.[0-9a-f]{40}$/)
   })
 
+  it('has a demo pingback awaiting moderation for the reference post, from a reserved .example domain (#16.7)', () => {
+    const pending = documents.filter((doc) => doc._type === 'pingback' && doc.status === 'pending')
+    expect(pending).toHaveLength(1)
+    expect(pending[0]).toMatchObject({
+      kind: 'pingback',
+      target: {_type: 'reference', _ref: REFERENCE_POST_ID, _weak: true},
+      targetUrl: `https://example.test/posts/${REFERENCE_POST_SLUG}`,
+    })
+    expect(new URL(pending[0].sourceUrl).hostname).toMatch(/\.example$/)
+    expect(pending[0]._id).toBe(pingbackId(pending[0].sourceUrl, pending[0].targetUrl))
+  })
+
   it('has a pinging post from the next day that links to the reference post', () => {
     const pinging = byId.get(PINGING_POST_ID)!
     expect(pinging.title).toBe('09.09.18: Confessed and Convicted')

@@ -23,7 +23,7 @@ export default async function ContactPage() {
       <p className="mt-4 text-zinc-700 dark:text-zinc-300">
         Questions, comments, corrections or tips — the editors read every message. Your address is only used to reply.
       </p>
-      <ContactSection settings={settings} />
+      <ContactSection settings={settings} permalink="/contact" />
     </article>
   )
 }

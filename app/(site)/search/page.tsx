@@ -29,7 +29,7 @@ export default async function SearchPage({searchParams}: Props) {
   return (
     <>
       <h1 className="mb-6 font-serif text-3xl font-bold">Search</h1>
-      <form action={paths.search()} method="get" role="search" className="mb-8 flex max-w-xl gap-2">
+      <form action={paths.search()} method="get" role="search" aria-label="Search posts" className="mb-8 flex max-w-xl gap-2">
         <label htmlFor="search-page-q" className="sr-only">
           Search posts
         </label>

@@ -94,7 +94,7 @@ function answer(outcome: SubmissionOutcome): Response {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  const refused = admitSubmission(request.headers, request.url)
+  const refused = await admitSubmission(request.headers, request.url)
   if (refused) return answer(refused)
   const fields = await parseFields(request)
   if (fields instanceof Response) return fields

@@ -1,15 +1,21 @@
-import {parseBody} from 'next-sanity/webhook'
 import {revalidateTag} from 'next/cache'
-import {NextRequest} from 'next/server'
 import {z} from 'zod'
 import {isHosted, revalidateSecret} from '@/lib/env'
-import {readBodyText} from '@/lib/http/read-body'
-import {tagsForChange} from '@/lib/site/tags'
+import {readSignedWebhook} from '@/lib/http/signed-webhook'
+import {syncCacheTag, TAGS, tagsForChange} from '@/lib/site/tags'
+import {scheduledPostsChanged} from '@/lib/scheduling/scheduled-posts'
 
 /**
- * On-demand revalidation: the content backend tells us a document changed, we expire the cache
- * tags of everything that shows it (lib/site/tags.ts). Pages are then fresh on the next request,
- * without a rebuild.
+ * On-demand revalidation. Two signed payloads:
+ *
+ * 1. `{syncTags: ["s1:…", …]}` or `{all: true}` from this site's own Live Content API subscriber
+ *    (lib/site/live-revalidation.ts): expires the fetches tagged with those sync tags — only the
+ *    pages and feeds whose query results the change touched — or, after a `restart`, all content.
+ *    This is how content edits reach the cache, on the lake and on hosted Sanity alike.
+ *
+ * 2. A document change, for what no commit announces: the scheduler (lib/scheduling) sends it when
+ *    a scheduled post's time comes, and it expires the broad tags of lib/site/tags.ts. A webhook
+ *    configured on hosted Sanity as documented below still works too, just coarser.
  *
  * The local lake POSTs this payload after every committed change of a public document, signed
  * with `sanity-webhook-signature` (lib/lake/webhooks):
@@ -36,31 +42,41 @@ const changeSchema = z.object({
   timestamp: z.string().max(100).nullish(),
 })
 
+const syncTagsSchema = z.union([
+  z.object({syncTags: z.array(z.string().regex(/^s1:[A-Za-z0-9_-]{1,64}$/)).min(1).max(2000)}).strict(),
+  z.object({all: z.literal(true)}).strict(),
+])
+
 const problem = (status: number, message: string) => Response.json({error: message}, {status})
 
-export async function POST(request: NextRequest) {
-  if (!revalidateSecret) return problem(503, 'Revalidation is not configured (SANITY_REVALIDATE_SECRET is not set).')
-
-  const text = await readBodyText(request, MAX_BODY_BYTES)
-  if (text === null) return problem(413, `Body larger than ${MAX_BODY_BYTES} bytes.`)
-
-  let parsed: Awaited<ReturnType<typeof parseBody<unknown>>>
-  try {
-    // Re-wrap the size-checked body; hosted Sanity is eventually consistent, so parseBody waits
-    // briefly there. The local lake is consistent on commit: no wait.
-    const copy = new NextRequest(request.url, {method: 'POST', headers: request.headers, body: text})
-    parsed = await parseBody<unknown>(copy, revalidateSecret, isHosted)
-  } catch {
-    return problem(400, 'Body is not valid JSON.')
-  }
-  if (parsed.isValidSignature !== true) return problem(401, 'Missing or invalid sanity-webhook-signature.')
-
-  const change = changeSchema.safeParse(parsed.body)
-  if (!change.success) return problem(400, 'Body must be {_id, _type, operation?, slug?, previousSlug?}.')
-
-  const tags = tagsForChange(change.data)
-  // `expire: 0`: the next request must not be served the stale entry (the default "max" profile
-  // would serve it once more while refreshing in the background).
+/** `expire: 0`: the next request must not be served the stale entry (the default "max" profile
+ * would serve it once more while refreshing in the background). */
+function expire(tags: string[]) {
   for (const tag of tags) revalidateTag(tag, {expire: 0})
   return Response.json({revalidated: tags.length > 0, tags, now: Date.now()})
+}
+
+export async function POST(request: Request) {
+  if (!revalidateSecret) return problem(503, 'Revalidation is not configured (SANITY_REVALIDATE_SECRET is not set).')
+
+  // Signature, its age (a replay older than the tolerance is refused) and the size cap.
+  // Expiring tags is idempotent, so a replay inside the window needs no further guard.
+  const delivery = await readSignedWebhook(request, revalidateSecret, MAX_BODY_BYTES)
+  if (!delivery.ok) return problem(delivery.status, delivery.message)
+
+  // Live events are sent once the change is readable: no wait.
+  const sync = syncTagsSchema.safeParse(delivery.body)
+  if (sync.success) {
+    // Content changed: a post may have been (re)scheduled, so the scheduled-post timer re-reads its
+    // next moment (one cheap query; sync tags do not say which documents changed).
+    void scheduledPostsChanged().catch(() => {})
+    return expire('all' in sync.data ? [TAGS.content] : sync.data.syncTags.map(syncCacheTag))
+  }
+
+  const change = changeSchema.safeParse(delivery.body)
+  if (!change.success) return problem(400, 'Body must be {syncTags: [...]}, {all: true} or {_id, _type, operation?, slug?, previousSlug?}.')
+  // Hosted Sanity is eventually consistent right after a webhook; the local lake is consistent on commit.
+  if (isHosted) await new Promise((resolve) => setTimeout(resolve, 3_000))
+  if (change.data._type === 'post') void scheduledPostsChanged().catch(() => {})
+  return expire(tagsForChange(change.data))
 }

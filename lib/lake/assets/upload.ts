@@ -3,9 +3,9 @@ import type {LakeUser} from '../auth/types'
 import {canWrite} from '../auth/types'
 import {readBody} from '../http/body'
 import {apiError, badRequest, gatewayError, sendJson, type LakeRequest, type LakeResponse} from '../http/respond'
-import {inspectImage} from './imageInfo'
+import {ingestImage} from './ingest'
 import {MAX_LABEL_LENGTH, MAX_UPLOAD_BYTES} from './limits'
-import {extensionOf, fileAssetId, filePath, imageAssetId, imagePath} from './names'
+import {extensionOf, fileAssetId, filePath} from './names'
 import {storeOriginal} from './store'
 
 export interface UploadContext {
@@ -72,33 +72,7 @@ export async function handleUpload(
   }
   let document: Record<string, unknown>
   if (kind === 'images') {
-    const info = await inspectImage(data)
-    const sha1 = await storeOriginal(ctx.dataDir, data)
-    const name = {sha1, width: info.width, height: info.height, extension: info.extension}
-    const assetPath = imagePath(ctx.projectId, ctx.dataset, name)
-    document = {
-      ...base,
-      _id: imageAssetId(name),
-      _type: 'sanity.imageAsset',
-      assetId: sha1,
-      sha1hash: sha1,
-      extension: info.extension,
-      mimeType: info.mimeType,
-      path: assetPath,
-      url: `${ctx.origin}/${assetPath}`,
-      metadata: {
-        _type: 'sanity.imageMetadata',
-        dimensions: {
-          _type: 'sanity.imageDimensions',
-          width: info.width,
-          height: info.height,
-          aspectRatio: info.width / info.height,
-        },
-        lqip: info.lqip,
-        hasAlpha: info.hasAlpha,
-        isOpaque: info.isOpaque,
-      },
-    }
+    document = await ingestImage(data, {...ctx, fields: base})
   } else {
     const sha1 = await storeOriginal(ctx.dataDir, data)
     const extension = extensionOf(filename ?? null) ?? 'bin'

@@ -3,7 +3,14 @@
  * failed-login limiter. Durable state lives in AuthStore; what lives here is short-lived by design.
  */
 import crypto from 'node:crypto'
-import {LOGIN_FAILURE_WINDOW_MS, LOGIN_MAX_FAILURES, LOGIN_SID_TTL_MS, SESSION_TTL_MS} from '../config'
+import {
+  LOGIN_FAILURE_WINDOW_MS,
+  LOGIN_MAX_FAILURES,
+  LOGIN_MAX_FAILURES_PER_ACCOUNT,
+  LOGIN_MAX_FAILURES_PER_ADDRESS,
+  LOGIN_SID_TTL_MS,
+  SESSION_TTL_MS,
+} from '../config'
 import {FailureLimiter} from './rate-limit'
 import type {AccountInfo, AuthStore} from './store'
 import type {LakeUser} from './types'
@@ -14,6 +21,8 @@ export class AuthService {
   /** One-time login codes: short-lived and single-use, so memory is the right place for them. */
   private readonly pendingLogins = new Map<string, {userId: string; expiresAt: number}>()
   readonly loginLimiter = new FailureLimiter(LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW_MS)
+  readonly accountLimiter = new FailureLimiter(LOGIN_MAX_FAILURES_PER_ACCOUNT, LOGIN_FAILURE_WINDOW_MS)
+  readonly addressLimiter = new FailureLimiter(LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_FAILURE_WINDOW_MS)
 
   constructor(readonly store: AuthStore) {}
 

@@ -13,6 +13,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import {openCheckedDatabase} from '../engine/integrity'
 import {hashPassword, verifyPassword} from './passwords'
 import {LAKE_ROLES, type LakeRole, type LakeUser} from './types'
 
@@ -73,7 +74,7 @@ export class AuthStore {
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, {recursive: true})
-    this.db = new Database(path.join(dataDir, 'auth.sqlite'))
+    this.db = openCheckedDatabase(path.join(dataDir, 'auth.sqlite'))
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(`

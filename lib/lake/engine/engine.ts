@@ -12,6 +12,7 @@ import {generateTransactionId, isValidDatasetName, isValidTransactionId} from '.
 import {exportDocuments, importDocuments} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
 import {resolvePerspective} from './perspective'
+import {ReadTracker} from './read-set'
 import {Store} from './store'
 import {
   LakeError,
@@ -27,6 +28,7 @@ import {
   type SanityDocument,
   type Transaction,
 } from './types'
+import {ViewIndex} from './view-index'
 import {WorkingSet} from './working-set'
 
 export interface EngineOptions {
@@ -63,15 +65,12 @@ export class LakeEngine implements Engine {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
-    const view = documents.view(resolvePerspective(options.perspective), access)
-    const result = await evaluateQuery(query, compiled, {
-      documents: view.all,
-      ofTypes: (types) => view.ofTypes(types),
-      byId: (id) => view.byId.get(id),
-      params: checkedParams,
-      identity: options.identity,
-    })
-    return {result, ms: Math.round((performance.now() - started) * 100) / 100}
+    const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
+    const tracker = options.trackReads ? new ReadTracker() : undefined
+    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker})
+    const ms = Math.round((performance.now() - started) * 100) / 100
+    if (!tracker) return {result, ms}
+    return {result, ms, readSet: {scans: compiled.dependencies, documents: tracker.documents, missing: tracker.missing}}
   }
 
   getDocuments(dataset: string, ids: string[]): (SanityDocument | null)[] {
@@ -141,14 +140,7 @@ export class LakeEngine implements Engine {
     let result: unknown
     try {
       const prepared = prepareQuery(query, params)
-      const all = workingSet.all()
-      const byId = new Map(all.map((doc) => [doc._id, doc]))
-      result = await evaluateQuery(query, prepared.compiled, {
-        documents: all,
-        ofTypes: (types) => all.filter((doc) => types.has(doc._type)),
-        byId: (id) => byId.get(id),
-        params: prepared.params,
-      })
+      result = await evaluateQuery(query, prepared.compiled, {view: new ViewIndex(workingSet.all()), params: prepared.params})
     } catch (error) {
       if (error instanceof LakeError) throw invalidMutation(index, `Invalid mutation query: ${error.message}`)
       throw error

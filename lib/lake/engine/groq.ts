@@ -1,23 +1,27 @@
 /**
- * GROQ through groq-js: parsing with an LRU cache of syntax trees (planned by scan-plan.ts, so
- * `*[_type == "post" && …]` scans only the posts), Sanity-shaped errors and parameter checks.
+ * GROQ: parsing through groq-js with an LRU cache of syntax trees, Sanity-shaped errors and
+ * parameter checks; evaluation by executor.ts (indexed pipelines, groq-js for the rest).
  */
-import {evaluate, GroqSyntaxError, parse, type ExprNode} from 'groq-js'
+import {GroqSyntaxError, parse, type ExprNode} from 'groq-js'
 import {queryExecutionError, queryParseError} from './errors'
+import {execute} from './executor'
 import {LruCache} from './lru'
-import {forEachChild, planScans, scanDocuments, SCAN_PARAM_PREFIX, type Scan, type TreeNode} from './scan-plan'
+import {asTree, forEachChild, isNode, SCAN_PARAM_PREFIX, type TreeNode} from './scan-plan'
+import {analyzeScans, type ReadTracker, type ScanDependency} from './read-set'
 import type {SanityDocument} from './types'
+import {ViewIndex} from './view-index'
 
 /** Longest query the engine parses; Sanity's own limit for POSTed queries is in this range. */
 export const MAX_QUERY_LENGTH = 256 * 1024
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export interface CompiledQuery {
+  /** Never modified: the planner caches its plans by node. */
   tree: ExprNode
   /** Names of every `$param` the query references. */
   params: Set<string>
-  /** The `*[…]` scans rewritten to hidden params (see scan-plan.ts), by param name. */
-  scans: Map<string, Scan>
+  /** What decides each scan's membership, from the parsed tree (for sync tags). */
+  dependencies: ScanDependency[]
 }
 
 /** Queries groq-js can only parse with their params (slices like `[$start...$end]` must be constant). */
@@ -74,12 +78,15 @@ function parseQuery(query: string, params: Record<string, unknown> | undefined):
     }
     // groq-js resolves params used in slices while parsing: retry with the caller's params.
     if (params === undefined && query.includes('$')) return PARAM_DEPENDENT
-    const missing = params && [...query.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).find((name) => !(name in params))
+    const missing = params && [...query.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).find((name) => !Object.hasOwn(params, name))
     if (missing) throw missingParam(query, missing)
     throw queryParseError(query, error instanceof Error ? error.message : String(error), 0, query.length)
   }
+  // groq-js decides at parse time whether `[$i]` is element access (number), attribute access
+  // (string) or a filter; without the params it always builds a filter. Parse again with them.
+  if (params === undefined && hasParamBracket(tree)) return PARAM_DEPENDENT
   const referenced = collectParams(tree)
-  return {tree, params: referenced, scans: planScans(tree)}
+  return {tree, params: referenced, dependencies: analyzeScans(tree)}
 }
 
 /** groq-js says "Syntax error in GROQ query at position 18: Unexpected end of query"; Sanity says only the detail. */
@@ -113,39 +120,77 @@ function missingParam(query: string, name: string) {
 
 function checkReferencedParams(query: string, referenced: Set<string>, given: Record<string, unknown>): void {
   for (const name of referenced) {
-    if (!(name in given) || given[name] === undefined) throw missingParam(query, name)
+    // Own properties only: `$toString` or `$constructor` must not be found on Object.prototype.
+    if (!Object.hasOwn(given, name) || given[name] === undefined) throw missingParam(query, name)
   }
 }
 
 export interface EvaluationContext {
-  /** Every document the perspective sees (for unconstrained `*` scans). */
-  documents: SanityDocument[]
-  /** The perspective's documents of the given types, in `documents` order. */
-  ofTypes: (types: Set<string>) => SanityDocument[]
-  byId: (id: string) => SanityDocument | undefined
+  /** The documents the query sees (a perspective's view) and their indexes. */
+  view: ViewIndex
   params: Record<string, unknown>
   identity?: string
+  /** When given, the evaluator sees documents through it, so it learns what the query read. */
+  tracker?: ReadTracker
 }
 
 export async function evaluateQuery(query: string, compiled: CompiledQuery, context: EvaluationContext): Promise<unknown> {
-  // One timestamp for the planner's predicates and groq-js's now(), so both agree.
-  const timestamp = new Date()
-  const env = {params: context.params, now: timestamp.toISOString()}
-  const params: Record<string, unknown> = {...context.params}
-  for (const [name, scan] of compiled.scans) params[name] = scanDocuments(scan, context.documents, context.ofTypes, env)
   try {
-    const value = await evaluate(compiled.tree, {
-      dataset: context.documents,
-      params,
+    const result = await execute(asTree(compiled.tree), {
+      view: context.view,
+      params: context.params,
       identity: context.identity,
-      timestamp,
-      // groq-js would scan the whole dataset for every `->`; an id lookup keeps joins O(1).
-      dereference: ({_ref}) => (typeof _ref === 'string' ? context.byId(_ref) : undefined) ?? null,
+      timestamp: new Date(),
+      tracker: context.tracker,
     })
-    return await value.get()
+    return context.tracker ? context.tracker.unwrap(result) : result
   } catch (error) {
     throw queryExecutionError(query, error instanceof Error ? error.message : String(error))
   }
+}
+
+/**
+ * Whether some `[…]` holds an expression groq-js folds to a constant once params are known: the
+ * same node types as its parser's canConstantEvaluate (values, params, unary +/-, arithmetic).
+ */
+function hasParamBracket(tree: ExprNode): boolean {
+  let found = false
+  const walk = (node: TreeNode) => {
+    if (found) return
+    if (node.type === 'Filter' && isNode(node.expr) && isConstantWithParams(node.expr) && containsParam(node.expr)) {
+      found = true
+      return
+    }
+    forEachChild(node, walk)
+  }
+  walk(tree as unknown as TreeNode)
+  return found
+}
+
+function isConstantWithParams(node: TreeNode): boolean {
+  switch (node.type) {
+    case 'Value':
+    case 'Parameter':
+      return true
+    case 'Group':
+    case 'Pos':
+    case 'Neg':
+      return isNode(node.base) && isConstantWithParams(node.base)
+    case 'OpCall':
+      return ['+', '-', '*', '/', '%', '**'].includes(node.op as string) && isNode(node.left) && isNode(node.right) &&
+        isConstantWithParams(node.left) && isConstantWithParams(node.right)
+    default:
+      return false
+  }
+}
+
+function containsParam(node: TreeNode): boolean {
+  if (node.type === 'Parameter') return true
+  let found = false
+  forEachChild(node, (child) => {
+    found ||= containsParam(child)
+  })
+  return found
 }
 
 function collectParams(tree: ExprNode): Set<string> {
@@ -160,11 +205,6 @@ function collectParams(tree: ExprNode): Set<string> {
 
 /** Whether a listener's filter query matches one document. */
 export async function matchesDocument(query: string, compiled: CompiledQuery, params: Record<string, unknown>, document: SanityDocument): Promise<boolean> {
-  const result = await evaluateQuery(query, compiled, {
-    documents: [document],
-    ofTypes: (types) => (types.has(document._type) ? [document] : []),
-    byId: (id) => (id === document._id ? document : undefined),
-    params,
-  })
+  const result = await evaluateQuery(query, compiled, {view: new ViewIndex([document]), params})
   return Array.isArray(result) ? result.length > 0 : Boolean(result)
 }

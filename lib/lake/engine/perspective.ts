@@ -37,21 +37,28 @@ export function resolvePerspective(perspective: Perspective | undefined): Resolv
   throw badRequest(`Invalid perspective ${JSON.stringify(perspective)}: use raw, published, drafts or a release stack`)
 }
 
-export function perspectiveKey(perspective: ResolvedPerspective, access: 'all' | 'public'): string {
+/** Who reads, and whether release versions exist for them (not before API version 2025-02-19). */
+export interface ReaderScope {
+  access: 'all' | 'public'
+  includeVersions: boolean
+}
+
+export function perspectiveKey(perspective: ResolvedPerspective, scope: ReaderScope): string {
   const base = perspective.kind === 'stack' ? `stack:${perspective.layers.join(',')}` : perspective.kind
-  return `${access}|${base}`
+  return `${scope.access}|${scope.includeVersions ? 'v' : '-'}|${base}`
 }
 
 /**
  * The documents a perspective sees, from all stored documents (sorted by `_id`). Anonymous
  * (`public`) callers only ever see documents whose id has no dot-separated prefix.
  */
-export function applyPerspective(
-  stored: readonly SanityDocument[],
-  perspective: ResolvedPerspective,
-  access: 'all' | 'public',
-): SanityDocument[] {
-  const visible = access === 'public' ? stored.filter((doc) => isPublicId(doc._id)) : stored
+export function applyPerspective(stored: readonly SanityDocument[], perspective: ResolvedPerspective, scope: ReaderScope): SanityDocument[] {
+  const visible =
+    scope.access === 'public'
+      ? stored.filter((doc) => isPublicId(doc._id))
+      : scope.includeVersions
+        ? stored
+        : stored.filter((doc) => !isVersionId(doc._id))
   switch (perspective.kind) {
     case 'raw':
       return visible.slice()
@@ -62,9 +69,10 @@ export function applyPerspective(
   }
 }
 
-function layerOf(id: string): string | null {
+/** 'drafts', a release name, null for published ids, undefined for `versions.x` (no document part: in no layer). */
+function layerOf(id: string): string | null | undefined {
   if (isDraftId(id)) return 'drafts'
-  if (isVersionId(id)) return releaseNameOf(id) ?? null
+  if (isVersionId(id)) return releaseNameOf(id)
   return null
 }
 
@@ -74,6 +82,7 @@ function overlay(stored: readonly SanityDocument[], layers: string[]): SanityDoc
   const chosen = new Map<string, {doc: SanityDocument; rank: number}>()
   for (const doc of stored) {
     const layer = layerOf(doc._id)
+    if (layer === undefined) continue
     const docRank = layer === null ? layers.length : rank.get(layer)
     if (docRank === undefined) continue
     const publishedId = layer === null ? doc._id : publishedIdOf(doc._id)

@@ -1,44 +1,20 @@
 /**
- * Query planning for `*[filter]` scans. groq-js evaluates every filter term for every document
- * (its `&&` does not short-circuit) through an async interpreter, which is slow on 10,000 posts.
- * So before evaluation each `*[…]` whose filter is an `&&` chain is rewritten:
- * - terms that are simple and exactly decidable in plain JS (`_type == "x"`, `_type in [...]`,
- *   `_id in path("…")`, `defined(a.b)`, `a.b == $x` / `!=` against a literal or param, `a.b <= now()`
- *   and other comparisons against a literal, param or `now()`, and `!` of the two-valued ones)
- *   are taken out of the tree and become predicates, following groq-js's own equality and
- *   comparison rules (same types only; anything else is null, which a filter drops);
- * - the `*` becomes a hidden parameter that the engine fills with the view's documents of those
- *   types that pass the predicates (the per-type lists are cached by the document cache).
- * A filter keeps a document only when its whole `&&` chain is true, and `true && X` is X in GROQ's
- * three-valued logic, so removing terms that are true for every document left in the scan
- * changes no result. groq-js evaluates a parameter holding an array exactly like `*` over it.
+ * Query planning: recognises the `*` pipelines the executor (executor.ts) answers from indexes,
+ *   *[filter] (| score(…)) (| order(…)) ([a...b] | [i]), and count(…) of one,
+ * and splits each filter's `&&` chain into terms decided in plain JS (types, comparisons with
+ * a value that does not depend on the document, `defined`, `_id in path(…)`, `references(…)`),
+ * following groq-js's own equality and comparison rules, and the rest, which groq-js evaluates.
+ *
+ * A filter keeps a document only when its whole `&&` chain is true, and `true && X` is X in
+ * GROQ's three-valued logic, so deciding some terms in JS and the rest in groq-js keeps exactly
+ * the documents groq-js would keep. Values a term compares with may use the enclosing scope
+ * (`publishedAt < ^.publishedAt`): they are evaluated once per filter, in that scope.
  */
 import {Path, type ExprNode} from 'groq-js'
-import type {SanityDocument} from './types'
+import type {OrderKey} from './groq-order'
 
+/** Hidden parameters the executor passes to groq-js (callers may not use this prefix). */
 export const SCAN_PARAM_PREFIX = '__lake_scan_'
-
-/** What a predicate may depend on besides the document: the query's params and its now(). */
-export interface ScanEnvironment {
-  params: Record<string, unknown>
-  /** `now()` as groq-js computes it for this evaluation (timestamp.toISOString()). */
-  now: string
-}
-
-export type Predicate = (doc: SanityDocument, env: ScanEnvironment) => boolean
-
-export interface Scan {
-  /** Only documents of these types can pass the filter (null: any type). */
-  types: Set<string> | null
-  /** Further terms of the filter, decided in JS: a document stays when all are true. */
-  predicates: Predicate[]
-}
-
-/** A predicate, and whether its GROQ term is never null (only those may be negated). */
-interface PlannedTerm {
-  test: Predicate
-  twoValued: boolean
-}
 
 export type TreeNode = Record<string, unknown>
 type Node = TreeNode
@@ -50,61 +26,159 @@ export function isNode(value: unknown): value is Node {
 export function forEachChild(node: Node, visit: (child: Node) => void): void {
   for (const value of Object.values(node)) {
     if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) visit(item)
+      for (const item of value) {
+        if (isNode(item)) visit(item)
+        // Object attributes and array elements wrap their expressions in non-node records.
+        else if (typeof item === 'object' && item !== null) forEachChild(item as Node, visit)
+      }
     } else if (isNode(value)) visit(value)
   }
 }
 
-/** Rewrites `tree` in place (it is fresh from the parser) and returns its scans by param name. */
-export function planScans(tree: ExprNode): Map<string, Scan> {
-  const scans = new Map<string, Scan>()
-  const walk = (node: Node) => {
-    if (node.type === 'Filter' && isNode(node.base) && node.base.type === 'Everything') {
-      const planned = planFilter(node)
-      if (planned) {
-        const name = `${SCAN_PARAM_PREFIX}${scans.size}`
-        scans.set(name, planned.scan)
-        if (planned.remaining === null) {
-          // Nothing left to evaluate per document: the filter is just the (pre-filtered) array.
-          for (const key of Object.keys(node)) delete node[key]
-          Object.assign(node, {type: 'Parameter', name})
-          return
-        }
-        node.base = {type: 'Parameter', name}
-        node.expr = planned.remaining
-      }
-    }
-    forEachChild(node, walk)
-  }
-  walk(tree as unknown as Node)
-  return scans
+/** A term decided in JS. Operands are nodes evaluated in the scope enclosing the filter. */
+export type Term =
+  | {kind: 'compare'; path: string[]; op: string; operand: Node}
+  | {kind: 'defined'; path: string[]}
+  | {kind: 'idPath'; test: (id: string) => boolean}
+  | {kind: 'not'; inner: Term}
+  | {kind: 'references'; operand: Node}
+  /** A term that does not depend on the document: keeps all or nothing. */
+  | {kind: 'constant'; operand: Node}
+  /** `text match operand`, decided by the view's full-text index of `text` (field-index.ts). */
+  | {kind: 'match'; left: Node; operand: Node}
+  /** `a || b` of two terms that are never null (e.g. `title match $t || name match $t`). */
+  | {kind: 'or'; left: Term; right: Term}
+  /** `constant || term`: `term` decides unless the constant is true. */
+  | {kind: 'either'; constant: Node; term: Term}
+
+/** A `match` whose words the word index can look up: `left match operand`. */
+export interface MatchHint {
+  operand: Node
 }
 
-/** The scan for a `*[…]` filter, and the filter terms left for groq-js (null: none). */
-function planFilter(filter: Node): {scan: Scan; remaining: unknown} | null {
-  const terms = conjuncts(filter.expr)
+export interface FilterPlan {
+  /** Only documents of these types can pass (null: any). */
+  types: Set<string> | null
+  terms: Term[]
+  /** Filter terms left to groq-js (null: none). */
+  remaining: Node | null
+  matches: MatchHint[]
+}
+
+export interface Pipeline {
+  /** null: `*` unfiltered. */
+  filter: FilterPlan | null
+  score: Node[] | null
+  order: Node[] | null
+  /** The score() arguments as indexed matches, when every one is `text match operand`. */
+  scoreTerms: {left: Node; operand: Node}[] | null
+  /** The order as attribute paths, when every `order()` argument is one. */
+  orderKeys: OrderKey[] | null
+  slice: {left: number; right: number; isInclusive: boolean} | null
+  element: number | null
+  count: boolean
+}
+
+const plans = new WeakMap<object, Pipeline | null>()
+
+/** The pipeline `node` is, or null when it is some other expression. Cached per tree node. */
+export function pipelineOf(node: Node): Pipeline | null {
+  let plan = plans.get(node)
+  if (plan === undefined) {
+    plan = recognise(node)
+    plans.set(node, plan)
+  }
+  return plan
+}
+
+function recognise(node: Node): Pipeline | null {
+  if (node.type === 'FuncCall' && node.namespace === 'global' && node.name === 'count' && Array.isArray(node.args) && node.args.length === 1) {
+    const inner = isNode(node.args[0]) ? pipelineOf(node.args[0]) : null
+    // count() of one element is count() of a document: groq-js's null, left to it.
+    return inner && !inner.count && inner.element === null ? {...inner, count: true} : null
+  }
+  if (node.type === 'AccessElement' && typeof node.index === 'number' && isNode(node.base)) {
+    const inner = pipelineOf(node.base)
+    return inner && !inner.count && inner.slice === null && inner.element === null ? {...inner, element: node.index} : null
+  }
+  if (node.type === 'Slice' && isNode(node.base) && typeof node.left === 'number' && typeof node.right === 'number') {
+    const inner = pipelineOf(node.base)
+    if (!inner || inner.count || inner.slice !== null || inner.element !== null) return null
+    return {...inner, slice: {left: node.left, right: node.right, isInclusive: node.isInclusive === true}}
+  }
+  if (node.type === 'PipeFuncCall' && isNode(node.base) && Array.isArray(node.args)) {
+    const inner = pipelineOf(node.base)
+    if (!inner || inner.count || inner.slice !== null || inner.element !== null || inner.order !== null) return null
+    const args = node.args as Node[]
+    if (node.name === 'order' && args.length > 0) return {...inner, order: args, orderKeys: orderKeysOf(args)}
+    if (node.name === 'score' && inner.score === null) {
+      const terms = args.map(indexedMatch)
+      return {...inner, score: args, scoreTerms: terms.every((term) => term !== null) ? (terms as {left: Node; operand: Node}[]) : null}
+    }
+    return null
+  }
+  if (node.type === 'Filter' && isNode(node.base)) {
+    const inner = pipelineOf(node.base)
+    if (!inner || inner.count || inner.slice !== null || inner.element !== null || inner.order !== null || inner.score !== null) return null
+    // *[a][b] keeps what *[a && b] keeps.
+    const expr = inner.filter ? {type: 'And', left: rebuild(inner.filter), right: node.expr} : node.expr
+    return {...inner, filter: planFilter(expr)}
+  }
+  if (node.type === 'Everything') return {filter: null, score: null, scoreTerms: null, order: null, orderKeys: null, slice: null, element: null, count: false}
+  return null
+}
+
+/** The filter expression a plan came from (for merging `*[a][b]`). */
+function rebuild(plan: FilterPlan): unknown {
+  return (plan as FilterPlan & {source: unknown}).source
+}
+
+function orderKeysOf(args: Node[]): OrderKey[] | null {
+  const keys: OrderKey[] = []
+  for (const arg of args) {
+    const desc = arg.type === 'Desc'
+    const expr = arg.type === 'Desc' || arg.type === 'Asc' ? arg.base : arg
+    const path = attributePath(expr)
+    if (!path) return null
+    keys.push({path, desc})
+  }
+  return keys
+}
+
+export function planFilter(expr: unknown): FilterPlan {
   let types: Set<string> | null = null
-  const predicates: Scan['predicates'] = []
+  const terms: Term[] = []
   const remaining: unknown[] = []
-  for (const term of terms) {
+  const matches: MatchHint[] = []
+  for (const term of conjuncts(expr)) {
     const termTypes = typeTerm(term)
     if (termTypes) {
-      types = intersect(types, termTypes)
+      types = types === null ? termTypes : intersect(types, termTypes)
       continue
     }
-    const predicate = predicateTerm(term)
-    if (predicate) predicates.push(predicate)
-    else remaining.push(term)
+    const planned = plannedTerm(term)
+    if (planned) {
+      terms.push(planned.term)
+      // The word index can also narrow the candidates of a top-level match.
+      if (planned.term.kind === 'match') matches.push({operand: planned.term.operand})
+      continue
+    }
+    remaining.push(term)
   }
-  if (!types && predicates.length === 0) return null
-  return {
-    scan: {types, predicates},
-    remaining: remaining.length === 0 ? null : remaining.slice(1).reduce<unknown>((left, right) => ({type: 'And', left, right}), remaining[0]),
+  const plan: FilterPlan = {
+    types,
+    terms,
+    remaining: remaining.length === 0 ? null : (remaining.slice(1).reduce<unknown>((left, right) => ({type: 'And', left, right}), remaining[0]) as Node),
+    matches,
   }
+  Object.defineProperty(plan, 'source', {value: expr})
+  return plan
 }
 
-function intersect(current: Set<string> | null, next: Set<string>): Set<string> {
-  return current ? new Set([...current].filter((type) => next.has(type))) : next
+function intersect(a: Set<string>, b: Set<string>): Set<string> {
+  const both = new Set<string>()
+  for (const type of a) if (b.has(type)) both.add(type)
+  return both
 }
 
 function conjuncts(expr: unknown): unknown[] {
@@ -124,41 +198,63 @@ function typeTerm(term: unknown): Set<string> | null {
   if (op === 'in' && isAttributePath(left, ['_type']) && isNode(right) && right.type === 'Array') {
     const values = new Set<string>()
     for (const element of right.elements as unknown[]) {
-      if (!isNode(element) || element.isSplat || !isStringValue(element.value)) return null
-      values.add(element.value.value)
+      if (!isNode(element as Node) && (typeof element !== 'object' || element === null)) return null
+      const {isSplat, value} = element as {isSplat?: boolean; value?: unknown}
+      if (isSplat || !isStringValue(value)) return null
+      values.add(value.value)
     }
     return values
   }
   return null
 }
 
-function predicateTerm(term: unknown): Predicate | null {
-  return plannedTerm(term)?.test ?? null
-}
-
-function plannedTerm(term: unknown): PlannedTerm | null {
+/** A term, and whether it is never null (only those may be negated in JS). */
+function plannedTerm(term: unknown): {term: Term; twoValued: boolean} | null {
   if (!isNode(term)) return null
   if (term.type === 'Group') return plannedTerm(term.base)
   if (term.type === 'Not') {
     // !X is null when X is null: only negate terms that are always true or false.
     const inner = plannedTerm(term.base)
     if (!inner || !inner.twoValued) return null
-    return {test: (doc, env) => !inner.test(doc, env), twoValued: true}
+    return {term: {kind: 'not', inner: inner.term}, twoValued: true}
   }
+  const outer = outerOperand(term)
+  if (outer) return {term: {kind: 'constant', operand: outer}, twoValued: false}
+  if (term.type === 'Or') {
+    for (const [a, b] of [[term.left, term.right], [term.right, term.left]]) {
+      const constant = outerOperand(a)
+      const other = constant ? plannedTerm(b) : null
+      if (constant && other) return {term: {kind: 'either', constant, term: other.term}, twoValued: false}
+    }
+    // With both sides true or false, GROQ's || is JavaScript's.
+    const left = plannedTerm(term.left)
+    const right = left?.twoValued ? plannedTerm(term.right) : null
+    if (left && right?.twoValued) return {term: {kind: 'or', left: left.term, right: right.term}, twoValued: true}
+    return null
+  }
+  // groq-js's match is always true or false.
+  const match = indexedMatch(term)
+  if (match) return {term: {kind: 'match', ...match}, twoValued: true}
   // _id in path("…"): _id is always a string, so this is always true or false.
   const matcher = idPathMatcher(term)
-  if (matcher) return {test: (doc) => matcher(doc._id), twoValued: true}
-  // defined(a.b.c)
-  if (term.type === 'FuncCall' && term.name === 'defined' && term.namespace === 'global' && Array.isArray(term.args) && term.args.length === 1) {
-    const path = attributePath(term.args[0])
-    if (path) return {test: (doc) => valueAt(doc, path) !== null, twoValued: true}
+  if (matcher) return {term: {kind: 'idPath', test: matcher}, twoValued: true}
+  if (term.type === 'FuncCall' && term.namespace === 'global' && Array.isArray(term.args)) {
+    if (term.name === 'defined' && term.args.length === 1) {
+      const path = attributePath(term.args[0])
+      if (path) return {term: {kind: 'defined', path}, twoValued: true}
+    }
+    if (term.name === 'references' && term.args.length === 1) {
+      const operand = outerOperand(term.args[0])
+      if (operand) return {term: {kind: 'references', operand}, twoValued: true}
+    }
+    return null
   }
   if (term.type === 'OpCall' && typeof term.op === 'string') return comparisonTerm(term.op, term.left, term.right)
   return null
 }
 
-function idPathMatcher(term: unknown): ((id: string) => boolean) | null {
-  if (!isNode(term) || term.type !== 'OpCall' || term.op !== 'in' || !isAttributePath(term.left, ['_id'])) return null
+function idPathMatcher(term: Node): ((id: string) => boolean) | null {
+  if (term.type !== 'OpCall' || term.op !== 'in' || !isAttributePath(term.left, ['_id'])) return null
   const call = term.right
   if (!isNode(call) || call.type !== 'FuncCall' || call.name !== 'path' || call.namespace !== 'global') return null
   const args = call.args as unknown[]
@@ -169,67 +265,96 @@ function idPathMatcher(term: unknown): ((id: string) => boolean) | null {
 
 const MIRRORED: Record<string, string> = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}
 
-/** `a.b OP operand` or `operand OP a.b`, where operand is a literal, a param or now(). */
-function comparisonTerm(op: string, left: unknown, right: unknown): PlannedTerm | null {
+/** `a.b OP operand` or `operand OP a.b`, where operand does not depend on the document. */
+function comparisonTerm(op: string, left: unknown, right: unknown): {term: Term; twoValued: boolean} | null {
   if (!(op in MIRRORED)) return null
   let path = attributePath(left)
-  let operand = constantOperand(right)
+  let operand = path ? outerOperand(right) : null
   if (!path || !operand) {
     path = attributePath(right)
-    operand = constantOperand(left)
+    operand = path ? outerOperand(left) : null
     op = MIRRORED[op]
   }
   if (!path || !operand) return null
-  const attribute = path
-  const constant = operand
-  if (op === '==') return {test: (doc, env) => groqEqual(valueAt(doc, attribute), constant(env)), twoValued: true}
-  if (op === '!=') return {test: (doc, env) => !groqEqual(valueAt(doc, attribute), constant(env)), twoValued: true}
-  return {
-    test: (doc, env) => {
-      const order = groqCompare(valueAt(doc, attribute), constant(env))
-      if (order === null) return false
-      return op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0
-    },
-    twoValued: false,
-  }
+  return {term: {kind: 'compare', path, op, operand}, twoValued: op === '==' || op === '!='}
 }
 
-/** A side of a comparison whose value does not depend on the document. */
-function constantOperand(node: unknown): ((env: ScanEnvironment) => unknown) | null {
+/** `left match operand` where the left side's text is made of attribute paths and pt::text() of them. */
+function indexedMatch(term: unknown): {left: Node; operand: Node} | null {
+  if (!isNode(term) || term.type !== 'OpCall' || term.op !== 'match' || !isIndexedText(term.left)) return null
+  const operand = outerOperand(term.right)
+  return operand ? {left: term.left as Node, operand} : null
+}
+
+/** Whether `left match …` has a text a full-text index can hold (field-index.ts). */
+export function isIndexedText(node: unknown): boolean {
+  if (attributePath(node)) return true
+  if (!isNode(node)) return false
+  if (node.type === 'FuncCall' && node.namespace === 'pt' && node.name === 'text' && Array.isArray(node.args) && node.args.length === 1) {
+    return attributePath(node.args[0]) !== null
+  }
+  if (node.type === 'Array' && Array.isArray(node.elements)) {
+    return (node.elements as {isSplat?: boolean; value?: unknown}[]).every((element) => !element.isSplat && isIndexedText(element.value))
+  }
+  return false
+}
+
+/** Functions whose value depends only on their arguments (so on no document when they do not). */
+const PURE_FUNCTIONS = new Set(['global.now', 'global.lower', 'global.upper', 'global.string', 'global.coalesce', 'global.defined', 'global.length', 'global.round', 'global.dateTime', 'global.identity'])
+
+/**
+ * `node` as an expression to evaluate in the scope enclosing the filter, when it does not depend
+ * on the filtered document: literals, params, pure functions of those, and `^…` (rewritten one
+ * level down: `^.x` inside the filter is `@.x` outside it). Null when it does depend on it.
+ */
+export function outerOperand(node: unknown): Node | null {
   if (!isNode(node)) return null
-  if (node.type === 'Value') {
-    const value = node.value
-    return isScalar(value) || value === null ? () => value : null
+  switch (node.type) {
+    case 'Value':
+      return node
+    case 'Parameter':
+      return typeof node.name === 'string' && !node.name.startsWith(SCAN_PARAM_PREFIX) ? node : null
+    case 'Parent':
+      return typeof node.n === 'number' && node.n >= 1 ? (node.n === 1 ? {type: 'This'} : {type: 'Parent', n: node.n - 1}) : null
+    case 'AccessAttribute': {
+      if (node.base === undefined) return null
+      const base = outerOperand(node.base)
+      return base ? {...node, base} : null
+    }
+    case 'AccessElement':
+    case 'Group':
+    case 'Neg':
+    case 'Pos':
+    case 'Not': {
+      const base = outerOperand(node.base)
+      return base ? {...node, base} : null
+    }
+    case 'OpCall':
+    case 'And':
+    case 'Or': {
+      const left = outerOperand(node.left)
+      const right = left ? outerOperand(node.right) : null
+      return left && right ? {...node, left, right} : null
+    }
+    case 'FuncCall': {
+      if (!PURE_FUNCTIONS.has(`${node.namespace}.${node.name}`) || !Array.isArray(node.args)) return null
+      const args = (node.args as unknown[]).map(outerOperand)
+      return args.every((arg) => arg !== null) ? {...node, args} : null
+    }
+    case 'Array': {
+      const elements = (node.elements as {isSplat?: boolean; value?: unknown}[]).map((element) => {
+        const value = outerOperand(element.value)
+        return value ? {...element, value} : null
+      })
+      return elements.every((element) => element !== null) ? {...node, elements} : null
+    }
+    default:
+      return null
   }
-  if (node.type === 'Parameter' && typeof node.name === 'string' && !node.name.startsWith(SCAN_PARAM_PREFIX)) {
-    const name = node.name
-    return (env) => env.params[name]
-  }
-  if (node.type === 'FuncCall' && node.name === 'now' && node.namespace === 'global' && Array.isArray(node.args) && node.args.length === 0) {
-    return (env) => env.now
-  }
-  return null
-}
-
-function isScalar(value: unknown): value is string | number | boolean {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-}
-
-/** groq-js `==`: equal scalars of the same type, or both null; objects and arrays never equal. */
-function groqEqual(a: unknown, b: unknown): boolean {
-  if (a === null || a === undefined) return b === null || b === undefined
-  return isScalar(a) && a === b
-}
-
-/** groq-js ordering: numbers, strings and booleans against the same type; otherwise null. */
-function groqCompare(a: unknown, b: unknown): number | null {
-  if (!isScalar(a) || typeof a !== typeof b) return null
-  if (typeof a === 'string') return a < (b as string) ? -1 : a > (b as string) ? 1 : 0
-  return Number(a) - Number(b)
 }
 
 /** `a.b.c` (attribute access on the current document) → ['a', 'b', 'c']. */
-function attributePath(node: unknown): string[] | null {
+export function attributePath(node: unknown): string[] | null {
   if (!isNode(node) || node.type !== 'AccessAttribute' || typeof node.name !== 'string') return null
   if (node.base === undefined || (isNode(node.base) && node.base.type === 'This')) return [node.name]
   const parent = attributePath(node.base)
@@ -241,29 +366,11 @@ function isAttributePath(node: unknown, expected: string[]): boolean {
   return path !== null && path.length === expected.length && path.every((part, i) => part === expected[i])
 }
 
-/** GROQ attribute access: only plain objects have attributes; anything else gives null. */
-function valueAt(doc: unknown, path: string[]): unknown {
-  let value: unknown = doc
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
-    value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : null
-    if (value === undefined) return null
-  }
-  return value
-}
-
 function isStringValue(node: unknown): node is {type: 'Value'; value: string} {
   return isNode(node) && node.type === 'Value' && typeof node.value === 'string'
 }
 
-/** The documents a scan covers, out of the view's documents (and its per-type lists). */
-export function scanDocuments(
-  scan: Scan,
-  all: SanityDocument[],
-  ofTypes: (types: Set<string>) => SanityDocument[],
-  env: ScanEnvironment,
-): SanityDocument[] {
-  const base = scan.types ? ofTypes(scan.types) : all
-  if (scan.predicates.length === 0) return base
-  return base.filter((doc) => scan.predicates.every((predicate) => predicate(doc, env)))
+/** The tree parsed by groq-js, typed loosely for the planner's walks. */
+export function asTree(tree: ExprNode): TreeNode {
+  return tree as unknown as TreeNode
 }

@@ -4,6 +4,7 @@
  * transaction survives a crash or kill -9 of the process.
  */
 import Database from 'better-sqlite3'
+import {openCheckedDatabase} from './integrity'
 import type {Mutation, SanityDocument} from './types'
 
 /** Bump when the schema changes and add a step to MIGRATIONS: old stores are upgraded in place. */
@@ -85,7 +86,7 @@ export class Store {
   private readonly statements
 
   constructor(file: string) {
-    this.db = new Database(file)
+    this.db = openCheckedDatabase(file)
     this.db.pragma('journal_mode = WAL')
     // FULL: fsync the WAL on every commit, so an acknowledged transaction survives power loss / kill -9.
     this.db.pragma('synchronous = FULL')

@@ -100,11 +100,45 @@ export interface QueryOptions {
    * published documents whose id has no dot-separated prefix (Sanity's rule for public datasets).
    */
   access?: 'all' | 'public'
+  /**
+   * Whether release versions (`versions.<release>.<id>`) exist for this query. Sanity hides them
+   * from API versions before 2025-02-19, whatever the perspective; default true.
+   */
+  includeVersions?: boolean
+  /** Also return what the query read (`readSet`), for sync tags. */
+  trackReads?: boolean
+}
+
+export interface ScanDependency {
+  /** Types the scan can match (null: any type). */
+  types: string[] | null
+  /** Top-level fields that decide membership and order (null: any field). */
+  fields: string[] | null
+}
+
+export interface DocumentRead {
+  type: string
+  /** Top-level fields read (null: all of them, e.g. the whole document was returned). */
+  fields: Set<string> | null
+  /** Reached through `->`: the result depends on its content whatever was read. */
+  dereferenced: boolean
+  /** The document as the query saw it (for Content Source Maps). */
+  document: SanityDocument
+}
+
+export interface ReadSet {
+  scans: ScanDependency[]
+  /** By the id the query saw (the published id under the drafts perspective). */
+  documents: Map<string, DocumentRead>
+  /** Referenced ids that did not exist. */
+  missing: Set<string>
 }
 
 export interface QueryResult {
   result: unknown
   ms: number
+  /** With `trackReads`: the scans and documents the result depends on (engine/read-set.ts). */
+  readSet?: ReadSet
 }
 
 export type ImportMode = 'create' | 'createOrReplace' | 'createIfNotExists'

@@ -3,6 +3,8 @@ import type {AuthService} from '../auth/service'
 import type {LakeUser} from '../auth/types'
 import type {Engine} from '../engine/types'
 import type {ListenHub} from '../listen/hub'
+import type {LiveEventLog} from '../live'
+import type {TrustedProxies} from '@/lib/http/client-address'
 import type {LakeRequest, LakeResponse} from './respond'
 
 export type AssetHandler = (
@@ -16,12 +18,21 @@ export interface LakeContext {
   engine: Engine
   auth: AuthService
   listeners: ListenHub
+  /** Live Content API events (sync tags per commit), resumable by id. */
+  live: LiveEventLog
   dataDir: string
   projectId: string
   defaultDataset: string
   allowedOrigins: ReadonlySet<string>
   /** `https://localhost:<port>`: where the login page and CA download live. */
   httpsOrigin: () => string
+  /**
+   * Behind a TLS reverse proxy (PUBLIC_URL): the origin browsers reach the lake's API at, under
+   * `/v1/…`. The login provider URL then points there instead of at the lake's own HTTPS port.
+   */
+  publicUrl?: string
+  /** Peers whose X-Forwarded-For names the client (the local TLS proxy); empty by default. */
+  trustedProxies: TrustedProxies
   caCertPem: string
   caCertPath: string
   /** Resolved once at start: null when lib/lake/assets is not there (asset paths then answer 404). */

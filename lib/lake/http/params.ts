@@ -39,24 +39,28 @@ export function groqParams(search: URLSearchParams): Record<string, unknown> {
 const NAMED_PERSPECTIVES = new Set(['raw', 'drafts', 'previewDrafts', 'published'])
 const RELEASE_NAME = /^[A-Za-z0-9_-]{1,128}$/
 
+/** The API version that made `published` the default and added `versions.*` documents (Content Releases). */
+export const RELEASES_API_VERSION = '2025-02-19'
+
+/** Whether a request's API version is 2025-02-19 or later (`X`, the experimental version, counts as latest). */
+export function isReleasesApi(apiVersion: string | null): boolean {
+  if (apiVersion === 'X') return true
+  return apiVersion !== null && /^\d{4}-\d{2}-\d{2}$/.test(apiVersion) && apiVersion >= RELEASES_API_VERSION
+}
+
 /**
- * `raw`, `drafts`, `previewDrafts`, `published`, or a release stack (`rA,rB,drafts`). Since API
- * version 2025-02-19 Sanity's default is `drafts`; before that it was `raw`.
+ * `raw`, `drafts`, `previewDrafts`, `published`, or a release stack (`rA,rB,drafts`). Without one,
+ * Sanity answers `published` from API version 2025-02-19 on, and `raw` before it (`v1` included).
  */
 export function perspective(value: unknown, apiVersion: string | null): Perspective {
-  if (value === undefined || value === null || value === '') return defaultPerspective(apiVersion)
+  if (value === undefined || value === null || value === '') return isReleasesApi(apiVersion) ? 'published' : 'raw'
   const list = Array.isArray(value) ? value : String(value).split(',')
   if (!list.every((p): p is string => typeof p === 'string' && (NAMED_PERSPECTIVES.has(p) || RELEASE_NAME.test(p))))
     throw badRequest(`Invalid perspective "${String(value).slice(0, 80)}"`)
   if (list.length === 1 && NAMED_PERSPECTIVES.has(list[0])) return list[0] as Perspective
   if (list.some((p) => p === 'raw')) throw badRequest('The raw perspective cannot be combined with others')
+  if (!isReleasesApi(apiVersion)) throw badRequest(`Release perspectives need API version ${RELEASES_API_VERSION} or later`)
   return list
-}
-
-function defaultPerspective(apiVersion: string | null): Perspective {
-  if (apiVersion && /^\d{4}-\d{2}-\d{2}$/.test(apiVersion) && apiVersion >= '2025-02-19') return 'drafts'
-  if (apiVersion === 'X') return 'drafts'
-  return 'raw'
 }
 
 /** Comma-separated document ids from a path segment, validated and bounded. */

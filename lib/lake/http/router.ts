@@ -11,6 +11,7 @@ import {referenceRoutes} from './routes/references'
 import {studioRoutes} from './routes/studio'
 import {liveRoutes} from '../listen/live-events'
 import {listenRoutes} from '../listen/route'
+import {resolveClientAddress} from '@/lib/http/client-address'
 import {applyCors} from './cors'
 import type {LakeContext, Route, RouteRequest} from './context'
 import {homePage} from './home-page'
@@ -52,7 +53,8 @@ async function handle(ctx: LakeContext, req: LakeRequest, res: LakeResponse) {
     apiVersion,
     user: credentials.kind === 'valid' ? credentials.user : null,
     token: credentials.kind === 'valid' ? credentials.token : null,
-    remoteAddress: req.socket?.remoteAddress ?? 'unknown',
+    // Behind the TLS proxy the connection is the proxy's; the client is in X-Forwarded-For (lib/http).
+    remoteAddress: resolveClientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for'], ctx.trustedProxies),
   }
 
   // Uploads are large binary bodies: the asset handler reads them itself, before anyone else does.

@@ -9,6 +9,8 @@ export interface ListenOptions {
   effectFormat: 'mendoza' | null
   /** Echoed in events: `query` (the default) or `transaction`. */
   visibility: string
+  /** `public`: an anonymous listener, which may read only public documents. */
+  access: 'all' | 'public'
 }
 
 export type Transition = 'appear' | 'update' | 'disappear'
@@ -31,12 +33,18 @@ export interface MutationEvent {
   previous?: SanityDocument
 }
 
-/** The mutations of the transaction that concern this document (by id; query-targeted ones always). */
-function mutationsFor(mutations: Mutation[], documentId: string): Mutation[] {
+/**
+ * The mutations of the transaction that concern this document, as far as the listener may read
+ * them. A mutation naming this document by id is shown; one without an id (patch or delete by
+ * query, create with a generated id) may have touched documents the listener cannot read, and
+ * carries their query text and values: only token holders see those.
+ */
+export function mutationsFor(mutations: Mutation[], documentId: string, access: ListenOptions['access']): Mutation[] {
   return mutations.filter((mutation) => {
     const body = Object.values(mutation)[0] ?? {}
     const target = typeof body.id === 'string' ? body.id : typeof body._id === 'string' ? body._id : null
-    return target === null || target === documentId
+    if (target === null) return access === 'all'
+    return target === documentId
   })
 }
 
@@ -71,7 +79,7 @@ export function mutationEvent(
     transactionTotalEvents: tx.changes.length,
     transactionCurrentEvent: index + 1,
   }
-  if (options.includeMutations) event.mutations = mutationsFor(tx.mutations, change.id)
+  if (options.includeMutations) event.mutations = mutationsFor(tx.mutations, change.id, options.access)
   // Patches over documents without `_rev`: the Studio applies them so and sets `_rev` from resultRev.
   if (options.effectFormat === 'mendoza') event.effects = effectsOf(change)
   if (options.includeResult && change.after) event.result = change.after

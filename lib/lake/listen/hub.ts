@@ -26,16 +26,26 @@ export interface ListenerSink {
   end(reason: string): void
 }
 
+interface Queued {
+  tx: Transaction
+  /** Index of the first change still to deliver (a resume can start inside a transaction). */
+  from: number
+}
+
 interface Listener {
   spec: ListenerSpec
   sink: ListenerSink
-  queue: Transaction[]
+  queue: Queued[]
   draining: boolean
   closed: boolean
 }
 
+/** Transactions kept for listeners that resume (`enableResume` + `Last-Event-ID`). */
+const RESUME_CAPACITY = 2000
+
 export class ListenHub {
   private readonly listeners = new Set<Listener>()
+  private readonly recent: Transaction[] = []
   private readonly unsubscribe: () => void
 
   constructor(
@@ -49,9 +59,27 @@ export class ListenHub {
     return this.listeners.size
   }
 
-  add(spec: ListenerSpec, sink: ListenerSink): () => void {
-    const listener: Listener = {spec, sink, queue: [], draining: false, closed: false}
+  /**
+   * Where a listener resumes from its last event id (`<transactionId>#<documentId>`): the events
+   * after it, or null when that transaction is unknown (too old, or from before a restart).
+   */
+  resumePoint(lastEventId: string, dataset: string): Queued[] | null {
+    const hash = lastEventId.indexOf('#')
+    const txId = hash === -1 ? lastEventId : lastEventId.slice(0, hash)
+    const docId = hash === -1 ? null : lastEventId.slice(hash + 1)
+    const index = this.recent.findIndex((tx) => tx.id === txId && tx.dataset === dataset)
+    if (index === -1) return null
+    const tx = this.recent[index]
+    const position = docId === null ? -1 : tx.changes.findIndex((change) => change.id === docId)
+    const rest = docId === null || position === -1 ? [] : [{tx, from: position + 1}]
+    return [...rest, ...this.recent.slice(index + 1).filter((later) => later.dataset === dataset).map((later) => ({tx: later, from: 0}))]
+  }
+
+  /** Adds a listener; `replay` (from resumePoint) is delivered before anything new. */
+  add(spec: ListenerSpec, sink: ListenerSink, replay: Queued[] = []): () => void {
+    const listener: Listener = {spec, sink, queue: [...replay], draining: false, closed: false}
     this.listeners.add(listener)
+    if (replay.length > 0) this.kick(listener)
     return () => {
       listener.closed = true
       listener.queue.length = 0
@@ -69,21 +97,26 @@ export class ListenHub {
   }
 
   private enqueue(tx: Transaction) {
+    this.recent.push(tx)
+    if (this.recent.length > RESUME_CAPACITY) this.recent.splice(0, this.recent.length - RESUME_CAPACITY)
     for (const listener of this.listeners) {
       if (listener.spec.dataset !== tx.dataset) continue
-      listener.queue.push(tx)
-      if (!listener.draining) {
-        listener.draining = true
-        setImmediate(() => void this.drain(listener))
-      }
+      listener.queue.push({tx, from: 0})
+      this.kick(listener)
     }
+  }
+
+  private kick(listener: Listener) {
+    if (listener.draining) return
+    listener.draining = true
+    setImmediate(() => void this.drain(listener))
   }
 
   private async drain(listener: Listener) {
     try {
       while (!listener.closed && listener.queue.length > 0) {
-        const tx = listener.queue.shift() as Transaction
-        await this.deliver(listener, tx)
+        const {tx, from} = listener.queue.shift() as Queued
+        await this.deliver(listener, tx, from)
       }
     } catch (error) {
       this.options.log(`lake: listener failed: ${(error as Error).message}`)
@@ -104,9 +137,10 @@ export class ListenHub {
     }
   }
 
-  private async deliver(listener: Listener, tx: Transaction) {
+  private async deliver(listener: Listener, tx: Transaction, from: number) {
     const {spec} = listener
     for (const [index, change] of tx.changes.entries()) {
+      if (index < from) continue
       if (listener.closed) return
       if (spec.access === 'public' && !isPublicId(change.id)) continue
       if (!spec.includeAllVersions && change.id.startsWith('versions.')) continue

@@ -1,40 +1,64 @@
 /**
- * `GET /data/live/events/{ds}`: Sanity's Live Content API event stream, which next-sanity's live
- * mode and the Studio's Presentation tool subscribe to (the tool fails outright when it is
- * missing). Sanity sends `message` events with sync tags; the lake answers queries without sync
- * tags (`syncTags: []`), so it sends the other event the protocol has for "content changed":
- * `restart`, which tells clients to refetch what they show. Anonymous streams only hear about
- * changes to public documents; `includeDrafts=true` needs a token, as on Sanity.
+ * `GET /data/live/events/{ds}`: Sanity's Live Content API event stream, which next-sanity's
+ * `SanityLive`, the site's own revalidation (lib/site/live-revalidation.ts) and the Studio's
+ * Presentation tool subscribe to.
+ *
+ * As Sanity's docs and @sanity/client describe it: `welcome` first; then one `message` per commit
+ * that changed something this stream may see, `data: {"tags": [...]}` naming the sync tags it
+ * fired (lib/lake/live/sync-tags.ts); `restart` only when the stream cannot say exactly what
+ * changed: a `Last-Event-ID` it cannot resume from (another lake run, or too old), or a commit
+ * firing more tags than a message should carry. Every event has an id, so an EventSource that
+ * reconnects resumes with `Last-Event-ID` and receives the messages it missed.
+ *
+ * Privacy: anonymous streams only hear of changes to public documents (no message at all when only
+ * drafts or private documents changed); `includeDrafts=true` needs a token, as on Sanity.
  */
-import crypto from 'node:crypto'
 import {LISTEN_HEARTBEAT_MS} from '../config'
-import {isPublicId} from '../auth/access'
-import type {Transaction} from '../engine/types'
 import type {LakeContext, Route, RouteRequest} from '../http/context'
 import {datasetName, flag} from '../http/params'
-import {gatewayError} from '../http/respond'
+import {badRequest, gatewayError} from '../http/respond'
+import {MAX_TAGS_PER_EVENT, type LiveEvent} from '../live'
 
-/** Whether a committed transaction is news for a live stream with the given access. */
-export function isLiveNews(tx: Transaction, dataset: string, includeDrafts: boolean): boolean {
-  if (tx.dataset !== dataset) return false
-  return tx.changes.some((change) => includeDrafts || isPublicId(change.id))
+const MAX_EVENT_ID_LENGTH = 100
+
+function lastEventIdOf(r: RouteRequest): string | null {
+  const header = r.req.headers['last-event-id']
+  const value = (Array.isArray(header) ? header[0] : header) ?? r.url.searchParams.get('lastEventId')
+  if (value === undefined || value === null || value === '') return null
+  if (value.length > MAX_EVENT_ID_LENGTH) throw badRequest('Last-Event-ID is too long')
+  return value
 }
 
 function liveEvents(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
   const dataset = datasetName(rawDataset)
   const includeDrafts = flag(r.url.searchParams, 'includeDrafts', false)
   if (includeDrafts && !r.user) throw gatewayError(401, 'includeDrafts=true requires a token')
+  const lastEventId = lastEventIdOf(r)
   const {req, res} = r
   res.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no'})
   const write = (chunk: string) => {
     if (!res.writableEnded) (res as NodeJS.WritableStream).write(chunk)
   }
-  write(`event: welcome\ndata: {}\n\n`)
+  const send = (event: LiveEvent) => {
+    const tags = includeDrafts ? event.allTags : event.publicTags
+    if (tags.length === 0) return
+    if (tags.length > MAX_TAGS_PER_EVENT) write(`id: ${event.id}\nevent: restart\ndata: {}\n\n`)
+    else write(`id: ${event.id}\nevent: message\ndata: ${JSON.stringify({tags})}\n\n`)
+  }
+
+  // Commits notify synchronously and nothing here awaits, so no event can fall between the replay
+  // of missed events and the subscription.
+  const missed = lastEventId === null ? [] : ctx.live.since(lastEventId, dataset)
+  const head = ctx.live.head
+  write(`id: ${head}\nevent: welcome\ndata: {}\n\n`)
+  if (missed === null) write(`id: ${head}\nevent: restart\ndata: {}\n\n`)
+  else for (const event of missed) send(event)
+  const unsubscribe = ctx.live.subscribe((event) => {
+    if (event.dataset === dataset) send(event)
+  })
+
   const heartbeat = setInterval(() => write(': ping\n\n'), LISTEN_HEARTBEAT_MS)
   heartbeat.unref()
-  const unsubscribe = ctx.engine.subscribe((tx) => {
-    if (isLiveNews(tx, dataset, includeDrafts)) write(`id: ${crypto.randomUUID()}\nevent: restart\ndata: {}\n\n`)
-  })
   let closed = false
   const cleanup = () => {
     if (closed) return

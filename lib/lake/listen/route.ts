@@ -33,9 +33,15 @@ function spec(r: RouteRequest, dataset: string): ListenerSpec {
   }
 }
 
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const single = Array.isArray(value) ? value[0] : value
+  return single && single.length <= 300 ? single : undefined
+}
+
 async function listen(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
   const dataset = datasetName(rawDataset)
   const listenerSpec = spec(r, dataset)
+  const enableResume = flag(r.url.searchParams, 'enableResume', false)
   // Reject an invalid filter with a 400 now, not as a silent stream that never matches.
   try {
     await ctx.engine.matches(listenerSpec.query, listenerSpec.params, PROBE_DOCUMENT)
@@ -58,23 +64,29 @@ async function listen(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[])
     return buffered()
   }
   const listenerName = 'L' + crypto.randomBytes(8).toString('hex')
-  write(`event: welcome\ndata: ${JSON.stringify({listenerName})}\n\n`)
+  // Resuming (`enableResume=true` and the EventSource's Last-Event-ID): `welcomeback` and the
+  // events missed; `reset` when they are no longer known, so the client refetches its state.
+  const lastEventId = enableResume ? headerValue(r.req.headers['last-event-id']) : undefined
+  const replay = lastEventId ? ctx.listeners.resumePoint(lastEventId, dataset) : []
+  if (lastEventId && replay === null) write(`event: reset\ndata: {}\n\n`)
+  else write(`event: ${lastEventId ? 'welcomeback' : 'welcome'}\ndata: ${JSON.stringify({listenerName})}\n\n`)
 
   const heartbeat = setInterval(() => write(': ping\n\n'), LISTEN_HEARTBEAT_MS)
   heartbeat.unref()
   let removed = false
-  const remove = ctx.listeners.add(listenerSpec, {
-    send(event, data, id) {
+  const sink = {
+    send(event: string, data: unknown, id?: string) {
       return write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
     },
     // No `disconnect` event: Sanity clients treat it as final, while a plain close makes them reconnect,
     // which is what a too-slow listener or a restarting lake wants.
-    end(reason) {
+    end(reason: string) {
       ctx.log(`lake: closing listener ${listenerName}: ${reason}`)
       cleanup()
       res.end()
     },
-  })
+  }
+  const remove = ctx.listeners.add(listenerSpec, sink, replay ?? [])
   function cleanup() {
     if (removed) return
     removed = true

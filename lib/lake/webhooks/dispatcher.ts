@@ -1,7 +1,8 @@
 /**
  * Webhooks: after each committed transaction, every changed PUBLIC document (no `drafts.` /
  * `versions.` prefix and no private dot prefix such as `contact.` or `pingback.`) is announced to
- * each configured URL with a POST whose JSON body is:
+ * each configured URL — plus, per target, private documents of the types it opts into
+ * (`privateTypes`) — with a POST whose JSON body is:
  *
  *   {
  *     _id: string,                 // the published document id
@@ -18,17 +19,26 @@
  * The site's /api/revalidate and /api/webhooks/mentions read this payload.
  *
  * Delivery happens in the background (the commit never waits) with retries and exponential backoff
- * on network errors, timeouts, 429 and 5xx; 4xx answers are final. Deliveries are in memory: a
- * webhook still pending when the lake stops is lost (the site revalidates on a timer anyway).
+ * on network errors, timeouts, 429 and 5xx; 4xx answers are final. Every delivery is first written
+ * to the outbox (outbox.ts, in the lake's database) right after the commit, so one still pending when
+ * the lake stops — or the site is down — is resumed at the next start: no publish is lost between
+ * the lake and the site. (The one gap: a crash between the engine's commit and the outbox write, a
+ * few microseconds of synchronous code.) Deliveries to one URL go out in commit order.
  */
 import {encodeSignatureHeader} from '@sanity/webhook'
 import {isPublicId} from '../auth/access'
-import {WEBHOOK_FIRST_BACKOFF_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_MS} from '../config'
+import {WEBHOOK_FIRST_BACKOFF_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_MAX_BACKOFF_MS, WEBHOOK_TIMEOUT_MS} from '../config'
 import type {DocumentChange, Engine, SanityDocument, Transaction} from '../engine/types'
+import {WebhookOutbox, type DeliveryRow} from './outbox'
 
 export interface WebhookTarget {
   url: string
   secret: string
+  /**
+   * Types whose documents with a private id (`pingback.…`) are announced to this target too, like a
+   * hosted Sanity webhook whose filter selects them. Drafts and release versions never are.
+   */
+  privateTypes?: readonly string[]
 }
 
 export interface WebhookPayload {
@@ -48,10 +58,16 @@ function slugOf(doc: SanityDocument | null): string | undefined {
   return typeof slug?.current === 'string' ? slug.current : undefined
 }
 
-export function webhookPayloads(tx: Transaction): WebhookPayload[] {
+function announced(id: string, type: string, privateTypes: readonly string[]): boolean {
+  if (isPublicId(id)) return true
+  return !id.startsWith('drafts.') && !id.startsWith('versions.') && privateTypes.includes(type)
+}
+
+export function webhookPayloads(tx: Transaction, privateTypes: readonly string[] = []): WebhookPayload[] {
   return tx.changes.flatMap((change: DocumentChange) => {
-    if (!isPublicId(change.id) || (!change.before && !change.after)) return []
+    if (!change.before && !change.after) return []
     const doc = (change.after ?? change.before) as SanityDocument
+    if (!announced(change.id, doc._type, privateTypes)) return []
     const operation = !change.before ? 'create' : !change.after ? 'delete' : 'update'
     const slug = slugOf(change.after) ?? slugOf(change.before)
     const previous = slugOf(change.before)
@@ -76,83 +92,160 @@ export interface WebhookOptions {
   timeoutMs?: number
 }
 
+export interface DurableWebhookOptions extends WebhookOptions {
+  /** Where deliveries wait (the lake's database); default an in-memory one. */
+  outbox?: WebhookOutbox
+}
+
 export class WebhookDispatcher {
   private readonly unsubscribe: () => void
-  private readonly inFlight = new Set<Promise<void>>()
   private readonly abort = new AbortController()
+  private readonly outbox: WebhookOutbox
+  private readonly ownsOutbox: boolean
+  private readonly targetsByUrl: Map<string, WebhookTarget>
+  private pumping: Promise<void> | null = null
+  private again = false
+  private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     engine: Engine,
-    private readonly targets: WebhookTarget[],
-    private readonly options: WebhookOptions,
+    targets: WebhookTarget[],
+    private readonly options: DurableWebhookOptions,
   ) {
     for (const target of targets) {
       const url = new URL(target.url)
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Webhook URL must be http(s): ${target.url}`)
       if (!target.secret) throw new Error(`Webhook ${target.url} needs a secret to sign its payloads`)
     }
+    this.targetsByUrl = new Map(targets.map((target) => [target.url, target]))
+    this.ownsOutbox = !options.outbox
+    this.outbox = options.outbox ?? new WebhookOutbox(':memory:')
     this.unsubscribe = targets.length ? engine.subscribe((tx) => this.onTransaction(tx)) : () => {}
+    // Deliveries left over from the previous run.
+    const left = this.outbox.pending()
+    if (left > 0) options.log(`lake: resuming ${left} pending webhook deliver${left === 1 ? 'y' : 'ies'}`)
+    this.kick()
   }
 
   private onTransaction(tx: Transaction) {
-    for (const payload of webhookPayloads(tx))
-      for (const target of this.targets) {
-        const delivery = this.deliver(target, payload).finally(() => this.inFlight.delete(delivery))
-        this.inFlight.add(delivery)
-      }
+    const deliveries = [...this.targetsByUrl.values()].flatMap((target) =>
+      webhookPayloads(tx, target.privateTypes).map((payload) => ({url: target.url, body: JSON.stringify(payload)})),
+    )
+    this.outbox.enqueue(deliveries)
+    this.kick()
   }
 
-  private async deliver(target: WebhookTarget, payload: WebhookPayload): Promise<void> {
-    const body = JSON.stringify(payload)
-    const maxAttempts = this.options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS
-    let backoff = this.options.firstBackoffMs ?? WEBHOOK_FIRST_BACKOFF_MS
-    for (let attempt = 1; attempt <= maxAttempts && !this.abort.signal.aborted; attempt++) {
-      let outcome: string
-      try {
-        const signature = await encodeSignatureHeader(body, Date.now(), target.secret)
-        const response = await fetch(target.url, {
-          method: 'POST',
-          headers: {'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'dispatch-lake-webhooks'},
-          body,
-          signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs ?? WEBHOOK_TIMEOUT_MS)]),
-        })
-        await response.arrayBuffer().catch(() => undefined)
-        if (response.ok) return
-        outcome = `HTTP ${response.status}`
-        if (response.status < 500 && response.status !== 429) {
-          this.options.log(`lake: webhook ${target.url} refused ${payload._id} (${outcome}); not retrying`)
-          return
-        }
-      } catch (error) {
-        outcome = (error as Error).message
-      }
-      if (attempt === maxAttempts) {
-        this.options.log(`lake: webhook ${target.url} failed for ${payload._id} after ${attempt} attempts (${outcome})`)
-        return
-      }
-      await sleep(backoff, this.abort.signal)
-      backoff *= 2
+  /** Runs the pump now (or once more after the current round). */
+  private kick() {
+    if (this.abort.signal.aborted) return
+    if (this.pumping) {
+      this.again = true
+      return
+    }
+    clearTimeout(this.timer)
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null
+      if (this.again) {
+        this.again = false
+        this.kick()
+      } else this.scheduleNext()
+    })
+  }
+
+  private scheduleNext() {
+    const next = this.outbox.nextDueAt()
+    if (next === null || this.abort.signal.aborted) return
+    this.timer = setTimeout(() => this.kick(), Math.max(0, next - Date.now()))
+    this.timer.unref?.()
+  }
+
+  /** Delivers everything due: URLs in parallel, each URL's deliveries in order. */
+  private async pump(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      const due = this.outbox.due()
+      if (due.length === 0) return
+      const byUrl = new Map<string, DeliveryRow[]>()
+      for (const row of due) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row])
+      await Promise.all(
+        [...byUrl.values()].map(async (rows) => {
+          for (const row of rows) await this.attempt(row)
+        }),
+      )
     }
   }
 
-  /** Waits for deliveries in progress (tests); `close()` abandons them instead. */
+  private async attempt(row: DeliveryRow): Promise<void> {
+    const target = this.targetsByUrl.get(row.url)
+    const id = (() => {
+      try {
+        return (JSON.parse(row.body) as WebhookPayload)._id
+      } catch {
+        return '?'
+      }
+    })()
+    if (!target) {
+      this.options.log(`lake: dropping a pending webhook for ${id} to ${row.url}: no longer configured`)
+      this.outbox.finish(row.id)
+      return
+    }
+    const maxAttempts = this.options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS
+    const attempt = row.attempts + 1
+    let outcome: string
+    try {
+      const signature = await encodeSignatureHeader(row.body, Date.now(), target.secret)
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: {'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'dispatch-lake-webhooks'},
+        body: row.body,
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs ?? WEBHOOK_TIMEOUT_MS)]),
+      })
+      await response.arrayBuffer().catch(() => undefined)
+      if (response.ok) return this.outbox.finish(row.id)
+      outcome = `HTTP ${response.status}`
+      if (response.status < 500 && response.status !== 429) {
+        this.options.log(`lake: webhook ${target.url} refused ${id} (${outcome}); not retrying`)
+        return this.outbox.finish(row.id)
+      }
+    } catch (error) {
+      // Stopping: the row stays, the next start resumes it.
+      if (this.abort.signal.aborted) return
+      outcome = (error as Error).message
+    }
+    if (attempt >= maxAttempts) {
+      this.options.log(`lake: webhook ${target.url} failed for ${id} after ${attempt} attempts (${outcome})`)
+      return this.outbox.finish(row.id)
+    }
+    const backoff = Math.min((this.options.firstBackoffMs ?? WEBHOOK_FIRST_BACKOFF_MS) * 2 ** (attempt - 1), WEBHOOK_MAX_BACKOFF_MS)
+    this.outbox.retryAt(row.id, attempt, Date.now() + backoff, outcome)
+  }
+
+  /** Waits until every pending delivery is done (tests); `close()` leaves them for the next start. */
   async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight])
+    while (!this.abort.signal.aborted && (this.pumping || this.outbox.pending() > 0)) {
+      await (this.pumping ?? sleep(20, this.abort.signal))
+    }
   }
 
   async close(): Promise<void> {
     this.unsubscribe()
     this.abort.abort()
-    await Promise.allSettled([...this.inFlight])
+    clearTimeout(this.timer)
+    await this.pumping
+    if (this.ownsOutbox) this.outbox.close()
   }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer)
       resolve()
-    }, {once: true})
+    }
+    // Remove the listener when the timer fires: idle() sleeps in a loop on the same signal.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, {once: true})
   })
 }

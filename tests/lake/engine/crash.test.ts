@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
+import {evaluate, parse} from 'groq-js'
 import {describe, expect, it} from 'vitest'
 import {DS, tempDir, testEngine} from './helpers'
 
@@ -57,6 +58,12 @@ describe('crash safety', () => {
     expect(counter.n).toBe(stored.size)
     // (The child may have committed a few more before the kill landed: those are fine too.)
     expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length)
+    // The planner's indexes are rebuilt from the file: indexed answers match plain groq-js.
+    const dataset = [...engine.exportDocuments(DS)]
+    for (const query of ['*[_type == "crash"] | order(i desc)[0...3]._id', 'count(*[_type == "crash" && i >= 10])', '*[_type == "counter"][0].n']) {
+      const expected = await (await evaluate(parse(query), {dataset})).get()
+      expect((await engine.query(DS, query, {})).result, query).toEqual(expected)
+    }
     // And the reopened store takes new writes.
     await engine.mutate(DS, [{patch: {id: 'counter', inc: {n: 1}}}], {author: 'after-crash'})
     expect(engine.getDocuments(DS, ['counter'])[0]!.n).toBe(stored.size + 1)

@@ -138,7 +138,9 @@ describe('perspectives', () => {
 
   it('returns the query, ms and syncTags with filterResponse false, and accepts POSTed queries', async () => {
     const full = await t.editor.fetch('count(*[_id == $id])', {id: 'persp-1'}, {filterResponse: false})
-    expect(full).toMatchObject({query: 'count(*[_id == $id])', result: 1, syncTags: []})
+    expect(full).toMatchObject({query: 'count(*[_id == $id])', result: 1})
+    expect(full.syncTags?.length).toBeGreaterThan(0)
+    for (const tag of full.syncTags ?? []) expect(tag).toMatch(/^s1:[A-Za-z0-9_-]+$/)
     expect(typeof full.ms).toBe('number')
     const res = await fetch(t.api('/data/query/production'), {
       method: 'POST',

@@ -29,7 +29,7 @@ export async function generateMetadata({params}: Props): Promise<Metadata> {
   if (!post) return {title: 'Not found', robots: {index: false}}
   return pageMetadata({
     title: post.title || 'Untitled',
-    description: post.excerpt,
+    description: post.seoDescription || post.excerpt,
     path: paths.post(post.slug),
     type: 'article',
     publishedTime: post.publishedAt,
@@ -43,6 +43,7 @@ export default async function PostPage({params}: Props) {
   const post = await getPost((await params).slug)
   if (!post) notFound()
   const [{settings, title: siteTitle, locale}, related, draft] = await Promise.all([siteContext(), getRelatedPosts(post), isDraftMode()])
+  // Text carries stega edit links in draft mode; images have no text, so the cover is marked by hand.
   const editable = (path: string) => editAttributes(draft, {id: post._id, type: 'post'}, path)
   const minutes = readingTimeMinutes(post.body)
   const coverUrl = post.coverImage?.asset ? urlForImage(post.coverImage).width(1200).height(630).fit('crop').url() : undefined
@@ -54,7 +55,7 @@ export default async function PostPage({params}: Props) {
       <JsonLd data={breadcrumbJsonLd(post, siteTitle)} />
       <article className="mx-auto max-w-[65ch]">
         <header className="mb-8">
-          <h1 className="font-serif text-3xl leading-tight font-bold text-balance sm:text-4xl" {...editable('title')}>
+          <h1 className="font-serif text-3xl leading-tight font-bold text-pretty sm:text-4xl">
             {post.title}
           </h1>
           <PostMeta post={post} locale={locale} readingMinutes={minutes} className="mt-3" />
@@ -64,9 +65,7 @@ export default async function PostPage({params}: Props) {
             <ContentImage image={post.coverImage} sizes="(min-width: 768px) 65ch, 100vw" priority />
           </div>
         ) : null}
-        <div className="prose prose-zinc prose-lg dark:prose-invert prose-a:text-[color:var(--color-accent)] dark:prose-a:text-[color:var(--color-accent-dark)] prose-blockquote:font-normal prose-blockquote:not-italic max-w-none"
-          {...editable('body')}
-        >
+        <div className="prose prose-zinc prose-lg dark:prose-invert prose-a:text-[color:var(--color-accent)] dark:prose-a:text-[color:var(--color-accent-dark)] prose-blockquote:font-normal prose-blockquote:not-italic max-w-none">
           <PortableTextBody value={post.body} />
         </div>
         {tags.length > 0 ? (
@@ -87,6 +86,8 @@ export default async function PostPage({params}: Props) {
             </ul>
           </div>
         ) : null}
+
+        <PingbackSection postId={post._id} locale={locale} />
 
         {post.previous || post.next ? (
           <nav aria-label="More posts" className="mt-10 grid gap-4 border-t border-zinc-200 pt-6 sm:grid-cols-2 dark:border-zinc-800">
@@ -121,9 +122,8 @@ export default async function PostPage({params}: Props) {
         </aside>
       ) : null}
 
-      <div className="post-responses mx-auto mt-10 max-w-[65ch] space-y-6 border-t border-zinc-200 pt-6 dark:border-zinc-800">
-        <PingbackSection postId={post._id} />
-        <ContactSection settings={settings} postId={post._id} />
+      <div className="post-responses mx-auto max-w-[65ch]">
+        <ContactSection settings={settings} postId={post._id} permalink={paths.post(post.slug)} />
       </div>
     </>
   )

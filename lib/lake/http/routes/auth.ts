@@ -22,10 +22,12 @@ const HTML_HEADERS = {
 }
 
 function providers(ctx: LakeContext, r: RouteRequest) {
+  // Behind the proxy only versioned paths reach the lake, so the login page is under /v1 there.
+  const loginUrl = ctx.publicUrl ? `${ctx.publicUrl}/v1${LOGIN_PATH}` : `${ctx.httpsOrigin()}${LOGIN_PATH}`
   sendJson(r.res, 200, {
     thirdPartyLogin: false,
     sso: {},
-    providers: [{name: PROVIDER_NAME, title: 'Dispatch local account', url: `${ctx.httpsOrigin()}${LOGIN_PATH}`}],
+    providers: [{name: PROVIDER_NAME, title: 'Dispatch local account', url: loginUrl}],
   })
 }
 
@@ -45,7 +47,7 @@ function allowedReturnUrl(ctx: LakeContext, raw: string | null): URL {
 
 function showLoginForm(ctx: LakeContext, r: RouteRequest) {
   const origin = allowedReturnUrl(ctx, r.url.searchParams.get('origin'))
-  sendText(r.res, 200, loginPage({action: LOGIN_PATH, origin: origin.href}), 'text/html; charset=utf-8', HTML_HEADERS)
+  sendText(r.res, 200, loginPage({action: r.url.pathname, origin: origin.href}), 'text/html; charset=utf-8', HTML_HEADERS)
 }
 
 async function submitLogin(ctx: LakeContext, r: RouteRequest) {
@@ -55,24 +57,33 @@ async function submitLogin(ctx: LakeContext, r: RouteRequest) {
   const password = (form.get('password') ?? '').slice(0, 1024)
   const limiterKey = `${email.toLowerCase()}|${r.remoteAddress}`
   const rerender = (status: number, error: string, headers: Record<string, string> = {}) =>
-    sendText(r.res, status, loginPage({action: LOGIN_PATH, origin: returnUrl.href, email, error}), 'text/html; charset=utf-8', {
+    sendText(r.res, status, loginPage({action: r.url.pathname, origin: returnUrl.href, email, error}), 'text/html; charset=utf-8', {
       ...HTML_HEADERS,
       ...headers,
     })
 
-  const waitMs = ctx.auth.loginLimiter.retryAfterMs(limiterKey)
+  // Three limits, the strictest wins: this account from this address, this account from anywhere,
+  // this address for any account. While any applies, not even the right password is checked.
+  const account = email.toLowerCase()
+  const waitMs = Math.max(
+    ctx.auth.loginLimiter.retryAfterMs(limiterKey),
+    ctx.auth.accountLimiter.retryAfterMs(account),
+    ctx.auth.addressLimiter.retryAfterMs(r.remoteAddress),
+  )
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000)
     return rerender(429, `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute(s).`, {'retry-after': String(seconds)})
   }
-  const account = email && password ? await ctx.auth.store.verifyLogin(email, password) : null
-  if (!account) {
+  const verified = email && password ? await ctx.auth.store.verifyLogin(email, password) : null
+  if (!verified) {
     ctx.auth.loginLimiter.recordFailure(limiterKey)
+    ctx.auth.accountLimiter.recordFailure(account)
+    ctx.auth.addressLimiter.recordFailure(r.remoteAddress)
     ctx.log(`lake: failed login for "${email}" from ${r.remoteAddress}`)
     return rerender(401, 'Wrong email or password.')
   }
   ctx.auth.loginLimiter.reset(limiterKey)
-  const sid = ctx.auth.issueLoginCode(account)
+  const sid = ctx.auth.issueLoginCode(verified)
   returnUrl.hash = `sid=${sid}`
   redirect(r.res, returnUrl.href, 303)
 }

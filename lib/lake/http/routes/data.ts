@@ -6,7 +6,9 @@ import type {Action, Mutation, Visibility} from '../../engine/types'
 import {withArrayKeys} from '../array-keys'
 import {isPlainObject, readJsonObject} from '../body'
 import type {LakeContext, Route, RouteRequest} from '../context'
-import {datasetName, documentIds, flag, groqParams, perspective} from '../params'
+import {datasetName, documentIds, flag, groqParams, isReleasesApi, perspective} from '../params'
+import {contentSourceMap} from '../../csm'
+import {syncTagsFor} from '../../live'
 import {apiError, badRequest, gatewayError, sendJson, sendText} from '../respond'
 
 const MUTATION_TYPES = new Set(['create', 'createOrReplace', 'createIfNotExists', 'delete', 'patch'])
@@ -42,13 +44,35 @@ async function query(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) 
   }
   if (typeof groq !== 'string' || groq.trim() === '') throw badRequest('Missing "query": a GROQ query is required')
   if (groq.length > MAX_QUERY_LENGTH) throw badRequest(`Query is too long (at most ${MAX_QUERY_LENGTH} characters)`)
-  const {result, ms} = await ctx.engine.query(dataset, groq, params, {
+  checkLastLiveEventId(search.get('lastLiveEventId'))
+  const sourceMap = sourceMapOption(search.get('resultSourceMap'))
+  const {result, ms, readSet} = await ctx.engine.query(dataset, groq, params, {
     perspective: perspective(requested, r.apiVersion),
     identity: r.user?.id ?? '',
     access: accessOf(r),
+    includeVersions: isReleasesApi(r.apiVersion),
+    trackReads: true,
   })
   const returnQuery = flag(search, 'returnQuery', true)
-  sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ms, syncTags: []})
+  const syncTags = readSet ? syncTagsFor(dataset, readSet) : []
+  const resultSourceMap = sourceMap && readSet ? contentSourceMap(result, readSet.documents, sourceMap === 'withKeyArraySelector') : undefined
+  sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ...(resultSourceMap ? {resultSourceMap} : {}), ms, syncTags})
+}
+
+/** `resultSourceMap=true|withKeyArraySelector` (what @sanity/client sends for stega); `false` or absent: none. */
+function sourceMapOption(value: string | null): false | 'true' | 'withKeyArraySelector' {
+  if (value === null || value === '' || value === 'false') return false
+  if (value === 'true' || value === 'withKeyArraySelector') return value
+  throw badRequest('"resultSourceMap" must be true, false or withKeyArraySelector')
+}
+
+/**
+ * `lastLiveEventId`: the id of the live event that made a client refetch. Sanity uses it to skip
+ * caches older than that event; the lake answers every query from committed state, so a result is
+ * always at least that fresh. Only its shape is checked.
+ */
+function checkLastLiveEventId(value: string | null) {
+  if (value !== null && (value.length > 100 || !/^[A-Za-z0-9_.:-]*$/.test(value))) throw badRequest('Invalid "lastLiveEventId"')
 }
 
 function getDocuments(ctx: LakeContext, r: RouteRequest, [rawDataset, rawIds]: string[]) {

@@ -1,0 +1,28 @@
+/** `--dry-run`: reads pass through (slug checks, existing documents), writes are counted, not made. */
+import {createHash} from 'node:crypto'
+import type {ImportSink} from './types'
+
+export function dryRunSink(inner: ImportSink | null): ImportSink & {mutationCount: number} {
+  let transactions = 0
+  const sink = {
+    description: `nothing (dry run${inner ? `; reading ${inner.description}` : ''})`,
+    mutationCount: 0,
+    async getDocuments(ids: string[]) {
+      return inner ? inner.getDocuments(ids) : ids.map(() => null)
+    },
+    async query<T>(groq: string, params?: Record<string, unknown>) {
+      return (inner ? inner.query<T>(groq, params) : ([] as T))
+    },
+    async commit(mutations: unknown[]) {
+      sink.mutationCount += mutations.length
+      return `dry-run-${++transactions}`
+    },
+    async uploadImage(data: Buffer) {
+      return `image-${createHash('sha1').update(data).digest('hex')}-dry-run`
+    },
+    async close() {
+      await inner?.close()
+    },
+  }
+  return sink
+}

@@ -1,0 +1,709 @@
+/**
+ * Evaluates a GROQ tree, answering the `*` pipelines scan-plan.ts recognises from the view's
+ * indexes (view-index.ts) and handing everything else to groq-js, so results are always
+ * groq-js's:
+ * - a pipeline's candidates come from the most selective index among its terms (`_type`,
+ *   equality on any attribute path, `references()`, the words of a `match`), each candidate is
+ *   checked against every JS-decided term, and groq-js decides the remaining terms in batches;
+ * - `order(a.b desc, …)[x...y]` walks the index sorted by those paths from where a range on the
+ *   first path starts (`publishedAt < ^.publishedAt`) and stops after y documents (top-k);
+ * - `count(…)` counts without building the array; projections of the results run in their own
+ *   scope so the pipelines inside them (`"previous": *[… ^.publishedAt …][0]`) are planned too.
+ * What groq-js evaluates keeps the enclosing scopes (`^`) by wrapping it in projections of them,
+ * and gets the pipelines inside it pre-computed as hidden parameters.
+ */
+import {evaluate} from 'groq-js'
+import {compareOrderKeys, groqCompare, groqEqual, isScalar, valueAt, type OrderKey} from './groq-order'
+import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
+import type {CompiledPattern, FieldIndex} from './field-index'
+import {patternTerms, termMatcher} from './text-index'
+import type {SanityDocument} from './types'
+import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
+import {compareIds} from './perspective'
+import type {ReadTracker} from './read-set'
+
+export interface ExecutionContext {
+  view: ViewIndex
+  params: Record<string, unknown>
+  identity?: string
+  timestamp: Date
+  /** With sync tags: the documents a pipeline yields are seen through it, so it learns what was read. */
+  tracker?: ReadTracker
+}
+
+/**
+ * A scope as groq-js builds them: `^` follows `parent`. Map bodies get hidden scopes, and a scope
+ * opened inside a hidden one takes the hidden one's parent (so `^` skips the map item).
+ */
+interface Scope {
+  value: unknown
+  parent: Scope | null
+  hidden: boolean
+}
+
+const ROOT: Scope = {value: null, parent: null, hidden: false}
+
+function nested(scope: Scope, value: unknown): Scope {
+  return {value, parent: scope.hidden ? scope.parent : scope, hidden: false}
+}
+
+function hiddenIn(scope: Scope, value: unknown): Scope {
+  return {...nested(scope, value), hidden: true}
+}
+
+export function execute(tree: TreeNode, context: ExecutionContext): Promise<unknown> {
+  return run(tree, ROOT, context)
+}
+
+/**
+ * Evaluates `node` natively where that is exactly groq-js's behaviour (attribute access,
+ * projections, maps, dereferences, boolean logic, `==` of scalars…), through the planner for
+ * pipelines, and through groq-js for the rest.
+ */
+async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Promise<unknown> {
+  switch (node.type) {
+    case 'Value':
+      return node.value ?? null
+    case 'Parameter':
+      return Object.hasOwn(context.params, node.name as string) ? (context.params[node.name as string] ?? null) : null
+    case 'This':
+      return scope.value
+    case 'Parent': {
+      let current: Scope = scope
+      for (let i = 0; i < (node.n as number); i++) {
+        if (!current.parent) return null
+        current = current.parent
+      }
+      return current.value
+    }
+    case 'Group':
+      return run(node.base as TreeNode, scope, context)
+    case 'AccessAttribute':
+      if (node.base === undefined) return valueAt(scope.value, [node.name as string])
+      return valueAt(await run(node.base as TreeNode, scope, context), [node.name as string])
+    case 'Projection': {
+      const base = await run(node.base as TreeNode, scope, context)
+      if (!isPlainObject(base)) return null
+      return run(node.expr as TreeNode, nested(scope, base), context)
+    }
+    case 'Map':
+    case 'FlatMap': {
+      const base = await run(node.base as TreeNode, scope, context)
+      if (!Array.isArray(base)) return null
+      const out: unknown[] = []
+      for (const item of base) {
+        const inner = await run(node.expr as TreeNode, hiddenIn(scope, item), context)
+        if (node.type === 'FlatMap' && Array.isArray(inner)) out.push(...inner)
+        else out.push(inner)
+      }
+      return out
+    }
+    case 'ArrayCoerce': {
+      const base = await run(node.base as TreeNode, scope, context)
+      return Array.isArray(base) ? base : null
+    }
+    case 'Deref': {
+      const base = await run(node.base as TreeNode, scope, context)
+      const ref = isPlainObject(base) ? base._ref : undefined
+      if (typeof ref !== 'string') return null
+      const doc = context.view.byId.get(ref)
+      return (context.tracker ? context.tracker.dereferenced(ref, doc) : doc) ?? null
+    }
+    case 'Object':
+      return runObject(node, scope, context)
+    case 'And':
+    case 'Or': {
+      const left = await run(node.left as TreeNode, scope, context)
+      const right = await run(node.right as TreeNode, scope, context)
+      const decisive = node.type === 'And' ? false : true
+      if (left === decisive || right === decisive) return decisive
+      return typeof left === 'boolean' && typeof right === 'boolean' ? !decisive : null
+    }
+    case 'Not': {
+      const value = await run(node.base as TreeNode, scope, context)
+      return typeof value === 'boolean' ? !value : null
+    }
+    case 'OpCall': {
+      if (node.op !== '==' && node.op !== '!=') break
+      const left = await run(node.left as TreeNode, scope, context)
+      const right = await run(node.right as TreeNode, scope, context)
+      // Only scalars and null here: groq-js compares datetimes (from functions) by value.
+      if ((left !== null && !isScalar(left)) || (right !== null && !isScalar(right))) break
+      return groqEqual(left, right) === (node.op === '==')
+    }
+    case 'FuncCall':
+      if (node.namespace === 'global' && Array.isArray(node.args) && node.args.length === 1 && (node.name === 'defined' || node.name === 'count')) {
+        if (node.name === 'count' && pipelineOf(node)) break
+        const value = await run(node.args[0] as TreeNode, scope, context)
+        if (node.name === 'defined') return value !== null
+        return Array.isArray(value) ? value.length : null
+      }
+      break
+  }
+  const pipeline = pipelineOf(node)
+  if (pipeline) {
+    const result = await runPipeline(node, pipeline, scope, context)
+    return context.tracker ? tracked(result, context.tracker) : result
+  }
+  return delegate(node, scope, context, {})
+}
+
+/**
+ * A pipeline's documents as the rest of the query sees them: through the tracker's recording
+ * proxies. Stored documents are deep-frozen and have an `_id`; counts and other values pass as they are.
+ */
+function tracked(value: unknown, tracker: ReadTracker): unknown {
+  const isDocument = (item: unknown): item is SanityDocument =>
+    isPlainObject(item) && Object.isFrozen(item) && typeof item._id === 'string'
+  if (Array.isArray(value)) return value.map((item) => (isDocument(item) ? tracker.wrap(item) : item))
+  return isDocument(value) ? tracker.wrap(value) : value
+}
+
+/** groq-js's Object: attributes in order; splats merge objects only; a conditional splat needs `true`. */
+async function runObject(node: TreeNode, scope: Scope, context: ExecutionContext): Promise<Record<string, unknown>> {
+  const result: Record<string, unknown> = {}
+  for (const attribute of node.attributes as TreeNode[]) {
+    if (attribute.type === 'ObjectAttributeValue') {
+      result[attribute.name as string] = await run(attribute.value as TreeNode, scope, context)
+    } else if (attribute.type === 'ObjectConditionalSplat') {
+      if ((await run(attribute.condition as TreeNode, scope, context)) !== true) continue
+      const value = await run(attribute.value as TreeNode, scope, context)
+      if (isPlainObject(value)) Object.assign(result, value)
+    } else if (attribute.type === 'ObjectSplat') {
+      const value = await run(attribute.value as TreeNode, scope, context)
+      if (isPlainObject(value)) Object.assign(result, value)
+    } else {
+      throw new Error(`Unknown node type: ${String(attribute.type)}`)
+    }
+  }
+  return result
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+// ---- handing subtrees to groq-js ----
+
+interface Slot {
+  name: string
+  node: TreeNode
+  /** Evaluated in the delegating scope (true) or, being closed, in any (false). */
+  sameScope: boolean
+}
+
+interface Delegation {
+  tree: TreeNode
+  slots: Slot[]
+}
+
+const delegations = new WeakMap<object, Delegation>()
+
+/** Evaluates `node` with groq-js in `scope`, the pipelines in it computed first by the executor. */
+async function delegate(node: TreeNode, scope: Scope, context: ExecutionContext, extra: Record<string, unknown>): Promise<unknown> {
+  let prepared = delegations.get(node)
+  if (!prepared) {
+    prepared = prepareDelegation(node)
+    delegations.set(node, prepared)
+  }
+  const params: Record<string, unknown> = {...context.params, ...extra}
+  for (const slot of prepared.slots) params[slot.name] = await run(slot.node, slot.sameScope ? scope : ROOT, context)
+  // groq-js only knows the root scope: rebuild the enclosing ones, as projections of their
+  // values (never hidden: those hold objects) and, for a hidden one, as a one-item map.
+  let tree = prepared.tree
+  for (let s: Scope | null = scope; s && s.parent; s = s.parent) {
+    tree = s.hidden
+      ? {type: 'AccessElement', base: {type: 'Map', base: {type: 'Value', value: [s.value]}, expr: tree}, index: 0}
+      : {type: 'Projection', base: {type: 'Value', value: s.value}, expr: tree}
+  }
+  const {tracker} = context
+  // An unplanned `*` left in the tree reads the whole dataset: only then is it wrapped for the tracker.
+  const dataset = tracker && containsEverything(prepared.tree) ? context.view.all.map((doc) => tracker.wrap(doc)) : context.view.all
+  const value = await evaluate(tree as never, {
+    dataset,
+    params,
+    identity: context.identity,
+    timestamp: context.timestamp,
+    // groq-js would scan the whole dataset for every `->`; an id lookup keeps joins O(1).
+    dereference: ({_ref}) => {
+      if (typeof _ref !== 'string') return null
+      const doc = context.view.byId.get(_ref)
+      return (tracker ? tracker.dereferenced(_ref, doc) : doc) ?? null
+    },
+  })
+  return value.get()
+}
+
+/** A copy of `node` whose pipelines (below it) are hidden parameters, when they can be computed apart. */
+function prepareDelegation(node: TreeNode): Delegation {
+  const slots: Slot[] = []
+  const transform = (current: TreeNode, depth: number, isRoot: boolean): TreeNode => {
+    // In the node's own scope any value expression with a `*` in it can be computed first; in
+    // nested scopes only pipelines that do not look outside themselves (the same in every scope).
+    if (!isRoot && containsEverything(current) && (depth === 0 ? VALUE_EXPRESSIONS.has(current.type as string) : pipelineOf(current) !== null && isClosed(current))) {
+      const name = `${SCAN_PARAM_PREFIX}d${slots.length}`
+      slots.push({name, node: current, sameScope: depth === 0})
+      return {type: 'Parameter', name}
+    }
+    const copy: TreeNode = {}
+    for (const [key, value] of Object.entries(current)) {
+      const childDepth = depth + (opensScope(current, key) ? 1 : 0)
+      if (Array.isArray(value)) copy[key] = value.map((item) => transformValue(item, childDepth))
+      else copy[key] = transformValue(value, childDepth)
+    }
+    return copy
+  }
+  const transformValue = (value: unknown, depth: number): unknown => {
+    if (isNode(value)) return transform(value, depth, false)
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // Array elements and object attributes: records holding expressions.
+      const copy: TreeNode = {}
+      for (const [key, inner] of Object.entries(value)) copy[key] = transformValue(inner, depth)
+      return copy
+    }
+    return value
+  }
+  return {tree: transform(node, 0, true), slots}
+}
+
+/** Node types that are plain values wherever they appear (not select() pairs, order directions, tuples…). */
+const VALUE_EXPRESSIONS = new Set([
+  'Everything', 'Filter', 'Map', 'FlatMap', 'Projection', 'ArrayCoerce', 'AccessAttribute', 'AccessElement', 'Slice',
+  'PipeFuncCall', 'FuncCall', 'Object', 'Array', 'Group', 'Deref', 'OpCall', 'And', 'Or', 'Not',
+])
+
+/** Children evaluated in a scope nested in the node's: filter/map/projection bodies, pipe function arguments. */
+function opensScope(node: TreeNode, key: string): boolean {
+  if (key === 'expr') return ['Filter', 'Map', 'FlatMap', 'Projection'].includes(node.type as string)
+  return key === 'args' && node.type === 'PipeFuncCall'
+}
+
+function containsEverything(node: TreeNode): boolean {
+  if (node.type === 'Everything') return true
+  let found = false
+  forEachChild(node, (child) => {
+    found ||= containsEverything(child)
+  })
+  return found
+}
+
+/**
+ * Whether no `^` inside `node` reaches outside it, so its value is the same in every scope. A `^`
+ * that lands on the scope `node` itself is evaluated in (`*[references(^._id)]`: one scope opened,
+ * one up) reaches out too: inside an outer filter that scope is each candidate document. Map
+ * bodies are hidden scopes in groq-js (scopes opened inside them skip them): any `^` in one counts
+ * as reaching out, which is only ever cautious.
+ */
+function isClosed(node: TreeNode): boolean {
+  let closed = true
+  const walk = (current: TreeNode, depth: number, inMap: boolean) => {
+    if (!closed) return
+    if (current.type === 'Parent' && (inMap || (current.n as number) >= depth)) {
+      closed = false
+      return
+    }
+    for (const [key, value] of Object.entries(current)) {
+      const nested = opensScope(current, key)
+      const childDepth = depth + (nested ? 1 : 0)
+      const childInMap = inMap || (key === 'expr' && (current.type === 'Map' || current.type === 'FlatMap'))
+      const visit = (item: unknown) => {
+        if (isNode(item)) walk(item, childDepth, childInMap)
+        else if (typeof item === 'object' && item !== null) for (const inner of Object.values(item)) visit(inner)
+      }
+      if (Array.isArray(value)) value.forEach(visit)
+      else visit(value)
+    }
+  }
+  walk(node, 0, false)
+  return closed
+}
+
+// ---- pipelines ----
+
+type Check = (doc: SanityDocument) => boolean
+
+interface Resolved {
+  /** Checks that depend on the document only (types, defined, _id in path, ! of those): cached per view. */
+  staticChecks: Check[]
+  /** Checks that depend on values of this evaluation (params, ^, now()). */
+  checks: Check[]
+  /** Candidate lists (in `_id` order) that hold every document the filter keeps. */
+  sources: SanityDocument[][]
+  /** Ranges on attribute paths, for the sorted walk. */
+  ranges: {path: string[]; op: string; value: string | number | boolean}[]
+}
+
+const EMPTY = Symbol('empty')
+
+async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext): Promise<unknown> {
+  const {view} = context
+  const filter = pipeline.filter
+  const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
+  if (filter) {
+    if (filter.types) {
+      const types = filter.types
+      resolved.staticChecks.push((doc) => types.has(doc._type))
+    }
+    for (const term of filter.terms) {
+      if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
+    }
+    for (const hint of filter.matches) {
+      const docs = matchCandidates(view, await run(hint.operand, scope, context), view.all.length / 4)
+      if (docs === null) continue
+      if (docs.length === 0) return emptyResult(pipeline)
+      resolved.sources.push(docs)
+    }
+  }
+  const broad = filter?.types ? view.ofTypes(filter.types) : view.all
+  const staticCheck = allOf(resolved.staticChecks)
+  const dynamicCheck = allOf(resolved.checks)
+  const planKey = filter ? planKeyOf(filter) : 'all'
+  // The document-only part of the filter, applied once per view and remembered.
+  const base = resolved.staticChecks.length > 0 ? view.memo(`static:${planKey}`, () => broad.filter(staticCheck)) : broad
+  const source = resolved.sources.reduce((best, list) => (list.length < best.length ? list : best), base)
+  const passes = source === base ? dynamicCheck : (doc: SanityDocument) => staticCheck(doc) && dynamicCheck(doc)
+  const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
+
+  // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
+  if (pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys)) {
+    const kept = await filterAll(source, passes, verify)
+    const scorers: {field: FieldIndex; pattern: CompiledPattern}[] = []
+    for (const term of pipeline.scoreTerms) {
+      const field = view.field(term.left)
+      scorers.push({field, pattern: field.compile(await run(term.operand, scope, context))})
+    }
+    // groq-js sorts by _score (stably), then order() sorts that stably: one sort by the order keys,
+    // then _score descending, then position does the same. Only the documents returned get copied.
+    const rows = kept.map((doc, index) => {
+      let score = typeof doc._score === 'number' ? doc._score : 0
+      for (const {field, pattern} of scorers) score += field.score(doc, pattern)
+      const values = (pipeline.orderKeys ?? []).map((key) => (key.path[0] === '_score' ? (key.path.length === 1 ? score : null) : valueAt(doc, key.path)))
+      return {doc, index, score, values}
+    })
+    const keys = pipeline.orderKeys ?? []
+    rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || b.score - a.score || a.index - b.index)
+    const result = finish(pipeline, rows as unknown as SanityDocument[]) as unknown
+    const withScore = (row: (typeof rows)[number]) => ({...row.doc, _score: row.score})
+    if (Array.isArray(result)) return (result as unknown as typeof rows).map(withScore)
+    return result === null || typeof result === 'number' ? result : withScore(result as unknown as (typeof rows)[number])
+  }
+  // Anything groq-js must order or score: filter here, hand the rest over.
+  if (pipeline.score || (pipeline.order && !pipeline.orderKeys)) {
+    const kept = await filterAll(source, passes, verify)
+    return delegate(tailOf(pipeline), scope, context, {[TAIL_PARAM]: kept})
+  }
+
+  const need = topK(pipeline)
+  let docs: SanityDocument[]
+  if (pipeline.orderKeys) {
+    const keys = pipeline.orderKeys
+    if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
+      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const members = source === base ? null : new Set(source)
+      const check = members === null ? dynamicCheck : (doc: SanityDocument) => members.has(doc) && dynamicCheck(doc)
+      const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
+      docs = await collect(
+        (function* () {
+          for (let i = lo; i < hi; i++) yield entries[i].doc
+        })(),
+        check,
+        verify,
+        need,
+      )
+    } else {
+      docs = sortByKeys(await filterAll(source, passes, verify), keys)
+    }
+  } else if (need !== null) {
+    docs = await collect(source, passes, verify, need)
+  } else if (pipeline.count && !verify && !pipeline.slice) {
+    // Only ranges on one path left to decide: count them by binary search in that order.
+    const path = resolved.ranges[0]?.path
+    if (source === base && path && resolved.checks.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
+      const key = {path, desc: false}
+      const entries = sortedBase(view, filter, planKey, [key], resolved.staticChecks.length > 0 ? staticCheck : null)
+      const [lo, hi] = rangeOf(entries, key, resolved.ranges)
+      return hi - lo
+    }
+    let n = 0
+    for (const doc of source) if (passes(doc)) n++
+    return n
+  } else {
+    docs = await filterAll(source, passes, verify)
+  }
+  return finish(pipeline, docs)
+}
+
+function allOf(checks: Check[]): Check {
+  if (checks.length === 0) return () => true
+  if (checks.length === 1) return checks[0]
+  return (doc) => {
+    for (const check of checks) if (!check(doc)) return false
+    return true
+  }
+}
+
+function samePath(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i])
+}
+
+const planKeys = new WeakMap<FilterPlan, string>()
+let nextPlanKey = 0
+
+function planKeyOf(filter: FilterPlan): string {
+  let key = planKeys.get(filter)
+  if (key === undefined) {
+    key = String(nextPlanKey++)
+    planKeys.set(filter, key)
+  }
+  return key
+}
+
+/** The view's sorted index for these keys, restricted to documents passing the filter's static checks. */
+function sortedBase(view: ViewIndex, filter: FilterPlan | null, planKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
+  const index = view.sorted(filter?.types ?? null, keys)
+  if (!staticCheck) return index.entries
+  const keysKey = keys.map((key) => `${key.path.join('.')}:${key.desc ? 'd' : 'a'}`).join(',')
+  return view.memo(`sorted:${planKey}:${keysKey}`, () => index.entries.filter((entry) => staticCheck(entry.doc)))
+}
+
+function emptyResult(pipeline: Pipeline): unknown {
+  return finish(pipeline, [])
+}
+
+/** Slice, element and count as groq-js applies them to the (ordered) array. */
+function finish(pipeline: Pipeline, docs: SanityDocument[]): unknown {
+  let result: unknown = docs
+  if (pipeline.slice) {
+    const {left, right, isInclusive} = pipeline.slice
+    let from = left < 0 ? docs.length + left : left
+    let to = right < 0 ? docs.length + right : right
+    if (isInclusive) to++
+    if (from < 0) from = 0
+    if (to < 0) to = 0
+    result = docs.slice(from, to)
+  } else if (pipeline.element !== null) {
+    const index = pipeline.element < 0 ? pipeline.element + docs.length : pipeline.element
+    return docs[index] ?? null
+  }
+  return pipeline.count ? (result as unknown[]).length : result
+}
+
+/** How many leading documents of the ordered result the query can use (null: it needs them all). */
+function topK(pipeline: Pipeline): number | null {
+  if (pipeline.slice) {
+    const {left, right, isInclusive} = pipeline.slice
+    if (left < 0 || right < 0) return null
+    return isInclusive ? right + 1 : right
+  }
+  if (pipeline.element !== null) return pipeline.element < 0 ? null : pipeline.element + 1
+  return null
+}
+
+async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, into: Resolved): Promise<typeof EMPTY | void> {
+  switch (term.kind) {
+    case 'constant':
+      return (await run(term.operand, scope, context)) === true ? undefined : EMPTY
+    case 'either':
+      if ((await run(term.constant, scope, context)) === true) return
+      return resolveTerm(term.term, scope, context, into)
+    case 'references': {
+      const value = await run(term.operand, scope, context)
+      const ids = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+      if (ids.length === 0) return EMPTY
+      // The index lists exactly the documents groq-js's references() is true for.
+      const docs = unionInIdOrder(ids.map((id) => context.view.referencing(id)))
+      const members = new Set(docs)
+      into.checks.push((doc) => members.has(doc))
+      into.sources.push(docs)
+      return
+    }
+    case 'match': {
+      const field = context.view.field(term.left)
+      const pattern = field.compile(await run(term.operand, scope, context))
+      if (!pattern.ok) return EMPTY
+      into.checks.push((doc) => field.matches(doc, pattern))
+      return
+    }
+    case 'compare': {
+      const value = await run(term.operand, scope, context)
+      const {path, op} = term
+      if (op === '==') {
+        into.checks.push((doc) => groqEqual(valueAt(doc, path), value))
+        into.sources.push(context.view.equal(path, value))
+      } else if (op === '!=') {
+        into.checks.push((doc) => !groqEqual(valueAt(doc, path), value))
+      } else {
+        into.checks.push((doc) => compares(op, groqCompare(valueAt(doc, path), value)))
+      }
+      if (isScalar(value) && op !== '!=') into.ranges.push({path, op, value})
+      return
+    }
+    default:
+      if (isStatic(term)) into.staticChecks.push(await checkOf(term, scope, context))
+      else into.checks.push(await checkOf(term, scope, context))
+  }
+}
+
+function isStatic(term: Term): boolean {
+  if (term.kind === 'or') return isStatic(term.left) && isStatic(term.right)
+  return term.kind === 'defined' || term.kind === 'idPath' || (term.kind === 'not' && isStatic(term.inner))
+}
+
+/** A JS test for a term used inside `!` (always two-valued: defined, _id in path, ==, !=, references, !). */
+async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Promise<Check> {
+  switch (term.kind) {
+    case 'defined':
+      return (doc) => valueAt(doc, term.path) !== null
+    case 'idPath':
+      return (doc) => term.test(doc._id)
+    case 'not': {
+      const inner = await checkOf(term.inner, scope, context)
+      return (doc) => !inner(doc)
+    }
+    case 'or': {
+      const left = await checkOf(term.left, scope, context)
+      const right = await checkOf(term.right, scope, context)
+      return (doc) => left(doc) || right(doc)
+    }
+    default: {
+      const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
+      if ((await resolveTerm(term, scope, context, scratch)) === EMPTY) return () => false
+      return allOf([...scratch.staticChecks, ...scratch.checks])
+    }
+  }
+}
+
+function compares(op: string, order: number | null): boolean {
+  if (order === null) return false
+  return op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : op === '>=' ? order >= 0 : order === 0
+}
+
+function unionInIdOrder(lists: SanityDocument[][]): SanityDocument[] {
+  if (lists.length === 1) return lists[0]
+  if (lists.length === 0) return []
+  return [...new Set(lists.flat())].sort((a, b) => compareIds(a._id, b._id))
+}
+
+/**
+ * Documents that may satisfy `… match value`, from the word index: those having a word that
+ * matches the pattern's most selective term (every term must match some token). Null when even
+ * that term is too common to narrow anything; [] when groq-js's match is false for every document.
+ */
+function matchCandidates(view: ViewIndex, value: unknown, limit: number): SanityDocument[] | null {
+  const parts = typeof value === 'string' ? [value] : Array.isArray(value) ? value : null
+  if (!parts || !parts.every((part) => typeof part === 'string')) return []
+  const terms = (parts as string[]).flatMap(patternTerms)
+  if (terms.length === 0) return []
+  let best: SanityDocument[][] | null = null
+  let bestSize = Infinity
+  for (const term of terms) {
+    const matcher = termMatcher(term)
+    const words =
+      matcher.kind === 'word' ? [matcher.word] : matcher.kind === 'prefix' ? view.wordsWithPrefix(matcher.prefix) : view.wordsWithPrefix('').filter(matcher.test)
+    const lists = words.map((word) => view.withWord(word))
+    const size = lists.reduce((sum, list) => sum + list.length, 0)
+    if (size < bestSize) {
+      best = lists
+      bestSize = size
+    }
+  }
+  if (bestSize === 0) return []
+  if (bestSize > limit) return null
+  return [...new Set(best!.flat())].filter((doc) => view.has(doc)).sort((a, b) => compareIds(a._id, b._id))
+}
+
+/** Entries [lo, hi) of a sorted index that can satisfy the ranges on its first key. */
+function rangeOf(entries: SortedEntry[], key: OrderKey, ranges: Resolved['ranges']): [number, number] {
+  let lo = 0
+  let hi = entries.length
+  for (const range of ranges) {
+    if (range.path.length !== key.path.length || !range.path.every((part, i) => part === key.path[i])) continue
+    // Each entry is before (-1), inside (0) or after (1) the range; sorted entries are monotone in that.
+    const side = (entry: SortedEntry) => sideOf(entry.values[0], range.op, range.value, key.desc)
+    lo = Math.max(lo, firstWhere(entries, (entry) => side(entry) >= 0))
+    hi = Math.min(hi, firstWhere(entries, (entry) => side(entry) > 0))
+  }
+  return [lo, Math.max(lo, hi)]
+}
+
+function sideOf(value: unknown, op: string, bound: string | number | boolean, desc: boolean): number {
+  const sign = desc ? -1 : 1
+  if (typeof value !== typeof bound) {
+    const rank = compareOrderKeys([{path: [], desc}], [value], [bound])
+    return rank < 0 ? -1 : 1
+  }
+  const order = groqCompare(value, bound)!
+  if (compares(op, order)) return 0
+  if (op === '==') return Math.sign(order) * sign
+  // Outside a one-sided range: below it for `>`/`>=` (ascending), above it for `<`/`<=`.
+  return (op === '<' || op === '<=' ? 1 : -1) * sign
+}
+
+function firstWhere<T>(list: T[], predicate: (item: T) => boolean): number {
+  return lowerBound(list, null as unknown as T, (item) => (predicate(item) ? 1 : -1))
+}
+
+/** The first `need` documents of `candidates` (in order) that pass the JS checks and groq-js's remaining terms. */
+async function collect(
+  candidates: Iterable<SanityDocument>,
+  passes: Check,
+  verify: ((batch: SanityDocument[]) => Promise<SanityDocument[]>) | null,
+  need: number,
+): Promise<SanityDocument[]> {
+  const found: SanityDocument[] = []
+  let pending: SanityDocument[] = []
+  const flush = async () => {
+    found.push(...(verify ? await verify(pending) : pending))
+    pending = []
+  }
+  for (const doc of candidates) {
+    if (found.length >= need) break
+    if (!passes(doc)) continue
+    pending.push(doc)
+    if (pending.length >= Math.max(need - found.length, verify ? 16 : 1)) await flush()
+  }
+  if (pending.length > 0 && found.length < need) await flush()
+  return found.slice(0, need)
+}
+
+async function filterAll(candidates: SanityDocument[], passes: Check, verify: ((batch: SanityDocument[]) => Promise<SanityDocument[]>) | null): Promise<SanityDocument[]> {
+  const kept = candidates.filter(passes)
+  return verify && kept.length > 0 ? verify(kept) : kept
+}
+
+/** groq-js's order(): by the keys, ties in input order. */
+function sortByKeys(docs: SanityDocument[], keys: OrderKey[]): SanityDocument[] {
+  const rows = docs.map((doc, index) => ({doc, index, values: keys.map((key) => valueAt(doc, key.path))}))
+  rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || a.index - b.index)
+  return rows.map((row) => row.doc)
+}
+
+const FILTER_PARAM = `${SCAN_PARAM_PREFIX}batch`
+const TAIL_PARAM = `${SCAN_PARAM_PREFIX}kept`
+const remainingFilters = new WeakMap<FilterPlan, TreeNode>()
+const tails = new WeakMap<Pipeline, TreeNode>()
+
+/** The documents of `batch` (in order) for which groq-js finds the filter's remaining terms true. */
+async function keepRemaining(filter: FilterPlan, batch: SanityDocument[], scope: Scope, context: ExecutionContext): Promise<SanityDocument[]> {
+  let node = remainingFilters.get(filter)
+  if (!node) {
+    node = {type: 'Filter', base: {type: 'Parameter', name: FILTER_PARAM}, expr: filter.remaining}
+    remainingFilters.set(filter, node)
+  }
+  return (await delegate(node, scope, context, {[FILTER_PARAM]: batch})) as SanityDocument[]
+}
+
+/** score/order/slice/element/count of a pipeline, applied by groq-js to the filtered documents. */
+function tailOf(pipeline: Pipeline): TreeNode {
+  let node = tails.get(pipeline)
+  if (!node) {
+    node = {type: 'Parameter', name: TAIL_PARAM}
+    if (pipeline.score) node = {type: 'PipeFuncCall', func: undefined, name: 'score', base: node, args: pipeline.score}
+    if (pipeline.order) node = {type: 'PipeFuncCall', func: undefined, name: 'order', base: node, args: pipeline.order}
+    if (pipeline.slice) node = {type: 'Slice', base: node, ...pipeline.slice}
+    if (pipeline.element !== null) node = {type: 'AccessElement', base: node, index: pipeline.element}
+    if (pipeline.count) node = {type: 'FuncCall', namespace: 'global', name: 'count', args: [node]}
+    tails.set(pipeline, node)
+  }
+  return node
+}

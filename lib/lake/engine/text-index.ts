@@ -1,0 +1,107 @@
+/**
+ * Words for the full-text index behind GROQ `match`. groq-js (and Sanity) tokenise the text on
+ * the left of `match` into tokens (runs of characters other than punctuation and spaces, with
+ * dots trimmed at word edges) and keep a document when every term of the pattern equals some
+ * token, case-insensitively, `*` matching any run of characters.
+ *
+ * The index files each document under every token of every string in it, and of every Portable
+ * Text block's concatenated span text (what `pt::text()` produces), so the documents a `match`
+ * can keep are always among those the index lists; the planner then lets groq-js decide exactly.
+ * Tokens are keyed by the case folding JavaScript's case-insensitive (non-unicode) regular
+ * expressions use, which is what groq-js's match compiles to.
+ */
+
+// The exact expressions of groq-js's matchTokenize / matchPatternRegex.
+const TOKEN = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
+const TERM = /([^!@#$%^&(),\\/?";:{}|[\]+<>\s-])+/g
+const EDGE_DOTS = /(\b\.+|\.+\b)/g
+/** groq-js only reads this much of each pattern term. */
+const MAX_TERM = 1024
+
+export function tokenize(text: string): string[] {
+  return text.replace(EDGE_DOTS, '').match(TOKEN) ?? []
+}
+
+/** The pattern terms of a `match` right-hand side (one string). */
+export function patternTerms(text: string): string[] {
+  return (text.replace(EDGE_DOTS, '').match(TERM) ?? []).map((term) => term.slice(0, MAX_TERM))
+}
+
+const ASCII = /^[\x00-\x7f]*$/
+
+/** ECMAScript's Canonicalize for case-insensitive, non-unicode regular expressions, per code unit. */
+export function foldCase(text: string): string {
+  // For ASCII, Canonicalize is toUpperCase.
+  if (ASCII.test(text)) return text.toUpperCase()
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    const upper = ch.toUpperCase()
+    out += upper.length !== 1 || (ch.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? ch : upper
+  }
+  return out
+}
+
+/** Every folded token of a document's strings and Portable Text blocks. */
+export function wordsOf(doc: unknown): Set<string> {
+  const words = new Set<string>()
+  const addText = (text: string) => {
+    for (const token of tokenize(text)) words.add(foldCase(token))
+  }
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') addText(value)
+    else if (Array.isArray(value)) for (const item of value) walk(item)
+    else if (typeof value === 'object' && value !== null) {
+      const block = blockText(value as Record<string, unknown>)
+      if (block !== null) addText(block)
+      for (const child of Object.values(value)) walk(child)
+    }
+  }
+  walk(doc)
+  return words
+}
+
+/** groq-js's pt::text(): a block's text, or the texts of an array's blocks joined by blank lines. */
+export function portableText(value: unknown): string | null {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return blockText(value as Record<string, unknown>)
+  if (Array.isArray(value)) {
+    const texts: string[] = []
+    const walk = (items: unknown[]) => {
+      for (const block of items) {
+        if (Array.isArray(block)) walk(block)
+        else if (typeof block === 'object' && block !== null) {
+          const text = blockText(block as Record<string, unknown>)
+          if (text !== null) texts.push(text)
+        }
+      }
+    }
+    walk(value)
+    if (texts.length > 0) return texts.join('\n\n')
+  }
+  return null
+}
+
+/** groq-js's blockText: the span texts of an object with a string `_type` and a `children` array. */
+function blockText(obj: Record<string, unknown>): string | null {
+  if (typeof obj._type !== 'string' || !Array.isArray(obj.children)) return null
+  let text = ''
+  for (const child of obj.children as unknown[]) {
+    const span = child as {_type?: unknown; text?: unknown} | null
+    if (span && typeof span === 'object' && span._type === 'span' && typeof span.text === 'string') text += span.text
+  }
+  return text
+}
+
+/**
+ * How one pattern term selects words: an exact (folded) word, a folded prefix (`foo*`), or any
+ * other shape (`.` and inner `*` are regular-expression wildcards in groq-js) tested word by word.
+ */
+export type TermMatcher = {kind: 'word'; word: string} | {kind: 'prefix'; prefix: string} | {kind: 'regex'; test: (word: string) => boolean}
+
+export function termMatcher(term: string): TermMatcher {
+  const body = term.endsWith('*') ? term.replace(/\*+$/, '') : term
+  if (!/[.*]/.test(body)) return term === body ? {kind: 'word', word: foldCase(term)} : {kind: 'prefix', prefix: foldCase(body)}
+  // Words are stored folded; folding both sides keeps the comparison groq-js's case-insensitive one.
+  const regex = new RegExp(`^${foldCase(term).replace(/\*/g, '.*')}$`, 'i')
+  return {kind: 'regex', test: (word) => regex.test(word)}
+}

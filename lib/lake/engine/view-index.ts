@@ -1,0 +1,299 @@
+/**
+ * The secondary indexes of one perspective view (the documents a query sees): per-type lists,
+ * orderings by any attribute paths, equality by any attribute path, references, and the words of
+ * every string (for `match`). Each is built the first time a query needs it and then kept current
+ * commit by commit (`derive`): a view is an immutable snapshot, so a commit produces a new view
+ * whose indexes are copies of the old ones with the changed documents taken out and put back in.
+ * Running queries keep the snapshot they started with.
+ *
+ * Orders and equality follow groq-js exactly (see groq-order.ts), so the planner can answer from
+ * an index what groq-js would answer by scanning.
+ */
+import {FieldIndex} from './field-index'
+import {compareOrderKeys, groqKeyOf, valueAt, type OrderKey} from './groq-order'
+import {LruCache} from './lru'
+import {collectReferences} from './references'
+import {compareIds} from './perspective'
+import type {TreeNode} from './scan-plan'
+import {wordsOf} from './text-index'
+import type {SanityDocument} from './types'
+
+/** Word → documents, append-only across view versions (see `derive`). */
+interface WordIndex {
+  lists: Map<string, SanityDocument[]>
+  live: number
+  stale: number
+}
+
+/** A view's documents ordered by some attribute paths, ties by `_id` (groq-js's order is stable over `*`). */
+export interface SortedIndex {
+  keys: OrderKey[]
+  entries: SortedEntry[]
+}
+
+export interface SortedEntry {
+  doc: SanityDocument
+  /** The order keys' values for this document (null where missing). */
+  values: unknown[]
+}
+
+const MAX_TYPE_LISTS = 64
+const MAX_SORTED = 32
+const MAX_EQUALITY = 32
+const MAX_MEMOS = 64
+const MAX_FIELD_INDEXES = 8
+
+export class ViewIndex {
+  /** Documents the perspective sees, sorted by `_id`. */
+  readonly all: SanityDocument[]
+  readonly byId: Map<string, SanityDocument>
+  private typeLists = new LruCache<string, SanityDocument[]>(MAX_TYPE_LISTS)
+  private sortedIndexes = new LruCache<string, SortedIndex>(MAX_SORTED)
+  private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
+  private referenceIndex: Map<string, SanityDocument[]> | null = null
+  private wordIndex: WordIndex | null = null
+  private sortedWords: string[] | null = null
+  private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
+  /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
+  private memos = new LruCache<string, unknown>(MAX_MEMOS)
+
+  constructor(all: SanityDocument[], byId?: Map<string, SanityDocument>) {
+    this.all = all
+    this.byId = byId ?? new Map(all.map((doc) => [doc._id, doc]))
+  }
+
+  /** The view's documents of these types, in `_id` order. */
+  ofTypes(types: Set<string>): SanityDocument[] {
+    const key = typesKey(types)
+    let docs = this.typeLists.get(key)
+    if (!docs) {
+      docs = this.all.filter((doc) => types.has(doc._type))
+      this.typeLists.set(key, docs)
+    }
+    return docs
+  }
+
+  /** Documents of `types` (null: all) ordered as `order(keys…)` orders them. */
+  sorted(types: Set<string> | null, keys: OrderKey[]): SortedIndex {
+    const key = sortedKey(types, keys)
+    let index = this.sortedIndexes.get(key)
+    if (!index) {
+      const docs = types ? this.ofTypes(types) : this.all
+      const entries = docs.map((doc) => ({doc, values: keys.map((k) => valueAt(doc, k.path))}))
+      entries.sort((a, b) => compareEntries(keys, a, b))
+      index = {keys, entries}
+      this.sortedIndexes.set(key, index)
+    }
+    return index
+  }
+
+  memo<T>(key: string, build: () => T): T {
+    let value = this.memos.get(key) as T | undefined
+    if (value === undefined) {
+      value = build()
+      this.memos.set(key, value)
+    }
+    return value
+  }
+
+  /** Documents whose value at `path` is GROQ-equal to `value` (a scalar or null), in `_id` order. */
+  equal(path: string[], value: unknown): SanityDocument[] {
+    const valueKey = groqKeyOf(value)
+    if (valueKey === null) return []
+    if (path.length === 1 && path[0] === '_id') {
+      const doc = typeof value === 'string' ? this.byId.get(value) : undefined
+      return doc ? [doc] : []
+    }
+    return this.equality(path).get(valueKey) ?? []
+  }
+
+  private equality(path: string[]): Map<string, SanityDocument[]> {
+    const key = path.join('\u0000')
+    let index = this.equalityIndexes.get(key)
+    if (!index) {
+      index = new Map()
+      for (const doc of this.all) addTo(index, groqKeyOf(valueAt(doc, path)), doc)
+      this.equalityIndexes.set(key, index)
+    }
+    return index
+  }
+
+  /** Documents for which groq-js's `references(id)` is true, in `_id` order. */
+  referencing(id: string): SanityDocument[] {
+    if (!this.referenceIndex) {
+      this.referenceIndex = new Map()
+      for (const doc of this.all) for (const ref of collectReferences(doc)) addTo(this.referenceIndex, ref, doc)
+    }
+    return this.referenceIndex.get(id) ?? []
+  }
+
+  /** The full-text index of a `match` left side (its syntax tree), built on first use. */
+  field(left: TreeNode): FieldIndex {
+    const key = JSON.stringify(left)
+    let index = this.fieldIndexes.get(key)
+    if (!index) {
+      index = FieldIndex.build(left, this.all)
+      this.fieldIndexes.set(key, index)
+    }
+    return index
+  }
+
+  /**
+   * Documents having `word` among the words of their strings: a superset of what a `match` on
+   * any of their fields can keep (see text-index.ts). May hold documents this view no longer has
+   * (callers keep only `has(doc)`), in no particular order.
+   */
+  withWord(word: string): SanityDocument[] {
+    if (!this.wordIndex) {
+      const lists = new Map<string, SanityDocument[]>()
+      for (const doc of this.all) for (const w of wordsOf(doc)) addTo(lists, w, doc)
+      this.wordIndex = {lists, live: this.all.length, stale: 0}
+    }
+    return this.wordIndex.lists.get(word) ?? []
+  }
+
+  /** Whether this view holds exactly this document object. */
+  has(doc: SanityDocument): boolean {
+    return this.byId.get(doc._id) === doc
+  }
+
+  /** All indexed words starting with `prefix` (for `match "foo*"`), by binary search in the sorted vocabulary. */
+  wordsWithPrefix(prefix: string): string[] {
+    this.withWord('')
+    this.sortedWords ??= [...this.wordIndex!.lists.keys()].sort()
+    const words = this.sortedWords
+    const out: string[] = []
+    for (let i = lowerBound(words, prefix, (a, b) => (a < b ? -1 : a > b ? 1 : 0)); i < words.length && words[i].startsWith(prefix); i++) {
+      out.push(words[i])
+    }
+    return out
+  }
+
+  /**
+   * The view after a commit: `removed` documents (as this view had them) go, `added` ones come in.
+   * Indexes this view had built are carried over, updated; the rest are built on demand.
+   */
+  derive(removed: SanityDocument[], added: SanityDocument[]): ViewIndex {
+    const all = this.all.slice()
+    const byId = new Map(this.byId)
+    for (const doc of removed) {
+      removeSorted(all, doc, byIdOrder)
+      byId.delete(doc._id)
+    }
+    for (const doc of added) {
+      insertSorted(all, doc, byIdOrder)
+      byId.set(doc._id, doc)
+    }
+    const next = new ViewIndex(all, byId)
+    for (const [key, docs] of this.typeLists.entries()) {
+      const types = new Set(key.split('\u0000'))
+      const list = docs.slice()
+      for (const doc of removed) if (types.has(doc._type)) removeSorted(list, doc, byIdOrder)
+      for (const doc of added) if (types.has(doc._type)) insertSorted(list, doc, byIdOrder)
+      next.typeLists.set(key, list)
+    }
+    for (const [key, index] of this.sortedIndexes.entries()) {
+      const types = typesOfSortedKey(key)
+      const entries = index.entries.slice()
+      const compare = (a: SortedEntry, b: SortedEntry) => compareEntries(index.keys, a, b)
+      const entryOf = (doc: SanityDocument) => ({doc, values: index.keys.map((k) => valueAt(doc, k.path))})
+      for (const doc of removed) if (!types || types.has(doc._type)) removeSorted(entries, entryOf(doc), compare)
+      for (const doc of added) if (!types || types.has(doc._type)) insertSorted(entries, entryOf(doc), compare)
+      next.sortedIndexes.set(key, {keys: index.keys, entries})
+    }
+    for (const [key, index] of this.equalityIndexes.entries()) {
+      const path = key.split('\u0000')
+      next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(valueAt(doc, path))]))
+    }
+    for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
+    if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
+    // The word index only ever grows (shared by all versions, which filter by membership): copying
+    // word lists as long as the dataset on every commit would cost more than the commit. It is
+    // rebuilt once it holds more stale entries than live ones.
+    const words = this.wordIndex
+    if (words && words.stale + removed.length <= words.live) {
+      const vocabulary = words.lists.size
+      for (const doc of added) for (const w of wordsOf(doc)) addTo(words.lists, w, doc)
+      words.stale += removed.length
+      words.live = all.length
+      next.wordIndex = words
+      next.sortedWords = words.lists.size === vocabulary ? this.sortedWords : null
+    }
+    return next
+  }
+}
+
+function typesKey(types: Set<string>): string {
+  return [...types].sort().join('\u0000')
+}
+
+function sortedKey(types: Set<string> | null, keys: OrderKey[]): string {
+  return JSON.stringify([types ? [...types].sort() : null, keys.map((k) => [k.path, k.desc])])
+}
+
+function typesOfSortedKey(key: string): Set<string> | null {
+  const [types] = JSON.parse(key) as [string[] | null]
+  return types ? new Set(types) : null
+}
+
+function byIdOrder(a: SanityDocument, b: SanityDocument): number {
+  return compareIds(a._id, b._id)
+}
+
+export function compareEntries(keys: OrderKey[], a: SortedEntry, b: SortedEntry): number {
+  return compareOrderKeys(keys, a.values, b.values) || compareIds(a.doc._id, b.doc._id)
+}
+
+function addTo<K>(index: Map<K, SanityDocument[]>, key: K | null, doc: SanityDocument): void {
+  if (key === null) return
+  const list = index.get(key)
+  if (list) list.push(doc)
+  else index.set(key, [doc])
+}
+
+/** A copy of a key → documents index with `removed` taken out and `added` put in (lists stay in `_id` order). */
+function updateMultiMap(
+  index: Map<string, SanityDocument[]>,
+  removed: SanityDocument[],
+  added: SanityDocument[],
+  keysOf: (doc: SanityDocument) => Iterable<string | null>,
+): Map<string, SanityDocument[]> {
+  const next = new Map(index)
+  const copied = new Set<string>()
+  const listFor = (key: string) => {
+    if (!copied.has(key)) {
+      next.set(key, (next.get(key) ?? []).slice())
+      copied.add(key)
+    }
+    return next.get(key)!
+  }
+  for (const doc of removed) {
+    for (const key of new Set(keysOf(doc))) if (key !== null) removeSorted(listFor(key), doc, byIdOrder)
+  }
+  for (const doc of added) {
+    for (const key of new Set(keysOf(doc))) if (key !== null) insertSorted(listFor(key), doc, byIdOrder)
+  }
+  for (const key of copied) if (next.get(key)!.length === 0) next.delete(key)
+  return next
+}
+
+/** First position whose element is not less than `item`. */
+export function lowerBound<T>(list: T[], item: T, compare: (a: T, b: T) => number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare(list[mid], item) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): void {
+  list.splice(lowerBound(list, item, compare), 0, item)
+}
+
+function removeSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): void {
+  const at = lowerBound(list, item, compare)
+  if (at < list.length && compare(list[at], item) === 0) list.splice(at, 1)
+}

@@ -1,0 +1,129 @@
+/**
+ * `npm run import:wordpress -- <export.xml> [--uploads <dir>] [--dry-run] [--drafts] [--undo]`
+ * Imports a WordPress export (WXR) into the lake (see README "Move from WordPress").
+ * Exit code: 0 done, 1 some items failed, 2 usage or unreadable file.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {parseArgs} from 'node:util'
+import {siteUrl} from '@/lib/env'
+import {defaultDataDir} from '@/lib/lake/config'
+import {dryRunSink, importWordPress, openSink, progressBar, scanExport, undoWordPressImport} from '@/lib/import/wordpress'
+
+const USAGE = `Usage: npm run import:wordpress -- <export.xml> [options]
+
+  --uploads <dir>   a copy of wp-content/uploads: images are stored in the lake and
+                    references rewritten (without it, images keep their original URLs)
+  --dry-run         read and convert everything, write nothing, print the summary
+  --drafts          import every post and page as a draft (nothing goes live)
+  --undo            remove what earlier imports of this export's blog wrote
+  --json            print the summary as JSON
+
+Writes to the running local lake when one serves LAKE_DATA_DIR (${defaultDataDir()}),
+else into that directory directly; to hosted Sanity when a project id is configured.`
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`)
+  process.exit(2)
+}
+
+async function main() {
+  let parsed
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        uploads: {type: 'string'},
+        'dry-run': {type: 'boolean'},
+        drafts: {type: 'boolean'},
+        undo: {type: 'boolean'},
+        json: {type: 'boolean'},
+        help: {type: 'boolean', short: 'h'},
+      },
+    })
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  const {values, positionals} = parsed
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  if (positionals.length !== 1) fail('Give exactly one export file.')
+  const file = path.resolve(positionals[0])
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`${file}: no such file`)
+  const uploads = values.uploads ? path.resolve(values.uploads) : null
+  if (uploads && !(fs.existsSync(uploads) && fs.statSync(uploads).isDirectory())) fail(`--uploads ${uploads}: not a directory`)
+
+  const dataDir = defaultDataDir()
+  const real = values['dry-run'] && !fs.existsSync(path.join(dataDir, 'lake.sqlite')) ? null : await openSink(dataDir)
+  const sink = values['dry-run'] ? dryRunSink(real) : real!
+  const log = (line: string) => process.stderr.write(`${line}\n`)
+
+  try {
+    if (values.undo) {
+      const index = await scanExport(file)
+      const result = await undoWordPressImport(sink, index.site)
+      if (!result.found) {
+        log(`Nothing to undo: no import of ${index.siteUrl || file} is recorded in ${sink.description}.`)
+        return
+      }
+      log(`Undid the import of ${index.siteUrl}: ${result.deletedDocuments} documents and ${result.deletedAssets} images removed (${result.keptAssets} images kept: used elsewhere), in ${sink.description}.`)
+      return
+    }
+    log(`Importing ${file} into ${sink.description}${values.drafts ? ', everything as drafts' : ''}…`)
+    const started = Date.now()
+    const {summary, index} = await importWordPress({
+      file,
+      sink,
+      siteUrl,
+      uploadsDir: uploads,
+      drafts: values.drafts,
+      progress: (phase, total) => progressBar(phase === 'scan' ? 'Reading ' : 'Importing', phase === 'scan' ? fs.statSync(file).size : total),
+    })
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
+    const peakMb = Math.round(process.resourceUsage().maxRSS / 1024)
+    if (values.json) process.stdout.write(`${JSON.stringify(summary.toJSON(), null, 2)}\n`)
+    else {
+      log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s, peak memory ${peakMb} MB${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
+      log(summary.format())
+      if (!values['dry-run']) log(`\nUndo with: npm run import:wordpress -- ${positionals[0]} --undo`)
+    }
+    if (summary.totalFailed > 0) process.exitCode = 1
+  } finally {
+    await sink.close()
+  }
+}
+
+/**
+ * Memory: V8 grows its heap lazily, so left alone a 10,000-post import peaks at ~540 MB RSS though
+ * it keeps little alive (streamed input, batched writes; what stays is the lake engine's document
+ * cache). The CLI therefore runs itself once more in a child with a heap limit sized to the export
+ * (WP_IMPORT_HEAP_MB overrides), which makes V8 collect early: ~330 MB for that import.
+ */
+function heapLimitMb(file: string | undefined): number {
+  const override = Number(process.env.WP_IMPORT_HEAP_MB)
+  if (Number.isFinite(override) && override > 0) return override
+  const size = file && fs.existsSync(file) ? fs.statSync(file).size / (1024 * 1024) : 0
+  // ~19 MB of live heap per 1,000 posts stays (the engine's document cache): 8 MB per MB of export leaves room.
+  return Math.round(Math.min(8192, Math.max(256, size * 8)))
+}
+
+async function relaunchWithHeapLimit(): Promise<boolean> {
+  if (process.env.WP_IMPORT_CHILD === '1') return false
+  const file = process.argv.slice(2).find((arg) => !arg.startsWith('-'))
+  const {spawn} = await import('node:child_process')
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, `--max-old-space-size=${heapLimitMb(file)}`, '--max-semi-space-size=4', ...process.argv.slice(1)],
+    {stdio: 'inherit', env: {...process.env, WP_IMPORT_CHILD: '1'}},
+  )
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+  return true
+}
+
+if (!(await relaunchWithHeapLimit())) main().catch((error: unknown) => {
+  process.stderr.write(`import:wordpress: ${(error as Error).message}\n`)
+  process.exit(2)
+})

@@ -1,0 +1,172 @@
+/**
+ * The cluster acceptance run (issue #15): redis-server, one lake, three production site instances
+ * from ONE build, nginx round-robin in front (scripts/lib/cluster-stack.ts). Through the balancer
+ * and on each instance directly:
+ *   - a publish is visible on every instance (home, post page, RSS, Atom, JSON Feed) within 1 s;
+ *   - the contact rate limit holds for the cluster (the 6th attempt gets 429 wherever it lands);
+ *   - a scheduled post goes live, announced by exactly one instance;
+ *   - killing an instance during a 64-connection load run fails no request through the balancer;
+ *   - stopping Redis keeps pages served (and the contact form answers without a 500).
+ * Runs with `npm run test:cluster` (part of `npm test`); needs redis-server and nginx (.ci/run).
+ */
+import autocannon from 'autocannon'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {startClusterStack, type ClusterStack} from '@/scripts/lib/cluster-stack'
+
+let stack: ClusterStack
+const SCHEDULED_ID = 'post-cluster-scheduled'
+const SCHEDULED_TITLE = `Scheduled for the cluster ${Date.now().toString(36)}`
+let scheduledAt = 0
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function post(id: string, title: string, slug: string, publishedAt: Date) {
+  return {
+    _id: id,
+    _type: 'post',
+    title,
+    slug: {_type: 'slug', current: slug},
+    excerpt: 'Published by the cluster test.',
+    publishedAt: publishedAt.toISOString(),
+    categories: [{_type: 'reference', _ref: 'category-politics', _key: 'c0', _weak: true}],
+    body: [{_type: 'block', _key: 'b0', style: 'normal', markDefs: [], children: [{_type: 'span', _key: 's0', text: 'Cluster news.', marks: []}]}],
+    pingsOpen: false,
+  }
+}
+
+async function get(url: string): Promise<{status: number; text: string; cache: string | null}> {
+  const response = await fetch(url, {signal: AbortSignal.timeout(10_000)})
+  return {status: response.status, text: await response.text(), cache: response.headers.get('x-cache')}
+}
+
+/** Every origin (each instance directly, and the balancer) that shows `title` at `path`. */
+async function showing(origins: string[], path: string, title: string): Promise<boolean[]> {
+  return Promise.all(origins.map(async (origin) => (await get(origin + path)).text.includes(title)))
+}
+
+beforeAll(async () => {
+  // CLUSTER_PORT_BASE (local iterations): fixed ports, build reused; CLUSTER_LOG_DIR keeps the logs.
+  const portBase = Number(process.env.CLUSTER_PORT_BASE) || undefined
+  const logDir = process.env.CLUSTER_LOG_DIR || undefined
+  stack = await startClusterStack({instances: 3, distDir: '.next-cluster', portBase, logDir, log: (line) => console.info(line)}, async (editor) => {
+    // Scheduled before the instances start, due once they are all up: each one's watcher sees it.
+    scheduledAt = Date.now() + 60_000
+    await editor.create(post(SCHEDULED_ID, SCHEDULED_TITLE, 'cluster-scheduled', new Date(scheduledAt)))
+  })
+}, 900_000)
+
+afterAll(async () => {
+  await stack?.close()
+}, 60_000)
+
+describe('three instances behind a balancer, sharing Redis', () => {
+  it('shows a publish on every instance — home, post page and feeds — within one second', async () => {
+    const origins = [...stack.instances.map((instance) => instance.url), stack.balancerUrl]
+    const pages = ['/', '/feed.xml', '/atom.xml', '/feed.json']
+    // Warm every instance's response cache, so the publish must purge it.
+    for (const origin of origins) for (const page of pages) await get(origin + page)
+    for (const instance of stack.instances) expect((await get(instance.url + '/')).cache).toBe('HIT')
+
+    const title = `Cluster freshness ${Date.now().toString(36)}`
+    const started = Date.now()
+    await stack.editor.create(post('post-cluster-fresh', title, 'cluster-fresh', new Date(Date.now() - 1_000)))
+    const seen = new Map<string, number>()
+    const checks = origins.flatMap((origin) => [...pages, '/posts/cluster-fresh'].map((page) => origin + page))
+    // One polling loop per URL, so a slow render of one page does not delay noticing another.
+    await Promise.all(
+      checks.map(async (url) => {
+        while (Date.now() - started < 10_000) {
+          if ((await get(url)).text.includes(title)) return void seen.set(url, Date.now() - started)
+          await sleep(25)
+        }
+      }),
+    )
+    const missing = checks.filter((url) => !seen.has(url))
+    const slowest = Math.max(...seen.values())
+    console.info(`publish → visible on ${checks.length} URLs (3 instances + balancer): slowest ${slowest} ms`)
+    console.info([...seen].sort((a, b) => b[1] - a[1]).map(([url, ms]) => `  ${ms} ms ${url}`).join('\n'))
+    expect(missing).toEqual([])
+    // The acceptance bound is 1 s. On a machine busy with other work (renders of 15 pages on three
+    // instances compete for the same cores) it can take longer: CLUSTER_FRESHNESS_MS says so openly.
+    expect(slowest).toBeLessThan(Number(process.env.CLUSTER_FRESHNESS_MS) || 1_000)
+  })
+
+  it('holds the contact rate limit for the whole cluster: the sixth attempt gets 429 whichever instance it reaches', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) {
+      // Round robin spreads these over the three instances; every attempt counts, valid or not.
+      const response = await fetch(`${stack.balancerUrl}/api/contact`, {
+        method: 'POST',
+        headers: {'content-type': 'application/json', origin: stack.balancerUrl},
+        body: JSON.stringify({name: 'Ana', email: 'ana@example.net', message: 'Hello there, cluster.', formToken: 'not-a-token'}),
+      })
+      statuses.push(response.status)
+      await response.arrayBuffer()
+    }
+    expect(statuses.slice(0, 5).every((status) => status !== 429 && status < 500)).toBe(true)
+    expect(statuses[5]).toBe(429)
+    // And on every instance directly, from the same client address.
+    for (const instance of stack.instances) {
+      const response = await fetch(`${instance.url}/api/contact`, {
+        method: 'POST',
+        headers: {'content-type': 'application/json', origin: stack.balancerUrl, 'x-forwarded-for': '127.0.0.1'},
+        body: '{}',
+      })
+      await response.arrayBuffer()
+      expect(response.status).toBe(429)
+    }
+  })
+
+  it('puts a scheduled post live on every instance, announced by exactly one of them', async () => {
+    await sleep(Math.max(0, scheduledAt - Date.now()))
+    const origins = stack.instances.map((instance) => instance.url)
+    const deadline = Date.now() + 15_000
+    let visible = await showing(origins, '/', SCHEDULED_TITLE)
+    while (!visible.every(Boolean) && Date.now() < deadline) {
+      await sleep(200)
+      visible = await showing(origins, '/', SCHEDULED_TITLE)
+    }
+    expect(visible).toEqual([true, true, true])
+    await sleep(1_500) // any late duplicate would have been announced by now
+    const announcements = stack.instances.flatMap((instance) => instance.output.filter((line) => line.includes(`[scheduling] announced ${SCHEDULED_ID}`)))
+    expect(announcements).toHaveLength(1)
+  }, 120_000)
+
+  it('fails no request through the balancer when an instance dies during a 64-connection load run', async () => {
+    const run = autocannon({
+      url: `${stack.balancerUrl}/`,
+      connections: 64,
+      duration: 6,
+      pipelining: 1,
+      timeout: 10,
+    })
+    await sleep(2_000)
+    stack.kill(2)
+    const result = await run
+    console.info(`load through the balancer with one instance killed at 2 s: ${result.requests.total} requests, ${result.errors} errors, ${result.non2xx} non-2xx`)
+    expect(result.requests.total).toBeGreaterThan(100)
+    expect(result.errors).toBe(0)
+    expect(result.timeouts).toBe(0)
+    expect(result.non2xx).toBe(0)
+  }, 60_000)
+
+  it('keeps serving pages when Redis stops, and the contact form answers without a 500', async () => {
+    await stack.redis.stop()
+    await sleep(500)
+    const alive = stack.instances.slice(0, 2).map((instance) => instance.url)
+    for (const origin of [...alive, stack.balancerUrl]) {
+      for (const page of ['/', '/posts/cluster-fresh', '/feed.xml', '/search?q=venezuela']) {
+        const {status} = await get(origin + page)
+        expect(status, `${origin}${page}`).toBe(200)
+      }
+    }
+    const response = await fetch(`${alive[0]}/api/contact`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json', origin: stack.balancerUrl, 'x-forwarded-for': '198.51.100.99'},
+      body: '{}',
+    })
+    await response.arrayBuffer()
+    expect(response.status).toBeLessThan(500)
+    expect(stack.instances[0].output.some((line) => line.includes('[cluster] Redis') && line.includes('unavailable'))).toBe(true)
+  }, 60_000)
+})
