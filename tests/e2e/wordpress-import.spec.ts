@@ -39,6 +39,10 @@ async function signIn(page: Page) {
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', {name: 'Sign in'}).click()
   await expect(page).toHaveURL(/\/studio/)
+  // Back in the Studio, the one-time login id is exchanged for a session: wait until the desk shows.
+  await expect(page.getByRole('link', {name: /^Posts/}).or(page.getByText('Posts', {exact: true})).first()).toBeVisible({
+    timeout: STUDIO_LOAD_TIMEOUT,
+  })
 }
 
 test('the CLI imports a WordPress export through the running lake', async () => {
