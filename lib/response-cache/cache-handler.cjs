@@ -45,7 +45,7 @@ function contextTags(ctx) {
 /** Every tag a read entry depends on, for the staleness check against Redis. */
 function readTags(entry, ctx) {
   const value = entry && entry.value
-  return [...contextTags(ctx), ...entryTags(value, undefined), ...(value && Array.isArray(value.tags) ? value.tags : [])]
+  return [...contextTags(ctx), ...valueTags(value, undefined), ...(value && Array.isArray(value.tags) ? value.tags : [])]
 }
 
 class DispatchCacheHandler extends FileSystemCache {

@@ -63,9 +63,17 @@ describe('three instances behind a balancer, sharing Redis', () => {
   it('shows a publish on every instance — home, post page and feeds — within one second', async () => {
     const origins = [...stack.instances.map((instance) => instance.url), stack.balancerUrl]
     const pages = ['/', '/feed.xml', '/atom.xml', '/feed.json']
-    // Warm every instance's response cache, so the publish must purge it.
-    for (const origin of origins) for (const page of pages) await get(origin + page)
-    for (const instance of stack.instances) expect((await get(instance.url + '/')).cache).toBe('HIT')
+    // Warm every instance's response cache, so the publish must purge it. Instances that have just
+    // started may still purge once (their first live-event round, the startup scheduled-post pass),
+    // so warm until every instance answers from its cache, a bounded number of times.
+    let warm: (string | null)[] = []
+    for (let round = 0; round < 10; round++) {
+      for (const origin of origins) for (const page of pages) await get(origin + page)
+      warm = await Promise.all(stack.instances.map(async (instance) => (await get(instance.url + '/')).cache))
+      if (warm.every((cache) => cache === 'HIT')) break
+      await sleep(500)
+    }
+    expect(warm).toEqual(stack.instances.map(() => 'HIT'))
 
     const title = `Cluster freshness ${Date.now().toString(36)}`
     const started = Date.now()
