@@ -7,6 +7,7 @@
  * (lib/http/client-address.ts, TRUSTED_PROXIES) and rewrites the forwarded headers Next receives,
  * and it lets an over-limit request body drain so the client reads its 413 (lib/http/lingering-close.ts).
  */
+import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import next from 'next'
@@ -40,7 +41,13 @@ const cluster = await joinCluster({
 const app = next({dev: false, dir: process.cwd(), port, hostname: 'localhost'})
 await app.prepare()
 const nextHandle = app.getRequestHandler()
-const handle = withCompleteNotFoundPages((req, res) => nextHandle(req, res))
+// Next's prerendered not-found page, read once (the build does not change under a running server).
+const notFoundFile = path.resolve(process.env.NEXT_DIST_DIR || '.next', 'server', 'app', '_not-found.html')
+let notFoundPage: Buffer | null | undefined
+const handle = withCompleteNotFoundPages(
+  (req, res) => nextHandle(req, res),
+  () => (notFoundPage ??= fs.existsSync(notFoundFile) ? fs.readFileSync(notFoundFile) : null),
+)
 const handler = responseCacheEnabled
   ? withResponseCache((req, res) => handle(req, res), cache, {cacheControl: publicCacheControl})
   : (req: http.IncomingMessage, res: http.ServerResponse) => handle(req, res)

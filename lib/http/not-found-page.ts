@@ -33,7 +33,12 @@ export function isErrorShell(body: Buffer, contentEncoding?: unknown): boolean {
   }
 }
 
-export function withCompleteNotFoundPages(next: RequestHandler): RequestHandler {
+/**
+ * `notFoundPage`: Next's prerendered not-found page (`<distDir>/server/app/_not-found.html`), sent
+ * as it is when given. Needed because a catch-all route (`app/(site)/[...rest]`, standalone pages)
+ * claims every URL, so asking Next again for an unmatched path would only render the shell again.
+ */
+export function withCompleteNotFoundPages(next: RequestHandler, notFoundPage?: () => Buffer | null): RequestHandler {
   return (req, res) => {
     if (req.method !== 'GET') return next(req, res)
     // Originals, called through rather than restored: Next's compression patches these methods
@@ -80,9 +85,16 @@ export function withCompleteNotFoundPages(next: RequestHandler): RequestHandler 
       const body = Buffer.concat(chunks)
       // Not the shell: send what was held back, as it was written (already encoded, if it was).
       if (!isErrorShell(body, res.getHeader('content-encoding'))) return (originalEnd as (chunk: Buffer) => ServerResponse).call(this, body)
-      // Ask Next again, as an unmatched URL: its prerendered, complete not-found page.
       res.removeHeader('content-length')
       res.removeHeader('content-encoding')
+      const prerendered = notFoundPage?.() ?? null
+      if (prerendered) {
+        res.setHeader('content-type', 'text/html; charset=utf-8')
+        res.setHeader('content-length', String(prerendered.length))
+        ;(originalWriteHead as (code: number) => ServerResponse).call(this, 404)
+        return (originalEnd as (chunk: Buffer) => ServerResponse).call(this, prerendered)
+      }
+      // Ask Next again, as an unmatched URL: its prerendered, complete not-found page.
       req.url = UNMATCHED_PATH
       void Promise.resolve(next(req, res)).catch(() => {
         if (!res.writableEnded) res.end(body)

@@ -64,3 +64,34 @@ describe('complete 404 pages', () => {
     expect([ok.status, await ok.text()]).toEqual([200, '<html lang="en"><body>a post</body></html>'])
   })
 })
+
+describe('complete 404 pages under a catch-all route', () => {
+  // With app/(site)/[...rest] every URL matches a route, so asking Next again for an unmatched
+  // path renders the shell again: the prerendered page from the build is sent instead.
+  const PRERENDERED = '<!DOCTYPE html><html lang="en"><body><h1>Page not found</h1><nav>Main</nav></body></html>'
+  const catchAllNext = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.statusCode = req.url === '/posts/here' ? 200 : 404
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.flushHeaders()
+    res.end(req.url === '/posts/here' ? '<html lang="en"><body>a post</body></html>' : SHELL)
+  }
+  let catchAll: http.Server
+  let origin = ''
+  beforeAll(async () => {
+    const handler = withCompleteNotFoundPages(catchAllNext, () => Buffer.from(PRERENDERED))
+    catchAll = http.createServer((req, res) => void handler(req, res))
+    await new Promise<void>((resolve) => catchAll.listen(0, '127.0.0.1', resolve))
+    origin = `http://127.0.0.1:${(catchAll.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => catchAll.close(() => resolve())))
+
+  it('sends the prerendered not-found page with 404', async () => {
+    for (const path of ['/no-such-page', '/_dispatch/not-found']) {
+      const response = await fetch(origin + path)
+      expect(response.status).toBe(404)
+      expect(await response.text()).toBe(PRERENDERED)
+    }
+    const ok = await fetch(`${origin}/posts/here`)
+    expect([ok.status, await ok.text()]).toEqual([200, '<html lang="en"><body>a post</body></html>'])
+  })
+})
