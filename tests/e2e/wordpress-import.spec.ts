@@ -69,8 +69,10 @@ test('imported posts, their pingbacks and pages show on the site', async ({page}
   await expect(page.getByRole('link', {name: 'link to the about page'})).toHaveAttribute('href', '/about')
   await expect(page.locator('pre code').filter({hasText: 'echo "a < b" && ls'})).toBeVisible()
   // The approved pingback and trackback are in the Pingback section; the spam one is not.
-  await expect(page.getByText('On Caracas | Another Blog')).toBeVisible()
-  await expect(page.getByText('Trackback Site')).toBeVisible()
+  // The Pingback section links each source by its title and names its site beside it.
+  await expect(page.getByRole('link', {name: 'On Caracas'})).toHaveAttribute('href', 'https://another.example.net/2009/03/on-caracas/')
+  await expect(page.getByText('Another Blog').first()).toBeVisible()
+  await expect(page.getByText('Trackback Site').first()).toBeVisible()
   await expect(page.getByText('Spammy')).toHaveCount(0)
 
   await visit(page, '/posts/blocks')
