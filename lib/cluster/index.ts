@@ -7,12 +7,12 @@
  * - rate-limit.ts    rate limits on rate-limiter-flexible: memory, or Redis with a memory fallback
  * - invalidation.ts  tag invalidations to every instance (pub/sub)
  * - next-cache.ts    Next's incremental cache entries and tag timestamps in Redis
- * - once.ts          "one instance does this" claims (SET NX PX), for the scheduled-post trigger
+ * - once.ts          "one instance does this, at least once" (lock, done marker), for the scheduled-post trigger
  * - site.ts          joinCluster(): what scripts/serve-site.ts calls at startup
  */
 export {clusterRedis, connect, type RedisConnection} from './redis'
 export {createRateLimiter, type RateLimiter, type RateLimitDecision} from './rate-limit'
-export {publishInvalidation, subscribeInvalidations} from './invalidation'
+export {invalidationMessage, publishInvalidation, subscribeInvalidations} from './invalidation'
 export {createSharedNextCache, type SharedNextCache} from './next-cache'
-export {claimOnce} from './once'
+export {claimOnce, runOnce, type OnceOutcome, type OnceOptions} from './once'
 export {joinCluster, SHARED_NEXT_CACHE} from './site'

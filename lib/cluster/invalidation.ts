@@ -19,6 +19,11 @@ export interface InvalidationMessage {
 
 const channelOf = (redis: RedisConnection) => `${redis.prefix}invalidate`
 
+/** The channel and payload of an invalidation (next-cache.ts publishes it inside its Lua step). */
+export function invalidationMessage(redis: RedisConnection, message: InvalidationMessage): {channel: string; message: string} {
+  return {channel: channelOf(redis), message: JSON.stringify(message)}
+}
+
 /** Tells every instance that these tags changed. Resolves false when Redis is unavailable. */
 export async function publishInvalidation(redis: RedisConnection, message: InvalidationMessage): Promise<boolean> {
   try {

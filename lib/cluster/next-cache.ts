@@ -11,9 +11,16 @@
  *   Every read checks this, so an instance that missed a pub/sub message still never serves a
  *   revalidated entry from Next's cache.
  *
+ * - An entry is dated by when its content was READ (the cache handler passes the time of the lookup
+ *   that started the fill), not by when it was written: a render that read the content before a
+ *   revalidation on another instance and finished after it is stale everywhere at once, whenever
+ *   the pub/sub message reaches this instance.
+ *
  * Every method fails soft: on a Redis error `get` answers `unavailable` and the handler serves its
- * local copy, `set` and `revalidate` do what they can locally. A reader never waits on Redis for
- * longer than the connection's command timeout.
+ * local copy, `set` does what it can locally. A revalidation Redis did not take (outage, a command
+ * timed out on a busy instance) is kept and sent again every second until Redis takes it, so the
+ * other instances' copies do not stay fresh-looking. A reader never waits on Redis for longer than
+ * the connection's command timeout.
  */
 import v8 from 'node:v8'
 import {RESP_TYPES} from 'redis'
@@ -27,27 +34,87 @@ export interface StoredEntry {
   cacheControl?: unknown
 }
 
-export type SharedRead = {status: 'hit'; entry: StoredEntry} | {status: 'miss'} | {status: 'unavailable'}
+export type SharedRead =
+  | {status: 'hit'; entry: StoredEntry}
+  /** Not in Redis (never shared, expired): this instance's own copy may be used if it is fresh. */
+  | {status: 'miss'}
+  /** In Redis, but revalidated since it was made: no copy of it anywhere is fresh. */
+  | {status: 'stale'}
+  | {status: 'unavailable'}
 
 export interface SharedNextCache {
   get(key: string, tags: string[]): Promise<SharedRead>
   /** Tags of `entry` revalidated after it was made? Unknown (Redis down) counts as fresh. */
   isStale(lastModified: number, tags: string[]): Promise<boolean>
   set(key: string, entry: StoredEntry): Promise<void>
-  /** Records the revalidation of `tags` now and tells every instance (pub/sub). */
+  /** Records the revalidation of `tags` now and tells every instance (pub/sub), in one round trip. */
   revalidate(tags: string[]): Promise<void>
+  /** Revalidations Redis has not taken yet (it was unavailable); sent again until it does. */
+  unsent(): number
+  close(): void
 }
 
 export interface SharedNextCacheOptions {
   buildId: string
-  /** Sends the invalidation to every instance (invalidation.ts). */
-  publish: (tags: string[]) => Promise<unknown>
+  /** The pub/sub message every instance receives (invalidation.ts): channel and payload. */
+  invalidation: (tags: string[]) => {channel: string; message: string}
 }
+
+/**
+ * Tag times only move forward (a delayed resend never rewinds a newer revalidation), and the
+ * message is published in the same step, so an instance that re-renders on the message already
+ * sees the new times. KEYS[1]: the tag hash; ARGV: time, channel, message, tags…
+ */
+const REVALIDATE = `
+local now = tonumber(ARGV[1])
+for i = 4, #ARGV do
+  local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+  if now > current then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1`
+
+const RESEND_MS = 1_000
+const MAX_UNSENT = 50_000
 
 export function createSharedNextCache(redis: RedisConnection, options: SharedNextCacheOptions): SharedNextCache {
   const binary = redis.client.withTypeMapping({[RESP_TYPES.BLOB_STRING]: Buffer})
   const entryKey = (key: string) => `${redis.prefix}next:${options.buildId}:${key}`
   const tagsKey = `${redis.prefix}tags`
+
+  const unsent = new Map<string, number>()
+  let resendTimer: ReturnType<typeof setTimeout> | undefined
+
+  async function send(tags: string[], at: number): Promise<boolean> {
+    const {channel, message} = options.invalidation(tags)
+    try {
+      await redis.client.eval(REVALIDATE, {keys: [tagsKey], arguments: [String(at), channel, message, ...tags]})
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Sends what Redis missed, grouped by time (a burst of revalidations is one or a few calls). */
+  async function resend() {
+    resendTimer = undefined
+    const byTime = new Map<number, string[]>()
+    for (const [tag, at] of unsent) byTime.set(at, [...(byTime.get(at) ?? []), tag])
+    for (const [at, tags] of byTime) {
+      if (!(await send(tags, at))) break
+      for (const tag of tags) if (unsent.get(tag) === at) unsent.delete(tag)
+    }
+    if (unsent.size > 0) scheduleResend()
+  }
+
+  function scheduleResend() {
+    if (resendTimer) return
+    resendTimer = setTimeout(() => void resend(), RESEND_MS)
+    resendTimer.unref?.()
+  }
+  const stopRecovery = redis.onRecovered(() => {
+    if (unsent.size > 0) void resend()
+  })
 
   async function newestRevalidation(tags: string[]): Promise<number> {
     if (tags.length === 0) return 0
@@ -62,7 +129,7 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
         if (!raw) return {status: 'miss'}
         const entry = v8.deserialize(raw as Buffer) as StoredEntry
         const allTags = [...new Set([...tags, ...tagsOfValue(entry.value)])]
-        if (revalidatedSince(await newestRevalidation(allTags), entry.lastModified)) return {status: 'miss'}
+        if (revalidatedSince(await newestRevalidation(allTags), entry.lastModified)) return {status: 'stale'}
         return {status: 'hit', entry}
       } catch {
         return {status: 'unavailable'}
@@ -89,15 +156,28 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
 
     async revalidate(tags) {
       if (tags.length === 0) return
-      const now = String(Date.now())
-      // The timestamps first: an instance that re-renders on the message must already see them.
-      await redis.client.hSet(tagsKey, Object.fromEntries(tags.map((tag) => [tag, now]))).catch(() => {})
-      await options.publish(tags)
+      const now = Date.now()
+      if (!(await send(tags, now))) {
+        for (const tag of tags) {
+          unsent.delete(tag)
+          unsent.set(tag, now)
+        }
+        // Bounded: a very long outage forgets the oldest (their entries expire with the safety net).
+        while (unsent.size > MAX_UNSENT) unsent.delete(unsent.keys().next().value as string)
+        scheduleResend()
+      }
+    },
+
+    unsent: () => unsent.size,
+
+    close() {
+      clearTimeout(resendTimer)
+      stopRecovery()
     },
   }
 }
 
-/** Made no later than the newest revalidation of one of its tags (0: none was ever revalidated). */
+/** Made no later than/** Made no later than the newest revalidation of one of its tags (0: none was ever revalidated). */
 function revalidatedSince(newestRevalidation: number, lastModified: number): boolean {
   return newestRevalidation > 0 && newestRevalidation >= lastModified
 }

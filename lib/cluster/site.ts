@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import os from 'node:os'
-import {publishInvalidation, subscribeInvalidations} from './invalidation'
+import {invalidationMessage, subscribeInvalidations} from './invalidation'
 import {createSharedNextCache, type SharedNextCache} from './next-cache'
 import {clusterRedis} from './redis'
 
@@ -36,7 +36,7 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterMembersh
   const buildId = fs.readFileSync(path.join(options.distDir, 'BUILD_ID'), 'utf8').trim()
   const shared: SharedNextCache = createSharedNextCache(redis, {
     buildId,
-    publish: (tags) => publishInvalidation(redis, {tags, from: instance}),
+    invalidation: (tags) => invalidationMessage(redis, {tags, from: instance}),
   })
   ;(globalThis as Record<symbol, unknown>)[SHARED_NEXT_CACHE] = shared
 
@@ -48,6 +48,7 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterMembersh
     instance,
     async close() {
       await unsubscribe()
+      shared.close()
       delete (globalThis as Record<symbol, unknown>)[SHARED_NEXT_CACHE]
       await redis.close()
     },

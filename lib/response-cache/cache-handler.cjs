@@ -15,8 +15,12 @@
 // With REDIS_URL, the production server (scripts/serve-site.ts) also installs a shared cache on
 // globalThis (lib/cluster/next-cache.ts): entries are read from and written to Redis first, every
 // entry — shared or from this instance's memory or disk — is checked against the tag revalidation
-// times in Redis, and a revalidation is published to every instance (whose purge also feeds the
-// race check above). Without it (builds, one machine) this is exactly Next's file-system cache.
+// times in Redis AND in this process (a revalidation Redis did not take still counts here), and a
+// revalidation is published to every instance (whose purge also feeds the race check above).
+// Across instances the race check cannot rely on the message arriving in time, so a shared entry
+// is dated by the lookup that started its fill, not by its write: content read before another
+// instance's revalidation is stale everywhere, whenever the message arrives.
+// Without it (builds, one machine) this is exactly Next's file-system cache.
 // The TypeScript cluster code is reached only through globalThis, for the same `require` reason.
 'use strict'
 const FileSystemCache = require('next/dist/server/lib/incremental-cache/file-system-cache').default
@@ -24,6 +28,14 @@ const {recordCacheEntry, purgeTags, revalidatedSince} = require('./tag-registry.
 
 const MAX_PENDING = 10000
 const lookedUpAt = new Map()
+/** Shared mode: key → when the content of this process's latest copy was read (its fill's lookup). */
+const readAt = new Map()
+
+function remember(map, key, value) {
+  map.delete(key)
+  if (map.size >= MAX_PENDING) map.delete(map.keys().next().value)
+  map.set(key, value)
+}
 
 /** The tags a value being stored depends on: a fetch's own tags, or a page's collected tags. */
 function valueTags(data, ctx) {
@@ -58,21 +70,25 @@ class DispatchCacheHandler extends FileSystemCache {
   }
 
   async get(key, ctx) {
-    lookedUpAt.delete(key)
-    if (lookedUpAt.size >= MAX_PENDING) lookedUpAt.delete(lookedUpAt.keys().next().value)
-    lookedUpAt.set(key, Date.now())
+    remember(lookedUpAt, key, Date.now())
     const shared = sharedCache()
     if (shared) {
       const read = await shared.get(key, contextTags(ctx))
       if (read.status === 'hit') {
+        // Revalidated in this process after it was made (Redis did not take that revalidation yet).
+        if (revalidatedSince(readTags(read.entry, ctx), read.entry.lastModified)) return null
         recordCacheEntry(key, read.entry.value)
         return read.entry
       }
-      // 'miss': not shared yet (or stale), fall through to this instance's copy, checked below.
-      // 'unavailable': Redis is down, serve this instance's copy as it is.
+      // 'stale': revalidated since it was made; this instance's copy is no newer.
+      if (read.status === 'stale') return null
+      // 'miss': not shared (a build's prerender, or expired): this instance's copy, if still fresh.
+      // 'unavailable': Redis is down: this instance's copy, checked against what this process knows.
       const entry = await super.get(key, ctx)
       if (!entry) return entry
-      if (read.status === 'miss' && (await shared.isStale(entry.lastModified ?? 0, readTags(entry, ctx)))) return null
+      const madeAt = Math.min(entry.lastModified ?? 0, readAt.get(key) ?? Infinity)
+      if (revalidatedSince(readTags(entry, ctx), madeAt)) return null
+      if (read.status === 'miss' && (await shared.isStale(madeAt, readTags(entry, ctx)))) return null
       recordCacheEntry(key, entry.value)
       return entry
     }
@@ -91,7 +107,9 @@ class DispatchCacheHandler extends FileSystemCache {
     const shared = sharedCache()
     if (shared && data) {
       const cacheControl = ctx && !ctx.fetchCache ? ctx.cacheControl : undefined
-      await shared.set(key, {value: data, lastModified: Date.now(), cacheControl})
+      const madeAt = since ?? Date.now()
+      remember(readAt, key, madeAt)
+      await shared.set(key, {value: data, lastModified: madeAt, cacheControl})
     }
     return super.set(key, data, ctx)
   }

@@ -134,10 +134,15 @@ describe('three instances behind a balancer, sharing Redis', () => {
       await sleep(200)
       visible = await showing(origins, '/', SCHEDULED_TITLE)
     }
-    expect(visible).toEqual([true, true, true])
+    // On failure, say what each instance's watcher did (the claim/announce trail).
+    const trail = () =>
+      stack.instances
+        .map((instance, i) => `instance ${i + 1}:\n${instance.output.filter((line) => line.includes('[scheduling]') || line.includes('[cluster]')).join('\n')}`)
+        .join('\n')
+    expect(visible, trail()).toEqual([true, true, true])
     await sleep(1_500) // any late duplicate would have been announced by now
     const announcements = stack.instances.flatMap((instance) => instance.output.filter((line) => line.includes(`[scheduling] announced ${SCHEDULED_ID}`)))
-    expect(announcements).toHaveLength(1)
+    expect(announcements, trail()).toHaveLength(1)
   }, 120_000)
 
   it('fails no request through the balancer when an instance dies during a 64-connection load run', async () => {

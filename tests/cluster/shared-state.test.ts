@@ -4,7 +4,7 @@
  * Redis goes away. Each "instance" is its own connection, as each site process has its own.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {claimOnce, connect, createRateLimiter, createSharedNextCache, publishInvalidation, subscribeInvalidations, type RedisConnection} from '@/lib/cluster'
+import {claimOnce, connect, createRateLimiter, createSharedNextCache, invalidationMessage, publishInvalidation, subscribeInvalidations, type RedisConnection} from '@/lib/cluster'
 import {startTestRedis, type TestRedis} from '@/scripts/lib/redis-server'
 
 let redis: TestRedis
@@ -84,9 +84,12 @@ describe('shared Next cache', () => {
     const [a, b] = [instance(), instance()]
     await Promise.all([ready(a), ready(b)])
     const published: string[][] = []
-    const cacheA = createSharedNextCache(a, {buildId: 'build-1', publish: async (tags) => published.push(tags)})
-    const cacheB = createSharedNextCache(b, {buildId: 'build-1', publish: async () => {}})
-    const otherBuild = createSharedNextCache(b, {buildId: 'build-2', publish: async () => {}})
+    const stop = subscribeInvalidations(b, {onTags: (tags) => published.push(tags), onMissedMessages: quiet})
+    await until(() => b.subscriber.isReady)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const cacheA = createSharedNextCache(a, {buildId: 'build-1', invalidation: (tags) => invalidationMessage(a, {tags, from: 'a'})})
+    const cacheB = createSharedNextCache(b, {buildId: 'build-1', invalidation: (tags) => invalidationMessage(b, {tags, from: 'b'})})
+    const otherBuild = createSharedNextCache(b, {buildId: 'build-2', invalidation: (tags) => invalidationMessage(b, {tags, from: 'b'})})
     const value = {
       kind: 'APP_PAGE',
       html: '<p>hello</p>',
@@ -105,8 +108,11 @@ describe('shared Next cache', () => {
     expect((await otherBuild.get('/posts/hello', [])).status).toBe('miss')
 
     await cacheA.revalidate(['post:hello'])
+    // The tag time is written and the message published in one step: B hears it, and reads it stale.
+    await until(() => published.length > 0)
     expect(published).toEqual([['post:hello']])
-    expect((await cacheB.get('/posts/hello', [])).status).toBe('miss')
+    expect((await cacheB.get('/posts/hello', [])).status).toBe('stale')
+    await stop()
     // A copy from an instance's own disk, made before the revalidation, is stale too.
     expect(await cacheB.isStale(Date.now() - 60_000, ['post:hello'])).toBe(true)
     expect(await cacheB.isStale(Date.now() + 1, ['post:hello'])).toBe(false)
@@ -131,7 +137,7 @@ describe('when Redis goes away', () => {
     const recovered: number[] = []
     a.onRecovered(() => recovered.push(Date.now()))
     const limiter = createRateLimiter({name: 'outage', points: 2, durationSeconds: 60, redis: a})
-    const cache = createSharedNextCache(a, {buildId: 'b', publish: (tags) => publishInvalidation(a, {tags, from: 'a'})})
+    const cache = createSharedNextCache(a, {buildId: 'b', invalidation: (tags) => invalidationMessage(a, {tags, from: 'a'})})
     expect((await limiter.hit('x')).allowed).toBe(true)
 
     await redis.stop()
@@ -144,7 +150,9 @@ describe('when Redis goes away', () => {
     expect((await cache.get('/', [])).status).toBe('unavailable')
     expect(await cache.isStale(0, ['post'])).toBe(false)
     await cache.set('/', {value: {kind: 'APP_PAGE'}, lastModified: Date.now()})
+    // A revalidation Redis cannot take now is kept, and sent once it is back.
     await cache.revalidate(['post'])
+    expect(cache.unsent()).toBe(1)
     expect(await publishInvalidation(a, {tags: ['post'], from: 'a'})).toBe(false)
     expect(await claimOnce(a, 'during-outage', 1_000)).toBe(true)
     // Fail fast: no command waited for a reconnect.
@@ -154,5 +162,9 @@ describe('when Redis goes away', () => {
     await until(() => a.isReady(), 5_000)
     expect(recovered.length).toBe(1)
     expect((await cache.get('/', [])).status).toBe('miss')
+    await until(() => cache.unsent() === 0, 3_000)
+    // Sent with the time it happened: a copy made before it, anywhere, is stale.
+    expect(await cache.isStale(started - 1, ['post'])).toBe(true)
+    cache.close()
   })
 })
