@@ -37,8 +37,8 @@ function json(status: number, body: Record<string, unknown>): Response {
 /** Hosted Sanity's query API is eventually consistent right after a webhook; the local lake is not. */
 const settleDelay = () => new Promise((resolve) => setTimeout(resolve, isHosted ? 3_000 : 0))
 
-/** Sending mentions is not idempotent (it notifies other blogs): each delivery acts once. */
-const deliveries = new ReplayGuard()
+/** Sending mentions is not idempotent (it notifies other blogs): each delivery acts once, cluster-wide. */
+const deliveries = new ReplayGuard(undefined, undefined, {name: 'mentions'})
 
 export async function handleMentionsWebhook(request: Request, now: number = Date.now()): Promise<Response> {
   if (!revalidateSecret) return json(503, {message: 'SANITY_REVALIDATE_SECRET is not configured; webhooks are disabled.'})
@@ -47,7 +47,7 @@ export async function handleMentionsWebhook(request: Request, now: number = Date
   const payload = payloadSchema.safeParse(delivery.body)
   if (!payload.success) return json(400, {message: 'Expected {_id, _type, operation, slug?}.'})
   // A replay (or the sender's retry of a delivery we already acted on): acknowledge, do nothing.
-  if (!deliveries.firstDelivery(deliveryKeys(request, delivery), now)) return json(200, {duplicate: true})
+  if (!(await deliveries.firstDelivery(deliveryKeys(request, delivery), now))) return json(200, {duplicate: true})
 
   const {_id: id, _type: type, operation, slug} = payload.data
   if (id.startsWith('drafts.') || id.startsWith('versions.')) return json(200, {ignored: 'not a published document'})

@@ -5,6 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {claimOnce, connect, createRateLimiter, createSharedNextCache, invalidationMessage, publishInvalidation, subscribeInvalidations, type RedisConnection} from '@/lib/cluster'
+import {deliveryKeys, ReplayGuard} from '@/lib/http/signed-webhook'
 import {startTestRedis, type TestRedis} from '@/scripts/lib/redis-server'
 
 let redis: TestRedis
@@ -130,6 +131,30 @@ describe('once-claims', () => {
   })
 })
 
+describe('webhook replay memory on Redis', () => {
+  it('is shared: a delivery instance A acted on is refused by instance B, by body or idempotency key', async () => {
+    const [a, b] = [instance('replay:'), instance('replay:')]
+    await Promise.all([ready(a), ready(b)])
+    const guardA = new ReplayGuard(60_000, 100, {name: 'mentions', redis: a})
+    const guardB = new ReplayGuard(60_000, 100, {name: 'mentions', redis: b})
+    const signed = (text: string, key?: string) => deliveryKeys(new Request('http://site', {headers: key ? {'idempotency-key': key} : {}}), {text})
+    expect(await guardA.firstDelivery(signed('{"_id":"post-1"}', 'k1'))).toBe(true)
+    // The same delivery replayed through the balancer to another instance.
+    expect(await guardB.firstDelivery(signed('{"_id":"post-1"}'))).toBe(false)
+    // The sender's retry with a fresh body but the same idempotency key.
+    expect(await guardB.firstDelivery(signed('{"_id":"post-1","retry":1}', 'k1'))).toBe(false)
+    expect(await guardB.firstDelivery(signed('{"_id":"post-2"}'))).toBe(true)
+    // Concurrent deliveries of one body to three instances: exactly one acts.
+    const c = instance('replay:')
+    await ready(c)
+    const guards = [guardA, guardB, new ReplayGuard(60_000, 100, {name: 'mentions', redis: c})]
+    const firsts = await Promise.all(guards.map((guard) => guard.firstDelivery(signed('{"_id":"post-3"}'))))
+    expect(firsts.filter(Boolean)).toHaveLength(1)
+    // Guards with other names (other endpoints) keep their own memory.
+    expect(await new ReplayGuard(60_000, 100, {name: 'other', redis: a}).firstDelivery(signed('{"_id":"post-1"}'))).toBe(true)
+  })
+})
+
 describe('when Redis goes away', () => {
   it('rate limits fall back to per-instance memory, reads report "unavailable", claims succeed — nothing throws — and it all resumes', async () => {
     const a = instance('outage:')
@@ -155,6 +180,10 @@ describe('when Redis goes away', () => {
     expect(cache.unsent()).toBe(1)
     expect(await publishInvalidation(a, {tags: ['post'], from: 'a'})).toBe(false)
     expect(await claimOnce(a, 'during-outage', 1_000)).toBe(true)
+    // The replay guard falls back to this process's memory: still refuses a repeat it saw.
+    const guard = new ReplayGuard(60_000, 100, {name: 'outage', redis: a})
+    expect(await guard.firstDelivery(['body:x'])).toBe(true)
+    expect(await guard.firstDelivery(['body:x'])).toBe(false)
     // Fail fast: no command waited for a reconnect.
     expect(Date.now() - started).toBeLessThan(1_000)
 

@@ -37,19 +37,19 @@ describe('readSignedWebhook', () => {
 
 describe('ReplayGuard', () => {
   it('lets a delivery act once, recognising it by body or idempotency key', async () => {
-    const guard = new ReplayGuard(10_000, 100)
+    const guard = new ReplayGuard(10_000, 100, {redis: null})
     const first = new Request('http://site', {headers: {'idempotency-key': 'k1'}})
-    expect(guard.firstDelivery(deliveryKeys(first, {text: 'a'}), 0)).toBe(true)
-    expect(guard.firstDelivery(deliveryKeys(new Request('http://site'), {text: 'a'}), 1)).toBe(false)
-    expect(guard.firstDelivery(deliveryKeys(first, {text: 'b'}), 2)).toBe(false)
-    expect(guard.firstDelivery(deliveryKeys(new Request('http://site'), {text: 'c'}), 3)).toBe(true)
+    expect(await guard.firstDelivery(deliveryKeys(first, {text: 'a'}), 0)).toBe(true)
+    expect(await guard.firstDelivery(deliveryKeys(new Request('http://site'), {text: 'a'}), 1)).toBe(false)
+    expect(await guard.firstDelivery(deliveryKeys(first, {text: 'b'}), 2)).toBe(false)
+    expect(await guard.firstDelivery(deliveryKeys(new Request('http://site'), {text: 'c'}), 3)).toBe(true)
     // Forgotten after its time (the signature's tolerance refuses older replays anyway).
-    expect(guard.firstDelivery(deliveryKeys(new Request('http://site'), {text: 'a'}), 20_000)).toBe(true)
+    expect(await guard.firstDelivery(deliveryKeys(new Request('http://site'), {text: 'a'}), 20_000)).toBe(true)
   })
 
-  it('stays bounded', () => {
-    const guard = new ReplayGuard(60_000, 50)
-    for (let i = 0; i < 500; i++) guard.firstDelivery([`k${i}`], i)
+  it('stays bounded', async () => {
+    const guard = new ReplayGuard(60_000, 50, {redis: null})
+    for (let i = 0; i < 500; i++) await guard.firstDelivery([`k${i}`], i)
     expect((guard as unknown as {seen: Map<string, number>}).seen.size).toBeLessThanOrEqual(50)
   })
 })
