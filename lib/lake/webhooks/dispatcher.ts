@@ -19,7 +19,10 @@
  * The site's /api/revalidate and /api/webhooks/mentions read this payload.
  *
  * Delivery happens in the background (the commit never waits) with retries and exponential backoff
- * on network errors, timeouts, 429 and 5xx; 4xx answers are final. Every delivery is first written
+ * on network errors, timeouts, 408, 429 and 5xx. Any other 4xx is final — the receiver says this
+ * request will never be accepted (a wrong secret, a bad payload) — and so is running out of
+ * attempts: such a delivery is logged and kept in the outbox as failed (`outbox.failed()`), for an
+ * operator to see and put back in line (`retryFailed()`), never silently dropped. Every delivery is first written
  * to the outbox (outbox.ts, in the lake's database) right after the commit, so one still pending when
  * the lake stops — or the site is down — is resumed at the next start: no publish is lost between
  * the lake and the site. (The one gap: a crash between the engine's commit and the outbox write, a
@@ -184,8 +187,8 @@ export class WebhookDispatcher {
       }
     })()
     if (!target) {
-      this.options.log(`lake: dropping a pending webhook for ${id} to ${row.url}: no longer configured`)
-      this.outbox.finish(row.id)
+      this.options.log(`lake: webhook for ${id} to ${row.url} failed: that URL is no longer configured (kept as failed)`)
+      this.outbox.fail(row.id, row.attempts, 'URL no longer configured')
       return
     }
     const maxAttempts = this.options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS
@@ -202,9 +205,9 @@ export class WebhookDispatcher {
       await response.arrayBuffer().catch(() => undefined)
       if (response.ok) return this.outbox.finish(row.id)
       outcome = `HTTP ${response.status}`
-      if (response.status < 500 && response.status !== 429) {
-        this.options.log(`lake: webhook ${target.url} refused ${id} (${outcome}); not retrying`)
-        return this.outbox.finish(row.id)
+      if (!retryable(response.status)) {
+        this.options.log(`lake: webhook ${target.url} refused ${id} (${outcome}); not retrying, kept as failed`)
+        return this.outbox.fail(row.id, attempt, outcome)
       }
     } catch (error) {
       // Stopping: the row stays, the next start resumes it.
@@ -212,8 +215,8 @@ export class WebhookDispatcher {
       outcome = (error as Error).message
     }
     if (attempt >= maxAttempts) {
-      this.options.log(`lake: webhook ${target.url} failed for ${id} after ${attempt} attempts (${outcome})`)
-      return this.outbox.finish(row.id)
+      this.options.log(`lake: webhook ${target.url} failed for ${id} after ${attempt} attempts (${outcome}); kept as failed`)
+      return this.outbox.fail(row.id, attempt, outcome)
     }
     const backoff = Math.min((this.options.firstBackoffMs ?? WEBHOOK_FIRST_BACKOFF_MS) * 2 ** (attempt - 1), WEBHOOK_MAX_BACKOFF_MS)
     this.outbox.retryAt(row.id, attempt, Date.now() + backoff, outcome)
@@ -233,6 +236,11 @@ export class WebhookDispatcher {
     await this.pumping
     if (this.ownsOutbox) this.outbox.close()
   }
+}
+
+/** Worth another attempt: the receiver is overloaded, timed out or broken for now (408, 429, 5xx). */
+export function retryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
