@@ -98,3 +98,32 @@ export function replaceReadmeResults(readme: string, generated: string): string 
   if (start === -1 || end === -1 || end < start) throw new Error('README.md has no bench:start/bench:end markers')
   return readme.slice(0, start + README_START.length) + '\n' + generated + readme.slice(end)
 }
+
+/**
+ * A partial run (`--only=reader`) replaces just its own sections inside the generated part, each
+ * prefixed with a line naming the run it comes from; sections not yet in the README go before
+ * `beforeTitle` (or at the end). The other sections keep the figures of the run that wrote them.
+ */
+export function replaceReadmeSections(readme: string, report: Report, beforeTitle?: string): string {
+  const start = readme.indexOf(README_START)
+  const end = readme.indexOf(README_END)
+  if (start === -1 || end === -1 || end < start) throw new Error('README.md has no bench:start/bench:end markers')
+  let body = readme.slice(start + README_START.length, end)
+  const m = report.machine
+  const from =
+    `_From a separate run: \`npm run bench -- ${report.options.join(' ')}\` on ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ` +
+    `same machine, load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}._\n\n`
+  for (const section of report.sections) {
+    const text = renderSection(section).replace(/^(#### [^\n]*\n\n)/, `$1${from}`)
+    const heading = `\n#### ${section.title}\n`
+    const at = body.indexOf(heading)
+    if (at !== -1) {
+      const next = body.indexOf('\n#### ', at + heading.length)
+      body = body.slice(0, at + 1) + text + (next === -1 ? '' : body.slice(next))
+      continue
+    }
+    const before = beforeTitle ? body.indexOf(`\n#### ${beforeTitle}`) : -1
+    body = before === -1 ? body + text : body.slice(0, before + 1) + text + body.slice(before + 1)
+  }
+  return readme.slice(0, start + README_START.length) + body + readme.slice(end)
+}

@@ -9,6 +9,7 @@
  *   npm run bench -- --skip-build     full figures but reuse .next-bench instead of building
  *   npm run bench -- --only=lake|site run one half
  *   npm run bench -- --only=cluster   just the cluster line (1 vs 3 instances on Redis behind nginx)
+ *   npm run bench -- --only=reader    what readers download and Lighthouse's mobile scores (bench build, made if missing)
  *   npm run bench -- --update-readme  also write the tables into README.md's Benchmarks section
  */
 import {spawnSync} from 'node:child_process'
@@ -17,19 +18,21 @@ import os from 'node:os'
 import v8 from 'node:v8'
 import {buildSection} from './build'
 import {bytesSection, measureRouteBytes} from './bytes'
+import {lighthouseAvailable, lighthouseSection, runLighthouse} from './lighthouse'
 import {postSlug} from './dataset'
+import {REFERENCE_POST_SLUG} from '@/lib/seed/demo'
 import {benchCluster} from './cluster'
 import {benchFreshness} from './freshness'
 import {benchLake} from './lake'
 import {DATA_DIR, PORTS, README_FILE, REPO_ROOT, RESULTS_FILE} from './paths'
 import {stopAll} from './processes'
 import {loadServer, loadStatic, readerSection, type ReaderFigure, type ReaderRoute} from './reader'
-import {describeMachine, renderReport, renderSection, replaceReadmeResults, type Report, type ReportSection} from './report'
+import {describeMachine, renderReport, renderSection, replaceReadmeResults, replaceReadmeSections, type Report, type ReportSection} from './report'
 import {buildSite, hasBuild, lastBuildFigures, startNextStart, startProductionServer, startSiteLake, type BuildFigures, type SiteLake} from './site-stack'
 import type {StaticPage} from './static-floor'
 
 const args = new Set(process.argv.slice(2))
-const known = ['--quick', '--skip-build', '--only=lake', '--only=site', '--only=cluster', '--update-readme']
+const known = ['--quick', '--skip-build', '--only=lake', '--only=site', '--only=cluster', '--only=reader', '--update-readme']
 for (const arg of args) {
   if (!known.includes(arg)) {
     console.error(`Unknown option ${arg}. Options: ${known.join(' ')}`)
@@ -38,9 +41,10 @@ for (const arg of args) {
 }
 const quick = args.has('--quick')
 const onlyCluster = args.has('--only=cluster')
-const runLake = !args.has('--only=site') && !onlyCluster
-const runSite = !args.has('--only=lake') && !onlyCluster
-const runCluster = !args.has('--only=lake') && !args.has('--only=site')
+const onlyReader = args.has('--only=reader')
+const runLake = !args.has('--only=site') && !onlyCluster && !onlyReader
+const runSite = !args.has('--only=lake') && !onlyCluster && !onlyReader
+const runCluster = !args.has('--only=lake') && !args.has('--only=site') && !onlyReader
 
 const config = quick
   ? {sizes: [1000], maxIterations: 15, budgetMs: 1000, minIterations: 3, mutations: {sequential: 100, concurrent: 200, concurrency: 16}, listen: {listeners: 50, commits: 5}, durationS: 1, freshnessRuns: 3}
@@ -88,11 +92,19 @@ const ROUTES_UNDER_LOAD: ReaderRoute[] = [
   {label: 'post', path: `/posts/${postSlug(500)}`},
   {label: 'RSS feed', path: '/feed.xml'},
 ]
-const ROUTES_FOR_BYTES: ReaderRoute[] = [
+/** Every reader page type (and the Studio beside them), for the JavaScript each one ships. */
+const routesForBytes = (paths: SiteLake['paths']): ReaderRoute[] => [
   {label: 'home', path: '/'},
+  {label: 'home, page 2', path: '/page/2'},
   {label: 'post', path: `/posts/${postSlug(500)}`},
   {label: 'category', path: '/category/politics'},
+  {label: 'tag', path: paths.tag},
+  {label: 'archive', path: '/archive'},
   {label: 'search', path: '/search?q=inflation'},
+  {label: 'contact', path: '/contact'},
+  {label: 'standalone page', path: paths.page},
+  {label: '404', path: '/no-such-page'},
+  {label: '404 (post)', path: '/posts/no-such-post'},
   {label: 'studio', path: '/studio'},
 ]
 
@@ -131,9 +143,7 @@ async function benchSite() {
   log('  production server …')
   const site = await startProductionServer(env)
   try {
-    const bytes = []
-    for (const route of ROUTES_FOR_BYTES) bytes.push(await measureRouteBytes(site.url, route))
-    add(bytesSection(bytes))
+    await readerWeight(site.url, siteLake!.paths)
 
     const loaded = await loadServer(site, 'response-cache', readerOptions)
     figures.push(...loaded.figures)
@@ -162,6 +172,46 @@ async function benchSite() {
   }
 }
 
+/** Lighthouse's mobile audit of these, on the quiet production server (before any load run). */
+const lighthouseRoutes = (paths: SiteLake['paths']): ReaderRoute[] => [
+  {label: 'home', path: '/'},
+  {label: 'post', path: `/posts/${postSlug(500)}`},
+  {label: 'reference post', path: `/posts/${REFERENCE_POST_SLUG}`},
+  {label: 'category', path: '/category/politics'},
+  {label: 'standalone page', path: paths.page},
+]
+
+/** Bytes every reader page type ships, then Lighthouse's mobile scores (skipped without the package). */
+async function readerWeight(url: string, paths: SiteLake['paths']) {
+  const bytes = []
+  for (const route of routesForBytes(paths)) bytes.push(await measureRouteBytes(url, route))
+  add(bytesSection(bytes))
+  if (!(await lighthouseAvailable())) {
+    add(lighthouseSection([], 'Skipped: the `lighthouse` package is not installed (`npm ci` installs it as a devDependency).'))
+    return
+  }
+  log('  lighthouse …')
+  add(lighthouseSection(await runLighthouse(url, lighthouseRoutes(paths), {runs: quick ? 1 : 3, log})))
+}
+
+/** --only=reader: the bench build (made if missing) served by the production server, weighed and audited. */
+async function benchReader() {
+  log(`Reader pages: lake with ${SITE_POSTS} synthetic posts + demo content`)
+  siteLake = await startSiteLake(SITE_POSTS)
+  if (!hasBuild()) {
+    log('  next build …')
+    const build = await buildSite(siteLake.env)
+    add(buildSection(build, SITE_POSTS, siteLake.documents))
+    if (!build.ok) throw new Error(`next build failed; see ${build.logFile}`)
+  }
+  const site = await startProductionServer(siteLake.env)
+  try {
+    await readerWeight(site.url, siteLake.paths)
+  } finally {
+    await site.stop()
+  }
+}
+
 /** 1 vs 3 instances sharing Redis behind nginx, on the bench build (made first if missing). */
 async function benchClusterLine() {
   if (!siteLake) {
@@ -184,6 +234,7 @@ try {
   }
   if (runSite) await benchSite()
   if (runCluster) await benchClusterLine()
+  if (onlyReader) await benchReader()
 } catch (error) {
   console.error('\nBenchmark failed:', error instanceof Error ? error.stack ?? error.message : error)
   process.exitCode = 1
@@ -191,7 +242,7 @@ try {
   await cleanUp()
 }
 // Readers first, then subscribers and editors, then the machinery: the order the README tells it.
-const ORDER = ['Reader pages', 'Bytes shipped', 'Freshness', 'Cluster', 'Lake: GROQ', 'Lake: durable', 'Lake: listener', 'Build']
+const ORDER = ['Reader pages', 'Bytes shipped', 'Lighthouse', 'Freshness', 'Cluster', 'Lake: GROQ', 'Lake: durable', 'Lake: listener', 'Build']
 const rank = (section: ReportSection) => {
   const index = ORDER.findIndex((prefix) => section.title.startsWith(prefix))
   return index === -1 ? ORDER.length : index
@@ -202,7 +253,8 @@ const markdown = renderReport(report)
 console.log('\n' + markdown)
 console.log(`Results written to ${RESULTS_FILE}`)
 if (args.has('--update-readme') && process.exitCode !== 1) {
-  fs.writeFileSync(README_FILE, replaceReadmeResults(fs.readFileSync(README_FILE, 'utf8'), markdown))
+  const readme = fs.readFileSync(README_FILE, 'utf8')
+  fs.writeFileSync(README_FILE, onlyReader ? replaceReadmeSections(readme, report, 'Freshness') : replaceReadmeResults(readme, markdown))
   console.log('README.md Benchmarks section updated.')
 }
 process.exit(process.exitCode ?? 0)

@@ -9,7 +9,7 @@ import path from 'node:path'
 import {openEngine} from '@/lib/lake/engine'
 import {demoDocuments} from '@/lib/seed/demo'
 import {startLocalLake, type LocalLake} from '@/scripts/lib/local-stack'
-import {generateDataset} from './dataset'
+import {generateDataset, postSlug} from './dataset'
 import {DATA_DIR, DATASET, DIST_DIR, PORTS, REPO_ROOT} from './paths'
 import {sampleTreeRss, startProcess, waitForUrl, type Started} from './processes'
 
@@ -23,7 +23,21 @@ export interface SiteLake {
   /** Environment for every Next process: the lake's (token, ports, secret) plus our dist dir. */
   env: Record<string, string>
   documents: number
+  /** Reader paths the dataset does not name by itself: a tag archive with posts, a standalone page. */
+  paths: {tag: string; page: string}
   close(): Promise<void>
+}
+
+/** A standalone page (`page` document, served by the catch-all route), so its JavaScript is measured too. */
+export const BENCH_PAGE = {
+  _id: 'page-bench-about',
+  _type: 'page',
+  title: 'About this blog',
+  path: '/about',
+  publishedAt: '2024-01-01T00:00:00Z',
+  body: [
+    {_type: 'block', _key: 'b1', style: 'normal', markDefs: [], children: [{_type: 'span', _key: 's1', text: 'A synthetic news blog for benchmarks.', marks: []}]},
+  ],
 }
 
 /**
@@ -37,11 +51,15 @@ export async function startSiteLake(posts: number): Promise<SiteLake> {
   fs.rmSync(path.join(DATA_DIR, 'site-lake.log'), {force: true})
   const engine = openEngine({file: path.join(SITE_LAKE_DIR, 'lake.sqlite')})
   let documents = 0
+  let tagSlug = ''
   try {
     await engine.importDocuments(DATASET, demoDocuments(), {mode: 'create', author: 'bench'})
     // createIfNotExists: the synthetic categories share ids (`category-<slug>`) with the demo's, which win.
     await engine.importDocuments(DATASET, generateDataset({posts}), {mode: 'createIfNotExists', author: 'bench'})
+    await engine.importDocuments(DATASET, [BENCH_PAGE], {mode: 'createIfNotExists', author: 'bench'})
     documents = (await engine.query(DATASET, 'count(*)', {}, {perspective: 'raw'})).result as number
+    tagSlug = (await engine.query(DATASET, '*[_type == "post" && slug.current == $slug][0].tags[0]->slug.current', {slug: postSlug(500)}, {perspective: 'published'}))
+      .result as string
   } finally {
     engine.close()
   }
@@ -54,7 +72,7 @@ export async function startSiteLake(posts: number): Promise<SiteLake> {
     log: (line) => fs.appendFileSync(path.join(DATA_DIR, 'site-lake.log'), line + '\n'),
   })
   const env = {...lake.env, NEXT_DIST_DIR: DIST_DIR}
-  return {lake, env, documents, close: () => lake.close()}
+  return {lake, env, documents, paths: {tag: `/tag/${tagSlug}`, page: BENCH_PAGE.path}, close: () => lake.close()}
 }
 
 export function hasBuild(): boolean {

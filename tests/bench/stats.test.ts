@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {formatBytes, formatMs, formatRate, formatRatio, median, percentile, summarize} from '@/bench/stats'
-import {markdownTable, README_END, README_START, replaceReadmeResults} from '@/bench/report'
+import {markdownTable, README_END, README_START, replaceReadmeResults, replaceReadmeSections, type Report} from '@/bench/report'
 
 describe('bench statistics', () => {
   it('interpolates percentiles between closest ranks', () => {
@@ -59,5 +59,26 @@ describe('bench report', () => {
     const updated = replaceReadmeResults(readme, 'new table\n')
     expect(updated).toBe(`# Title\n\n## Benchmarks\nHow to run.\n${README_START}\nnew table\n${README_END}\nafter\n`)
     expect(() => replaceReadmeResults('# no markers', 'x')).toThrow(/markers/)
+  })
+
+  it('a partial run replaces only its own sections and says which run they come from', () => {
+    const readme = `${README_START}\nRun: full\n\n#### Bytes shipped per route\n\nold bytes\n\n#### Freshness: publish → visible\n\nfresh\n${README_END}\n`
+    const report: Report = {
+      mode: 'full',
+      options: ['--only=reader'],
+      startedAt: '2026-11-26T02:00:00.000Z',
+      machine: {cpus: 2, cpuModel: 'x', totalMemory: 1, freeMemoryAtStart: 1, loadAverageAtStart: [1, 2, 3], node: 'v20', platform: 'Linux'},
+      sections: [
+        {title: 'Bytes shipped per route', method: 'new method', columns: ['a'], rows: [['1']]},
+        {title: 'Lighthouse (mobile)', method: 'lh', columns: ['b'], rows: [['2']]},
+      ],
+    }
+    const updated = replaceReadmeSections(readme, report, 'Freshness')
+    expect(updated).not.toContain('old bytes')
+    expect(updated).toContain('Run: full')
+    expect(updated).toContain('fresh')
+    expect(updated).toMatch(/#### Bytes shipped per route\n\n_From a separate run: `npm run bench -- --only=reader` on 2026-11-26 02:00 UTC/)
+    expect(updated.indexOf('#### Lighthouse (mobile)')).toBeGreaterThan(updated.indexOf('new method'))
+    expect(updated.indexOf('#### Lighthouse (mobile)')).toBeLessThan(updated.indexOf('#### Freshness'))
   })
 })
