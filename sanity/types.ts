@@ -113,7 +113,29 @@ export type BlockContent = Array<
   | ({
       _key: string;
     } & Embed)
+  | ({
+      _key: string;
+    } & Table)
+  | ({
+      _key: string;
+    } & Separator)
 >;
+
+export type Separator = {
+  _type: "separator";
+  style?: "line" | "wide" | "dots";
+};
+
+export type Table = {
+  _type: "table";
+  caption?: string;
+  headerRow?: boolean;
+  rows?: Array<{
+    cells?: Array<string>;
+    _type: "tableRow";
+    _key: string;
+  }>;
+};
 
 export type Embed = {
   _type: "embed";
@@ -449,6 +471,8 @@ export type AllSanitySchemaTypes =
   | Page
   | SanityImageAssetReference
   | BlockContent
+  | Separator
+  | Table
   | Embed
   | CodeBlock
   | ContactMessage
@@ -619,6 +643,22 @@ export type PostQueryResult = {
         caption: string | null;
         _type: "image";
         _key: string;
+      }
+    | {
+        _key: string;
+        _type: "separator";
+        style?: "dots" | "line" | "wide";
+      }
+    | {
+        _key: string;
+        _type: "table";
+        caption?: string;
+        headerRow?: boolean;
+        rows?: Array<{
+          cells?: Array<string>;
+          _type: "tableRow";
+          _key: string;
+        }>;
       }
   > | null;
   author: {
@@ -1210,6 +1250,22 @@ export type PageByPathQueryResult = {
         caption: string | null;
         _type: "image";
         _key: string;
+      }
+    | {
+        _key: string;
+        _type: "separator";
+        style?: "dots" | "line" | "wide";
+      }
+    | {
+        _key: string;
+        _type: "table";
+        caption?: string;
+        headerRow?: boolean;
+        rows?: Array<{
+          cells?: Array<string>;
+          _type: "tableRow";
+          _key: string;
+        }>;
       }
   > | null;
 } | null;

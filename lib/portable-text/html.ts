@@ -1,7 +1,7 @@
 /**
  * Portable Text → HTML for places outside the site's React tree (feeds first of all).
  * The output stands on its own in a feed reader: every link and image URL is absolute, blockquotes,
- * headings, lists and code are kept, embeds become plain links (readers strip iframes and scripts).
+ * headings, lists, code, tables and separators are kept, embeds become plain links (readers strip iframes and scripts).
  * Text is escaped by @portabletext/to-html; every value we interpolate ourselves is escaped here.
  */
 import {escapeHTML, toHTML, type PortableTextHtmlComponents} from '@portabletext/to-html'
@@ -63,6 +63,19 @@ export function portableTextToHtml(body: unknown, options: PortableTextHtmlOptio
         const classAttr = language ? ` class="language-${attr(language)}"` : ''
         return `<figure>${filename}<pre><code${classAttr}>${escapeHTML(code)}</code></pre></figure>`
       },
+      table: ({value}: {value: {caption?: unknown; headerRow?: unknown; rows?: unknown}}) => {
+        const rows = (Array.isArray(value.rows) ? value.rows : [])
+          .map((row) => (row && typeof row === 'object' && Array.isArray((row as {cells?: unknown}).cells) ? (row as {cells: unknown[]}).cells : []))
+          .filter((cells) => cells.length > 0)
+          .map((cells) => cells.map((cell) => (typeof cell === 'string' ? escapeHTML(cell) : '')))
+        if (rows.length === 0) return ''
+        const caption = typeof value.caption === 'string' && value.caption.trim() ? `<caption>${escapeHTML(value.caption.trim())}</caption>` : ''
+        const head = value.headerRow === true ? rows.shift()! : null
+        const thead = head ? `<thead><tr>${head.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>` : ''
+        const tbody = rows.length ? `<tbody>${rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody>` : ''
+        return `<table>${caption}${thead}${tbody}</table>`
+      },
+      separator: () => '<hr />',
       embed: ({value}: {value: {url?: unknown; caption?: unknown}}) => {
         const url = webUrl(value.url, baseUrl)
         if (!url) return ''

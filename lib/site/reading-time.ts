@@ -12,7 +12,7 @@ export function countWords(text: string): number {
   return words ? words.length : 0
 }
 
-/** Plain text of the blocks, one block per line (text spans and code; images contribute captions). */
+/** Plain text of the blocks, one block per line (text spans, code and table cells; images contribute captions). */
 export function portableTextToPlain(body: readonly unknown[] | null | undefined): string {
   if (!Array.isArray(body)) return ''
   const lines: string[] = []
@@ -22,6 +22,11 @@ export function portableTextToPlain(body: readonly unknown[] | null | undefined)
       lines.push(node.children.map((span) => (span && typeof span.text === 'string' ? span.text : '')).join(''))
     } else if (node._type === 'codeBlock' && typeof node.code === 'string') {
       lines.push(node.code)
+    } else if (node._type === 'table' && Array.isArray((node as {rows?: unknown}).rows)) {
+      if (typeof node.caption === 'string') lines.push(node.caption)
+      for (const row of (node as {rows: {cells?: unknown}[]}).rows) {
+        if (row && Array.isArray(row.cells)) lines.push(row.cells.filter((c) => typeof c === 'string').join(' '))
+      }
     } else if (typeof node.caption === 'string') {
       lines.push(node.caption)
     }

@@ -69,5 +69,7 @@ export const blockContentType = defineType({
     }),
     defineArrayMember({type: 'codeBlock'}),
     defineArrayMember({type: 'embed'}),
+    defineArrayMember({type: 'table'}),
+    defineArrayMember({type: 'separator'}),
   ],
 })

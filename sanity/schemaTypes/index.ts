@@ -9,8 +9,10 @@ import {pageType} from './page'
 import {pingbackType} from './pingback'
 import {postType} from './post'
 import {redirectType} from './redirect'
+import {separatorType} from './separator'
 import {rejectedMentionType} from './rejectedMention'
 import {siteSettingsType} from './siteSettings'
+import {tableType} from './table'
 import {tagType} from './tag'
 import {wpCommentType} from './wpComment'
 
@@ -27,6 +29,8 @@ export const schemaTypes: SchemaTypeDefinition[] = [
   blockContentType,
   codeBlockType,
   embedType,
+  tableType,
+  separatorType,
   pageType,
   redirectType,
   wpCommentType,

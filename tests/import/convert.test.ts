@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {convertBody, BODY_DECORATORS, BODY_LISTS, BODY_STYLES, type TextBlock, type BodyMember} from '@/lib/import/wordpress/convert/body'
+import {bodySchema, convertBody, BODY_DECORATORS, BODY_LISTS, BODY_STYLES, type TextBlock, type BodyMember} from '@/lib/import/wordpress/convert/body'
 import {emptyContext, type ConvertContext} from '@/lib/import/wordpress/convert/context'
 import {wpautop} from '@/lib/import/wordpress/convert/wpautop'
 import {expandShortcodes} from '@/lib/import/wordpress/convert/shortcodes'
@@ -32,6 +32,37 @@ describe('content conversion', () => {
     expect(block.styles!.map((s) => s.value)).toEqual([...BODY_STYLES])
     expect(block.lists!.map((s) => s.value)).toEqual([...BODY_LISTS])
     expect(block.marks!.decorators.map((s) => s.value)).toEqual([...BODY_DECORATORS])
+    const objects = (blockContentType as unknown as {of: {type: string}[]}).of.map((m) => m.type).filter((t) => t !== 'block')
+    expect(objects).toEqual(bodySchema.blockObjects.map((o) => o.name))
+  })
+
+  it('tables: a real table object (thead → header row, caption, tfoot last, nested tables and <br> keep their words), separators', () => {
+    const {context: ctx, notes} = context()
+    const {blocks, lostWords, lostSample} = convertBody(
+      `<!-- wp:table {"hasFixedLayout":true} -->
+<figure class="wp-block-table"><table><tfoot><tr><td>Total</td><td>3</td></tr></tfoot><thead><tr><th>Fruit</th><th>Count</th></tr></thead><tbody><tr><td>Apple<br>green</td><td><strong>1</strong></td></tr><tr><td><table><tr><td>inner cell</td></tr></table></td><td><img src="x.png" alt="pic alt"> 2</td></tr></tbody></table><figcaption class="wp-element-caption">Fruit stock</figcaption></figure>
+<!-- /wp:table -->
+<!-- wp:separator --><hr class="wp-block-separator has-alpha-channel-opacity"/><!-- /wp:separator -->
+<!-- wp:table --><figure class="wp-block-table"><table><tbody><tr><td>no</td><td>head</td></tr></tbody></table></figure><!-- /wp:table -->`,
+      ctx,
+    )
+    expect(view(blocks)).toEqual([
+      {
+        _type: 'table',
+        caption: 'Fruit stock',
+        headerRow: true,
+        rows: [
+          {_type: 'tableRow', _key: 'r0', cells: ['Fruit', 'Count']},
+          {_type: 'tableRow', _key: 'r1', cells: ['Apple green', '1']},
+          {_type: 'tableRow', _key: 'r2', cells: ['inner cell', 'pic alt 2']},
+          {_type: 'tableRow', _key: 'r3', cells: ['Total', '3']},
+        ],
+      },
+      {_type: 'separator', style: 'line'},
+      {_type: 'table', headerRow: false, rows: [{_type: 'tableRow', _key: 'r0', cells: ['no', 'head']}]},
+    ])
+    expect({lostWords, lostSample}).toEqual({lostWords: 0, lostSample: []})
+    expect(notes).toEqual([])
   })
 
   it('wpautop: blank lines are paragraphs, single newlines line breaks, blocks and <pre> untouched', () => {
@@ -70,16 +101,14 @@ describe('content conversion', () => {
       'normal bullet2: nested',
       'normal number1: two',
       {_type: 'codeBlock', code: '<?php echo "x < y"; ?>', language: 'php'},
-      'normal: A[strong] | B[strong]',
-      'normal: 1 | 2',
-      'normal: * * *',
+      {_type: 'table', headerRow: true, rows: [{_type: 'tableRow', _key: 'r0', cells: ['A', 'B']}, {_type: 'tableRow', _key: 'r1', cells: ['1', '2']}]},
+      {_type: 'separator', style: 'line'},
       'h2: Big',
       'h4: Small',
       'normal: bad link [unknown_thing foo="bar"]kept[/unknown_thing] [1]',
     ])
     expect({lostWords, lostSample}).toEqual({lostWords: 0, lostSample: []})
     expect(notes.sort()).toEqual([
-      'table flattened to paragraphs: table',
       'unknown shortcode (kept as text): [unknown_thing]',
       'unsafe link removed (text kept): javascript',
     ])

@@ -29,7 +29,7 @@ export const bodySchema = compileSchema(
     lists: BODY_LISTS.map((name) => ({name})),
     decorators: BODY_DECORATORS.map((name) => ({name})),
     annotations: [{name: 'link', fields: [{name: 'href', type: 'string'}, {name: 'blank', type: 'boolean'}]}],
-    blockObjects: [{name: 'image'}, {name: 'codeBlock'}, {name: 'embed'}],
+    blockObjects: [{name: 'image'}, {name: 'codeBlock'}, {name: 'embed'}, {name: 'table'}, {name: 'separator'}],
   }),
 )
 
@@ -50,7 +50,7 @@ export interface TextBlock {
   children: Span[]
 }
 
-export type BodyMember = TextBlock | (PendingImage & {_key: string}) | ({_type: 'embed' | 'codeBlock'; _key: string} & Record<string, unknown>)
+export type BodyMember = TextBlock | (PendingImage & {_key: string}) | ({_type: 'embed' | 'codeBlock' | 'table' | 'separator'; _key: string} & Record<string, unknown>)
 
 export interface ConvertedBody {
   blocks: BodyMember[]
@@ -110,6 +110,7 @@ function visibleText(document: Document): string {
 
 function objectText(value: Record<string, unknown>): string {
   if (value._type === 'block') return ((value.children as Span[]) ?? []).map((c) => c.text).join('')
+  if (value._type === 'table') return [value.caption ?? '', ...((value.rows as {cells: string[]}[]) ?? []).flatMap((r) => r.cells)].join(' ')
   return ['caption', 'alt', 'code', 'url', 'src'].map((k) => (typeof value[k] === 'string' ? (value[k] as string) : '')).join(' ')
 }
 

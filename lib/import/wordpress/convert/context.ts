@@ -28,7 +28,6 @@ export type NoteKind =
   | 'unknown block (content kept)'
   | 'dynamic block (rendered by WordPress, nothing stored to import)'
   | 'unsafe link removed (text kept)'
-  | 'table flattened to paragraphs'
   | 'form control (label text kept)'
 
 /** A context with no attachments, for tests and for content outside any post. */

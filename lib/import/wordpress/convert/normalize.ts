@@ -1,13 +1,13 @@
 /**
  * Rewrites a post's HTML document (in place) into the shapes `@portabletext/html` maps faithfully
  * onto the site's body schema. The library does paragraphs, headings, lists, marks and links well;
- * what it cannot know about — WordPress figures, captions, embeds, code languages, tables (the
- * body has no table type), separators, citations — becomes either plain HTML it handles or a
+ * what it cannot know about — WordPress figures, captions, embeds, code languages, tables,
+ * separators, citations — becomes either plain HTML it handles or a
  * placeholder `<div data-pt="{json}">` carrying a finished Portable Text object, hoisted to the top
  * level (a body object cannot sit inside a paragraph or list item).
  *
  * Nothing visible is dropped: unknown elements keep their text, form controls keep their labels,
- * tables become one paragraph per row, and scripts/styles (never visible) are the only removals.
+ * table cells keep their text (as plain text), and scripts/styles (never visible) are the only removals.
  */
 import type {ConvertContext} from './context'
 import {EMBED_ATTRIBUTE} from './shortcodes'
@@ -23,7 +23,6 @@ export interface PendingImage {
   attachmentId?: string
 }
 
-const SEPARATOR_TEXT = '* * *'
 
 type El = Element
 
@@ -37,6 +36,57 @@ function all(root: Document | El, selector: string): El[] {
 
 function textOf(el: El | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim()
+}
+
+/** Text as a reader sees it: line-breaking elements (`<br>`, paragraphs, list items) separate words. */
+function readableText(el: El): string {
+  const parts: string[] = []
+  const walk = (node: Node) => {
+    if (node.nodeType === 3) parts.push(node.textContent ?? '')
+    else if (node.nodeType === 1) {
+      const tag = (node as El).tagName.toLowerCase()
+      if (tag === 'script' || tag === 'style' || tag === 'template' || tag === 'noscript') return
+      const breaking = !INLINE.has(tag)
+      if (breaking) parts.push(' ')
+      if (tag === 'img') parts.push((node as El).getAttribute('alt') ?? '')
+      for (const child of Array.from(node.childNodes)) walk(child)
+      if (breaking) parts.push(' ')
+    }
+  }
+  walk(el)
+  return parts.join('').replace(/\s+/g, ' ').trim()
+}
+
+const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var'])
+
+/**
+ * A `<table>` → the body's `table` object: one row per `<tr>` of this table (not of tables nested
+ * in its cells, whose text stays in the cell), cells as plain text, `headerRow` when the table has
+ * a `<thead>` (the block editor's "header section") or its first row is all `<th>` (classic tables).
+ * The caption is the `<caption>`, else the block editor's `<figcaption>` of the table's figure.
+ */
+function tableObject(table: El): Record<string, unknown> {
+  const own = all(table, 'tr').filter((tr) => tr.closest('table') === table)
+  const head = own.filter((tr) => tr.parentElement?.tagName.toLowerCase() === 'thead')
+  const foot = own.filter((tr) => tr.parentElement?.tagName.toLowerCase() === 'tfoot')
+  const ordered = [...head, ...own.filter((tr) => !head.includes(tr) && !foot.includes(tr)), ...foot]
+  const rows = ordered
+    .map((tr) => children(tr).filter((c) => /^t[dh]$/i.test(c.tagName)))
+    .filter((cells) => cells.length > 0)
+  const headerRow = head.length > 0 || (rows.length > 1 && rows[0].every((c) => c.tagName.toLowerCase() === 'th'))
+  let caption = readableText(children(table).find((c) => c.tagName.toLowerCase() === 'caption') ?? table.ownerDocument.createElement('span'))
+  const figure = table.parentElement?.tagName.toLowerCase() === 'figure' ? table.parentElement : null
+  const figcaption = figure && all(figure, 'table').every((t) => t === table || table.contains(t)) ? children(figure).find((c) => c.tagName.toLowerCase() === 'figcaption') : undefined
+  if (figcaption) {
+    caption = [caption, readableText(figcaption)].filter(Boolean).join(' — ')
+    figcaption.remove()
+  }
+  return {
+    _type: 'table',
+    ...(caption ? {caption} : {}),
+    headerRow,
+    rows: rows.map((cells, i) => ({_type: 'tableRow', _key: `r${i.toString(36)}`, cells: cells.map(readableText)})),
+  }
 }
 
 function placeholder(document: Document, value: Record<string, unknown>): El {
@@ -223,28 +273,8 @@ export function normalizeDocument(document: Document, context: ConvertContext): 
   }
 
   for (const table of all(document, 'table')) {
-    context.note('table flattened to paragraphs', 'table')
-    const rows: Node[] = []
-    const caption = table.querySelector('caption')
-    if (caption && textOf(caption)) {
-      const p = document.createElement('p')
-      const strong = document.createElement('strong')
-      for (const child of Array.from(caption.childNodes)) strong.appendChild(child)
-      p.appendChild(strong)
-      rows.push(p)
-    }
-    for (const row of all(table, 'tr')) {
-      const p = document.createElement('p')
-      const cells = children(row).filter((c) => /^t[dh]$/i.test(c.tagName))
-      cells.forEach((cell, i) => {
-        if (i > 0) p.appendChild(document.createTextNode(' | '))
-        const holder = cell.tagName.toLowerCase() === 'th' ? document.createElement('strong') : document.createElement('span')
-        for (const child of Array.from(cell.childNodes)) holder.appendChild(child)
-        p.appendChild(holder)
-      })
-      if (textOf(p)) rows.push(p)
-    }
-    replaceWith(table, ...rows)
+    if (!table.parentNode) continue // inside a table already converted: its text is in that table's cell
+    replaceWith(table, placeholder(document, tableObject(table)))
   }
 
   // Embeds: our shortcode/block figures, iframes, media elements, legacy <embed>/<object>.
@@ -288,7 +318,7 @@ export function normalizeDocument(document: Document, context: ConvertContext): 
   }
 
   for (const hr of all(document, 'hr')) {
-    replaceWith(hr, placeholder(document, {_type: 'block', style: 'normal', markDefs: [], children: [{_type: 'span', text: SEPARATOR_TEXT, marks: []}]}))
+    replaceWith(hr, placeholder(document, {_type: 'separator', style: 'line'}))
   }
 
   // Quotes, innermost first, so nested quotes flatten into one run of quote blocks.
