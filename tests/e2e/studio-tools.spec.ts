@@ -145,53 +145,112 @@ test('two editors see each other’s avatars on the document they both have open
   await first.close()
 })
 
-/**
- * Content Releases in the real Studio: the editor creates a release in the Releases tool, the
- * release gets document versions (one edited post, one new post), and "Run release" publishes them
- * together in one transaction. Scheduling (and the lake publishing at the scheduled time) is
- * covered against the engine in tests/lake/engine/releases.test.ts.
- */
-// fixme: in Studio 5.31 the "New release" dialog's "Create release" click sends no action to the lake
-// yet (the dialog stays open); the release actions, their publishing in one transaction and the
-// scheduler are proven against the lake in tests/lake/engine/releases.test.ts.
-test.fixme('an editor creates a release in the Releases tool and runs it: its versions publish together', async ({browser}) => {
+/** Creates a release in the Releases tool as an editor does; returns its id (the `r…` name). */
+async function createReleaseInStudio(page: Page, title: string): Promise<string> {
   const api = editorApi()
-  const existing = `post-release-${unique}`
-  const fresh = `post-release-new-${unique}`
-  const slug = (s: string) => ({_type: 'slug', current: s})
-  await api.createOrReplace({_id: existing, _type: 'post', title: `Before the release ${unique}`, slug: slug(`release-${unique}`), publishedAt: new Date().toISOString()})
-  const context = await editorContext(browser)
-  const page = await context.newPage()
   await page.goto('/studio/releases', {timeout: STUDIO_LOAD_TIMEOUT})
   await page.getByRole('button', {name: /New release/i}).first().click({timeout: STUDIO_LOAD_TIMEOUT})
-  const title = `Spring issue ${unique}`
   const titleField = page.getByTestId('release-form-title')
   const titleInput = (await titleField.evaluate((el) => el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) ? titleField : titleField.locator('input, textarea').first()
   await titleInput.fill(title)
-  await page.getByTestId('submit-release-button').click()
+  const submit = page.getByTestId('submit-release-button')
+  await expect(submit).toBeEnabled()
+  await submit.click()
   // The release document exists in the lake, as the Releases tool created it.
   let releaseId = ''
   await expect
     .poll(async () => (releaseId = (await api.fetch('*[_type == "system.release" && metadata.title == $title][0].name', {title})) ?? ''), {timeout: 30_000})
     .not.toBe('')
   expect(await api.getDocument(`_.releases.${releaseId}`)).toMatchObject({state: 'active', metadata: {title, releaseType: 'asap'}})
+  await expect(page.getByTestId('submit-release-button')).toBeHidden()
+  return releaseId
+}
 
-  // Versions in the release: an edit of a published post and a post that does not exist yet.
-  await api.action([
-    {actionType: 'sanity.action.document.version.create', publishedId: existing, document: {_id: `versions.${releaseId}.${existing}`, _type: 'post', title: `After the release ${unique}`, slug: slug(`release-${unique}`), publishedAt: new Date().toISOString()}},
-    {actionType: 'sanity.action.document.version.create', publishedId: fresh, document: {_id: `versions.${releaseId}.${fresh}`, _type: 'post', title: `New with the release ${unique}`, slug: slug(`release-new-${unique}`), publishedAt: new Date().toISOString()}},
-  ])
+/**
+ * Adds a published post to a release the way an editor does: open it in the release's perspective,
+ * "Add to release" on the banner, then edit its title in the form (the edit goes to the version).
+ */
+async function addVersionInStudio(page: Page, releaseId: string, id: string, title: string) {
+  const api = editorApi()
+  await page.goto(`/studio/intent/edit/id=${id};type=post/?perspective=${releaseId}`, {timeout: STUDIO_LOAD_TIMEOUT})
+  await page.getByRole('button', {name: /Add to release/i}).first().click({timeout: STUDIO_LOAD_TIMEOUT})
+  const versionId = `versions.${releaseId}.${id}`
+  await expect.poll(async () => (await api.getDocument(versionId))?._id, {timeout: 30_000}).toBe(versionId)
+  const input = page.getByTestId('field-title').locator('input')
+  await expect(input).toBeEditable({timeout: 60_000})
+  await input.fill(title)
+  await expect.poll(async () => (await api.getDocument(versionId))?.title, {timeout: 30_000}).toBe(title)
+}
+
+/**
+ * Content Releases in the real Studio: the editor creates a release in the Releases tool, adds a
+ * post to it from the post's form, and "Run release" publishes it; the lake's version and the
+ * release document end as hosted Sanity leaves them.
+ */
+test('an editor creates a release in the Releases tool, adds a post to it and runs it', async ({browser}) => {
+  const api = editorApi()
+  const id = `post-release-${unique}`
+  await api.createOrReplace({_id: id, _type: 'post', title: `Before the release ${unique}`, slug: {_type: 'slug', current: `release-${unique}`}, publishedAt: new Date().toISOString()})
+  const context = await editorContext(browser)
+  const page = await context.newPage()
+  const releaseId = await createReleaseInStudio(page, `Spring issue ${unique}`)
+  await addVersionInStudio(page, releaseId, id, `After the release ${unique}`)
+  expect((await api.getDocument(id))?.title).toBe(`Before the release ${unique}`)
+
   await page.goto(`/studio/releases/${releaseId}`, {timeout: STUDIO_LOAD_TIMEOUT})
   await expect(page.getByText(`After the release ${unique}`).first()).toBeVisible({timeout: 60_000})
-  await expect(page.getByText(`New with the release ${unique}`).first()).toBeVisible({timeout: 60_000})
-  const run = page.getByRole('button', {name: /Run release/i}).first()
+  const run = page.getByTestId('publish-all-button')
   await expect(run).toBeEnabled({timeout: 60_000})
   await run.click()
-  await page.getByRole('dialog').getByRole('button', {name: /Run release|Publish|Yes/i}).last().click()
-  await expect.poll(async () => (await api.getDocument(existing))?.title, {timeout: 60_000}).toBe(`After the release ${unique}`)
-  expect((await api.getDocument(fresh))?.title).toBe(`New with the release ${unique}`)
+  await page.getByTestId('confirm-publish-dialog').getByRole('button', {name: /Run release/i}).click()
+  await expect.poll(async () => (await api.getDocument(id))?.title, {timeout: 30_000}).toBe(`After the release ${unique}`)
+  expect(await api.getDocument(`versions.${releaseId}.${id}`)).toBeUndefined()
   expect((await api.getDocument(`_.releases.${releaseId}`))?.state).toBe('published')
-  // Both went live in one transaction.
-  expect((await api.getDocument(existing))?._rev).toBe((await api.getDocument(fresh))?._rev)
+  // The Studio shows the release as published.
+  await expect(page.getByTestId('published-release-type-label').or(page.getByText(/Published/).first()).first()).toBeVisible({timeout: 30_000})
   await context.close()
+})
+
+/**
+ * Scheduling a release in the Studio: "Schedule release..." with a time a minute or two ahead; the
+ * lake's scheduler publishes it at that time (not before), with no browser open.
+ */
+test('an editor schedules a release in the Studio and the lake publishes it at its time', async ({browser}) => {
+  const api = editorApi()
+  const id = `post-scheduled-release-${unique}`
+  await api.createOrReplace({_id: id, _type: 'post', title: `Before the scheduled release ${unique}`, slug: {_type: 'slug', current: `scheduled-release-${unique}`}, publishedAt: new Date().toISOString()})
+  const context = await editorContext(browser)
+  const page = await context.newPage()
+  const releaseId = await createReleaseInStudio(page, `Night edition ${unique}`)
+  await addVersionInStudio(page, releaseId, id, `After the scheduled release ${unique}`)
+
+  await page.goto(`/studio/releases/${releaseId}`, {timeout: STUDIO_LOAD_TIMEOUT})
+  await expect(page.getByText(`After the scheduled release ${unique}`).first()).toBeVisible({timeout: 60_000})
+  // The Studio schedules to the minute: the next minute but one, at least 60 s away.
+  const publishAt = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000 + 60_000)
+  await page.getByTestId('release-dashboard-footer-actions').getByTestId('release-menu-button').click()
+  await page.getByTestId('schedule-button-menu-item').click()
+  const dialog = page.getByTestId('confirm-schedule-dialog')
+  const dateInput = dialog.locator('input').first()
+  const shown = await page.evaluate((iso) => {
+    const d = new Date(iso)
+    const month = d.toLocaleString('en-US', {month: 'short'})
+    const pad = (n: number) => String(n).padStart(2, '0')
+    return `${month} ${d.getDate()}, ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  }, publishAt.toISOString())
+  await dateInput.fill(shown)
+  await dateInput.press('Enter')
+  await dialog.getByRole('button', {name: /Yes, schedule/i}).click()
+  await expect.poll(async () => (await api.getDocument(`_.releases.${releaseId}`))?.state, {timeout: 30_000}).toBe('scheduled')
+  expect((await api.getDocument(`_.releases.${releaseId}`))?.publishAt).toBe(publishAt.toISOString())
+  await context.close()
+
+  // Not before its time...
+  expect((await api.getDocument(id))?.title).toBe(`Before the scheduled release ${unique}`)
+  await expect.poll(async () => (await api.getDocument(id))?.title, {timeout: publishAt.getTime() - Date.now() + 30_000, intervals: [500]}).toBe(`After the scheduled release ${unique}`)
+  // ...and at it (the scheduler's timer, within a few seconds).
+  const published = await api.getDocument(`_.releases.${releaseId}`)
+  expect(published?.state).toBe('published')
+  expect(Date.now()).toBeGreaterThanOrEqual(publishAt.getTime())
+  expect(Date.now() - publishAt.getTime()).toBeLessThan(15_000)
 })

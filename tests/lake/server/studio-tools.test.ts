@@ -91,7 +91,11 @@ describe('release limits', () => {
   it('answers the Releases tool’s limit check: no plan limits, the active releases counted', async () => {
     await t.editor.action({actionType: 'sanity.action.release.create', releaseId: 'rLimits', metadata: {releaseType: 'asap'}})
     const answer = await (await fetch(`${t.lake.httpUrl}/vX/projects/dispatch/new-content-release-allowed`, {headers: bearer(t.viewerToken)})).json()
-    expect(answer).toEqual({data: {datasetReleaseLimit: null, orgActiveReleaseLimit: null, orgMeteredActiveReleaseCount: 1}})
+    expect(answer).toEqual({data: {datasetReleaseLimit: Number.MAX_SAFE_INTEGER, orgActiveReleaseLimit: null, orgActiveReleaseCount: 1, orgMeteredActiveReleaseCount: 1}})
+    // The Studio's guard (ReleasesUpsellProvider) blocks "Create release" when the dataset's active
+    // releases are `>= datasetReleaseLimit`; with a null limit that is always true.
+    const activeInDataset = 1
+    expect(activeInDataset >= answer.data.datasetReleaseLimit).toBe(false)
     expect((await fetch(`${t.lake.httpUrl}/vX/projects/dispatch/new-content-release-allowed`)).status).toBe(401)
   })
 })

@@ -159,7 +159,11 @@ async function setKeyValues(ctx: LakeContext, r: RouteRequest) {
 
 /**
  * The Releases tool asks whether one more release may be created (hosted Sanity meters releases per
- * plan). The lake has no plan limits: null limits, and the count of active releases it holds.
+ * plan). The lake has no plan limits. The Studio compares its dataset's active releases with
+ * `datasetReleaseLimit` as a number (`count >= null` is true in JavaScript, and a null there made
+ * every "Create release" end in the upsell guard without sending an action), so the dataset limit
+ * is the largest safe integer; `orgActiveReleaseLimit: null` is how hosted Sanity says "no org
+ * limit". The counts are the active and scheduled releases the lake holds.
  */
 async function newReleaseAllowed(ctx: LakeContext, r: RouteRequest, [id]: string[]) {
   requireUser(r)
@@ -169,7 +173,7 @@ async function newReleaseAllowed(ctx: LakeContext, r: RouteRequest, [id]: string
     const {result} = await ctx.engine.query(dataset, 'count(*[_type == "system.release" && state in ["active", "scheduled"]])', {}, {perspective: 'raw'})
     active += Number(result) || 0
   }
-  sendJson(r.res, 200, {data: {datasetReleaseLimit: null, orgActiveReleaseLimit: null, orgMeteredActiveReleaseCount: active}})
+  sendJson(r.res, 200, {data: {datasetReleaseLimit: Number.MAX_SAFE_INTEGER, orgActiveReleaseLimit: null, orgActiveReleaseCount: active, orgMeteredActiveReleaseCount: active}})
 }
 
 const empty = (body: unknown) => (_ctx: LakeContext, r: RouteRequest) => sendJson(r.res, 200, body)
