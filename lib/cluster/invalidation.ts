@@ -9,7 +9,7 @@
  * Next's shared cache needs no such care, because its entries are checked against the tag
  * timestamps in Redis on every read (next-cache.ts).
  */
-import type {RedisConnection} from './redis'
+import {trace, type RedisConnection} from './redis'
 
 export interface InvalidationMessage {
   tags: string[]
@@ -53,7 +53,9 @@ export function subscribeInvalidations(redis: RedisConnection, handlers: Invalid
     } catch {
       return
     }
-    if (Array.isArray(message.tags)) handlers.onTags(message.tags.filter((tag) => typeof tag === 'string'), message)
+    if (!Array.isArray(message.tags)) return
+    trace(`heard ${message.tags.length} tags from ${message.from}: ${message.tags.slice(0, 3).join(',')}`)
+    handlers.onTags(message.tags.filter((tag) => typeof tag === 'string'), message)
   }
   let stopped = false
   let retry: ReturnType<typeof setTimeout> | undefined
