@@ -1,7 +1,8 @@
 /**
  * Tag invalidations across instances (Redis pub/sub). When any instance revalidates tags — the
  * publish webhook reaches just one of them through the balancer — it publishes them here, and every
- * instance (itself included) purges its in-memory response cache for those tags. Which tags exist
+ * other instance purges its in-memory response cache for those tags (the publisher purged its own
+ * when it revalidated, and ignores its message coming back: lib/cluster/site.ts). Which tags exist
  * is the app's business; this channel carries any list of strings.
  *
  * Pub/sub is fire-and-forget: an instance that is disconnected at that moment misses the message.
