@@ -1,7 +1,8 @@
 /**
  * Tag invalidations across instances (Redis pub/sub). When any instance revalidates tags — the
  * publish webhook reaches just one of them through the balancer — it publishes them here, and every
- * instance (itself included) purges its in-memory response cache for those tags. Which tags exist
+ * other instance purges its in-memory response cache for those tags (the publisher purged its own
+ * when it revalidated, and ignores its message coming back: lib/cluster/site.ts). Which tags exist
  * is the app's business; this channel carries any list of strings.
  *
  * Pub/sub is fire-and-forget: an instance that is disconnected at that moment misses the message.
@@ -9,7 +10,7 @@
  * Next's shared cache needs no such care, because its entries are checked against the tag
  * timestamps in Redis on every read (next-cache.ts).
  */
-import type {RedisConnection} from './redis'
+import {trace, type RedisConnection} from './redis'
 
 export interface InvalidationMessage {
   tags: string[]
@@ -53,7 +54,9 @@ export function subscribeInvalidations(redis: RedisConnection, handlers: Invalid
     } catch {
       return
     }
-    if (Array.isArray(message.tags)) handlers.onTags(message.tags.filter((tag) => typeof tag === 'string'), message)
+    if (!Array.isArray(message.tags)) return
+    trace(`heard ${message.tags.length} tags from ${message.from}: ${message.tags.slice(0, 3).join(',')}`)
+    handlers.onTags(message.tags.filter((tag) => typeof tag === 'string'), message)
   }
   let stopped = false
   let retry: ReturnType<typeof setTimeout> | undefined

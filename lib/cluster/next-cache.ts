@@ -24,7 +24,7 @@
  */
 import v8 from 'node:v8'
 import {RESP_TYPES} from 'redis'
-import type {RedisConnection} from './redis'
+import {trace, type RedisConnection} from './redis'
 
 const ENTRY_TTL_SECONDS = 7 * 24 * 3600
 
@@ -157,7 +157,9 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
     async revalidate(tags) {
       if (tags.length === 0) return
       const now = Date.now()
-      if (!(await send(tags, now))) {
+      const sent = await send(tags, now)
+      trace(`revalidated ${tags.length} tags (${sent ? 'sent' : 'Redis did not take it, kept'}) in ${Date.now() - now} ms: ${tags.slice(0, 3).join(',')}`)
+      if (!sent) {
         for (const tag of tags) {
           unsent.delete(tag)
           unsent.set(tag, now)

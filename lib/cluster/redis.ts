@@ -26,6 +26,16 @@ export interface RedisConnection {
   close(): Promise<void>
 }
 
+/**
+ * `DISPATCH_CLUSTER_TRACE=1`: one line per revalidation sent and per invalidation heard, with the
+ * time in ms, so a run can show where the time between a publish and fresh pages goes (the cluster
+ * test sets it). Off by default: nothing is logged per request.
+ */
+export const traceEnabled = process.env.DISPATCH_CLUSTER_TRACE === '1'
+export function trace(line: string): void {
+  if (traceEnabled) console.info(`[cluster] trace ${Date.now()} ${line}`)
+}
+
 /** Reconnect quickly at first, then every two seconds: an outage should end as soon as Redis is back. */
 const reconnectDelay = (retries: number) => Math.min(50 * 2 ** retries, 2_000)
 /** A request waits at most this long for Redis before the caller falls back to memory. */

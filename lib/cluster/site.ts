@@ -41,7 +41,11 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterMembersh
   ;(globalThis as Record<symbol, unknown>)[SHARED_NEXT_CACHE] = shared
 
   const unsubscribe = subscribeInvalidations(redis, {
-    onTags: (tags) => options.purgeTags(tags),
+    // This instance's own revalidations were purged here when they happened (cache-handler.cjs);
+    // purging again when its own message comes back would throw away the renders made since.
+    onTags: (tags, message) => {
+      if (message.from !== instance) options.purgeTags(tags)
+    },
     onMissedMessages: () => options.purgeAll(),
   })
   return {
