@@ -20,6 +20,7 @@ import {
 } from './documents'
 import {AssetResolver, type AssetResult} from './assets'
 import {ids} from './ids'
+import {alreadyNotified} from './mentions'
 import {toItem, metaValue, type WxrItem, type WxrTerm} from './parse/records'
 import {readWxr} from './parse/xml'
 import {RedirectPlanner, oldPath} from './redirects'
@@ -285,6 +286,12 @@ async function importItem(state: State, item: WxrItem) {
           sticky: item.sticky,
           ...(seoDescription ? {seoDescription} : {}),
         }
+  // WordPress pinged this post's links when it was published: the site must not ping them again.
+  if (item.type === 'post' && item.status === 'publish') {
+    for (const record of alreadyNotified({postId: baseId, slug: entry.slug, body: body as Record<string, unknown>[], siteUrl: options.siteUrl, publishedAt, oldUrl: item.link})) {
+      await write(state, record)
+    }
+  }
   await write(state, document)
   summary.imported(kind)
 
