@@ -16,7 +16,9 @@ const USAGE = `Usage: npm run import:wordpress -- <export.xml> [options]
                     references rewritten (without it, images keep their original URLs)
   --dry-run         read and convert everything, write nothing, print the summary
   --drafts          import every post and page as a draft (nothing goes live)
-  --undo            remove what earlier imports of this export's blog wrote
+  --undo [<id>]     revert imports of this export's blog exactly (created documents
+                    deleted, replaced ones restored from history): all of them, or
+                    the import run / the single transaction with this id
   --json            print the summary as JSON
 
 Writes to the running local lake when one serves LAKE_DATA_DIR (${defaultDataDir()}),
@@ -27,16 +29,31 @@ function fail(message: string): never {
   process.exit(2)
 }
 
+/** `--undo <id>` and `--undo=<id>` become `--undo --transaction <id>` (an id is not an existing file). */
+function normaliseUndoArgs(args: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg.startsWith('--undo=')) out.push('--undo', '--transaction', arg.slice('--undo='.length))
+    else if (arg === '--undo' && args[i + 1] && !args[i + 1].startsWith('-') && /^[A-Za-z0-9._-]{1,128}$/.test(args[i + 1]) && !fs.existsSync(args[i + 1])) {
+      out.push('--undo', '--transaction', args[++i])
+    } else out.push(arg)
+  }
+  return out
+}
+
 async function main() {
   let parsed
   try {
     parsed = parseArgs({
+      args: normaliseUndoArgs(process.argv.slice(2)),
       allowPositionals: true,
       options: {
         uploads: {type: 'string'},
         'dry-run': {type: 'boolean'},
         drafts: {type: 'boolean'},
         undo: {type: 'boolean'},
+        transaction: {type: 'string'},
         json: {type: 'boolean'},
         help: {type: 'boolean', short: 'h'},
       },
@@ -63,12 +80,24 @@ async function main() {
   try {
     if (values.undo) {
       const index = await scanExport(file)
-      const result = await undoWordPressImport(sink, index.site)
+      const result = await undoWordPressImport(sink, index.site, values.transaction)
       if (!result.found) {
-        log(`Nothing to undo: no import of ${index.siteUrl || file} is recorded in ${sink.description}.`)
+        log(
+          values.transaction
+            ? `Nothing to undo: ${values.transaction} is neither an import run nor a transaction of an import of ${index.siteUrl || file} in ${sink.description}.`
+            : `Nothing to undo: no import of ${index.siteUrl || file} is recorded in ${sink.description}.`,
+        )
+        process.exitCode = 1
         return
       }
-      log(`Undid the import of ${index.siteUrl}: ${result.deletedDocuments} documents and ${result.deletedAssets} images removed (${result.keptAssets} images kept: used elsewhere), in ${sink.description}.`)
+      const what = result.scope === 'all' ? `every import of ${index.siteUrl}` : result.scope === 'run' ? `import run ${values.transaction}` : `transaction ${values.transaction}`
+      log(
+        `Undid ${what} in ${sink.description}: ${result.deletedDocuments} documents deleted, ${result.restoredDocuments} restored to their version before the import, ` +
+          `${result.deletedAssets} images removed (${result.keptAssets} kept: used elsewhere).` +
+          (result.editedSince ? ` ${result.editedSince} of them had been edited since the import; those edits were reverted too.` : '') +
+          (result.missingHistory.length ? ` ${result.missingHistory.length} could not be restored (no history of their earlier version): ${result.missingHistory.slice(0, 10).join(', ')}` : ''),
+      )
+      log(`Transactions: ${result.transactionIds.join(', ')}`)
       return
     }
     log(`Importing ${file} into ${sink.description}${values.drafts ? ', everything as drafts' : ''}…`)
@@ -87,7 +116,11 @@ async function main() {
     else {
       log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s, peak memory ${peakMb} MB${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
       log(summary.format())
-      if (!values['dry-run']) log(`\nUndo with: npm run import:wordpress -- ${positionals[0]} --undo`)
+      if (!values['dry-run']) {
+        log(`\nImport run ${summary.runId}: ${summary.transactionIds.length} transactions, ${summary.transactionIds[0]} … ${summary.runId} (all in --json)`)
+        log(`Undo this run with: npm run import:wordpress -- ${positionals[0]} --undo ${summary.runId}`)
+        log(`Undo every import of this blog with: npm run import:wordpress -- ${positionals[0]} --undo`)
+      }
     }
     if (summary.totalFailed > 0) process.exitCode = 1
   } finally {

@@ -95,7 +95,7 @@ describe('WordPress import into the lake', () => {
   it('re-running updates instead of duplicating; undo removes exactly what was imported', async () => {
     await sink.commit([{create: {_id: 'author-mine', _type: 'author', name: 'Mine', slug: {_type: 'slug', current: 'maria'}}}])
     await importWordPress({file: fixture, sink, siteUrl: SITE})
-    const count = async () => (await sink.query<number>('count(*[!(_id in path("_.**"))])'))
+    const count = async () => (await sink.query<number>('count(*[!(_id in path("_.**")) && !(_id in path("wordpressImport.**"))])'))
     const first = await count()
     const second = await importWordPress({file: fixture, sink, siteUrl: SITE})
     expect(await count()).toBe(first)
@@ -109,6 +109,55 @@ describe('WordPress import into the lake', () => {
     expect(undo.found).toBe(true)
     expect(await count()).toBe(1)
     expect(await sink.query('*[]._id')).toEqual(['author-mine'])
+  })
+
+  it('undo is exact, by import run or by transaction id: created documents deleted, replaced ones restored to their earlier version', async () => {
+    const site = siteKey('https://blog.example.com')
+    // Documents as readers and editors see them (system fields and the import's own records aside).
+    const snapshot = async () =>
+      Object.fromEntries(
+        (await all<Record<string, unknown>>('*[!(_id in path("wordpressImport.**"))] | order(_id)')).map((doc) => [
+          doc._id,
+          Object.fromEntries(Object.entries(doc).filter(([key]) => !['_rev', '_updatedAt', '_createdAt'].includes(key))),
+        ]),
+      )
+    await sink.commit([{create: {_id: 'note-by-hand', _type: 'tag', title: 'Mine', slug: {_type: 'slug', current: 'by-hand'}}}])
+    const before = await snapshot()
+
+    const first = await importWordPress({file: fixture, sink, siteUrl: SITE})
+    const postId = (await sink.query<string>('*[_type == "post" && slug.current == "hello-caracas"][0]._id'))!
+    // An editor changes an imported post after the first import…
+    const [post] = await sink.getDocuments([postId])
+    await sink.commit([{createOrReplace: {...post!, title: 'Edited by hand'}}])
+    const edited = await snapshot()
+    expect(edited[postId]).toMatchObject({title: 'Edited by hand'})
+
+    // …then the blog is imported again: the post is replaced by WordPress's version.
+    const second = await importWordPress({file: fixture, sink, siteUrl: SITE})
+    expect(second.summary.runId).toBe(second.summary.transactionIds.at(-1))
+    expect((await sink.getDocuments([postId]))[0]).toMatchObject({title: 'Hello Caracas'})
+
+    // Undoing the second run restores every document it replaced to its earlier version, the edit included.
+    const undoSecond = await undoWordPressImport(sink, site, second.summary.runId)
+    expect(undoSecond).toMatchObject({found: true, scope: 'run', deletedDocuments: 0, missingHistory: []})
+    expect(undoSecond.restoredDocuments).toBeGreaterThan(30)
+    expect(await snapshot()).toEqual(edited)
+
+    // One transaction of a run: only what it changed. The fixture's run is one batch plus its record.
+    const third = await importWordPress({file: fixture, sink, siteUrl: SITE})
+    expect(third.summary.transactionIds).toHaveLength(2)
+    const undoOne = await undoWordPressImport(sink, site, third.summary.transactionIds[0])
+    expect(undoOne).toMatchObject({found: true, scope: 'transaction'})
+    expect(await snapshot()).toEqual(edited)
+    expect(await undoWordPressImport(sink, site, 'no-such-transaction')).toMatchObject({found: false})
+
+    // Everything: as before the first import; the hand-made document never touched.
+    const undoAll = await undoWordPressImport(sink, site)
+    expect(undoAll).toMatchObject({found: true, scope: 'all', restoredDocuments: 0})
+    expect(undoAll.deletedDocuments).toBeGreaterThan(30)
+    expect(await snapshot()).toEqual(before)
+    expect(await sink.query('count(*[_id in path("wordpressImport.**")])')).toBe(0)
+    void first
   })
 
   it('--drafts imports everything as drafts; --dry-run writes nothing', async () => {

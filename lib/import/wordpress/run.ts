@@ -20,6 +20,7 @@ import {
 } from './documents'
 import {AssetResolver, type AssetResult} from './assets'
 import {ids} from './ids'
+import {alreadyNotified} from './mentions'
 import {toItem, metaValue, type WxrItem, type WxrTerm} from './parse/records'
 import {readWxr} from './parse/xml'
 import {RedirectPlanner, oldPath} from './redirects'
@@ -47,7 +48,8 @@ interface State {
   sink: ImportSink
   assets: AssetResolver
   redirects: RedirectPlanner
-  written: Set<string>
+  /** What each transaction of this run changed, for an exact undo (see RunRecord). */
+  record: RecordedTransaction[]
   pending: Mutation[]
   authorRef: Map<string, string>
   termRef: Map<string, string>
@@ -58,29 +60,42 @@ async function flush(state: State, force = false) {
   if (state.pending.length === 0 || (!force && state.pending.length < BATCH)) return
   const batch = state.pending
   state.pending = []
-  state.summary.transactionIds.push(await state.sink.commit(batch))
+  state.summary.transactionIds.push(await commitRecorded(state.sink, batch, state.record))
+}
+
+/** Commits a batch of createOrReplace mutations, noting which ids it created and which revisions it replaced. */
+async function commitRecorded(sink: ImportSink, batch: Mutation[], record: RecordedTransaction[]): Promise<string> {
+  const ids = [...new Set(batch.map((m) => (m.createOrReplace as {_id: string})._id))]
+  const revisions = await sink.revisions(ids)
+  const transactionId = await sink.commit(batch)
+  record.push({
+    _key: transactionId,
+    transactionId,
+    created: ids.filter((_, i) => revisions[i] === null),
+    updated: ids.flatMap((id, i) => (revisions[i] === null ? [] : [`${id} ${revisions[i]}`])),
+  })
+  return transactionId
 }
 
 async function write(state: State, document: Record<string, unknown>) {
-  state.written.add(document._id as string)
   state.pending.push({createOrReplace: document})
   await flush(state)
 }
 
 /** Documents of another origin (created in the Studio, or by another import) keyed by slug: reused, never overwritten. */
-async function foreignBySlug(sink: ImportSink, type: string, site: string): Promise<Map<string, string>> {
-  const rows = await sink.query<{_id: string; slug?: string}[]>(
-    `*[_type == $type && !string::startsWith(_id, $mine) && !string::startsWith(_id, $myDrafts)]{_id, "slug": slug.current}`,
-    {type, mine: `wp-${site}-`, myDrafts: `drafts.wp-${site}-`},
-  )
-  const map = new Map<string, string>()
-  for (const row of rows ?? []) if (row.slug) map.set(row.slug, row._id.replace(/^drafts\./, ''))
-  return map
+async function foreignBySlug(sink: ImportSink, types: string[], site: string): Promise<Map<string, Map<string, string>>> {
+  const rows = await sink.slugs(types)
+  const byType = new Map(types.map((type) => [type, new Map<string, string>()]))
+  for (const row of rows ?? []) {
+    if (!row.slug || row._id.startsWith(`wp-${site}-`) || row._id.startsWith(`drafts.wp-${site}-`)) continue
+    byType.get(row._type)?.set(row.slug, row._id.replace(/^drafts\./, ''))
+  }
+  return byType
 }
 
 async function writeAuthors(state: State, logins: Set<string>) {
   const {index, summary} = state
-  const foreign = await foreignBySlug(state.sink, 'author', index.site)
+  const foreign = (await foreignBySlug(state.sink, ['author'], index.site)).get('author')!
   for (const login of logins) {
     const author = index.authors.get(login) ?? {login, email: '', displayName: login, firstName: '', lastName: ''}
     const slug = authorSlug(author)
@@ -105,8 +120,9 @@ async function writeTerms(state: State) {
   for (const other of index.terms.filter((t) => t.taxonomy !== 'category' && t.taxonomy !== 'post_tag')) {
     summary.skipped('other items', `taxonomy "${other.taxonomy}" terms (the site has categories and tags only)`)
   }
-  const foreignCategories = await foreignBySlug(state.sink, 'category', index.site)
-  const foreignTags = await foreignBySlug(state.sink, 'tag', index.site)
+  const foreignTerms = await foreignBySlug(state.sink, ['category', 'tag'], index.site)
+  const foreignCategories = foreignTerms.get('category')!
+  const foreignTags = foreignTerms.get('tag')!
   const bySlug = new Map(categories.map((c) => [c.slug, c]))
   const hierarchy = (term: WxrTerm, depth = 0): string => {
     const parent = term.parentSlug ? bySlug.get(term.parentSlug) : undefined
@@ -285,6 +301,12 @@ async function importItem(state: State, item: WxrItem) {
           sticky: item.sticky,
           ...(seoDescription ? {seoDescription} : {}),
         }
+  // WordPress pinged this post's links when it was published: the site must not ping them again.
+  if (item.type === 'post' && item.status === 'publish') {
+    for (const record of alreadyNotified({postId: baseId, slug: entry.slug, body: body as Record<string, unknown>[], siteUrl: options.siteUrl, publishedAt, oldUrl: item.link})) {
+      await write(state, record)
+    }
+  }
   await write(state, document)
   summary.imported(kind)
 
@@ -319,14 +341,39 @@ async function refs(state: State, item: WxrItem, domain: 'category' | 'post_tag'
   return out
 }
 
-interface Manifest {
+/**
+ * What one transaction of an import changed: the ids it created and, for documents that existed,
+ * `"<id> <revision before>"`. Undo deletes the first and restores the second from the history.
+ */
+export interface RecordedTransaction {
+  _key: string
+  transactionId: string
+  created: string[]
+  updated: string[]
+}
+
+/** One run of the import (private `wordpressImport.wp-<site>.run-<n>`): its transactions and the images it stored. */
+export interface RunRecord {
+  _id: string
+  _type: 'wordpressImportRun'
+  site: string
+  at: string
+  file: string
+  transactions: RecordedTransaction[]
+  assetIds: string[]
+}
+
+export interface Manifest {
   _id: string
   _type: 'wordpressImport'
   siteUrl: string
   title: string
-  documentIds: string[]
+  /** Only in records of imports made before run records existed (undo falls back to deleting them). */
+  documentIds?: string[]
   assetIds: string[]
-  runs: {at: string; file: string; transactionIds: string[]}[]
+  /** `id` names the run: the transaction that wrote this record, the last of the run. */
+  runs: {id?: string; record?: string; at: string; file: string; transactionIds: string[]}[]
+  nextRun?: number
 }
 
 export async function readManifest(sink: ImportSink, site: string): Promise<Manifest | null> {
@@ -342,7 +389,7 @@ export async function importWordPress(options: ImportOptions): Promise<{summary:
   for (const w of index.warnings) summary.warn(`${options.file}:${w.line}:${w.column}: ${w.message}`)
   if (!index.siteUrl) summary.warn(`${options.file}: the export names no site URL; old links cannot be recognised`)
 
-  const foreignPosts = await foreignBySlug(options.sink, 'post', index.site)
+  const foreignPosts = (await foreignBySlug(options.sink, ['post'], index.site)).get('post')!
   assignAddresses(index, new Set(foreignPosts.keys()))
 
   const state: State = {
@@ -351,7 +398,7 @@ export async function importWordPress(options: ImportOptions): Promise<{summary:
     sink: options.sink,
     assets: new AssetResolver(options.uploadsDir ?? null, options.sink),
     redirects: new RedirectPlanner(index),
-    written: new Set(),
+    record: [],
     pending: [],
     authorRef: new Map(),
     termRef: new Map(),
@@ -396,15 +443,36 @@ export async function importWordPress(options: ImportOptions): Promise<{summary:
   await flush(state, true)
 
   const previous = await readManifest(options.sink, index.site)
-  const manifest: Manifest = {
+  const runNumber = previous?.nextRun ?? (previous?.runs.length ?? 0) + 1
+  const at = new Date().toISOString()
+  const record: RunRecord = {
+    _id: `${ids.manifest(index.site)}.run-${runNumber}`,
+    _type: 'wordpressImportRun',
+    site: index.siteUrl,
+    at,
+    file: options.file,
+    transactions: state.record,
+    assetIds: [...state.assets.uploaded],
+  }
+  const runTransactions = [...summary.transactionIds]
+  const manifest = (runId: string): Manifest => ({
     _id: ids.manifest(index.site),
     _type: 'wordpressImport',
     siteUrl: index.siteUrl,
     title: index.channel.title,
-    documentIds: [...new Set([...(previous?.documentIds ?? []), ...state.written])],
+    ...(previous?.documentIds ? {documentIds: previous.documentIds} : {}),
     assetIds: [...new Set([...(previous?.assetIds ?? []), ...state.assets.uploaded])],
-    runs: [...(previous?.runs ?? []).slice(-20), {at: new Date().toISOString(), file: options.file, transactionIds: summary.transactionIds}],
-  }
-  summary.transactionIds.push(await options.sink.commit([{createOrReplace: manifest as unknown as Record<string, unknown>}]))
+    runs: [...(previous?.runs ?? []), {id: runId, record: record._id, at, file: options.file, transactionIds: [...runTransactions, runId]}],
+    nextRun: runNumber + 1,
+  })
+  // The run's id is the id of the transaction that records it: chosen here, so the record can name it.
+  const runId = `wpimport-${index.site.slice(0, 40)}-${runNumber}-${Date.now().toString(36)}`.replace(/[^a-zA-Z0-9._-]/g, '-')
+  summary.transactionIds.push(
+    await options.sink.commit(
+      [{createOrReplace: record as unknown as Record<string, unknown>}, {createOrReplace: manifest(runId) as unknown as Record<string, unknown>}],
+      {transactionId: runId},
+    ),
+  )
+  summary.runId = runId
   return {summary, index}
 }

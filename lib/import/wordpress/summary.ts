@@ -22,6 +22,8 @@ export class ImportSummary {
   readonly warnings: string[] = []
   readonly info: string[] = []
   transactionIds: string[] = []
+  /** The import run's id (`--undo <runId>` reverts it): the id of its last transaction. */
+  runId = ''
   private warningCount = 0
 
   imported(kind: Kind, count = 1) {

@@ -10,8 +10,20 @@ export function dryRunSink(inner: ImportSink | null): ImportSink & {mutationCoun
     async getDocuments(ids: string[]) {
       return inner ? inner.getDocuments(ids) : ids.map(() => null)
     },
+    async slugs(types: string[]) {
+      return inner ? inner.slugs(types) : []
+    },
+    async countReferences(id: string) {
+      return inner ? inner.countReferences(id) : 0
+    },
+    async documentAtRevision(id: string, revision: string) {
+      return inner ? inner.documentAtRevision(id, revision) : null
+    },
     async query<T>(groq: string, params?: Record<string, unknown>) {
       return (inner ? inner.query<T>(groq, params) : ([] as T))
+    },
+    async revisions(ids: string[]) {
+      return inner ? inner.revisions(ids) : ids.map(() => null)
     },
     async commit(mutations: unknown[]) {
       sink.mutationCount += mutations.length
