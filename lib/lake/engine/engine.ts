@@ -67,7 +67,8 @@ export class LakeEngine implements Engine {
     const access = options.access === 'public' ? 'public' : 'all'
     const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
     const tracker = options.trackReads ? new ReadTracker() : undefined
-    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker})
+    const text = this.store.fullText.search(dataset)
+    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker, text})
     const ms = Math.round((performance.now() - started) * 100) / 100
     if (!tracker) return {result, ms}
     return {result, ms, readSet: {scans: compiled.dependencies, documents: tracker.documents, missing: tracker.missing}}

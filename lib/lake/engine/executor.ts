@@ -16,7 +16,8 @@ import {evaluate} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
 import type {CompiledPattern, FieldIndex} from './field-index'
-import {patternTerms, termMatcher} from './text-index'
+import type {TextSearch} from './fts'
+import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
 import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
@@ -29,6 +30,8 @@ export interface ExecutionContext {
   timestamp: Date
   /** With sync tags: the documents a pipeline yields are seen through it, so it learns what was read. */
   tracker?: ReadTracker
+  /** The full-text index, taken with the view: narrows `match` filters to candidates (fts.ts). */
+  text?: TextSearch
 }
 
 /**
@@ -347,11 +350,13 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const term of filter.terms) {
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
     }
-    for (const hint of filter.matches) {
-      const docs = matchCandidates(view, await run(hint.operand, scope, context), view.all.length / 4)
-      if (docs === null) continue
-      if (docs.length === 0) return emptyResult(pipeline)
-      resolved.sources.push(docs)
+    if (context.text) {
+      for (const hint of filter.matches) {
+        const docs = matchCandidates(view, context.text, await Promise.all(hint.operands.map((operand) => run(operand, scope, context))))
+        if (docs === null) continue
+        if (docs.length === 0) return emptyResult(pipeline)
+        resolved.sources.push(docs)
+      }
     }
   }
   const broad = filter?.types ? view.ofTypes(filter.types) : view.all
@@ -585,31 +590,24 @@ function unionInIdOrder(lists: SanityDocument[][]): SanityDocument[] {
 }
 
 /**
- * Documents that may satisfy `… match value`, from the word index: those having a word that
- * matches the pattern's most selective term (every term must match some token). Null when even
- * that term is too common to narrow anything; [] when groq-js's match is false for every document.
+ * The view's documents that may satisfy `… match value` for one of `values`, from the full-text
+ * index (fts.ts), in `_id` order: a stored document that may match shows in a perspective under
+ * its own id or its published id. Null when some pattern cannot narrow anything.
  */
-function matchCandidates(view: ViewIndex, value: unknown, limit: number): SanityDocument[] | null {
-  const parts = typeof value === 'string' ? [value] : Array.isArray(value) ? value : null
-  if (!parts || !parts.every((part) => typeof part === 'string')) return []
-  const terms = (parts as string[]).flatMap(patternTerms)
-  if (terms.length === 0) return []
-  let best: SanityDocument[][] | null = null
-  let bestSize = Infinity
-  for (const term of terms) {
-    const matcher = termMatcher(term)
-    const words =
-      matcher.kind === 'word' ? [matcher.word] : matcher.kind === 'prefix' ? view.wordsWithPrefix(matcher.prefix) : view.wordsWithPrefix('').filter(matcher.test)
-    const lists = words.map((word) => view.withWord(word))
-    const size = lists.reduce((sum, list) => sum + list.length, 0)
-    if (size < bestSize) {
-      best = lists
-      bestSize = size
+function matchCandidates(view: ViewIndex, text: TextSearch, values: unknown[]): SanityDocument[] | null {
+  const docs = new Set<SanityDocument>()
+  for (const value of values) {
+    const ids = text.candidates(value)
+    if (ids === null) return null
+    for (const id of ids) {
+      const own = view.byId.get(id)
+      if (own) docs.add(own)
+      const published = publishedIdOf(id)
+      const shown = published === id ? undefined : view.byId.get(published)
+      if (shown) docs.add(shown)
     }
   }
-  if (bestSize === 0) return []
-  if (bestSize > limit) return null
-  return [...new Set(best!.flat())].filter((doc) => view.has(doc)).sort((a, b) => compareIds(a._id, b._id))
+  return [...docs].sort((a, b) => compareIds(a._id, b._id))
 }
 
 /** Entries [lo, hi) of a sorted index that can satisfy the ranges on its first key. */

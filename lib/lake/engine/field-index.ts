@@ -7,7 +7,7 @@
  */
 import {valueAt} from './groq-order'
 import {attributePath, type TreeNode} from './scan-plan'
-import {foldCase, patternTerms, portableText, termMatcher, tokenize} from './text-index'
+import {foldCase, patternTerms, portableText, termMatcher, tokenize, type TermMatcher} from './text-index'
 import type {SanityDocument} from './types'
 
 /** groq-js's BM25k. */
@@ -38,7 +38,37 @@ class Vocabulary {
 export interface CompiledPattern {
   /** False when groq-js would match nothing (no terms, or a non-string part). */
   ok: boolean
-  terms: Uint8Array[]
+  terms: TermTest[]
+}
+
+/**
+ * Whether a pattern term matches a word id, decided once per word: the vocabulary grows as
+ * documents are read (words are filed lazily), so the answers grow with it.
+ */
+class TermTest {
+  private known = new Int8Array(0)
+
+  constructor(
+    private readonly vocabulary: Vocabulary,
+    private readonly matcher: TermMatcher,
+  ) {}
+
+  test(id: number): boolean {
+    if (id >= this.known.length) {
+      const grown = new Int8Array(Math.max(this.vocabulary.words.length, id + 1, this.known.length * 2))
+      grown.set(this.known)
+      this.known = grown
+    }
+    let answer = this.known[id]
+    if (answer === 0) {
+      const word = this.vocabulary.words[id]
+      const {matcher} = this
+      const yes = matcher.kind === 'word' ? word === matcher.word : matcher.kind === 'prefix' ? word.startsWith(matcher.prefix) : matcher.test(word)
+      answer = yes ? 1 : -1
+      this.known[id] = answer
+    }
+    return answer === 1
+  }
 }
 
 export class FieldIndex {
@@ -46,23 +76,32 @@ export class FieldIndex {
     private readonly textOf: (doc: SanityDocument) => string[],
     private readonly vocabulary: Vocabulary,
     /**
-     * Keyed by document object: documents are immutable (a change is a new object), so every view
-     * version can share this map; entries of documents no view holds any more are collected.
+     * Keyed by document object, filled as documents are checked (candidates only, when the
+     * full-text index narrowed them): documents are immutable (a change is a new object), so every
+     * view version can share this map, and entries of documents nothing holds any more are collected.
      */
     private readonly byDoc: WeakMap<SanityDocument, DocumentWords>,
   ) {}
 
+  /** The index of a `match` left side; words are read per document on first use (`docs` is not scanned). */
   static build(left: TreeNode, docs: SanityDocument[]): FieldIndex {
-    const textOf = textParts(left)
-    const index = new FieldIndex(textOf, new Vocabulary(), new WeakMap())
-    for (const doc of docs) index.byDoc.set(doc, index.wordsOf(doc))
-    return index
+    void docs
+    return new FieldIndex(textParts(left), new Vocabulary(), new WeakMap())
   }
 
-  /** The index for the next view: the same one, with the added documents' words in it. */
+  /** The index for the next view: the same one (new documents are read on first use). */
   derive(added: SanityDocument[]): FieldIndex {
-    for (const doc of added) this.byDoc.set(doc, this.wordsOf(doc))
+    void added
     return this
+  }
+
+  private words(doc: SanityDocument): DocumentWords {
+    let words = this.byDoc.get(doc)
+    if (!words) {
+      words = this.wordsOf(doc)
+      this.byDoc.set(doc, words)
+    }
+    return words
   }
 
   private wordsOf(doc: SanityDocument): DocumentWords {
@@ -81,48 +120,34 @@ export class FieldIndex {
     if (!parts || !parts.every((part) => typeof part === 'string')) return {ok: false, terms: []}
     const terms = (parts as string[]).flatMap(patternTerms)
     if (terms.length === 0) return {ok: false, terms: []}
-    const {words} = this.vocabulary
-    return {
-      ok: true,
-      terms: terms.map((term) => {
-        const matcher = termMatcher(term)
-        const bits = new Uint8Array(words.length)
-        if (matcher.kind === 'word') {
-          const id = this.vocabulary.ids.get(matcher.word)
-          if (id !== undefined) bits[id] = 1
-        } else {
-          for (let id = 0; id < words.length; id++) {
-            if (matcher.kind === 'prefix' ? words[id].startsWith(matcher.prefix) : matcher.test(words[id])) bits[id] = 1
-          }
-        }
-        return bits
-      }),
-    }
+    return {ok: true, terms: terms.map((term) => new TermTest(this.vocabulary, termMatcher(term)))}
   }
 
   /** groq-js `match`: the text has tokens and every term matches one. */
   matches(doc: SanityDocument, pattern: CompiledPattern): boolean {
-    const words = this.byDoc.get(doc) ?? this.wordsOf(doc)
-    if (!pattern.ok || words.ids.length === 0) return false
-    return pattern.terms.every((bits) => frequency(words, bits) > 0)
+    if (!pattern.ok) return false
+    const words = this.words(doc)
+    if (words.ids.length === 0) return false
+    return pattern.terms.every((term) => frequency(words, term) > 0)
   }
 
   /** What groq-js's score() adds for `text match pattern`. */
   score(doc: SanityDocument, pattern: CompiledPattern): number {
-    const words = this.byDoc.get(doc) ?? this.wordsOf(doc)
-    if (!pattern.ok || words.ids.length === 0) return 0
+    if (!pattern.ok) return 0
+    const words = this.words(doc)
+    if (words.ids.length === 0) return 0
     let score = 0
-    for (const bits of pattern.terms) {
-      const freq = frequency(words, bits)
+    for (const term of pattern.terms) {
+      const freq = frequency(words, term)
       score += (freq * (K + 1)) / (freq + K)
     }
     return score
   }
 }
 
-function frequency(words: DocumentWords, bits: Uint8Array): number {
+function frequency(words: DocumentWords, term: TermTest): number {
   let freq = 0
-  for (let i = 0; i < words.ids.length; i++) if (bits[words.ids[i]] === 1) freq += words.counts[i]
+  for (let i = 0; i < words.ids.length; i++) if (term.test(words.ids[i])) freq += words.counts[i]
   return freq
 }
 

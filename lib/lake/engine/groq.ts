@@ -5,6 +5,7 @@
 import {GroqSyntaxError, parse, type ExprNode} from 'groq-js'
 import {queryExecutionError, queryParseError} from './errors'
 import {execute} from './executor'
+import type {TextSearch} from './fts'
 import {LruCache} from './lru'
 import {asTree, forEachChild, isNode, SCAN_PARAM_PREFIX, type TreeNode} from './scan-plan'
 import {analyzeScans, type ReadTracker, type ScanDependency} from './read-set'
@@ -132,6 +133,8 @@ export interface EvaluationContext {
   identity?: string
   /** When given, the evaluator sees documents through it, so it learns what the query read. */
   tracker?: ReadTracker
+  /** The full-text index (fts.ts), taken with the view: `match` candidates. */
+  text?: TextSearch
 }
 
 export async function evaluateQuery(query: string, compiled: CompiledQuery, context: EvaluationContext): Promise<unknown> {
@@ -142,6 +145,7 @@ export async function evaluateQuery(query: string, compiled: CompiledQuery, cont
       identity: context.identity,
       timestamp: new Date(),
       tracker: context.tracker,
+      text: context.text,
     })
     return context.tracker ? context.tracker.unwrap(result) : result
   } catch (error) {

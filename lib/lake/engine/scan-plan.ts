@@ -51,9 +51,12 @@ export type Term =
   /** `constant || term`: `term` decides unless the constant is true. */
   | {kind: 'either'; constant: Node; term: Term}
 
-/** A `match` whose words the word index can look up: `left match operand`. */
+/**
+ * A filter term that can only be true when `text match operand` is, for one of `operands`, where
+ * the text is made of the document's own strings: the full-text index (fts.ts) narrows by it.
+ */
 export interface MatchHint {
-  operand: Node
+  operands: Node[]
 }
 
 export interface FilterPlan {
@@ -156,11 +159,12 @@ export function planFilter(expr: unknown): FilterPlan {
       types = types === null ? termTypes : intersect(types, termTypes)
       continue
     }
+    // The full-text index can narrow the candidates of a top-level match (or `||` of matches).
+    const operands = matchOperands(term)
+    if (operands) matches.push({operands})
     const planned = plannedTerm(term)
     if (planned) {
       terms.push(planned.term)
-      // The word index can also narrow the candidates of a top-level match.
-      if (planned.term.kind === 'match') matches.push({operand: planned.term.operand})
       continue
     }
     remaining.push(term)
@@ -284,6 +288,53 @@ function indexedMatch(term: unknown): {left: Node; operand: Node} | null {
   if (!isNode(term) || term.type !== 'OpCall' || term.op !== 'match' || !isIndexedText(term.left)) return null
   const operand = outerOperand(term.right)
   return operand ? {left: term.left as Node, operand} : null
+}
+
+/**
+ * The patterns of `text match operand`, or of an `||` of such terms (each side's), when each text
+ * is made of the filtered document's own strings; null for any other term.
+ */
+export function matchOperands(term: unknown): Node[] | null {
+  if (!isNode(term)) return null
+  if (term.type === 'Group') return matchOperands(term.base)
+  if (term.type === 'Or') {
+    const left = matchOperands(term.left)
+    const right = left ? matchOperands(term.right) : null
+    return left && right ? [...left, ...right] : null
+  }
+  if (term.type !== 'OpCall' || term.op !== 'match' || !isDocumentText(term.left)) return null
+  const operand = outerOperand(term.right)
+  return operand ? [operand] : null
+}
+
+/**
+ * Whether every string `node` yields is a string of the current document (or a Portable Text
+ * block text of it): paths into it, `[]`, element access, slices, filters and maps over its
+ * arrays, arrays of those, `pt::text()` of those. No dereferences, parameters, literals or `^`.
+ */
+function isDocumentText(node: unknown): boolean {
+  if (!isNode(node)) return false
+  switch (node.type) {
+    case 'This':
+      return true
+    case 'AccessAttribute':
+      return node.base === undefined || isDocumentText(node.base)
+    case 'AccessElement':
+    case 'ArrayCoerce':
+    case 'Slice':
+    case 'Group':
+    case 'Filter':
+      return isDocumentText(node.base)
+    case 'Map':
+    case 'FlatMap':
+      return isDocumentText(node.base) && isDocumentText(node.expr)
+    case 'Array':
+      return (node.elements as {isSplat?: boolean; value?: unknown}[]).every((element) => isDocumentText(element.value))
+    case 'FuncCall':
+      return node.namespace === 'pt' && node.name === 'text' && Array.isArray(node.args) && node.args.length === 1 && isDocumentText(node.args[0])
+    default:
+      return false
+  }
 }
 
 /** Whether `left match …` has a text a full-text index can hold (field-index.ts). */

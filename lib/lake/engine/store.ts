@@ -4,6 +4,7 @@
  * transaction survives a crash or kill -9 of the process.
  */
 import Database from 'better-sqlite3'
+import {FullTextIndex} from './fts'
 import {openCheckedDatabase} from './integrity'
 import type {Mutation, SanityDocument} from './types'
 
@@ -84,6 +85,8 @@ export interface VersionRow {
 export class Store {
   private readonly db: Database.Database
   private readonly statements
+  /** Full-text index for GROQ `match` (fts.ts), kept in the commit transaction. */
+  readonly fullText: FullTextIndex
 
   constructor(file: string) {
     this.db = openCheckedDatabase(file)
@@ -94,6 +97,7 @@ export class Store {
     this.db.pragma('busy_timeout = 5000')
     try {
       this.migrate()
+      this.fullText = new FullTextIndex(this.db)
     } catch (error) {
       this.db.close()
       throw error
@@ -183,6 +187,7 @@ export class Store {
           this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
         }
       }
+      this.fullText.index(dataset, tx.changes)
     }).immediate()
   }
 

@@ -1,0 +1,194 @@
+/**
+ * The full-text index behind GROQ `match`, in SQLite FTS5, written in the same transaction as
+ * the documents (so it is as durable as they are, survives restarts, and is never rebuilt at
+ * startup; a store created before it existed gets it built once, on open).
+ *
+ * It only ever produces CANDIDATES: the stored documents that may satisfy a `match`. The planner
+ * then checks every candidate with groq-js's own rules (field-index.ts / groq-js), so answers are
+ * exactly groq-js's. For that the index must never miss a document groq-js would keep:
+ * - each stored document is filed under every token (groq-js's `matchTokenize`, text-index.ts) of
+ *   every string in it, of every Portable Text block's joined span text (what `pt::text()` makes),
+ *   and of the ids a perspective may show it under (its published id; `_originalId` is its own
+ *   `_id`), case-folded as groq-js's case-insensitive regular expressions fold;
+ * - a pattern term becomes an FTS5 term (`word`) or prefix query (`word*`) on its literal part
+ *   before the first wildcard (`*`, or `.`, which groq-js's regex also treats as "any character");
+ *   a term with no literal prefix does not narrow anything;
+ * - tokens are not re-tokenised by FTS5: each folded token is escaped into characters FTS5's
+ *   `ascii` tokenizer keeps in one token (ASCII letters/digits, `_`, any non-ASCII code point),
+ *   with a prefix-free per-code-unit escape, so "token starts with prefix" is preserved exactly.
+ *
+ * Queries read the index as it is now, while a query's view is a snapshot: documents committed
+ * since the snapshot are added to the candidates (`search()` remembers when it was taken), so a
+ * commit racing a query can only add candidates, never hide one.
+ */
+import type Database from 'better-sqlite3'
+import {publishedIdOf} from './ids'
+import {foldCase, patternTerms, wordsOf} from './text-index'
+import type {SanityDocument} from './types'
+
+/** Bump to rebuild every store's index on open (when what gets indexed changes). */
+const FTS_VERSION = 1
+/** Commits remembered for queries whose view is older than the index (see `search`). */
+const RECENT_COMMITS = 4096
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS fts_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS fts_documents (
+    rowid INTEGER PRIMARY KEY,
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    UNIQUE (dataset, id)
+  );
+  CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5(
+    words, tokenize = "ascii tokenchars '_'", content = '', contentless_delete = 1, detail = none
+  );
+`
+
+export interface StoredChange {
+  id: string
+  after: SanityDocument | null
+}
+
+/** A view of the index taken together with a query's document view (see the module comment). */
+export interface TextSearch {
+  /**
+   * Ids of stored documents that may satisfy `text match pattern` for some text in them (a
+   * superset), null when the pattern cannot narrow anything (every term starts with a wildcard).
+   * An empty set means no document can match (including patterns groq-js never matches).
+   */
+  candidates(pattern: unknown): Set<string> | null
+}
+
+export class FullTextIndex {
+  private readonly statements
+  /** Commit counter (this process) and the ids each recent commit changed, per dataset. */
+  private generation = 0
+  private readonly recent: {generation: number; dataset: string; ids: string[]}[] = []
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA)
+    this.statements = {
+      version: db.prepare<[], {value: string}>(`SELECT value FROM fts_meta WHERE key = 'version'`),
+      setVersion: db.prepare(`INSERT INTO fts_meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      rowOf: db.prepare<[string, string], {rowid: number}>('SELECT rowid FROM fts_documents WHERE dataset = ? AND id = ?'),
+      addRow: db.prepare<[string, string]>('INSERT INTO fts_documents (dataset, id) VALUES (?, ?)'),
+      removeRow: db.prepare<[number]>('DELETE FROM fts_documents WHERE rowid = ?'),
+      removeWords: db.prepare<[number]>('DELETE FROM fts_words WHERE rowid = ?'),
+      addWords: db.prepare<[number, string]>('INSERT INTO fts_words (rowid, words) VALUES (?, ?)'),
+      search: db.prepare<[string, string], string>(
+        'SELECT d.id FROM fts_words JOIN fts_documents d ON d.rowid = fts_words.rowid WHERE fts_words MATCH ? AND d.dataset = ?',
+      ),
+      allDocuments: db.prepare<[], {dataset: string; id: string; json: string}>('SELECT dataset, id, json FROM documents'),
+    }
+    this.statements.search.pluck()
+    this.migrate()
+  }
+
+  /** Builds the index of a store that predates it (or an older index version), in one transaction. */
+  private migrate(): void {
+    const version = this.statements.version.get()?.value
+    if (version === String(FTS_VERSION)) return
+    this.db.transaction(() => {
+      this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents;`)
+      for (const row of this.statements.allDocuments.iterate()) {
+        this.write(row.dataset, row.id, JSON.parse(row.json) as SanityDocument)
+      }
+      this.statements.setVersion.run(String(FTS_VERSION))
+    })()
+  }
+
+  /**
+   * Files a transaction's changed documents (`after` null: deleted). Call inside the SQLite
+   * transaction that writes them, so the index commits (or rolls back) with the documents.
+   */
+  index(dataset: string, changes: readonly StoredChange[]): void {
+    for (const {id, after} of changes) this.write(dataset, id, after)
+    this.generation++
+    this.recent.push({generation: this.generation, dataset, ids: changes.map((change) => change.id)})
+    if (this.recent.length > RECENT_COMMITS) this.recent.splice(0, this.recent.length - RECENT_COMMITS)
+  }
+
+  private write(dataset: string, id: string, doc: SanityDocument | null): void {
+    const row = this.statements.rowOf.get(dataset, id)?.rowid
+    if (row !== undefined) {
+      this.statements.removeWords.run(row)
+      if (!doc) this.statements.removeRow.run(row)
+    }
+    if (!doc) return
+    const rowid = row ?? Number(this.statements.addRow.run(dataset, id).lastInsertRowid)
+    this.statements.addWords.run(rowid, indexedText(id, doc))
+  }
+
+  /**
+   * A search over `dataset` for a query whose document view was taken now. Candidates include
+   * every document committed after this call (the view may not show their new versions).
+   */
+  search(dataset: string): TextSearch {
+    const since = this.generation
+    const oldest = this.recent[0]?.generation ?? this.generation + 1
+    return {
+      candidates: (pattern) => {
+        const query = ftsQuery(pattern)
+        if (query === null || query === '') return query === null ? null : new Set()
+        const ids = new Set(this.statements.search.all(query, dataset))
+        if (this.generation !== since) {
+          // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.
+          if (since + 1 < oldest) return null
+          for (const commit of this.recent) {
+            if (commit.generation > since && commit.dataset === dataset) for (const id of commit.ids) ids.add(id)
+          }
+        }
+        return ids
+      },
+    }
+  }
+}
+
+/** The text FTS5 stores for a document: its escaped folded words, space-separated. */
+export function indexedText(id: string, doc: SanityDocument): string {
+  const words = wordsOf(doc)
+  // A perspective shows drafts and release versions under their published id.
+  for (const word of wordsOf(publishedIdOf(id))) words.add(word)
+  let text = ''
+  for (const word of words) text += (text ? ' ' : '') + escapeWord(word)
+  return text
+}
+
+/**
+ * The FTS5 query for a `match` pattern (a string or an array of strings): every term's literal
+ * prefix, ANDed. null: nothing to narrow by; '': groq-js matches nothing with this pattern.
+ */
+export function ftsQuery(pattern: unknown): string | null {
+  const parts = typeof pattern === 'string' ? [pattern] : Array.isArray(pattern) ? pattern : null
+  if (!parts || !parts.every((part) => typeof part === 'string')) return ''
+  const terms = (parts as string[]).flatMap(patternTerms)
+  if (terms.length === 0) return ''
+  const clauses = new Set<string>()
+  for (const term of terms) {
+    const wildcard = term.search(/[*.]/)
+    const literal = wildcard === -1 ? term : term.slice(0, wildcard)
+    if (literal === '') continue
+    clauses.add(`"${escapeWord(foldCase(literal))}"${wildcard === -1 ? '' : ' *'}`)
+  }
+  return clauses.size === 0 ? null : [...clauses].join(' AND ')
+}
+
+const PLAIN = /[A-Z0-9]/
+
+/**
+ * A folded word as one FTS5 `ascii` token: ASCII letters and digits as they are (FTS5 lowercases
+ * them on both sides), other ASCII as `_hh`, UTF-16 surrogates as `_uhhhh` (SQLite would turn a
+ * lone one into U+FFFD, and a prefix may end between the halves of a pair), the rest as they are.
+ * Per code unit and prefix-free, so prefixes of words are prefixes of escaped words and back.
+ */
+export function escapeWord(word: string): string {
+  let out = ''
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i]
+    const code = word.charCodeAt(i)
+    if (code < 128) out += PLAIN.test(ch) || (code >= 97 && code <= 122) ? ch : `_${code.toString(16).padStart(2, '0')}`
+    else if (code >= 0xd800 && code <= 0xdfff) out += `_u${code.toString(16)}`
+    else out += ch
+  }
+  return out
+}
