@@ -9,11 +9,15 @@
  *   stored, frozen objects for plain field access) maps to that value's path; the client resolves
  *   everything below it by suffix, as it does for Sanity's maps;
  * - a string maps to a path in the nearest enclosing result object's document (the one whose
- *   `_id` it carries) holding the same string, else in any other document the query read,
- *   preferring a path that ends in the same key as the result.
- * Strings computed by the query (`pt::text()`, concatenations) or found in no read document get no
- * mapping, so nothing is encoded for them. Equal strings in two documents can be attributed to
- * the wrong one only when neither is the enclosing document; overlays then open a sibling field.
+ *   `_id` it carries) holding the same string, else in a document that one references (directly or
+ *   through other referenced documents the query read: `author->name`, `post->slug.current`),
+ *   preferring a path that ends in the same key as the result. Only a string outside any result
+ *   object with an `_id` is looked up in every document the query read.
+ * Strings computed by the query (`pt::text()`, concatenations, literals such as the fallback of
+ * `coalesce(title, "Untitled")` or the branches of `select()`) get no mapping unless the enclosing
+ * document or one it references holds the very same string, so nothing is encoded for them: a
+ * list whose items each carry their `_id` never borrows another item's field for a literal (which
+ * would also stega-encode the literal and break an app comparing it).
  */
 import type {DocumentRead, SanityDocument} from '../engine/types'
 
@@ -70,7 +74,17 @@ function indexDocument(doc: SanityDocument, keyed: boolean): DocumentIndex {
   return index
 }
 
-export function contentSourceMap(result: unknown, reads: ReadonlyMap<string, DocumentRead>, keyed: boolean): ContentSourceMap {
+/**
+ * `literals`: the string literals of the query. A result string equal to one of them is mapped only
+ * to a field of the same name (`"title": coalesce(title, "Untitled")` of a document titled
+ * "Untitled"), never by value alone to another field (`select(… => "published")` is no excerpt).
+ */
+export function contentSourceMap(
+  result: unknown,
+  reads: ReadonlyMap<string, DocumentRead>,
+  keyed: boolean,
+  literals: ReadonlySet<string> = new Set(),
+): ContentSourceMap {
   const map: ContentSourceMap = {documents: [], paths: [], mappings: {}}
   const documentSlots = new Map<string, number>()
   const pathSlots = new Map<string, number>()
@@ -110,15 +124,38 @@ export function contentSourceMap(result: unknown, reads: ReadonlyMap<string, Doc
     return null
   }
 
+  // The documents a result object's strings may come from: its own, and those it references.
+  const reachable = new Map<string, string[]>()
+  const reachableFrom = (context: string): string[] => {
+    let list = reachable.get(context)
+    if (list) return list
+    const seen = new Set<string>([context])
+    const queue = [context]
+    while (queue.length) {
+      const doc = reads.get(queue.shift()!)?.document
+      for (const ref of references(doc)) {
+        for (const id of [ref, `drafts.${ref}`]) {
+          if (!seen.has(id) && reads.has(id)) {
+            seen.add(id)
+            queue.push(id)
+          }
+        }
+      }
+    }
+    list = [...seen].slice(1)
+    reachable.set(context, list)
+    return list
+  }
+
   const findString = (value: string, key: string | number | undefined, context: string | null): [string, Segment[]] | null => {
-    for (const candidates of context ? [[context], ids] : [ids]) {
+    for (const candidates of context ? [[context], reachableFrom(context)] : [ids]) {
       let fallback: [string, Segment[]] | null = null
       for (const id of candidates) {
         const paths = indexOf(id).strings.get(value)
         if (!paths) continue
         const sameKey = paths.find((path) => path.at(-1) === key)
         if (sameKey) return [id, sameKey]
-        fallback ??= [id, paths[0]]
+        if (!literals.has(value)) fallback ??= [id, paths[0]]
       }
       if (fallback) return fallback
     }
@@ -149,4 +186,34 @@ export function contentSourceMap(result: unknown, reads: ReadonlyMap<string, Doc
   }
   visit(result, [], null)
   return map
+}
+
+/** Every `_ref` in a document (references anywhere in it, Portable Text mark definitions included). */
+function references(doc: unknown): string[] {
+  const out: string[] = []
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(walk)
+    else if (value && typeof value === 'object') {
+      const ref = (value as {_ref?: unknown})._ref
+      if (typeof ref === 'string') out.push(ref)
+      for (const child of Object.values(value)) if (child && typeof child === 'object') walk(child)
+    }
+  }
+  walk(doc)
+  return out
+}
+
+/** The string literals of a GROQ query (`"…"` and `'…'`, escapes resolved as GROQ reads them). */
+export function queryStringLiterals(query: string): Set<string> {
+  const literals = new Set<string>()
+  for (const match of query.matchAll(/"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g)) {
+    // A single-quoted literal may hold a bare `"`, which JSON needs escaped; `\'` is GROQ's, not JSON's.
+    const raw = match[1] ?? match[2].replace(/\\'/g, "'").replace(/(^|[^\\])"/g, '$1\\"')
+    try {
+      literals.add(JSON.parse(`"${raw}"`) as string)
+    } catch {
+      literals.add(raw)
+    }
+  }
+  return literals
 }

@@ -7,7 +7,7 @@ import {withArrayKeys} from '../array-keys'
 import {isPlainObject, readJsonObject} from '../body'
 import type {LakeContext, Route, RouteRequest} from '../context'
 import {datasetName, documentIds, flag, groqParams, isReleasesApi, perspective} from '../params'
-import {contentSourceMap} from '../../csm'
+import {contentSourceMap, queryStringLiterals} from '../../csm'
 import {syncTagsFor} from '../../live'
 import {apiError, badRequest, gatewayError, sendJson, sendText} from '../respond'
 
@@ -55,7 +55,7 @@ async function query(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) 
   })
   const returnQuery = flag(search, 'returnQuery', true)
   const syncTags = readSet ? syncTagsFor(dataset, readSet) : []
-  const resultSourceMap = sourceMap && readSet ? contentSourceMap(result, readSet.documents, sourceMap === 'withKeyArraySelector') : undefined
+  const resultSourceMap = sourceMap && readSet ? contentSourceMap(result, readSet.documents, sourceMap === 'withKeyArraySelector', queryStringLiterals(groq)) : undefined
   sendJson(r.res, 200, {...(returnQuery ? {query: groq} : {}), result, ...(resultSourceMap ? {resultSourceMap} : {}), ms, syncTags})
 }
 
