@@ -49,6 +49,14 @@ export interface SharedNextCache {
   set(key: string, entry: StoredEntry): Promise<void>
   /** Records the revalidation of `tags` now and tells every instance (pub/sub), in one round trip. */
   revalidate(tags: string[]): Promise<void>
+  /**
+   * Claims the re-render of a page or route response for `ms` (SET NX PX): true for the one
+   * instance that should render it now, false while another instance is rendering it (wait for its
+   * entry instead). True when Redis is unavailable: render yourself.
+   */
+  lease(key: string, ms: number): Promise<boolean>
+  /** Ends a lease (the entry was written, or will not be). */
+  release(key: string): Promise<void>
   /** Revalidations Redis has not taken yet (it was unavailable); sent again until it does. */
   unsent(): number
   close(): void
@@ -81,6 +89,7 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
   const binary = redis.client.withTypeMapping({[RESP_TYPES.BLOB_STRING]: Buffer})
   const entryKey = (key: string) => `${redis.prefix}next:${options.buildId}:${key}`
   const tagsKey = `${redis.prefix}tags`
+  const leaseKey = (key: string) => `${redis.prefix}lease:${options.buildId}:${key}`
 
   const unsent = new Map<string, number>()
   let resendTimer: ReturnType<typeof setTimeout> | undefined
@@ -168,6 +177,18 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
         while (unsent.size > MAX_UNSENT) unsent.delete(unsent.keys().next().value as string)
         scheduleResend()
       }
+    },
+
+    async lease(key, ms) {
+      try {
+        return (await redis.client.set(leaseKey(key), '1', {condition: 'NX', expiration: {type: 'PX', value: ms}})) === 'OK'
+      } catch {
+        return true
+      }
+    },
+
+    async release(key) {
+      await redis.client.del(leaseKey(key)).catch(() => {})
     },
 
     unsent: () => unsent.size,
