@@ -24,7 +24,7 @@
 // The TypeScript cluster code is reached only through globalThis, for the same `require` reason.
 'use strict'
 const FileSystemCache = require('next/dist/server/lib/incremental-cache/file-system-cache').default
-const {recordCacheEntry, purgeTags, revalidatedSince} = require('./tag-registry.cjs')
+const {recordCacheEntry, purgeTags, revalidatedSince, CHANGE_TAG_PREFIX} = require('./tag-registry.cjs')
 
 const MAX_PENDING = 10000
 const lookedUpAt = new Map()
@@ -162,12 +162,21 @@ class DispatchCacheHandler extends FileSystemCache {
   }
 
   async revalidateTag(tags, durations) {
-    const list = typeof tags === 'string' ? [tags] : tags
-    purgeTags(list)
+    const given = typeof tags === 'string' ? [tags] : tags
+    const list = given.filter((tag) => !tag.startsWith(CHANGE_TAG_PREFIX))
+    const change = given.find((tag) => tag.startsWith(CHANGE_TAG_PREFIX))
     const shared = sharedCache()
-    // Every instance purges its response cache when the message arrives (lib/cluster/site.ts).
-    if (shared) await shared.revalidate(list)
-    return super.revalidateTag(tags, durations)
+    if (shared && change) {
+      // Every instance hears the same live event: the first records and announces it; for the
+      // others the purge comes with its message (an earlier purge here would be a second one).
+      const outcome = await shared.revalidate(list, {once: change.slice(CHANGE_TAG_PREFIX.length)})
+      if (outcome !== 'duplicate') purgeTags(list)
+    } else {
+      purgeTags(list)
+      // Every instance purges its response cache when the message arrives (lib/cluster/site.ts).
+      if (shared) await shared.revalidate(list)
+    }
+    return super.revalidateTag(list, durations)
   }
 }
 

@@ -15,9 +15,14 @@ const require = createRequire(import.meta.url)
 type Handler = {
   get(key: string, ctx: Record<string, unknown>): Promise<{value: {data: {body: string}}} | null>
   set(key: string, data: unknown, ctx: Record<string, unknown>): Promise<void>
+  revalidateTag(tags: string[], durations?: {expire: number}): Promise<void>
 }
 const DispatchCacheHandler = require('../../lib/response-cache/cache-handler.cjs') as new (ctx: Record<string, unknown>) => Handler
-const {purgeTags} = require('../../lib/response-cache/tag-registry.cjs') as {purgeTags(tags: string[]): void}
+const {purgeTags, onPurge, changeTag} = require('../../lib/response-cache/tag-registry.cjs') as {
+  purgeTags(tags: string[]): void
+  onPurge(listener: (tags: string[]) => void): () => void
+  changeTag(id: string): string
+}
 
 let redis: TestRedis
 let here: RedisConnection
@@ -135,5 +140,25 @@ describe('the cache handler on a shared Redis cache', () => {
     const started = Date.now()
     expect(await handler.get('/route-cache/APP_ROUTE/x/$/feed.xml', {kind: 'APP_ROUTE'})).toBeNull()
     expect(Date.now() - started).toBeLessThan(500)
+  })
+
+  it('records and announces a live event once for the cluster: an instance hearing it second neither re-records nor purges again', async () => {
+    const purged: string[][] = []
+    const stop = onPurge((tags) => purged.push(tags))
+    const tags = ['sanity:s1:dup']
+    // The other instance heard live event 7 first and recorded it…
+    expect(await otherInstance.revalidate(tags, {once: changeTag('boot-7').split(':')[1]})).toBe('sent')
+    const recorded = (await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup')) ?? ''
+    await sleep(5)
+    // …this one hears the same event: Redis keeps the first time, and the purge here is left to
+    // the other instance's message.
+    await handler.revalidateTag([...tags, changeTag('boot-7')], {expire: 0})
+    expect(await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup')).toBe(recorded)
+    expect(purged).toEqual([])
+    // Another event with the same tags (a second publish) is recorded and purged as usual.
+    await handler.revalidateTag([...tags, changeTag('boot-8')], {expire: 0})
+    expect(Number(await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup'))).toBeGreaterThan(Number(recorded))
+    expect(purged).toEqual([tags])
+    stop()
   })
 })
