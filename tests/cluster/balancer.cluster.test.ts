@@ -61,9 +61,9 @@ function timeline(since: number): string {
   return stack.instances
     .map((instance, i) => {
       const events = instance.output
-        .map((line) => /^\[cluster\] trace (\d+) (revalidated|heard) (\d+) tags(?: from (\S+))?/.exec(line))
+        .map((line) => /^\[cluster\] trace (\d+) (revalidated|heard) (\d+) tags(?: \((\w+)\))?/.exec(line))
         .filter((match): match is RegExpExecArray => match !== null && Number(match[1]) >= since)
-        .map((match) => `${match[2] === 'revalidated' ? 'revalidated' : 'heard'} ${match[3]} tags at +${Number(match[1]) - since}`)
+        .map((match) => `${match[2]}${match[4] && match[4] !== 'sent' ? ` (${match[4]})` : ''} ${match[3]} tags at +${Number(match[1]) - since}`)
       return `  instance ${i + 1}: ${events.join('; ') || 'nothing'}`
     })
     .join('\n')
