@@ -49,8 +49,8 @@ function valueTags(data, ctx) {
 // instance multiplies the work by the number of instances on the same cores; instead the first
 // instance to miss a page or route response takes a lease on it in Redis and renders it, and the
 // others wait for its entry (polling Redis) — one render per page for the whole cluster. A waiter
-// renders itself if no fresh entry arrives within LEASE_WAIT_MS (the renderer died or is slow);
-// the lease expires by itself after LEASE_MS.
+// renders itself as soon as the lease is gone without a fresh entry (the render was refused, or the
+// renderer died and its lease expired after LEASE_MS), and in any case after LEASE_WAIT_MS.
 const LEASE_MS = 3000
 const LEASE_WAIT_MS = 2000
 const LEASE_POLL_MS = 20
@@ -98,6 +98,8 @@ class DispatchCacheHandler extends FileSystemCache {
           recordCacheEntry(key, read.entry.value)
           return read.entry
         }
+        // The renderer let go without a fresh entry (its render was refused, or it died): render here.
+        if (await shared.lease(key, LEASE_MS)) break
       }
       // Renders it here after all (since this lookup: the wait does not count as reading).
       remember(lookedUpAt, key, Date.now())

@@ -136,6 +136,18 @@ describe('the cache handler on a shared Redis cache', () => {
     expect(await otherInstance.lease(key, 1_000)).toBe(true)
   })
 
+  it('stops waiting as soon as the renderer lets go without an entry', async () => {
+    const pageCtx = {kind: 'APP_PAGE', isRoutePPREnabled: false, isFallback: false}
+    const key = '/route-cache/APP_PAGE/x/$/posts/refused'
+    expect(await otherInstance.lease(key, 3_000)).toBe(true)
+    const started = Date.now()
+    const waiting = handler.get(key, pageCtx)
+    await sleep(100)
+    await otherInstance.release(key) // its render was refused (content changed meanwhile)
+    expect(await waiting).toBeNull()
+    expect(Date.now() - started).toBeLessThan(600)
+  })
+
   it('takes the lease itself when nobody renders the page: it renders at once', async () => {
     const started = Date.now()
     expect(await handler.get('/route-cache/APP_ROUTE/x/$/feed.xml', {kind: 'APP_ROUTE'})).toBeNull()
