@@ -9,7 +9,7 @@ import path from 'node:path'
 import {startBalancer} from '@/scripts/lib/cluster-stack'
 import {freePort, startTestRedis} from '@/scripts/lib/redis-server'
 import {runLoad, type LoadFigures} from './load'
-import {DATA_DIR, REPO_ROOT} from './paths'
+import {DATA_DIR, PORTS, REPO_ROOT} from './paths'
 import {startProcess, waitForUrl, type Started} from './processes'
 import type {ReaderRoute} from './reader'
 import type {ReportSection} from './report'
@@ -55,15 +55,17 @@ async function measure(setup: Setup, options: ClusterBenchOptions): Promise<Clus
   let balancer: Awaited<ReturnType<typeof startBalancer>> | null = null
   try {
     const ports: number[] = []
+    // BENCH_PORT_BASE: instances on base+5…, the balancer on base+8, Redis on base+9 (an assigned range).
+    const fixed = (offset: number) => (PORTS.clusterBase ? PORTS.clusterBase + offset : freePort())
     for (let i = 0; i < count; i++) {
-      const port = await freePort()
+      const port = await fixed(i)
       ports.push(port)
       const args = ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'serve-site.ts')]
       const env = {...options.env, PORT: String(port), NODE_ENV: 'production', REDIS_URL: setup.redisUrl ?? ''}
       sites.push(startProcess(`cluster-${count}-site-${i + 1}`, process.execPath, args, env))
     }
     await Promise.all(ports.map((port, i) => waitForUrl(`http://127.0.0.1:${port}/api/health`, 90_000, sites[i])))
-    if (setup.redisUrl) balancer = await startBalancer({listenPort: await freePort(), upstreamPorts: ports, dir})
+    if (setup.redisUrl) balancer = await startBalancer({listenPort: await fixed(3), upstreamPorts: ports, dir})
     const origin = balancer?.url ?? `http://127.0.0.1:${ports[0]}`
     const figures: ClusterFigure[] = []
     for (const route of options.routes) {
@@ -79,7 +81,7 @@ async function measure(setup: Setup, options: ClusterBenchOptions): Promise<Clus
 }
 
 export async function benchCluster(options: ClusterBenchOptions): Promise<ReportSection> {
-  const redis = await startTestRedis()
+  const redis = await startTestRedis(PORTS.clusterBase ? PORTS.clusterBase + 4 : undefined)
   const figures: ClusterFigure[] = []
   try {
     const setups: Setup[] = [

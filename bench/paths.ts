@@ -20,6 +20,8 @@ export const PORTS = {
   /** Plain `next start`, same build, no response cache. */
   nextStart: base ? base + 3 : 3801,
   staticFloor: base ? base + 4 : 3802,
+  /** The cluster line (bench/cluster.ts): instances from here on, then the balancer; free ports without a base. */
+  clusterBase: base ? base + 5 : 0,
 } as const
 
 export const DATASET = 'production'

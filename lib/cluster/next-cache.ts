@@ -47,12 +47,31 @@ export interface SharedNextCache {
   /** Tags of `entry` revalidated after it was made? Unknown (Redis down) counts as fresh. */
   isStale(lastModified: number, tags: string[]): Promise<boolean>
   set(key: string, entry: StoredEntry): Promise<void>
-  /** Records the revalidation of `tags` now and tells every instance (pub/sub), in one round trip. */
-  revalidate(tags: string[]): Promise<void>
+  /**
+   * Records the revalidation of `tags` now and tells every instance (pub/sub), in one round trip.
+   * `once` names the change (a live event's id): every instance hears the same event and
+   * revalidates for it, but only the first one records and announces it — the others get
+   * 'duplicate' and leave the purging to its message, so each instance purges once per change.
+   */
+  revalidate(tags: string[], options?: {once?: string}): Promise<RevalidateOutcome>
+  /**
+   * Claims the re-render of a page or route response for `ms` (SET NX PX): true for the one
+   * instance that should render it now, false while another instance is rendering it (wait for its
+   * entry instead). True when Redis is unavailable: render yourself.
+   */
+  lease(key: string, ms: number): Promise<boolean>
+  /** Ends a lease (the entry was written, or will not be). */
+  release(key: string): Promise<void>
   /** Revalidations Redis has not taken yet (it was unavailable); sent again until it does. */
   unsent(): number
   close(): void
 }
+
+/** 'sent': recorded and announced; 'duplicate': another instance did it for this change; 'kept': Redis did not take it (resent later). */
+export type RevalidateOutcome = 'sent' | 'duplicate' | 'kept'
+
+/** How long the name of a change is remembered (its instances all hear it within this). */
+const ONCE_MS = 10 * 60_000
 
 export interface SharedNextCacheOptions {
   buildId: string
@@ -63,9 +82,11 @@ export interface SharedNextCacheOptions {
 /**
  * Tag times only move forward (a delayed resend never rewinds a newer revalidation), and the
  * message is published in the same step, so an instance that re-renders on the message already
- * sees the new times. KEYS[1]: the tag hash; ARGV: time, channel, message, tags…
+ * sees the new times. KEYS[1]: the tag hash; KEYS[2]: the change's name, or absent; ARGV: time,
+ * channel, message, tags… Returns 0 when the named change was already recorded (nothing done).
  */
 const REVALIDATE = `
+if KEYS[2] and not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ${ONCE_MS}) then return 0 end
 local now = tonumber(ARGV[1])
 for i = 4, #ARGV do
   local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
@@ -81,17 +102,18 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
   const binary = redis.client.withTypeMapping({[RESP_TYPES.BLOB_STRING]: Buffer})
   const entryKey = (key: string) => `${redis.prefix}next:${options.buildId}:${key}`
   const tagsKey = `${redis.prefix}tags`
+  const leaseKey = (key: string) => `${redis.prefix}lease:${options.buildId}:${key}`
 
   const unsent = new Map<string, number>()
   let resendTimer: ReturnType<typeof setTimeout> | undefined
 
-  async function send(tags: string[], at: number): Promise<boolean> {
+  async function send(tags: string[], at: number, once?: string): Promise<RevalidateOutcome> {
     const {channel, message} = options.invalidation(tags)
+    const keys = once ? [tagsKey, `${redis.prefix}change:${once}`] : [tagsKey]
     try {
-      await redis.client.eval(REVALIDATE, {keys: [tagsKey], arguments: [String(at), channel, message, ...tags]})
-      return true
+      return (await redis.client.eval(REVALIDATE, {keys, arguments: [String(at), channel, message, ...tags]})) === 0 ? 'duplicate' : 'sent'
     } catch {
-      return false
+      return 'kept'
     }
   }
 
@@ -101,7 +123,7 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
     const byTime = new Map<number, string[]>()
     for (const [tag, at] of unsent) byTime.set(at, [...(byTime.get(at) ?? []), tag])
     for (const [at, tags] of byTime) {
-      if (!(await send(tags, at))) break
+      if ((await send(tags, at)) === 'kept') break
       for (const tag of tags) if (unsent.get(tag) === at) unsent.delete(tag)
     }
     if (unsent.size > 0) scheduleResend()
@@ -154,12 +176,12 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
       await redis.client.set(entryKey(key), bytes, {expiration: {type: 'EX', value: ENTRY_TTL_SECONDS}}).catch(() => {})
     },
 
-    async revalidate(tags) {
-      if (tags.length === 0) return
+    async revalidate(tags, revalidateOptions = {}) {
+      if (tags.length === 0) return 'sent'
       const now = Date.now()
-      const sent = await send(tags, now)
-      trace(`revalidated ${tags.length} tags (${sent ? 'sent' : 'Redis did not take it, kept'}) in ${Date.now() - now} ms: ${tags.slice(0, 3).join(',')}`)
-      if (!sent) {
+      const outcome = await send(tags, now, revalidateOptions.once)
+      trace(`revalidated ${tags.length} tags (${outcome}) in ${Date.now() - now} ms: ${tags.slice(0, 3).join(',')}`)
+      if (outcome === 'kept') {
         for (const tag of tags) {
           unsent.delete(tag)
           unsent.set(tag, now)
@@ -168,6 +190,19 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
         while (unsent.size > MAX_UNSENT) unsent.delete(unsent.keys().next().value as string)
         scheduleResend()
       }
+      return outcome
+    },
+
+    async lease(key, ms) {
+      try {
+        return (await redis.client.set(leaseKey(key), '1', {condition: 'NX', expiration: {type: 'PX', value: ms}})) === 'OK'
+      } catch {
+        return true
+      }
+    },
+
+    async release(key) {
+      await redis.client.del(leaseKey(key)).catch(() => {})
     },
 
     unsent: () => unsent.size,

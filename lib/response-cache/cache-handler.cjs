@@ -24,7 +24,7 @@
 // The TypeScript cluster code is reached only through globalThis, for the same `require` reason.
 'use strict'
 const FileSystemCache = require('next/dist/server/lib/incremental-cache/file-system-cache').default
-const {recordCacheEntry, purgeTags, revalidatedSince} = require('./tag-registry.cjs')
+const {recordCacheEntry, purgeTags, revalidatedSince, CHANGE_TAG_PREFIX} = require('./tag-registry.cjs')
 
 const MAX_PENDING = 10000
 const lookedUpAt = new Map()
@@ -44,6 +44,18 @@ function valueTags(data, ctx) {
   if (typeof header === 'string') tags.push(...header.split(',').filter(Boolean))
   return tags
 }
+
+// After a publish every instance is asked for the same pages at once. Rendering each page on every
+// instance multiplies the work by the number of instances on the same cores; instead the first
+// instance to miss a page or route response takes a lease on it in Redis and renders it, and the
+// others wait for its entry (polling Redis) — one render per page for the whole cluster. A waiter
+// renders itself as soon as the lease is gone without a fresh entry (the render was refused, or the
+// renderer died and its lease expired after LEASE_MS), and in any case after LEASE_WAIT_MS.
+const LEASE_MS = 3000
+const LEASE_WAIT_MS = 2000
+const LEASE_POLL_MS = 20
+const LEASED_KINDS = new Set(['APP_PAGE', 'APP_ROUTE'])
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const SHARED_NEXT_CACHE = Symbol.for('dispatch.cluster.next-cache')
 /** @returns {import('../cluster/next-cache').SharedNextCache | undefined} */
@@ -73,33 +85,70 @@ class DispatchCacheHandler extends FileSystemCache {
     remember(lookedUpAt, key, Date.now())
     const shared = sharedCache()
     if (shared) {
-      const read = await shared.get(key, contextTags(ctx))
-      if (read.status === 'hit') {
-        // Revalidated in this process after it was made (Redis did not take that revalidation yet).
-        if (revalidatedSince(readTags(read.entry, ctx), read.entry.lastModified)) return null
-        recordCacheEntry(key, read.entry.value)
-        return read.entry
+      const entry = await this.sharedGet(shared, key, ctx)
+      if (entry || !ctx || !LEASED_KINDS.has(ctx.kind)) return entry
+      // A page or route response to (re)render: one instance renders, the others wait for it.
+      if (await shared.lease(key, LEASE_MS)) return null
+      const deadline = Date.now() + LEASE_WAIT_MS
+      while (Date.now() < deadline) {
+        await sleep(LEASE_POLL_MS)
+        const read = await shared.get(key, contextTags(ctx))
+        if (read.status === 'unavailable') break
+        if (read.status === 'hit' && !revalidatedSince(readTags(read.entry, ctx), read.entry.lastModified)) {
+          recordCacheEntry(key, read.entry.value)
+          return read.entry
+        }
+        // The renderer let go without a fresh entry (its render was refused, or it died): render here.
+        if (await shared.lease(key, LEASE_MS)) break
       }
-      // 'stale': revalidated since it was made; this instance's copy is no newer.
-      if (read.status === 'stale') return null
-      // 'miss': not shared (a build's prerender, or expired): this instance's copy, if still fresh.
-      // 'unavailable': Redis is down: this instance's copy, checked against what this process knows.
-      const entry = await super.get(key, ctx)
-      if (!entry) return entry
-      const madeAt = Math.min(entry.lastModified ?? 0, readAt.get(key) ?? Infinity)
-      if (revalidatedSince(readTags(entry, ctx), madeAt)) return null
-      if (read.status === 'miss' && (await shared.isStale(madeAt, readTags(entry, ctx)))) return null
-      recordCacheEntry(key, entry.value)
-      return entry
+      // Renders it here after all (since this lookup: the wait does not count as reading).
+      remember(lookedUpAt, key, Date.now())
+      return null
     }
     const entry = await super.get(key, ctx)
     if (entry) recordCacheEntry(key, entry.value)
     return entry
   }
 
+  /** Shared mode: the fresh entry from Redis, or this instance's own fresh copy, or null. */
+  async sharedGet(shared, key, ctx) {
+    const read = await shared.get(key, contextTags(ctx))
+    if (read.status === 'hit') {
+      // Revalidated in this process after it was made (Redis did not take that revalidation yet).
+      if (revalidatedSince(readTags(read.entry, ctx), read.entry.lastModified)) return null
+      recordCacheEntry(key, read.entry.value)
+      return read.entry
+    }
+    // 'stale': revalidated since it was made; this instance's copy is no newer.
+    if (read.status === 'stale') return null
+    // 'miss': not shared (a build's prerender, or expired): this instance's copy, if still fresh.
+    // 'unavailable': Redis is down: this instance's copy, checked against what this process knows.
+    const entry = await super.get(key, ctx)
+    if (!entry) return entry
+    const madeAt = Math.min(entry.lastModified ?? 0, readAt.get(key) ?? Infinity)
+    if (revalidatedSince(readTags(entry, ctx), madeAt)) return null
+    if (read.status === 'miss' && (await shared.isStale(madeAt, readTags(entry, ctx)))) return null
+    recordCacheEntry(key, entry.value)
+    return entry
+  }
+
   async set(key, data, ctx) {
     const since = lookedUpAt.get(key)
     lookedUpAt.delete(key)
+    const leased = sharedCache()
+    // Whatever happens to this fill, the instances waiting on it stop waiting once it is written.
+    // Page and route responses (Next stores fetches with `fetchCache: true`).
+    if (leased && ctx && !ctx.fetchCache) {
+      try {
+        return await this.store(key, data, ctx, since)
+      } finally {
+        await leased.release(key)
+      }
+    }
+    return this.store(key, data, ctx, since)
+  }
+
+  async store(key, data, ctx, since) {
     // Read before a revalidation of what it shows: storing it would make stale content look fresh.
     // Leaving the old (expired) entry in place makes the next request fetch again.
     if (since !== undefined && data && revalidatedSince(valueTags(data, ctx), since)) return
@@ -115,12 +164,21 @@ class DispatchCacheHandler extends FileSystemCache {
   }
 
   async revalidateTag(tags, durations) {
-    const list = typeof tags === 'string' ? [tags] : tags
-    purgeTags(list)
+    const given = typeof tags === 'string' ? [tags] : tags
+    const list = given.filter((tag) => !tag.startsWith(CHANGE_TAG_PREFIX))
+    const change = given.find((tag) => tag.startsWith(CHANGE_TAG_PREFIX))
     const shared = sharedCache()
-    // Every instance purges its response cache when the message arrives (lib/cluster/site.ts).
-    if (shared) await shared.revalidate(list)
-    return super.revalidateTag(tags, durations)
+    if (shared && change) {
+      // Every instance hears the same live event: the first records and announces it; for the
+      // others the purge comes with its message (an earlier purge here would be a second one).
+      const outcome = await shared.revalidate(list, {once: change.slice(CHANGE_TAG_PREFIX.length)})
+      if (outcome !== 'duplicate') purgeTags(list)
+    } else {
+      purgeTags(list)
+      // Every instance purges its response cache when the message arrives (lib/cluster/site.ts).
+      if (shared) await shared.revalidate(list)
+    }
+    return super.revalidateTag(list, durations)
   }
 }
 

@@ -77,4 +77,14 @@ function revalidatedSince(tags, since) {
   return false
 }
 
-module.exports = {pathnameFromCacheKey, recordTags, recordCacheEntry, tagsFor, onPurge, purgeTags, revalidatedSince}
+/**
+ * A pseudo-tag naming the change a revalidation is for (a live event's id), revalidated together
+ * with the change's tags: no entry carries it, and the cache handler takes it out of the list and
+ * uses it so that, with several instances hearing the same event, only one of them records and
+ * announces it (cache-handler.cjs, lib/cluster/next-cache.ts).
+ */
+const CHANGE_TAG_PREFIX = '_dispatch_change:'
+/** The id hashed: any sender's id, always a short, safe tag. */
+const changeTag = (id) => CHANGE_TAG_PREFIX + require('node:crypto').createHash('sha256').update(String(id)).digest('base64url').slice(0, 32)
+
+module.exports = {pathnameFromCacheKey, recordTags, recordCacheEntry, tagsFor, onPurge, purgeTags, revalidatedSince, CHANGE_TAG_PREFIX, changeTag}

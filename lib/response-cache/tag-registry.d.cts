@@ -5,3 +5,5 @@ export declare function tagsFor(pathname: string): ReadonlySet<string> | undefin
 export declare function onPurge(listener: (tags: string[]) => void): () => void
 export declare function purgeTags(tags: string[]): void
 export declare function revalidatedSince(tags: Iterable<string>, since: number): boolean
+export declare const CHANGE_TAG_PREFIX: string
+export declare function changeTag(id: string): string

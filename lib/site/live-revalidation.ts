@@ -19,7 +19,8 @@ type State = {subscription?: {unsubscribe(): void}; retry?: ReturnType<typeof se
 const holder = globalThis as typeof globalThis & {__dispatchLiveRevalidation?: State}
 const RETRY_MS = 2_000
 
-export type RevalidationRequest = {syncTags: string[]} | {all: true}
+/** `eventId`: the live event's id — every instance hears the same event; it lets them act once (lib/cluster). */
+export type RevalidationRequest = {syncTags: string[]; eventId?: string} | {all: true}
 
 async function post(origin: string, payload: RevalidationRequest): Promise<void> {
   const body = JSON.stringify(payload)
@@ -45,7 +46,7 @@ export function followLiveEvents(origin: string): void {
     state.retry = undefined
     state.subscription = client.live.events({tag: 'site.revalidate'}).subscribe({
       next(event) {
-        if (event.type === 'message') void send({syncTags: event.tags})
+        if (event.type === 'message') void send({syncTags: event.tags, eventId: event.id})
         else if (event.type === 'restart' || (event.type === 'welcome' && welcomed)) void send({all: true})
         if (event.type === 'welcome') welcomed = true
       },

@@ -54,7 +54,7 @@ export interface ClusterStackOptions {
   /** Where process logs go (kept). Default: a temp dir, removed by close(). */
   logDir?: string
   /**
-   * Fixed ports (balancer = base, lake base+1/base+2, instances from base+3) instead of free ones.
+   * Fixed ports (balancer = base, lake base+1/base+2, instances from base+3, Redis base+9) instead of free ones.
    * The build bakes the lake's and the balancer's address in, so with fixed ports a build made for
    * the same ports is reused (marker file in the dist dir): quick local iterations. Unset (CI):
    * free ports, fresh build.
@@ -199,10 +199,11 @@ export async function startClusterStack(
   }
 
   try {
-    const redis = await startTestRedis()
+    const base = options.portBase
+    // Fixed ports: Redis on the last of the ten (base+9).
+    const redis = await startTestRedis(base ? base + 9 : undefined)
     closers.push(() => redis.close())
 
-    const base = options.portBase
     const balancerPort = base ?? (await freePort())
     const balancerUrl = `http://127.0.0.1:${balancerPort}`
     const secret = crypto.randomBytes(24).toString('hex')

@@ -59,9 +59,10 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000
   throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`)
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+/** Starts redis-server on `fixedPort` (default: a free loopback port); resolves once it accepts connections. */
+export async function startTestRedis(fixedPort?: number): Promise<TestRedis> {
   const binary = requireRedisServer()
-  const port = await freePort()
+  const port = fixedPort ?? (await freePort())
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dispatch-redis-'))
   let child: ChildProcess | null = null
 

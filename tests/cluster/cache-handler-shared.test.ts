@@ -15,9 +15,14 @@ const require = createRequire(import.meta.url)
 type Handler = {
   get(key: string, ctx: Record<string, unknown>): Promise<{value: {data: {body: string}}} | null>
   set(key: string, data: unknown, ctx: Record<string, unknown>): Promise<void>
+  revalidateTag(tags: string[], durations?: {expire: number}): Promise<void>
 }
 const DispatchCacheHandler = require('../../lib/response-cache/cache-handler.cjs') as new (ctx: Record<string, unknown>) => Handler
-const {purgeTags} = require('../../lib/response-cache/tag-registry.cjs') as {purgeTags(tags: string[]): void}
+const {purgeTags, onPurge, changeTag} = require('../../lib/response-cache/tag-registry.cjs') as {
+  purgeTags(tags: string[]): void
+  onPurge(listener: (tags: string[]) => void): () => void
+  changeTag(id: string): string
+}
 
 let redis: TestRedis
 let here: RedisConnection
@@ -46,8 +51,17 @@ beforeAll(async () => {
   const shared = createSharedNextCache(here, {buildId: 'b1', invalidation: (tags) => invalidationMessage(here, {tags, from: 'here'})})
   ;(globalThis as Record<symbol, unknown>)[SHARED_NEXT_CACHE] = shared
   otherInstance = createSharedNextCache(elsewhere, {buildId: 'b1', invalidation: (tags) => invalidationMessage(elsewhere, {tags, from: 'elsewhere'})})
+  // Next's CacheFs (pages are looked up on disk too: the build's prerenders).
+  const cacheFs = {
+    existsSync: fs.existsSync,
+    readFile: (file: string) => fs.promises.readFile(file),
+    readFileSync: (file: string) => fs.readFileSync(file),
+    writeFile: (file: string, data: Buffer | string) => fs.promises.writeFile(file, data),
+    mkdir: (dir: string) => fs.promises.mkdir(dir, {recursive: true}),
+    stat: (file: string) => fs.promises.stat(file),
+  }
   handler = new DispatchCacheHandler({
-    fs: undefined,
+    fs: cacheFs,
     flushToDisk: false,
     serverDistDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cache-handler-shared-')),
     maxMemoryCacheSize: 8 * 1024 * 1024,
@@ -90,5 +104,73 @@ describe('the cache handler on a shared Redis cache', () => {
     // As when this instance revalidated while its Redis command timed out (the resend is pending).
     purgeTags(['post:x'])
     expect(await handler.get('feed', fetchCtx(['post:x']))).toBeNull()
+  })
+
+  it('renders a page once for the cluster: an instance that finds another rendering it waits for its entry', async () => {
+    const pageCtx = {kind: 'APP_PAGE', isRoutePPREnabled: false, isFallback: false}
+    const key = '/route-cache/APP_PAGE/x/$/index'
+    const page = {kind: 'APP_PAGE', html: '<p>fresh home</p>', headers: {'x-next-cache-tags': 'post'}, status: 200}
+    // The other instance missed first and is rendering (it holds the lease)…
+    expect(await otherInstance.lease(key, 3_000)).toBe(true)
+    const started = Date.now()
+    const waiting = handler.get(key, pageCtx)
+    await sleep(150)
+    // …and writes its render.
+    await otherInstance.set(key, {value: page, lastModified: Date.now()})
+    await otherInstance.release(key)
+    const entry = (await waiting) as unknown as {value: {html: string}} | null
+    expect(entry?.value.html).toBe('<p>fresh home</p>')
+    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  it('renders the page itself when the instance holding the lease never delivers', async () => {
+    const pageCtx = {kind: 'APP_PAGE', isRoutePPREnabled: false, isFallback: false}
+    const key = '/route-cache/APP_PAGE/x/$/posts/lost'
+    expect(await otherInstance.lease(key, 3_000)).toBe(true)
+    const started = Date.now()
+    expect(await handler.get(key, pageCtx)).toBeNull()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900)
+    // This instance's render is written, and ends the lease for everyone.
+    await handler.set(key, {kind: 'APP_PAGE', html: '<p>mine</p>', headers: {'x-next-cache-tags': 'post'}, status: 200}, {isRoutePPREnabled: false, isFallback: false, route: undefined})
+    expect((await otherInstance.get(key, [])).status).toBe('hit')
+    expect(await otherInstance.lease(key, 1_000)).toBe(true)
+  })
+
+  it('stops waiting as soon as the renderer lets go without an entry', async () => {
+    const pageCtx = {kind: 'APP_PAGE', isRoutePPREnabled: false, isFallback: false}
+    const key = '/route-cache/APP_PAGE/x/$/posts/refused'
+    expect(await otherInstance.lease(key, 3_000)).toBe(true)
+    const started = Date.now()
+    const waiting = handler.get(key, pageCtx)
+    await sleep(100)
+    await otherInstance.release(key) // its render was refused (content changed meanwhile)
+    expect(await waiting).toBeNull()
+    expect(Date.now() - started).toBeLessThan(600)
+  })
+
+  it('takes the lease itself when nobody renders the page: it renders at once', async () => {
+    const started = Date.now()
+    expect(await handler.get('/route-cache/APP_ROUTE/x/$/feed.xml', {kind: 'APP_ROUTE'})).toBeNull()
+    expect(Date.now() - started).toBeLessThan(500)
+  })
+
+  it('records and announces a live event once for the cluster: an instance hearing it second neither re-records nor purges again', async () => {
+    const purged: string[][] = []
+    const stop = onPurge((tags) => purged.push(tags))
+    const tags = ['sanity:s1:dup']
+    // The other instance heard live event 7 first and recorded it…
+    expect(await otherInstance.revalidate(tags, {once: changeTag('boot-7').split(':')[1]})).toBe('sent')
+    const recorded = (await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup')) ?? ''
+    await sleep(5)
+    // …this one hears the same event: Redis keeps the first time, and the purge here is left to
+    // the other instance's message.
+    await handler.revalidateTag([...tags, changeTag('boot-7')], {expire: 0})
+    expect(await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup')).toBe(recorded)
+    expect(purged).toEqual([])
+    // Another event with the same tags (a second publish) is recorded and purged as usual.
+    await handler.revalidateTag([...tags, changeTag('boot-8')], {expire: 0})
+    expect(Number(await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup'))).toBeGreaterThan(Number(recorded))
+    expect(purged).toEqual([tags])
+    stop()
   })
 })

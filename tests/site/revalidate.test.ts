@@ -47,4 +47,14 @@ describe('POST /api/revalidate', () => {
     const big = JSON.stringify({_id: 'x', _type: 'post', pad: 'p'.repeat(70 * 1024)})
     expect((await call({'sanity-webhook-signature': await encodeSignatureHeader(big, Date.now(), SECRET)}, big)).status).toBe(413)
   })
+
+  it('expires the sync tags of a live event, with its id as the change pseudo-tag (one announcement per cluster)', async () => {
+    const {changeTag} = await import('@/lib/response-cache/tag-registry.cjs')
+    const live = JSON.stringify({syncTags: ['s1:abc'], eventId: 'boot1-42'})
+    const response = await call({'sanity-webhook-signature': await encodeSignatureHeader(live, Date.now(), SECRET)}, live)
+    expect(response.status).toBe(200)
+    expect(revalidated).toContain('sanity:s1:abc')
+    expect(revalidated).toContain(changeTag('boot1-42'))
+    expect(changeTag('boot1-42')).toMatch(/^_dispatch_change:[A-Za-z0-9_-]{32}$/)
+  })
 })

@@ -3,6 +3,7 @@ import {z} from 'zod'
 import {isHosted, revalidateSecret} from '@/lib/env'
 import {readSignedWebhook} from '@/lib/http/signed-webhook'
 import {syncCacheTag, TAGS, tagsForChange} from '@/lib/site/tags'
+import {changeTag} from '@/lib/response-cache/tag-registry.cjs'
 import {scheduledPostsChanged} from '@/lib/scheduling/scheduled-posts'
 
 /**
@@ -43,7 +44,7 @@ const changeSchema = z.object({
 })
 
 const syncTagsSchema = z.union([
-  z.object({syncTags: z.array(z.string().regex(/^s1:[A-Za-z0-9_-]{1,64}$/)).min(1).max(2000)}).strict(),
+  z.object({syncTags: z.array(z.string().regex(/^s1:[A-Za-z0-9_-]{1,64}$/)).min(1).max(2000), eventId: z.string().min(1).max(200).optional()}).strict(),
   z.object({all: z.literal(true)}).strict(),
 ])
 
@@ -70,7 +71,10 @@ export async function POST(request: Request) {
     // Content changed: a post may have been (re)scheduled, so the scheduled-post timer re-reads its
     // next moment (one cheap query; sync tags do not say which documents changed).
     void scheduledPostsChanged().catch(() => {})
-    return expire('all' in sync.data ? [TAGS.content] : sync.data.syncTags.map(syncCacheTag))
+    if ('all' in sync.data) return expire([TAGS.content])
+    // The event's id rides along as a pseudo-tag: with several instances (REDIS_URL), each hears the
+    // event, and only the first records and announces it (lib/response-cache/cache-handler.cjs).
+    return expire([...sync.data.syncTags.map(syncCacheTag), ...(sync.data.eventId ? [changeTag(sync.data.eventId)] : [])])
   }
 
   const change = changeSchema.safeParse(delivery.body)
