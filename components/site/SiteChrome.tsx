@@ -1,5 +1,6 @@
 import type {ReactNode} from 'react'
 import {DraftModeBanner} from '@/components/site/DraftModeBanner'
+import {DraftVisualEditing} from '@/components/site/DraftVisualEditing'
 import {SiteFooter} from '@/components/site/SiteFooter'
 import {SiteHeader} from '@/components/site/SiteHeader'
 import {sanityFetch, isDraftMode} from '@/sanity/lib/fetch'
@@ -38,16 +39,7 @@ export async function SiteChrome({children}: {children: ReactNode}) {
         {children}
       </main>
       <SiteFooter title={title} />
-      {draft ? <DraftOnlyVisualEditing /> : null}
+      {draft ? <DraftVisualEditing /> : null}
     </>
   )
-}
-
-/**
- * Sanity's Visual Editing, imported only when draft mode is on: a static import would put its
- * client code in the same chunk as the navigation, which every reader downloads (#16.15).
- */
-async function DraftOnlyVisualEditing() {
-  const {DraftVisualEditing} = await import('@/components/site/DraftVisualEditing')
-  return <DraftVisualEditing />
 }

@@ -32,7 +32,7 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
     cache.misses++
     res.setHeader('x-cache', 'MISS')
     // Ask Next for an uncompressed body so what we store can be served in any encoding — only
-    // where we may store it: other pages (standalone pages, 404s) are never stored, so Next
+    // where we may store it: other pages (standalone pages, say) are never stored, so Next
     // compresses them for the reader as usual (they went out uncompressed; Lighthouse, #16.15).
     if (isReaderPath(key)) delete req.headers['accept-encoding']
     // A conditional request could be answered 304 by Next: ask for the whole body instead.
