@@ -123,7 +123,7 @@ export function replaceReadmeSections(readme: string, report: Report, beforeTitl
       continue
     }
     const before = beforeTitle ? body.indexOf(`\n#### ${beforeTitle}`) : -1
-    body = before === -1 ? body + text : body.slice(0, before + 1) + text + body.slice(before + 1)
+    body = before === -1 ? body + text : body.slice(0, before + 1) + text + '\n' + body.slice(before + 1)
   }
   return readme.slice(0, start + README_START.length) + body + readme.slice(end)
 }

@@ -1,5 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {cacheKeyFor, storableFor} from './policy'
+import {cacheKeyFor, isReaderPath, storableFor} from './policy'
 import {collectTags} from './request-tags'
 import type {CachedResponse, ResponseCache} from './response-cache'
 import {onPurge, revalidatedSince, tagsFor} from './tag-registry.cjs'
@@ -31,8 +31,10 @@ export function withResponseCache(next: NextRequestHandler, cache: ResponseCache
     }
     cache.misses++
     res.setHeader('x-cache', 'MISS')
-    // Ask Next for an uncompressed body so what we store can be served in any encoding.
-    delete req.headers['accept-encoding']
+    // Ask Next for an uncompressed body so what we store can be served in any encoding — only
+    // where we may store it: other pages (standalone pages, say) are never stored, so Next
+    // compresses them for the reader as usual (they went out uncompressed; Lighthouse, #16.15).
+    if (isReaderPath(key)) delete req.headers['accept-encoding']
     // A conditional request could be answered 304 by Next: ask for the whole body instead.
     delete req.headers['if-none-match']
     delete req.headers['if-modified-since']

@@ -123,10 +123,12 @@ export const postType = defineType({
     }),
   ],
   preview: {
-    select: {id: '_id', title: 'title', author: 'author.name', publishedAt: 'publishedAt', media: 'coverImage'},
-    prepare({id, title, author, publishedAt, media}) {
+    // The Studio previews list items through the drafts perspective, which gives a draft the
+    // published `_id` and keeps its own in `_originalId`: that one tells a draft apart (#16.5).
+    select: {id: '_id', originalId: '_originalId', title: 'title', author: 'author.name', publishedAt: 'publishedAt', media: 'coverImage'},
+    prepare({id, originalId, title, author, publishedAt, media}) {
       const date = typeof publishedAt === 'string' && publishedAt ? publishedAt.slice(0, 10) : 'no date'
-      const parts = [author, date, scheduleStatus(publishedAt, new Date(), id)].filter(Boolean)
+      const parts = [author, date, scheduleStatus(publishedAt, new Date(), originalId ?? id)].filter(Boolean)
       return {title: title || 'Untitled', subtitle: parts.join(' · '), media}
     },
   },

@@ -80,5 +80,6 @@ describe('bench report', () => {
     expect(updated).toMatch(/#### Bytes shipped per route\n\n_From a separate run: `npm run bench -- --only=reader` on 2026-11-26 02:00 UTC/)
     expect(updated.indexOf('#### Lighthouse (mobile)')).toBeGreaterThan(updated.indexOf('new method'))
     expect(updated.indexOf('#### Lighthouse (mobile)')).toBeLessThan(updated.indexOf('#### Freshness'))
+    expect(updated).toContain('\n\n#### Freshness')
   })
 })

@@ -13,8 +13,11 @@ import {purgeTags, recordCacheEntry} from '@/lib/response-cache/tag-registry.cjs
  */
 let renders = 0
 let body = 'first version'
+/** The Accept-Encoding each path reached "Next" with. */
+const acceptEncodingSeen = new Map<string, string | undefined>()
 function fakeNext(req: http.IncomingMessage, res: http.ServerResponse) {
   renders++
+  acceptEncodingSeen.set((req.url ?? '/').split('?')[0], req.headers['accept-encoding'] as string | undefined)
   const pathname = (req.url ?? '/').split('?')[0]
   if (pathname.startsWith('/category/') || pathname === '/contact') return fakeDynamicRender(pathname, res)
   if (pathname.startsWith('/posts/odd-')) return void fakeOddAnswer(pathname, res)
@@ -189,6 +192,14 @@ describe('response cache', () => {
     expect(next.headers.get('x-cache')).toBe('MISS')
     expect(await next.text()).toBe('<html><p>/category/slow published</p></html>')
     expect((await get('/category/slow')).headers.get('x-cache')).toBe('HIT')
+  })
+
+  it('asks Next for identity bodies only on paths it may store; other pages keep Next’s compression', async () => {
+    await get('/posts/compressed', {'accept-encoding': 'gzip'})
+    expect(acceptEncodingSeen.get('/posts/compressed')).toBeUndefined()
+    // A standalone page (any path) or a 404 is never stored: Next compresses it for the reader.
+    await get('/about/team', {'accept-encoding': 'gzip'})
+    expect(acceptEncodingSeen.get('/about/team')).toBe('gzip')
   })
 
   it('never stores on-demand renders of non-reader pages', async () => {

@@ -1,7 +1,7 @@
 /** #16.5: list labels never call a draft "Live"; slugs come from titles the same way everywhere. */
 import {describe, expect, it} from 'vitest'
 import {slugify} from '@/sanity/lib/slugify'
-import {scheduleStatus} from '@/sanity/schemaTypes/post'
+import {postType, scheduleStatus} from '@/sanity/schemaTypes/post'
 
 describe('post list status', () => {
   const now = new Date('2026-01-01T12:00:00Z')
@@ -12,6 +12,17 @@ describe('post list status', () => {
     expect(scheduleStatus('2025-12-31T00:00:00Z', now, 'post-1')).toBe('Live')
     expect(scheduleStatus('2026-01-02T00:00:00Z', now, 'post-1')).toBe('Scheduled')
     expect(scheduleStatus(undefined, now, 'post-1')).toBe('No date')
+  })
+})
+
+describe('post list preview', () => {
+  // What the Studio's list passes: through the drafts perspective a draft has the published _id.
+  const prepare = (values: Record<string, unknown>) => postType.preview!.prepare!(values) as {subtitle: string}
+  it('labels a never-published draft "Draft" from its _originalId', () => {
+    expect(prepare({id: 'post-1', originalId: 'drafts.post-1', title: 'T', publishedAt: '2018-01-01T10:00:00Z'}).subtitle).toBe('2018-01-01 · Draft')
+  })
+  it('labels the published document "Live"', () => {
+    expect(prepare({id: 'post-1', originalId: 'post-1', title: 'T', author: 'Ana', publishedAt: '2018-01-01T10:00:00Z'}).subtitle).toBe('Ana · 2018-01-01 · Live')
   })
 })
 

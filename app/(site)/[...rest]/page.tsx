@@ -3,6 +3,7 @@ import {notFound} from 'next/navigation'
 import {PortableTextBody} from '@/components/portable-text/PortableTextBody'
 import {pageMetadata} from '@/lib/site/metadata'
 import {getPage} from '@/lib/site/pages'
+import {portableTextToPlain} from '@/lib/site/reading-time'
 
 /**
  * Any URL no other route claims ends here: a standalone page (`page` documents, e.g. WordPress
@@ -15,7 +16,9 @@ type Props = {params: Promise<{rest: string[]}>}
 export async function generateMetadata({params}: Props): Promise<Metadata> {
   const page = await getPage((await params).rest)
   if (!page) return {title: 'Not found', robots: {index: false}}
-  return pageMetadata({title: page.title || 'Untitled', description: page.seoDescription ?? undefined, path: page.path ?? '/'})
+  // Without a search description the page's own opening text describes it (Lighthouse SEO: every page has one).
+  const description = page.seoDescription || portableTextToPlain(page.body as unknown[] | null) || undefined
+  return pageMetadata({title: page.title || 'Untitled', description, path: page.path ?? '/'})
 }
 
 export default async function StandalonePage({params}: Props) {

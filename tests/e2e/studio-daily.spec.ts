@@ -1,8 +1,9 @@
 /**
- * The post body's Portable Text toolbar in the real Studio (Chromium, the real lake): at a normal
- * desktop width every formatting button, the Link button included, is in the toolbar itself, not
- * in its "…" overflow menu (#16.5), and the Link button works from there. Narrower fields still
- * fold buttons into the menu, as Sanity does.
+ * What editors hit every day in the post form (#16.5), in the real Studio (Chromium, the real
+ * lake): the body toolbar's Link button in view at a normal desktop width (narrower fields still
+ * fold buttons into the "…" menu, as Sanity does), the slug filled in as the title is typed, the
+ * word count under the body, "View on site" / "Preview" in the document's actions, and a draft
+ * that was never published labelled "Draft", not "Live", in the post list.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -120,5 +121,79 @@ test('in a narrow window the formatting buttons fold into the overflow menu, the
   await toolbar.getByTestId('action-menu-button').click()
   await expect(page.getByRole('menuitem', {name: 'Link'})).toBeVisible()
   await page.keyboard.press('Escape')
+  await context.close()
+})
+
+test('a new post gets its slug from the title as it is typed, without clicking Generate', async ({browser}) => {
+  const context = await editorContext(browser, 1280)
+  const page = await context.newPage()
+  await page.goto('/studio/intent/create/template=post;type=post/', {timeout: STUDIO_LOAD_TIMEOUT})
+  const title = page.getByTestId('field-title').locator('input')
+  await expect(title).toBeVisible({timeout: STUDIO_LOAD_TIMEOUT})
+  await title.fill(`Ríos’ report — 09.09.18 ${unique}`)
+  await expect(page.getByTestId('field-slug').locator('input')).toHaveValue(`rios-report-09-09-18-${unique}`)
+  // A slug written by hand is kept when the title changes afterwards.
+  await page.getByTestId('field-slug').locator('input').fill(`by-hand-${unique}`)
+  await title.fill(`Another title ${unique}`)
+  await page.waitForTimeout(1000)
+  await expect(page.getByTestId('field-slug').locator('input')).toHaveValue(`by-hand-${unique}`)
+  await context.close()
+})
+
+test('the body shows its word count and reading time', async ({browser}) => {
+  const context = await editorContext(browser, 1280)
+  const page = await context.newPage()
+  await openPost(page, `post-toolbar-${unique}`)
+  await expect(page.getByTestId('body-word-count')).toHaveText(/^1 word( · 1 min read)?$/, {timeout: STUDIO_LOAD_TIMEOUT})
+  await context.close()
+})
+
+test('a live post offers "View on site" (its page), a draft offers "Preview" (Presentation)', async ({browser}) => {
+  const api = editorApi()
+  await api.createOrReplace({_id: `post-toolbar-${unique}`, _type: 'post', title: `Toolbar ${unique}`, slug: {_type: 'slug', current: `toolbar-${unique}`}, publishedAt: new Date(Date.now() - 60_000).toISOString()})
+  await api.delete(`drafts.post-toolbar-${unique}`).catch(() => {})
+  const context = await editorContext(browser, 1280)
+  const page = await context.newPage()
+  await openPost(page, `post-toolbar-${unique}`)
+  const actions = page.getByTestId('pane-footer').getByTestId('action-menu-button')
+  const viewOnSite = page.getByRole('menuitem', {name: 'View on site'})
+  await expect(async () => {
+    if (!(await viewOnSite.isVisible())) {
+      await page.keyboard.press('Escape')
+      await actions.click()
+    }
+    await expect(viewOnSite).toBeVisible({timeout: 3_000})
+  }).toPass({timeout: 60_000})
+  const [popup] = await Promise.all([page.waitForEvent('popup'), viewOnSite.click()])
+  await expect.poll(() => popup.url()).toMatch(new RegExp(`/posts/toolbar-${unique}$`))
+  await popup.close()
+
+  // A draft of it: the action becomes Preview, into the Presentation tool.
+  await api.createOrReplace({_id: `drafts.post-toolbar-${unique}`, _type: 'post', title: `Toolbar ${unique} (draft)`, slug: {_type: 'slug', current: `toolbar-${unique}`}})
+  const preview = page.getByRole('menuitem', {name: 'Preview'})
+  await expect(async () => {
+    if (!(await preview.isVisible())) {
+      await page.keyboard.press('Escape')
+      await actions.click()
+    }
+    await expect(preview).toBeVisible({timeout: 3_000})
+  }).toPass({timeout: 60_000})
+  await preview.click()
+  await expect(page).toHaveURL(/\/studio\/presentation/, {timeout: 30_000})
+  await context.close()
+})
+
+test('a draft that was never published is labelled "Draft" in the post list, not "Live"', async ({browser}) => {
+  const api = editorApi()
+  const title = `Never published ${unique}`
+  await api.createOrReplace({_id: `drafts.post-never-${unique}`, _type: 'post', title, slug: {_type: 'slug', current: `never-${unique}`}, publishedAt: '2018-01-01T10:00:00Z'})
+  const context = await editorContext(browser, 1280)
+  const page = await context.newPage()
+  // Opening it shows the post list beside the form, as an editor sees it in Structure.
+  await openPost(page, `post-never-${unique}`)
+  await page.getByPlaceholder('Search list').first().fill(title)
+  const item = page.locator('a').filter({hasText: title}).first()
+  await expect(item).toContainText('2018-01-01 · Draft', {timeout: 60_000})
+  await expect(item).not.toContainText('Live')
   await context.close()
 })
