@@ -184,8 +184,23 @@ function convertContext(state: State, item: WxrItem, notes: [NoteKind, string][]
     attachment: (id) => index.attachments.get(id),
     attachmentsOf: (parent) => [...index.attachments.values()].filter((a) => a.parent === parent && /\.(jpe?g|png|gif|webp|avif)$/i.test(a.url)),
     reusableBlock: (id) => index.reusableBlocks.get(id),
+    footnotes: () => footnotesOf(item),
     rewriteHref: linkMap,
     note: (kind, name) => notes.push([kind, name]),
+  }
+}
+
+/** WordPress 6.3+ footnotes: the `footnotes` meta, a JSON list of {id, content (HTML)}. */
+function footnotesOf(item: WxrItem): {id: string; content: string}[] {
+  const raw = metaValue(item, 'footnotes')
+  if (!raw) return []
+  try {
+    const list: unknown = JSON.parse(raw)
+    return Array.isArray(list)
+      ? list.flatMap((n) => (n && typeof n === 'object' && typeof (n as {content?: unknown}).content === 'string' ? [{id: String((n as {id?: unknown}).id ?? ''), content: (n as {content: string}).content}] : []))
+      : []
+  } catch {
+    return []
   }
 }
 
