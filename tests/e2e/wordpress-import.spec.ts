@@ -123,6 +123,6 @@ test('the Studio lists and opens the imported post, page and pingback', async ({
 
 test('--undo removes the import again', async ({page}) => {
   const {stderr} = await importCli('--undo')
-  expect(stderr).toMatch(/Undid the import of https:\/\/blog\.example\.com: \d+ documents/)
+  expect(stderr).toMatch(/Undid every import of https:\/\/blog\.example\.com in .*: \d+ documents deleted/)
   await visit(page, '/posts/hello-caracas', 404)
 })
