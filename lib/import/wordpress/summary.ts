@@ -83,6 +83,7 @@ export class ImportSummary {
       notes: Object.fromEntries([...this.notes].map(([k, m]) => [k, Object.fromEntries(m)])),
       warnings: this.warnings,
       info: this.info,
+      runId: this.runId,
       transactionIds: this.transactionIds,
     }
   }
