@@ -139,8 +139,9 @@ function heapLimitMb(file: string | undefined): number {
   const override = Number(process.env.WP_IMPORT_HEAP_MB)
   if (Number.isFinite(override) && override > 0) return override
   const size = file && fs.existsSync(file) ? fs.statSync(file).size / (1024 * 1024) : 0
-  // What grows with the export is its index (slugs, paths, attachments) and the run record (ids): well under 1 MB per MB.
-  return Math.round(Math.min(1024, Math.max(192, 128 + size)))
+  // What grows with the export is its index (slugs, paths, attachments) and the run record (ids):
+  // a few MB per 10,000 items, so 192 MB holds a 200 MB export; only larger ones get more.
+  return Math.round(Math.min(1024, Math.max(192, size / 2)))
 }
 
 async function relaunchWithHeapLimit(): Promise<boolean> {
