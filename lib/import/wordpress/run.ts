@@ -168,9 +168,12 @@ async function termRefFor(state: State, domain: string, slug: string, name: stri
   const key = `${taxonomy}:${slug}`
   const known = state.termRef.get(key)
   if (known) return known
+  // Kept for the rest of the run: flat copies, not slices pinning a chunk of the file (see scan.ts).
+  slug = JSON.parse(JSON.stringify(slug)) as string
+  name = JSON.parse(JSON.stringify(name)) as string
   state.index.terms.push({taxonomy, termId: '', slug, name: name || slug, parentSlug: '', description: ''})
   const document = termDocument(state.index.site, {taxonomy, termId: '', slug, name: name || slug, parentSlug: '', description: ''})
-  state.termRef.set(key, document._id as string)
+  state.termRef.set(`${taxonomy}:${slug}`, document._id as string)
   await write(state, document)
   state.summary.imported(taxonomy === 'category' ? 'categories' : 'tags')
   return document._id as string
