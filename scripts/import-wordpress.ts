@@ -111,10 +111,12 @@ async function main() {
       progress: (phase, total) => progressBar(phase === 'scan' ? 'Reading ' : 'Importing', phase === 'scan' ? fs.statSync(file).size : total),
     })
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    const peakMb = Math.round(process.resourceUsage().maxRSS / 1024)
+    const usage = process.resourceUsage()
+    const peakMb = Math.round(usage.maxRSS / 1024)
+    const cpuSeconds = ((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(1)
     if (values.json) process.stdout.write(`${JSON.stringify(summary.toJSON(), null, 2)}\n`)
     else {
-      log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s, peak memory ${peakMb} MB${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
+      log(`\n${index.channel.title || index.siteUrl} (WXR ${index.channel.wxrVersion || '?'}), ${index.itemCount} items, ${seconds} s (CPU ${cpuSeconds} s), peak memory ${peakMb} MB${values['dry-run'] ? ' — dry run, nothing written' : ''}:`)
       log(summary.format())
       if (!values['dry-run']) {
         log(`\nImport run ${summary.runId}: ${summary.transactionIds.length} transactions, ${summary.transactionIds[0]} … ${summary.runId} (all in --json)`)

@@ -43,15 +43,19 @@ describe('WordPress import at scale', () => {
       timeout: 240_000,
       maxBuffer: 16 * 1024 * 1024,
     })
-    const figures = /10000 items, ([\d.]+) s, peak memory (\d+) MB/.exec(stderr)
+    const figures = /10000 items, ([\d.]+) s \(CPU ([\d.]+) s\), peak memory (\d+) MB/.exec(stderr)
     expect(figures, stderr).not.toBeNull()
-    const [seconds, megabytes] = [Number(figures![1]), Number(figures![2])]
-    console.log(`10,000-post import: ${seconds} s, peak RSS ${megabytes} MB`)
+    const [seconds, cpu, megabytes] = [Number(figures![1]), Number(figures![2]), Number(figures![3])]
+    const load = os.loadavg()[0]
+    console.log(`10,000-post import: ${seconds} s (CPU ${cpu} s, load ${load.toFixed(1)}), peak RSS ${megabytes} MB`)
     expect(stderr).toMatch(/posts\s+10000 imported\s+0 skipped\s+0 failed/)
     expect(stderr).toMatch(/pingbacks\s+1000 imported/)
     expect(stderr).toMatch(/comments\s+10000 imported/)
     expect(stderr).not.toMatch(/did not survive/)
-    expect(seconds).toBeLessThan(60)
+    // Within a minute: the CPU time always; the wall time when the machine is not shared by more
+    // runnable work than it has cores (under load the wall time measures the other jobs).
+    expect(cpu).toBeLessThan(60)
+    if (load <= os.cpus().length) expect(seconds).toBeLessThan(60)
     expect(megabytes).toBeLessThan(300)
   }, 300_000)
 })
