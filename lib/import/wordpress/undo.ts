@@ -33,6 +33,15 @@ export interface UndoResult {
   transactionIds: string[]
 }
 
+const withoutSystemFields = (doc: Record<string, unknown> | null) =>
+  doc && JSON.stringify(Object.fromEntries(Object.entries(doc).filter(([key]) => !['_rev', '_updatedAt', '_createdAt'].includes(key))))
+
+/** Whether a document differs from what the import's transaction wrote (a later undo may have restored it as it was). */
+async function changedSince(sink: ImportSink, id: string, importRevision: string): Promise<boolean> {
+  const [[current], written] = await Promise.all([sink.getDocuments([id]), sink.documentAtRevision(id, importRevision)])
+  return withoutSystemFields(current) !== withoutSystemFields(written)
+}
+
 export async function undoWordPressImport(sink: ImportSink, site: string, target?: string): Promise<UndoResult> {
   const manifest = await readManifest(sink, site)
   const result: UndoResult = {found: false, scope: null, deletedDocuments: 0, restoredDocuments: 0, editedSince: 0, missingHistory: [], deletedAssets: 0, keptAssets: 0, transactionIds: []}
@@ -82,7 +91,7 @@ export async function undoWordPressImport(sink: ImportSink, site: string, target
     const current = await sink.revisions(slice.map(([id]) => id))
     const mutations: Mutation[] = []
     for (const [j, [id, {previous}]] of slice.entries()) {
-      if (current[j] !== null && current[j] !== lastWrite.get(id)) result.editedSince++
+      if (current[j] !== null && current[j] !== lastWrite.get(id) && (await changedSince(sink, id, lastWrite.get(id)!))) result.editedSince++
       if (previous === null) {
         if (current[j] !== null) {
           mutations.push({delete: {id}})

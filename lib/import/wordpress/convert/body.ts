@@ -15,7 +15,7 @@ import {compileSchema, defineSchema} from '@portabletext/schema'
 import type {ConvertContext} from './context'
 import {parseDocument} from './dom'
 import {hasBlocks, gutenbergToHtml} from './gutenberg'
-import {normalizeDocument, PLACEHOLDER_ATTRIBUTE, type PendingImage} from './normalize'
+import {normalizeDocument, PLACEHOLDER_ATTRIBUTE, separateButtons, type PendingImage} from './normalize'
 import {EMBED_ATTRIBUTE, escapeHtml, expandShortcodes} from './shortcodes'
 import {wpautop} from './wpautop'
 
@@ -119,6 +119,7 @@ export function convertBody(content: string, context: ConvertContext, keyPrefix 
   const html = contentToHtml(content, context)
   if (!html.trim()) return {blocks: [], lostWords: 0, lostSample: []}
   const document = parseDocument(html)
+  separateButtons(document)
   // Measured before normalisation, so a mistake there shows up as lost words too.
   const expected = words(visibleText(document))
   normalizeDocument(document, context)

@@ -17,6 +17,8 @@ export interface ConvertContext {
   reusableBlock(id: string): string | undefined
   /** The post being converted (its WordPress id). */
   postId: string
+  /** The post's footnotes (WordPress 6.3+ keeps them in the `footnotes` post meta, shown by the footnotes block). */
+  footnotes?(): {id: string; content: string}[]
   /** Rewrites a link (old permalinks of this export → their new paths); identity when absent. */
   rewriteHref?(href: string): string
   /** Notes something kept as text or not imported: unknown shortcodes/blocks, dynamic blocks, dropped links. */

@@ -85,6 +85,11 @@ function render(block: OpenBlock, context: ConvertContext, depth: number): strin
       return html
     case 'nextpage':
       return `<hr>${html}`
+    case 'footnotes': {
+      // Dynamic: WordPress renders the notes from post meta; they are the post's text too.
+      const notes = context.footnotes?.() ?? []
+      return notes.length ? `<ol class="wp-block-footnotes">${notes.map((n) => `<li id="${escapeHtml(n.id)}">${n.content}</li>`).join('')}</ol>${html}` : html
+    }
     case 'missing':
       return typeof attrs.originalContent === 'string' ? attrs.originalContent : html
     case 'block': {

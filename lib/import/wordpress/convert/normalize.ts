@@ -14,6 +14,17 @@ import {EMBED_ATTRIBUTE} from './shortcodes'
 
 export const PLACEHOLDER_ATTRIBUTE = 'data-pt'
 
+/**
+ * The file block puts its download button right after the file's name ("Wind Farm""Download"):
+ * styled apart on WordPress, one glued word as text unless separated. Runs before the text check.
+ */
+export function separateButtons(document: Document): void {
+  for (const el of Array.from(document.querySelectorAll('.wp-block-file__button,.wp-element-button'))) {
+    const before = el.previousSibling
+    if (before && !/\s$/.test(before.textContent ?? '')) el.parentNode?.insertBefore(document.createTextNode(' '), el)
+  }
+}
+
 /** An image before its asset is resolved: the write stage turns it into an `image` or an `embed`. */
 export interface PendingImage {
   _type: 'wpImage'
