@@ -78,7 +78,9 @@ export class FullTextIndex {
       search: db.prepare<[string, string], string>(
         'SELECT d.id FROM fts_words JOIN fts_documents d ON d.rowid = fts_words.rowid WHERE fts_words MATCH ? AND d.dataset = ?',
       ),
-      allDocuments: db.prepare<[], {dataset: string; id: string; json: string}>('SELECT dataset, id, json FROM documents'),
+      documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
+        'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
+      ),
     }
     this.statements.search.pluck()
     this.migrate()
@@ -90,8 +92,13 @@ export class FullTextIndex {
     if (version === String(FTS_VERSION)) return
     this.db.transaction(() => {
       this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents;`)
-      for (const row of this.statements.allDocuments.iterate()) {
-        this.write(row.dataset, row.id, JSON.parse(row.json) as SanityDocument)
+      // In pages: the connection cannot write while a statement is still reading.
+      let after = {dataset: '', id: ''}
+      for (;;) {
+        const rows = this.statements.documentsAfter.all(after.dataset, after.id)
+        for (const row of rows) this.write(row.dataset, row.id, JSON.parse(row.json) as SanityDocument)
+        if (rows.length === 0) break
+        after = rows[rows.length - 1]
       }
       this.statements.setVersion.run(String(FTS_VERSION))
     })()

@@ -1,0 +1,253 @@
+/**
+ * Full-text search (fts.ts): the FTS5 index only produces candidates, so it must never miss a
+ * document groq-js's `match` keeps, and the engine's answers (filters, `||` of matches, score())
+ * must be exactly groq-js's. Seeded random texts and patterns: unicode (case folding outside
+ * ASCII, surrogate pairs), punctuation, numbers, dots at word edges, wildcards anywhere, empty
+ * and non-string patterns, arrays on both sides, nested Portable Text. LAKE_FTS_CASES runs more.
+ */
+import {evaluate, parse} from 'groq-js'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import type {Engine, Mutation, Perspective, SanityDocument} from '@/lib/lake/engine'
+import {ftsQuery, escapeWord} from '@/lib/lake/engine/fts'
+import {applyPerspective, resolvePerspective} from '@/lib/lake/engine/perspective'
+import {Store} from '@/lib/lake/engine/store'
+import {author, DS, tempDir, testEngine} from './helpers'
+import {seeded, type Random} from './random-groq'
+
+const CASES = Number(process.env.LAKE_FTS_CASES ?? 1500)
+const SEED = Number(process.env.LAKE_FTS_SEED ?? 5)
+
+const PIECES = [
+  'inflation', 'Inflation', 'INFLATION', 'government', 'gov', 'Straße', 'STRASSE', 'café', 'CAFÉ', 'İstanbul', 'ıi', 'ſun',
+  '\u212Aelvin', 'kelvin', 'Σίσυφος', 'σς', 'Москва', 'москва', '東京', '😀', 'a😀b', 'x\uD83D', 'don\'t', 'e.g.', '...dots',
+  'dots...', 'a.b', '3.14', '2025', '42', 'x_y', 'a=b', '~tilde', '`tick`', 'hyphen-ated', 'slash/ed', 'C++', 'C#', '#tag',
+  '@user', 'foo*bar', 'ok!', '(paren)', '[br]', '{c}', 'q?', 'semi;colon', 'tab\there', 'new\nline', '\u00A0nbsp', 'zero\u200Bwidth',
+  'ÆØÅ', 'æøå', 'ǅ', 'ﬁ', 'ß', 'ẞ', 'Ω', 'ω', 'µ', 'Μ',
+]
+const WILD = ['*', '.', '']
+
+function pick<T>(random: Random, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]
+}
+
+function text(random: Random, words = 1 + Math.floor(random() * 5)): string {
+  const parts: string[] = []
+  for (let i = 0; i < words; i++) parts.push(pick(random, PIECES))
+  return parts.join(pick(random, [' ', ' ', ', ', '-', '. ', '', '\n\n']))
+}
+
+function block(random: Random) {
+  const children = Array.from({length: 1 + Math.floor(random() * 3)}, (_, i) =>
+    random() < 0.85 ? {_type: 'span', _key: `s${i}`, text: text(random, 2)} : {_type: 'link', _key: `l${i}`, text: text(random, 1)},
+  )
+  return {_type: 'block', _key: `b${Math.floor(random() * 1e6)}`, children}
+}
+
+function randomDoc(random: Random, id: string): SanityDocument {
+  const doc: Record<string, unknown> = {_id: id, _type: pick(random, ['post', 'page'])}
+  if (random() < 0.85) doc.title = random() < 0.9 ? text(random) : pick(random, [42, true, null, ['x', 'y']])
+  if (random() < 0.6) doc.tags = Array.from({length: Math.floor(random() * 4)}, () => (random() < 0.85 ? text(random, 1) : 7))
+  if (random() < 0.7) doc.body = Array.from({length: Math.floor(random() * 4)}, () => (random() < 0.85 ? block(random) : [block(random)]))
+  if (random() < 0.4) doc.nested = {deep: {text: text(random)}, list: [{label: text(random, 1)}, {label: text(random, 1)}]}
+  return doc as SanityDocument
+}
+
+/** A pattern term built from a piece (so it often hits), with case changes and wildcards anywhere. */
+function term(random: Random): string {
+  // Ids: in the drafts and release perspectives `_id` is the published id, not the stored one.
+  if (random() < 0.05) return pick(random, ['doc1*', 'doc2', 'DOC3', 'drafts*', 'versions.r1*', 'r1*', '*oc4'])
+  let piece = pick(random, PIECES)
+  const r = random()
+  if (r < 0.2) piece = piece.toUpperCase()
+  else if (r < 0.35) piece = piece.toLowerCase()
+  if (random() < 0.5 && piece.length > 1) {
+    const at = 1 + Math.floor(random() * (piece.length - 1))
+    const wild = pick(random, WILD)
+    piece = random() < 0.5 ? piece.slice(0, at) + wild : piece.slice(0, at) + wild + piece.slice(at + (wild === '.' ? 1 : 0))
+  }
+  if (random() < 0.08) piece = `*${piece}`
+  return piece
+}
+
+function pattern(random: Random): unknown {
+  const r = random()
+  if (r < 0.04) return ''
+  if (r < 0.07) return pick(random, ['*', '...', ' - ', '**'])
+  if (r < 0.09) return pick(random, [42, null, true])
+  const one = () => Array.from({length: 1 + Math.floor(random() * 2)}, () => term(random)).join(pick(random, [' ', ', ', '-']))
+  if (r < 0.25) return random() < 0.85 ? [one(), one()] : [one(), 3]
+  return one()
+}
+
+const LEFTS = [
+  'title', 'tags', 'pt::text(body)', '[title, pt::text(body)]', 'body[].children[].text', 'nested.deep.text',
+  'nested.list[].label', '[title, tags[0], nested.deep.text]', '_id', 'pt::text(body[0])',
+]
+
+function randomQuery(random: Random): string {
+  const left = pick(random, LEFTS)
+  const r = random()
+  if (r < 0.5) return `*[${left} match $p]._id`
+  if (r < 0.7) return `*[_type == "post" && (${left} match $p || ${pick(random, LEFTS)} match $q)]._id`
+  if (r < 0.85) return `*[${left} match $p] | score(${left} match $p, boost(title match $q, 2)) | order(_score desc, _id asc) {_id, _score}`
+  return `*[${left} match $p && ${pick(random, LEFTS)} match $q] | score(${pick(random, LEFTS)} match $q) | order(_score desc)[0...5] {_id, _score}`
+}
+
+async function groqJs(dataset: unknown[], query: string, params: Record<string, unknown>): Promise<unknown> {
+  try {
+    return await (await evaluate(parse(query, {params}), {dataset, params})).get()
+  } catch (error) {
+    return {error: String(error)}
+  }
+}
+
+async function planned(engine: Engine, query: string, params: Record<string, unknown>, perspective: Perspective): Promise<unknown> {
+  try {
+    return (await engine.query(DS, query, params, {perspective})).result
+  } catch (error) {
+    return {error: String(error)}
+  }
+}
+
+function randomIds(random: Random, n: number): string[] {
+  const ids: string[] = []
+  for (let i = 0; i < n; i++) {
+    const base = `doc${i}`
+    const r = random()
+    ids.push(r < 0.2 ? `drafts.${base}` : r < 0.25 ? `versions.r1.${base}` : base)
+    if (r < 0.1) ids.push(base)
+  }
+  return [...new Set(ids)]
+}
+
+describe('full-text index (FTS5) for GROQ match', () => {
+  it('escapes words so FTS5 keeps each as one token, prefixes preserved', () => {
+    expect(escapeWord('ABC')).toBe('ABC')
+    expect(escapeWord("DON'T")).toBe('DON_27T')
+    expect(escapeWord('A.B_C')).toBe('A_2eB_5fC')
+    expect(escapeWord('😀')).toBe('_ud83d_ude00')
+    expect(escapeWord('É')).toBe('É')
+    // The prefix of a word escapes to a prefix of its escape.
+    expect(escapeWord('A😀B').startsWith(escapeWord('A\uD83D'))).toBe(true)
+  })
+
+  it('turns patterns into FTS5 queries on each term’s literal prefix', () => {
+    expect(ftsQuery('foo bar*')).toBe('"FOO" AND "BAR" *')
+    expect(ftsQuery('f*o')).toBe('"F" *')
+    expect(ftsQuery('*foo')).toBeNull()
+    // groq-js drops dots next to ASCII word characters; others are "any character" in a term.
+    expect(ftsQuery('x.y')).toBe('"XY"')
+    expect(ftsQuery('é.é')).toBe('"É" *')
+    expect(ftsQuery('')).toBe('')
+    expect(ftsQuery(['a', 3])).toBe('')
+    expect(ftsQuery(42)).toBe('')
+    expect(ftsQuery(['a', 'b*c'])).toBe('"A" AND "B" *')
+  })
+
+  it(`never misses a document groq-js's match keeps (${CASES} random patterns, every text path)`, {timeout: 300_000}, async () => {
+    const random = seeded(SEED)
+    const store = new Store(join(tempDir(), 'lake.sqlite'))
+    try {
+      const docs = randomIds(random, 80).map((id) => randomDoc(random, id))
+      store.commit({id: 'tx1', dataset: DS, timestamp: new Date().toISOString(), author: 'test', mutations: [], changes: docs.map((doc) => ({id: doc._id, after: withSystemFields(doc)}))})
+      const stored = docs.map(withSystemFields)
+      let narrowed = 0
+      for (let i = 0; i < CASES; i++) {
+        const left = pick(random, LEFTS)
+        const p = pattern(random)
+        const kept = (await groqJs(stored, `*[${left} match $p]._id`, {p})) as string[]
+        const candidates = store.fullText.search(DS).candidates(p)
+        if (candidates === null) continue
+        narrowed++
+        const missing = kept.filter((id) => !candidates.has(id))
+        expect(missing, `${left} match ${JSON.stringify(p)}`).toEqual([])
+      }
+      expect(narrowed).toBeGreaterThan(CASES / 2)
+    } finally {
+      store.close()
+    }
+  })
+
+  it(`gives exactly groq-js's answers for match filters, || of matches and score() (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async () => {
+    const random = seeded(SEED + 1)
+    const engine = testEngine()
+    await engine.mutate(DS, randomIds(random, 70).map((id) => ({create: randomDoc(random, id)})), author)
+    const perspectives: Perspective[] = ['raw', 'published', 'drafts', ['r1', 'drafts']]
+    const failures: string[] = []
+    const rounds = 3
+    for (let round = 0; round < rounds; round++) {
+      const stored = [...engine.exportDocuments(DS)]
+      const views = perspectives.map((perspective) => applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true}))
+      for (let i = 0; i < CASES / rounds; i++) {
+        const query = randomQuery(random)
+        const params = {p: pattern(random), q: pattern(random)}
+        const which = Math.floor(random() * perspectives.length)
+        const expected = await groqJs(views[which], query, params)
+        const actual = await planned(engine, query, params, perspectives[which])
+        if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+          failures.push(`${query} ${JSON.stringify(params)} [${JSON.stringify(perspectives[which])}]\n  groq-js: ${JSON.stringify(expected)}\n  engine:  ${JSON.stringify(actual)}`)
+        }
+      }
+      // Change some documents: the index must follow creates, replaces and deletes.
+      const existing = stored.map((doc) => doc._id)
+      const mutations = existing.slice(0, 12).map((id, i): Mutation => (i % 3 === 0 ? {delete: {id}} : {createOrReplace: randomDoc(random, id)}))
+      await engine.mutate(DS, [...mutations, ...randomIds(random, 5).map((id) => ({createOrReplace: randomDoc(random, `${id}x${round}`)}))], author)
+    }
+    expect(failures.slice(0, 5).join('\n')).toBe('')
+  })
+
+  it('keeps the index with the documents: reopened stores answer without rebuilding, older stores get it built once', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'lake.sqlite')
+    const engine = testEngine(file)
+    await engine.mutate(DS, [{create: {_id: 'a', _type: 'post', title: 'Refinery blackout'}}, {create: {_id: 'b', _type: 'post', title: 'Election day'}}], author)
+    await engine.mutate(DS, [{patch: {id: 'a', set: {title: 'Harvest report'}}}, {delete: {id: 'b'}}], author)
+    engine.close()
+
+    const reopened = new Store(file)
+    try {
+      expect([...reopened.fullText.search(DS).candidates('harvest')!]).toEqual(['a'])
+      expect([...reopened.fullText.search(DS).candidates('refinery')!]).toEqual([])
+      expect([...reopened.fullText.search(DS).candidates('election')!]).toEqual([])
+      // A store from before the index: drop it (and its version), reopen, and it is built again.
+      const db = (reopened as unknown as {db: import('better-sqlite3').Database}).db
+      db.exec('DROP TABLE fts_words; DROP TABLE fts_documents; DROP TABLE fts_meta;')
+    } finally {
+      reopened.close()
+    }
+    const migrated = testEngine(file)
+    expect((await migrated.query(DS, '*[title match "harv*"]._id', {})).result).toEqual(['a'])
+    expect((await migrated.query(DS, '*[title match "election"]._id', {})).result).toEqual([])
+  })
+
+  it('finds drafts and release versions under the id a perspective shows them with', async () => {
+    const engine = testEngine()
+    await engine.mutate(DS, [{create: {_id: 'drafts.story1', _type: 'post', title: 'x'}}, {create: {_id: 'versions.r1.story2', _type: 'post', title: 'y'}}], author)
+    // The stored ids tokenise as "draftsstory1" and "versionsr1story2" (groq-js drops the dots).
+    expect((await engine.query(DS, '*[_id match "story*"]._id', {}, {perspective: 'drafts'})).result).toEqual(['story1'])
+    expect((await engine.query(DS, '*[_id match "story*"]._id', {}, {perspective: ['r1', 'drafts']})).result).toEqual(['story1', 'story2'])
+    expect((await engine.query(DS, '*[_originalId match "drafts*"]._id', {}, {perspective: 'drafts'})).result).toEqual(['story1'])
+    expect((await engine.query(DS, '*[_id match "story*"]._id', {}, {perspective: 'raw'})).result).toEqual([])
+  })
+
+  it('a commit racing a query never hides a document the query’s view shows', async () => {
+    const file = join(tempDir(), 'lake.sqlite')
+    const store = new Store(file)
+    try {
+      const tx = (id: string, changes: {id: string; after: SanityDocument | null}[]) => ({id, dataset: DS, timestamp: new Date().toISOString(), author: 'test', mutations: [], changes})
+      store.commit(tx('t1', [{id: 'a', after: withSystemFields({_id: 'a', _type: 'post', title: 'oil exports'} as unknown as SanityDocument)}]))
+      // The query's view was taken here (showing "oil exports"); then the document changes.
+      const search = store.fullText.search(DS)
+      store.commit(tx('t2', [{id: 'a', after: withSystemFields({_id: 'a', _type: 'post', title: 'wages'} as unknown as SanityDocument)}]))
+      expect(search.candidates('oil')!.has('a')).toBe(true)
+      expect(store.fullText.search(DS).candidates('oil')!.has('a')).toBe(false)
+    } finally {
+      store.close()
+    }
+  })
+})
+
+function withSystemFields(doc: SanityDocument): SanityDocument {
+  return {...doc, _rev: 'r', _createdAt: '2025-01-01T00:00:00Z', _updatedAt: '2025-01-01T00:00:00Z'}
+}
