@@ -5,6 +5,7 @@
  */
 import {LakeError} from '../engine/types'
 import {authRoutes, LOGIN_PATH} from './routes/auth'
+import {COMMENTS_ADDON_SUFFIX, commentRoutes} from './routes/comments'
 import {dataRoutes} from './routes/data'
 import {historyRoutes} from './routes/history'
 import {referenceRoutes} from './routes/references'
@@ -17,7 +18,7 @@ import type {LakeContext, Route, RouteRequest} from './context'
 import {homePage} from './home-page'
 import {apiError, gatewayError, HttpError, notFound, sendJson, sendText, type LakeRequest, type LakeResponse} from './respond'
 
-const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...referenceRoutes, ...authRoutes, ...studioRoutes]
+const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...referenceRoutes, ...authRoutes, ...studioRoutes, ...commentRoutes]
 const VERSION_PREFIX = /^\/v(\d{4}-\d{2}-\d{2}|1|X)(\/.*)?$/
 const ASSET_PREFIX = /^\/(assets|images|files)\//
 /** Reachable with a stale or wrong token, so a signed-out Studio can still sign in again. */
@@ -57,6 +58,8 @@ async function handle(ctx: LakeContext, req: LakeRequest, res: LakeResponse) {
     remoteAddress: resolveClientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for'], ctx.trustedProxies),
   }
 
+  if (!r.user) refuseAnonymousOnAddonDataset(path)
+
   // Uploads are large binary bodies: the asset handler reads them itself, before anyone else does.
   if (ASSET_PREFIX.test(path)) {
     const assetUrl = new URL(url.href)
@@ -89,6 +92,24 @@ async function handle(ctx: LakeContext, req: LakeRequest, res: LakeResponse) {
   }
   if (methodMismatch) throw apiError(405, 'httpMethodNotAllowed', `Method ${req.method} is not allowed on ${path.slice(0, 200)}`)
   throw notFound(`Unknown endpoint ${req.method} ${url.pathname.slice(0, 200)}`)
+}
+
+/**
+ * The comments addon datasets (`<ds>-comments`, routes/comments.ts) are private, as Sanity creates
+ * them: editors' conversations are never readable without a token, whatever their ids look like
+ * (comment ids have no dot, so the public-id rule alone would let anyone read them).
+ */
+const DATA_PATH_DATASET = /^\/data\/[a-z]+\/([^/]+)/
+function refuseAnonymousOnAddonDataset(path: string) {
+  const raw = DATA_PATH_DATASET.exec(path)?.[1]
+  if (!raw) return
+  let dataset = raw
+  try {
+    dataset = decodeURIComponent(raw)
+  } catch {
+    return // not a dataset name; the route answers 400
+  }
+  if (dataset.endsWith(COMMENTS_ADDON_SUFFIX)) throw gatewayError(401, `Unauthorized - the comments dataset "${dataset.slice(0, 80)}" is private: sign in or send a token`)
 }
 
 function headerOf(req: LakeRequest, name: string): string | undefined {

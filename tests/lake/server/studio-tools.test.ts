@@ -99,3 +99,77 @@ describe('release limits', () => {
     expect((await fetch(`${t.lake.httpUrl}/vX/projects/dispatch/new-content-release-allowed`)).status).toBe(401)
   })
 })
+
+describe('comments addon dataset', () => {
+  const lookup = (dataset: string, token = t.editorToken) =>
+    fetch(t.api(`/projects/dispatch/datasets?datasetProfile=comments&addonFor=${dataset}`), {headers: bearer(token)}).then((res) => res.json())
+  const setup = (dataset: string, token?: string) => fetch(t.api(`/comments/${dataset}/setup`), {method: 'POST', headers: token ? bearer(token) : {}})
+
+  it('offers the studioComments feature, so the Studio shows the Comments panel', async () => {
+    expect(await (await fetch(t.api('/features'), {headers: bearer(t.viewerToken)})).json()).toEqual(expect.arrayContaining(['contentReleases', 'studioComments']))
+  })
+
+  it('creates <ds>-comments on setup, durably and once; the Studio then finds it by profile and addonFor', async () => {
+    expect(await lookup('blog')).toEqual([])
+    const first = await setup('blog', t.editorToken)
+    expect(first.status).toBe(200)
+    expect(await first.json()).toEqual({datasetName: 'blog-comments', addonFor: 'blog', datasetProfile: 'comments'})
+    // Listed to every user (a viewer too) before any comment exists.
+    expect(await lookup('blog', t.viewerToken)).toEqual([expect.objectContaining({name: 'blog-comments', addonFor: 'blog', datasetProfile: 'comments'})])
+    const addon = t.client({token: t.editorToken, dataset: 'blog-comments'})
+    const described = await addon.getDocument('_.addon')
+    expect(described).toMatchObject({addonFor: 'blog', datasetProfile: 'comments'})
+    expect((await setup('blog', t.editorToken)).status).toBe(200)
+    expect((await addon.getDocument('_.addon'))?._rev).toBe(described?._rev)
+    expect(await addon.fetch('count(*[_type == "comment"])')).toBe(0)
+    expect(await lookup('blog')).toHaveLength(1)
+  })
+
+  it('refuses setup without write access, for an addon dataset and for bad names', async () => {
+    expect((await setup('other')).status).toBe(401)
+    expect((await setup('other', t.viewerToken)).status).toBe(403)
+    expect((await setup('blog-comments', t.editorToken)).status).toBe(400)
+    expect((await setup('a'.repeat(60), t.editorToken)).status).toBe(400)
+    expect((await setup('Bad%20Name', t.editorToken)).status).toBe(400)
+    expect(await lookup('other')).toEqual([])
+  })
+
+  it('keeps comments as the Studio writes, queries and listens to them in the addon dataset', async () => {
+    await setup('production', t.editorToken)
+    const comments = t.client({token: t.editorToken, dataset: 'production-comments'})
+    const query = '*[_type == "comment" && target.document._ref == $documentId]'
+    const params = {documentId: 'post-commented'}
+    const received: {type: string; transition?: string; result?: {_id: string}}[] = []
+    let welcomed: () => void = () => {}
+    const ready = new Promise<void>((resolve) => (welcomed = resolve))
+    const subscription = comments.listen(query, params, {events: ['welcome', 'mutation'], includeResult: true, visibility: 'query'} as never).subscribe((event) => {
+      received.push(event as never)
+      if ((event as {type: string}).type === 'welcome') welcomed()
+    })
+    await ready
+    const comment = {
+      _id: 'comment-1',
+      _type: 'comment',
+      status: 'open',
+      threadId: 'thread-1',
+      authorId: 'someone',
+      message: [{_type: 'block', _key: 'b1', children: [{_type: 'span', _key: 's1', text: 'Check this date'}]}],
+      target: {
+        path: {field: 'title'},
+        documentType: 'post',
+        document: {_type: 'crossDatasetReference', _dataset: 'production', _projectId: 'dispatch', _ref: 'post-commented', _weak: true},
+      },
+    }
+    await comments.create(comment)
+    await expect.poll(() => received.find((event) => event.type === 'mutation')?.transition).toBe('appear')
+    subscription.unsubscribe()
+    expect(await comments.fetch(query, params)).toEqual([expect.objectContaining({_id: 'comment-1', status: 'open', threadId: 'thread-1'})])
+    // The content dataset is untouched, and anonymous readers cannot read comments.
+    expect(await t.editor.fetch('count(*[_type == "comment"])')).toBe(0)
+    const anonymous = t.client({dataset: 'production-comments', perspective: 'published'})
+    await expect(anonymous.fetch('count(*[_type == "comment"])')).rejects.toMatchObject({statusCode: 401})
+    await expect(anonymous.getDocument('comment-1')).rejects.toMatchObject({statusCode: 401})
+    for (const path of ['/data/listen/production-comments?query=*', '/data/export/production-comments', '/data/query/production%2Dcomments?query=*'])
+      expect((await fetch(t.api(path))).status).toBe(401)
+  })
+})

@@ -206,8 +206,9 @@ export const studioRoutes: Route[] = [
   {method: 'GET', pattern: /^\/users\/me\/keyvalue\/(.+)$/, handler: getKeyValues},
   {method: ['POST', 'PUT'], pattern: /^\/users\/me\/keyvalue(?:\/keys)?$/, handler: setKeyValues},
   {method: 'GET', pattern: /^\/users\/([^/]+)$/, handler: users},
-  // Plan features the Studio checks before offering a tool: only those the lake really backs.
-  {method: 'GET', pattern: /^\/features$/, handler: empty(['contentReleases'])},
+  // Plan features the Studio checks before offering a tool: only those the lake really backs
+  // (comments: routes/comments.ts and the `<ds>-comments` addon dataset).
+  {method: 'GET', pattern: /^\/features$/, handler: empty(['contentReleases', 'studioComments'])},
   {method: 'GET', pattern: /^\/journey\/announcements$/, handler: empty([])},
   {method: 'GET', pattern: /^\/journey\/.+$/, handler: empty({})},
   {method: 'GET', pattern: /^\/help$/, handler: empty({})},
