@@ -49,6 +49,8 @@ export interface StartLakeOptions {
   /** Addresses/CIDRs of proxies whose X-Forwarded-For names the client (login limits, logs). Default: none. */
   trustedProxies?: string[]
   webhooks?: WebhookTarget[]
+  /** Open Live Content API streams at most (default 2000); one more is sent `goaway`. */
+  maxLiveStreams?: number
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
   logger?: (line: string) => void
@@ -96,7 +98,7 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
     closers.unshift(() => outbox.close())
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
-    const live = new LiveEventLog(engine)
+    const live = new LiveEventLog(engine, undefined, options.maxLiveStreams)
     closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
     const releaseScheduler = new ReleaseScheduler(engine, {log})
     closers.unshift(() => releaseScheduler.close())

@@ -10,6 +10,9 @@
  * firing more tags than a message should carry. Every event has an id, so an EventSource that
  * reconnects resumes with `Last-Event-ID` and receives the messages it missed.
  *
+ * Over the lake's stream limit (`maxLiveStreams`) a stream gets `goaway` with `{reason}` and is
+ * closed, as Sanity does at its connection limit.
+ *
  * Privacy: anonymous streams only hear of changes to public documents (no message at all when only
  * drafts or private documents changed); `includeDrafts=true` needs a token, as on Sanity.
  */
@@ -20,6 +23,8 @@ import {badRequest, gatewayError} from '../http/respond'
 import {MAX_TAGS_PER_EVENT, type LiveEvent} from '../live'
 
 const MAX_EVENT_ID_LENGTH = 100
+/** How long an EventSource told `goaway` waits before it tries again. */
+const GOAWAY_RETRY_MS = 30_000
 
 function lastEventIdOf(r: RouteRequest): string | null {
   const header = r.req.headers['last-event-id']
@@ -38,6 +43,14 @@ function liveEvents(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
   res.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no'})
   const write = (chunk: string) => {
     if (!res.writableEnded) (res as NodeJS.WritableStream).write(chunk)
+  }
+  if (!ctx.live.openStream()) {
+    // Over the limit: `goaway` with the position it was refused at, then close. `retry` keeps an
+    // EventSource from reconnecting at once (SanityLive switches to refreshing every 30 s).
+    const reason = `connection limit reached (${ctx.live.maxStreams} live event streams)`
+    write(`retry: ${GOAWAY_RETRY_MS}\nid: ${ctx.live.head}\nevent: goaway\ndata: ${JSON.stringify({reason})}\n\n`)
+    res.end()
+    return
   }
   const send = (event: LiveEvent) => {
     const tags = includeDrafts ? event.allTags : event.publicTags
@@ -65,6 +78,7 @@ function liveEvents(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
     closed = true
     clearInterval(heartbeat)
     unsubscribe()
+    ctx.live.closeStream()
   }
   req.on('close', cleanup)
   res.on('close', cleanup)

@@ -25,6 +25,12 @@ export interface LiveEvent {
 const DEFAULT_CAPACITY = 5000
 /** A transaction firing more tags than this (an import) is announced as `restart`. */
 export const MAX_TAGS_PER_EVENT = 1000
+/**
+ * Open `/data/live/events` streams the lake holds at once (all datasets). One more is answered
+ * with `goaway`, as Sanity answers a client over its connection limit: next-sanity's SanityLive then
+ * falls back to refreshing on an interval instead of holding a socket.
+ */
+export const DEFAULT_MAX_LIVE_STREAMS = 2000
 
 export class LiveEventLog {
   readonly boot = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x')
@@ -32,12 +38,25 @@ export class LiveEventLog {
   private sequence = 0
   private readonly subscribers = new Set<(event: LiveEvent) => void>()
   private readonly unsubscribe: () => void
+  private streams = 0
 
   constructor(
     engine: Pick<Engine, 'subscribe'>,
     private readonly capacity = DEFAULT_CAPACITY,
+    readonly maxStreams = DEFAULT_MAX_LIVE_STREAMS,
   ) {
     this.unsubscribe = engine.subscribe((tx) => this.record(tx))
+  }
+
+  /** Claims a stream slot; false when `maxStreams` are open (the caller sends `goaway`). */
+  openStream(): boolean {
+    if (this.streams >= this.maxStreams) return false
+    this.streams += 1
+    return true
+  }
+
+  closeStream(): void {
+    this.streams = Math.max(0, this.streams - 1)
   }
 
   /** The id of the newest event ('<boot>-0' before any), which a `restart` carries. */
