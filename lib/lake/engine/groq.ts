@@ -6,6 +6,7 @@ import {GroqSyntaxError, parse, type ExprNode} from 'groq-js'
 import {queryExecutionError, queryParseError} from './errors'
 import {execute} from './executor'
 import {LruCache} from './lru'
+import {materialise} from './document-cache'
 import {asTree, forEachChild, isNode, SCAN_PARAM_PREFIX, type TreeNode} from './scan-plan'
 import {analyzeScans, type ReadTracker, type ScanDependency} from './read-set'
 import type {SanityDocument} from './types'
@@ -143,7 +144,8 @@ export async function evaluateQuery(query: string, compiled: CompiledQuery, cont
       timestamp: new Date(),
       tracker: context.tracker,
     })
-    return context.tracker ? context.tracker.unwrap(result) : result
+    // Results hand out plain documents, never the engine's handles (see document-cache.ts).
+    return materialise(context.tracker ? context.tracker.unwrap(result) : result)
   } catch (error) {
     throw queryExecutionError(query, error instanceof Error ? error.message : String(error))
   }
