@@ -1,28 +1,256 @@
 /**
- * The in-memory copy of each dataset's documents, so queries never re-read or re-parse JSON.
- * Documents are deep-frozen: everything that hands them out (queries, getDocuments, listeners)
- * shares the same objects, and nothing may change them behind the store's back.
+ * Each dataset's documents as the engine holds them: not whole in memory. SQLite keeps the
+ * documents; memory keeps one small *handle* per document (its id and type) and a bounded
+ * working set of parsed documents (`WorkingSetCache`, least recently used out first).
  *
- * Each perspective a query asked for has a view (view-index.ts): its documents and the indexes
- * built on them. A commit does not throw views away: it derives each one's next version from the
- * documents the transaction changed, so indexes stay current at the cost of the change, not of
- * the dataset.
+ * A handle is a Proxy that reads like the document (groq-js, projections and the planner use it
+ * as one) and parses the document from SQLite the first time anything beyond `_id`/`_type` is
+ * read; the working set may drop the parsed copy again, and the next read parses it anew.
+ * Indexes (view-index.ts) hold handles and the values of the paths they order or filter on
+ * (`indexValue`), which come from per-path *columns* that SQLite extracts from the stored JSON
+ * (`Store.column`) without parsing documents in JS — so opening a store and answering the first
+ * query reads ids, types and the few paths that query needs, not every document.
+ *
+ * Snapshots: a view is immutable, and queries in flight keep theirs across commits. A commit
+ * replaces the handles of the documents it changed and *pins* the old ones to the content they
+ * had (the transaction read it anyway), so an old snapshot never sees a newer version.
+ * Documents handed out (query results, getDocuments, listeners) are plain deep-frozen objects.
  */
 import {DRAFTS_PREFIX, publishedIdOf, VERSIONS_PREFIX} from './ids'
 import {LruCache} from './lru'
+import {valueAt} from './groq-order'
 import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
 import {ViewIndex} from './view-index'
 
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !isHandle(value)) {
     Object.freeze(value)
     for (const child of Object.values(value)) deepFreeze(child)
   }
   return value
 }
 
+/** Where handles read documents and columns from (the SQLite store, for one dataset). */
+export interface DocumentSource {
+  documentJson(id: string): string | undefined
+  /** Values at `path` by stored id (documents without one absent), or null: not extractable. */
+  column(path: string[]): Map<string, unknown> | null
+}
+
+const STATE = Symbol('lake.handle')
+
+/** A stored document's handle state (one per stored id and version). */
+interface StoredState {
+  kind: 'stored'
+  id: string
+  type: string
+  owner: DatasetDocuments
+  doc: SanityDocument | null
+  /** Replaced by a commit: `doc` is the content this version had and is never dropped. */
+  pinned: boolean
+  recent: boolean
+  size: number
+  generation: number
+}
+
+/** A perspective's overlay of a stored document (`_id` = published id, `_originalId` = stored id). */
+interface OverlayState {
+  kind: 'overlay'
+  id: string
+  type: string
+  base: StoredState
+  doc: SanityDocument | null
+  pinned: boolean
+  recent: boolean
+  size: number
+  generation: number
+}
+
+type HandleState = StoredState | OverlayState
+
+const handler: ProxyHandler<{[STATE]: HandleState}> = {
+  get(target, key) {
+    const state = target[STATE]
+    if (key === STATE) return state
+    if (key === '_id') return state.id
+    if (key === '_type') return state.type
+    return Reflect.get(load(state), key)
+  },
+  has(target, key) {
+    return Reflect.has(load(target[STATE]), key)
+  },
+  ownKeys(target) {
+    return Reflect.ownKeys(load(target[STATE]))
+  },
+  getOwnPropertyDescriptor(target, key) {
+    const doc = load(target[STATE])
+    if (!Object.hasOwn(doc, key)) return undefined
+    // Reported configurable: the proxy target itself holds no such property.
+    return {value: (doc as unknown as Record<string | symbol, unknown>)[key], writable: false, enumerable: true, configurable: true}
+  },
+  set() {
+    return false
+  },
+  defineProperty() {
+    return false
+  },
+  deleteProperty() {
+    return false
+  },
+  preventExtensions() {
+    return false
+  },
+}
+
+function makeHandle(state: HandleState): SanityDocument {
+  return new Proxy({[STATE]: state}, handler) as unknown as SanityDocument
+}
+
+function stateOf(value: unknown): HandleState | undefined {
+  return typeof value === 'object' && value !== null ? ((value as Record<symbol, unknown>)[STATE] as HandleState | undefined) : undefined
+}
+
+export function isHandle(value: unknown): boolean {
+  return stateOf(value) !== undefined
+}
+
+/** The document a handle stands for (parsed now if needed), or the value itself. */
+export function documentOf<T>(value: T): T {
+  const state = stateOf(value)
+  return state ? (load(state) as T) : value
+}
+
+function load(state: HandleState): SanityDocument {
+  if (state.doc) {
+    state.recent = true
+    return state.doc
+  }
+  // The working set may drop any entry while adding this one: return the local, not state.doc.
+  if (state.kind === 'overlay') {
+    const base = load(state.base)
+    const doc = Object.freeze({...base, _id: state.id, _originalId: state.base.id}) as SanityDocument
+    state.doc = doc
+    if (state.base.pinned) state.pinned = true
+    else state.base.owner.cache.add(state, state.base.size)
+    return doc
+  }
+  const json = state.owner.source.documentJson(state.id)
+  if (json === undefined) throw new Error(`lake: document ${state.id} is indexed but not stored`)
+  state.owner.parsed++
+  const doc = deepFreeze(JSON.parse(json) as SanityDocument)
+  state.doc = doc
+  state.owner.cache.add(state, json.length)
+  return doc
+}
+
+/**
+ * A value at `path` as indexes need it: exactly `valueAt(document, path)` for scalars and null;
+ * objects and arrays come back as an opaque non-null marker (they equal nothing, compare with
+ * nothing and all rank alike in `order()`). Read from a column, without parsing the document,
+ * unless the document is parsed already.
+ */
+export function indexValue(doc: SanityDocument, path: string[]): unknown {
+  const state = stateOf(doc)
+  if (!state) return opaque(valueAt(doc, path))
+  if (path[0] === '_id') return path.length === 1 ? state.id : null
+  if (path[0] === '_type') return path.length === 1 ? state.type : null
+  if (state.kind === 'overlay' && path[0] === '_originalId') return path.length === 1 ? state.base.id : null
+  if (state.doc) return opaque(valueAt(state.doc, path))
+  const base = state.kind === 'overlay' ? state.base : state
+  if (base.pinned) return opaque(valueAt(load(state), path))
+  const column = base.owner.column(path)
+  if (!column) return opaque(valueAt(load(state), path))
+  return column.get(base.id) ?? null
+}
+
+export const OPAQUE = Object.freeze({opaque: true})
+
+function opaque(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? OPAQUE : (value ?? null)
+}
+
+/**
+ * Replaces handles in a query result by the documents (copying containers that held one; frozen
+ * values are stored documents and hold none).
+ */
+export function materialise(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  const state = stateOf(value)
+  if (state) return load(state)
+  if (Object.isFrozen(value)) return value
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null
+    for (let i = 0; i < value.length; i++) {
+      const item = materialise(value[i])
+      if (item !== value[i]) (out ??= value.slice())[i] = item
+    }
+    return out ?? value
+  }
+  let out: Record<string, unknown> | null = null
+  const record = value as Record<string, unknown>
+  for (const key of Object.keys(record)) {
+    const item = materialise(record[key])
+    if (item !== record[key]) (out ??= {...record})[key] = item
+  }
+  return out ?? value
+}
+
+/**
+ * The working set: parsed documents, at most `budget` bytes of their JSON, evicted in CLOCK
+ * order (a document read since it was last passed gets a second chance).
+ */
+export class WorkingSetCache {
+  private queue: HandleState[] = []
+  /** The entry's generation: a state dropped and parsed again is queued anew, its old entry is stale. */
+  private generations: number[] = []
+  private head = 0
+  bytes = 0
+
+  constructor(readonly budget: number) {}
+
+  add(state: HandleState, size: number): void {
+    state.size = size
+    state.recent = false
+    state.generation++
+    this.queue.push(state)
+    this.generations.push(state.generation)
+    this.bytes += size
+    while (this.bytes > this.budget && this.head < this.queue.length - 1) {
+      const oldest = this.queue[this.head]
+      const generation = this.generations[this.head]
+      this.head++
+      if (generation !== oldest.generation) continue
+      if (oldest.pinned || !oldest.doc) {
+        this.bytes -= oldest.size
+        continue
+      }
+      if (oldest.recent) {
+        // Read since it was queued: a second chance at the back.
+        oldest.recent = false
+        this.queue.push(oldest)
+        this.generations.push(oldest.generation)
+        continue
+      }
+      oldest.doc = null
+      this.bytes -= oldest.size
+    }
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head)
+      this.generations = this.generations.slice(this.head)
+      this.head = 0
+    }
+  }
+
+  get size(): number {
+    return this.queue.length - this.head
+  }
+}
+
 const MAX_VIEWS = 16
+const MAX_COLUMNS = 32
+/** A commit changing more documents than this (or an eighth of the dataset) rebuilds views lazily instead of updating them. */
+const DERIVE_LIMIT = 256
 
 interface CachedView {
   perspective: ResolvedPerspective
@@ -30,37 +258,104 @@ interface CachedView {
   view: ViewIndex
 }
 
+export const DEFAULT_WORKING_SET_BYTES = 32 * 2 ** 20
+
 export class DatasetDocuments {
-  private readonly documents = new Map<string, SanityDocument>()
+  private readonly handles = new Map<string, SanityDocument>()
   private sorted: SanityDocument[] | null = null
   /** Bounded: callers choose perspectives (release stacks), and each view holds a list per document. */
   private views = new LruCache<string, CachedView>(MAX_VIEWS)
+  private readonly columns = new LruCache<string, Map<string, unknown> | null>(MAX_COLUMNS)
+  readonly cache: WorkingSetCache
+  /** Documents parsed from SQLite so far (tests check that a query parses only what it needs). */
+  parsed = 0
 
-  constructor(initial: SanityDocument[]) {
-    for (const doc of initial) this.documents.set(doc._id, deepFreeze(doc))
+  constructor(
+    readonly source: DocumentSource,
+    skeleton: {id: string; type: string}[],
+    workingSetBytes = DEFAULT_WORKING_SET_BYTES,
+  ) {
+    this.cache = new WorkingSetCache(workingSetBytes)
+    for (const {id, type} of skeleton) this.handles.set(id, this.storedHandle(id, type, null))
   }
 
+  private storedHandle(id: string, type: string, doc: SanityDocument | null): SanityDocument {
+    const state: StoredState = {kind: 'stored', id, type, owner: this, doc, pinned: false, recent: false, size: 0, generation: 0}
+    if (doc) this.cache.add(state, JSON.stringify(doc).length)
+    return makeHandle(state)
+  }
+
+  /** The stored document (plain, deep-frozen), parsed if needed. */
   get(id: string): SanityDocument | undefined {
-    return this.documents.get(id)
+    const handle = this.handles.get(id)
+    return handle ? load(stateOf(handle)!) : undefined
+  }
+
+  has(id: string): boolean {
+    return this.handles.has(id)
   }
 
   get size(): number {
-    return this.documents.size
+    return this.handles.size
   }
 
-  /** All stored documents sorted by `_id` (a fresh array each commit; never mutated after). */
+  /** Handles of all stored documents sorted by `_id` (a fresh array after each commit; never mutated after). */
   all(): SanityDocument[] {
-    if (!this.sorted) this.sorted = [...this.documents.values()].sort((a, b) => compareIds(a._id, b._id))
+    if (!this.sorted) this.sorted = [...this.handles.values()].sort((a, b) => compareIds(a._id, b._id))
     return this.sorted
   }
 
+  /** The values at `path` by stored id, extracted by SQLite once and kept current by commits. */
+  column(path: string[]): Map<string, unknown> | null {
+    const key = path.join('\u0000')
+    let column = this.columns.get(key)
+    if (column === undefined) {
+      column = this.source.column(path)
+      this.columns.set(key, column)
+    }
+    return column
+  }
+
   /** Applies committed changes, deriving every cached view. Running queries keep the views they hold. */
-  apply(changes: {id: string; after: SanityDocument | null}[]): void {
-    for (const {id, after} of changes) {
-      if (after) this.documents.set(id, deepFreeze(after))
-      else this.documents.delete(id)
+  apply(changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[], texts?: Map<object, string>): void {
+    // A bulk change (an import batch): its documents are not kept parsed, and views are rebuilt
+    // when a query next needs them rather than updated change by change.
+    const bulk = changes.length >= DERIVE_LIMIT
+    const rebuildViews = changes.length > Math.max(DERIVE_LIMIT, this.handles.size / 8)
+    for (const {id, before, after} of changes) {
+      const old = this.handles.get(id)
+      if (old) {
+        const state = stateOf(old)!
+        // Old snapshots keep seeing the version they had.
+        state.doc = before ?? state.doc
+        state.pinned = true
+      }
+      if (after && bulk) {
+        // An import batch: its documents are read back from SQLite when a query wants them.
+        this.handles.set(id, makeHandle({kind: 'stored', id, type: after._type, owner: this, doc: null, pinned: false, recent: false, size: 0, generation: 0}))
+      } else if (after) {
+        const doc = deepFreeze(after)
+        const state: StoredState = {kind: 'stored', id, type: doc._type, owner: this, doc, pinned: false, recent: false, size: 0, generation: 0}
+        this.cache.add(state, texts?.get(after)?.length ?? JSON.stringify(doc).length)
+        this.handles.set(id, makeHandle(state))
+      } else {
+        this.handles.delete(id)
+      }
+    }
+    for (const [key, column] of this.columns.entries()) {
+      if (!column) continue
+      const path = key.split('\u0000')
+      for (const {id, after} of changes) {
+        const value = after ? valueAt(after, path) : null
+        if (value === null) column.delete(id)
+        else column.set(id, typeof value === 'object' ? OPAQUE : value)
+      }
     }
     this.sorted = null
+    if (rebuildViews) {
+      this.views = new LruCache<string, CachedView>(MAX_VIEWS)
+      return
+    }
     const affected = new Set<string>()
     for (const {id} of changes) {
       affected.add(id)
@@ -81,13 +376,12 @@ export class DatasetDocuments {
     for (const id of affected) {
       const ids = [id, `${DRAFTS_PREFIX}${id}`, ...layers.map((layer) => `${VERSIONS_PREFIX}${layer}.${id}`)]
       for (const candidate of ids) {
-        const doc = this.documents.get(candidate)
+        const doc = this.handles.get(candidate)
         if (doc) candidates.set(candidate, doc)
       }
     }
     const sortedCandidates = [...candidates.values()].sort((a, b) => compareIds(a._id, b._id))
-    const added = applyPerspective(sortedCandidates, perspective, scope).filter((doc) => affected.has(doc._id))
-    for (const doc of added) deepFreeze(doc)
+    const added = applyPerspective(sortedCandidates, perspective, scope, overlayHandle).filter((doc) => affected.has(doc._id))
     const removed = [...affected].flatMap((id) => view.byId.get(id) ?? [])
     return view.derive(removed, added)
   }
@@ -96,12 +390,18 @@ export class DatasetDocuments {
     const key = perspectiveKey(perspective, scope)
     let cached = this.views.get(key)
     if (!cached) {
-      const docs = applyPerspective(this.all(), perspective, scope)
-      // Overlaid drafts are fresh shallow copies: freeze them like the stored documents.
-      for (const doc of docs) deepFreeze(doc)
+      const docs = applyPerspective(this.all(), perspective, scope, overlayHandle)
       cached = {perspective, scope, view: new ViewIndex(docs)}
       this.views.set(key, cached)
     }
     return cached.view
   }
+}
+
+/** A perspective's version of a stored document under `publishedId` (with `_originalId`). */
+function overlayHandle(doc: SanityDocument, publishedId: string): SanityDocument {
+  const base = stateOf(doc)
+  if (!base || base.kind !== 'stored') return {...doc, _id: publishedId, _originalId: doc._id}
+  const state: OverlayState = {kind: 'overlay', id: publishedId, type: base.type, base, doc: null, pinned: false, recent: false, size: 0, generation: 0}
+  return makeHandle(state)
 }

@@ -4,7 +4,7 @@
  * transaction that awaits GROQ for its query targets never interleaves with another.
  */
 import {act as runActions} from './actions'
-import {DatasetDocuments} from './document-cache'
+import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE} from './document-cache'
 import {badRequest, invalidMutation} from './errors'
 import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history} from './history'
@@ -34,6 +34,11 @@ import {WorkingSet} from './working-set'
 export interface EngineOptions {
   /** SQLite file path, or ':memory:' */
   file: string
+  /**
+   * Bytes of document JSON the engine keeps parsed per dataset (the working set; default 32 MiB).
+   * Documents beyond it are read from SQLite again when a query needs them.
+   */
+  workingSetBytes?: number
 }
 
 /** Work a transaction does against a working set before it is committed. */
@@ -52,10 +57,12 @@ export class LakeEngine implements Engine {
   private readonly listeners = new Set<(tx: Transaction) => void>()
   private writeQueue: Promise<unknown> = Promise.resolve()
   private closed = false
+  private readonly workingSetBytes: number
 
   constructor(options: EngineOptions) {
     if (typeof options?.file !== 'string' || options.file === '') throw new Error('openEngine needs {file}')
     this.store = new Store(options.file)
+    this.workingSetBytes = options.workingSetBytes ?? DEFAULT_WORKING_SET_BYTES
   }
 
   // ---- reading ----
@@ -71,6 +78,7 @@ export class LakeEngine implements Engine {
     const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker, text})
     const ms = Math.round((performance.now() - started) * 100) / 100
     if (!tracker) return {result, ms}
+    for (const read of tracker.documents.values()) read.document = documentOf(read.document)
     return {result, ms, readSet: {scans: compiled.dependencies, documents: tracker.documents, missing: tracker.missing}}
   }
 
@@ -130,8 +138,8 @@ export class LakeEngine implements Engine {
       }
       if (options?.dryRun) return result
       const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
-      this.store.commit({...transaction, changes: changes.map(({id, after}) => ({id, after}))})
-      documents.apply(changes)
+      const texts = this.store.commit({...transaction, changes: changes.map(({id, after}) => ({id, after}))})
+      documents.apply(changes, texts)
       this.notify(transaction)
       return result
     })
@@ -212,6 +220,7 @@ export class LakeEngine implements Engine {
   // ---- import / export ----
 
   exportDocuments(dataset: string): Iterable<SanityDocument> {
+    // The handles of this moment: a commit during a slow export pins what they showed.
     return exportDocuments(this.documents(dataset).all())
   }
 
@@ -224,6 +233,12 @@ export class LakeEngine implements Engine {
     return importDocuments(documents, options, (batch) =>
       this.transact(dataset, {author: options.author}, batch).then(() => undefined),
     )
+  }
+
+  /** How much of a dataset is parsed in memory: documents parsed from SQLite so far, and the working set's size. */
+  workingSet(dataset: string): {documents: number; parsed: number; cachedBytes: number; budgetBytes: number} {
+    const documents = this.documents(dataset)
+    return {documents: documents.size, parsed: documents.parsed, cachedBytes: documents.cache.bytes, budgetBytes: documents.cache.budget}
   }
 
   // ---- lifecycle ----
@@ -252,7 +267,12 @@ export class LakeEngine implements Engine {
     this.checkDataset(dataset)
     let documents = this.caches.get(dataset)
     if (!documents) {
-      documents = new DatasetDocuments(this.store.loadDocuments(dataset))
+      const store = this.store
+      documents = new DatasetDocuments(
+        {documentJson: (id) => store.documentJson(dataset, id), column: (path) => store.column(dataset, path, OPAQUE)},
+        store.skeleton(dataset),
+        this.workingSetBytes,
+      )
       this.caches.set(dataset, documents)
     }
     return documents

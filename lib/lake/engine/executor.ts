@@ -22,6 +22,7 @@ import type {SanityDocument} from './types'
 import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
+import {indexValue, isHandle} from './document-cache'
 
 export interface ExecutionContext {
   view: ViewIndex
@@ -157,7 +158,7 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
  */
 function tracked(value: unknown, tracker: ReadTracker): unknown {
   const isDocument = (item: unknown): item is SanityDocument =>
-    isPlainObject(item) && Object.isFrozen(item) && typeof item._id === 'string'
+    isPlainObject(item) && (isHandle(item) || Object.isFrozen(item)) && typeof item._id === 'string'
   if (Array.isArray(value)) return value.map((item) => (isDocument(item) ? tracker.wrap(item) : item))
   return isDocument(value) ? tracker.wrap(value) : value
 }
@@ -533,12 +534,12 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const value = await run(term.operand, scope, context)
       const {path, op} = term
       if (op === '==') {
-        into.checks.push((doc) => groqEqual(valueAt(doc, path), value))
+        into.checks.push((doc) => groqEqual(indexValue(doc, path), value))
         into.sources.push(context.view.equal(path, value))
       } else if (op === '!=') {
-        into.checks.push((doc) => !groqEqual(valueAt(doc, path), value))
+        into.checks.push((doc) => !groqEqual(indexValue(doc, path), value))
       } else {
-        into.checks.push((doc) => compares(op, groqCompare(valueAt(doc, path), value)))
+        into.checks.push((doc) => compares(op, groqCompare(indexValue(doc, path), value)))
       }
       if (isScalar(value) && op !== '!=') into.ranges.push({path, op, value})
       return
@@ -558,7 +559,7 @@ function isStatic(term: Term): boolean {
 async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Promise<Check> {
   switch (term.kind) {
     case 'defined':
-      return (doc) => valueAt(doc, term.path) !== null
+      return (doc) => indexValue(doc, term.path) !== null
     case 'idPath':
       return (doc) => term.test(doc._id)
     case 'not': {
@@ -671,7 +672,7 @@ async function filterAll(candidates: SanityDocument[], passes: Check, verify: ((
 
 /** groq-js's order(): by the keys, ties in input order. */
 function sortByKeys(docs: SanityDocument[], keys: OrderKey[]): SanityDocument[] {
-  const rows = docs.map((doc, index) => ({doc, index, values: keys.map((key) => valueAt(doc, key.path))}))
+  const rows = docs.map((doc, index) => ({doc, index, values: keys.map((key) => indexValue(doc, key.path))}))
   rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || a.index - b.index)
   return rows.map((row) => row.doc)
 }

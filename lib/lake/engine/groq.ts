@@ -7,6 +7,7 @@ import {queryExecutionError, queryParseError} from './errors'
 import {execute} from './executor'
 import type {TextSearch} from './fts'
 import {LruCache} from './lru'
+import {materialise} from './document-cache'
 import {asTree, forEachChild, isNode, SCAN_PARAM_PREFIX, type TreeNode} from './scan-plan'
 import {analyzeScans, type ReadTracker, type ScanDependency} from './read-set'
 import type {SanityDocument} from './types'
@@ -147,7 +148,8 @@ export async function evaluateQuery(query: string, compiled: CompiledQuery, cont
       tracker: context.tracker,
       text: context.text,
     })
-    return context.tracker ? context.tracker.unwrap(result) : result
+    // Results hand out plain documents, never the engine's handles (see document-cache.ts).
+    return materialise(context.tracker ? context.tracker.unwrap(result) : result)
   } catch (error) {
     throw queryExecutionError(query, error instanceof Error ? error.message : String(error))
   }

@@ -9,7 +9,7 @@ import {isValidDocumentId} from './ids'
 import {documentEffects} from './mendoza'
 import {isTimestamp} from './mutations'
 import type {Store, VersionRow} from './store'
-import {LakeError, type HistoryEntry, type HistoryQuery, type Mutation, type SanityDocument} from './types'
+import {LakeError, type HistoryEntry, type HistoryQuery, type SanityDocument} from './types'
 
 export const DEFAULT_HISTORY_LIMIT = 1000
 export const MAX_HISTORY_LIMIT = 10_000
@@ -55,7 +55,7 @@ export function history(store: Store, dataset: string, documentIds: string[], qu
       author: row.author,
       documentIDs: query.includeIdentifiedDocumentsOnly ? touched.filter((id) => ids.includes(id)) : touched,
     }
-    if (!query.excludeMutations) entry.mutations = JSON.parse(row.mutations) as Mutation[]
+    if (!query.excludeMutations) entry.mutations = store.inflateMutations(dataset, row.seq, row.mutations)
     const effects: NonNullable<HistoryEntry['effects']> = {}
     for (const version of store.versionsInTransaction(dataset, row.seq, ids)) {
       const before = parseVersion(store.versionBefore(dataset, version.document_id, row.seq))

@@ -52,7 +52,12 @@ export function perspectiveKey(perspective: ResolvedPerspective, scope: ReaderSc
  * The documents a perspective sees, from all stored documents (sorted by `_id`). Anonymous
  * (`public`) callers only ever see documents whose id has no dot-separated prefix.
  */
-export function applyPerspective(stored: readonly SanityDocument[], perspective: ResolvedPerspective, scope: ReaderScope): SanityDocument[] {
+export function applyPerspective(
+  stored: readonly SanityDocument[],
+  perspective: ResolvedPerspective,
+  scope: ReaderScope,
+  overlaid: (doc: SanityDocument, publishedId: string) => SanityDocument = overlayCopy,
+): SanityDocument[] {
   const visible =
     scope.access === 'public'
       ? stored.filter((doc) => isPublicId(doc._id))
@@ -65,7 +70,7 @@ export function applyPerspective(stored: readonly SanityDocument[], perspective:
     case 'published':
       return visible.filter((doc) => !isDraftId(doc._id) && !isVersionId(doc._id))
     case 'stack':
-      return overlay(visible, perspective.layers)
+      return overlay(visible, perspective.layers, overlaid)
   }
 }
 
@@ -76,7 +81,16 @@ function layerOf(id: string): string | null | undefined {
   return null
 }
 
-function overlay(stored: readonly SanityDocument[], layers: string[]): SanityDocument[] {
+/** A stack perspective's version of `doc`: shown under its published id, with `_originalId`. */
+function overlayCopy(doc: SanityDocument, publishedId: string): SanityDocument {
+  return doc._id === publishedId ? {...doc, _originalId: doc._id} : {...doc, _id: publishedId, _originalId: doc._id}
+}
+
+function overlay(
+  stored: readonly SanityDocument[],
+  layers: string[],
+  overlaid: (doc: SanityDocument, publishedId: string) => SanityDocument,
+): SanityDocument[] {
   const rank = new Map(layers.map((layer, index) => [layer, index]))
   // For each published id: the best version seen so far and its rank (published = layers.length).
   const chosen = new Map<string, {doc: SanityDocument; rank: number}>()
@@ -91,7 +105,7 @@ function overlay(stored: readonly SanityDocument[], layers: string[]): SanityDoc
   }
   const result: SanityDocument[] = []
   for (const [publishedId, {doc}] of chosen) {
-    result.push(doc._id === publishedId ? {...doc, _originalId: doc._id} : {...doc, _id: publishedId, _originalId: doc._id})
+    result.push(overlaid(doc, publishedId))
   }
   return result.sort((a, b) => compareIds(a._id, b._id))
 }

@@ -16,6 +16,7 @@
 import type {ExprNode} from 'groq-js'
 import {forEachChild, isNode, type TreeNode} from './scan-plan'
 import type {DocumentRead, SanityDocument, ScanDependency} from './types'
+import {isHandle} from './document-cache'
 
 export type {DocumentRead, ReadSet, ScanDependency} from './types'
 
@@ -219,7 +220,7 @@ export class ReadTracker {
       this.entry(target).fields = null
       return target
     }
-    if (Object.isFrozen(value)) return value
+    if (Object.isFrozen(value) || isHandle(value)) return value
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) value[i] = this.unwrap(value[i])
     } else {

@@ -65,7 +65,7 @@ function requireState(release: SanityDocument, allowed: string[], index: number,
 /** The release's version documents, as the transaction currently sees them. */
 function versionsOf(context: ReleaseContext, releaseId: string): SanityDocument[] {
   const prefix = `versions.${releaseId}.`
-  return context.workingSet.all().filter((doc) => doc._id.startsWith(prefix))
+  return context.workingSet.all().flatMap((doc) => (doc._id.startsWith(prefix) ? [context.workingSet.get(doc._id)!] : []))
 }
 
 function checkMetadata(metadata: unknown, index: number): Record<string, unknown> {

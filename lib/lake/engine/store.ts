@@ -50,6 +50,40 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX document_versions_by_rev ON document_versions (dataset, document_id, rev);
   `,
+  // 2: documents and versions in rowid tables. WITHOUT ROWID keeps whole rows in the primary key's
+  // b-tree, which suits small rows; documents are kilobytes, and inserting them there (an import)
+  // was 2-3x slower than into a rowid table with a separate key index.
+  `
+  CREATE TABLE documents_v2 (
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    json TEXT NOT NULL,
+    rev TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (dataset, id)
+  );
+  INSERT INTO documents_v2 (dataset, id, type, json, rev, created_at, updated_at)
+    SELECT dataset, id, type, json, rev, created_at, updated_at FROM documents ORDER BY dataset, id;
+  DROP TABLE documents;
+  ALTER TABLE documents_v2 RENAME TO documents;
+  CREATE INDEX documents_by_type ON documents (dataset, type);
+
+  CREATE TABLE document_versions_v2 (
+    dataset TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    seq INTEGER NOT NULL REFERENCES transactions (seq),
+    rev TEXT,
+    json TEXT,
+    PRIMARY KEY (dataset, document_id, seq)
+  );
+  INSERT INTO document_versions_v2 (dataset, document_id, seq, rev, json)
+    SELECT dataset, document_id, seq, rev, json FROM document_versions ORDER BY seq;
+  DROP TABLE document_versions;
+  ALTER TABLE document_versions_v2 RENAME TO document_versions;
+  CREATE INDEX document_versions_by_rev ON document_versions (dataset, document_id, rev);
+  `,
 ]
 
 export interface StoredChange {
@@ -87,6 +121,7 @@ export class Store {
   private readonly statements
   /** Full-text index for GROQ `match` (fts.ts), kept in the commit transaction. */
   readonly fullText: FullTextIndex
+  private readonly columnStatements = new Map<string, Database.Statement<[string, string], {id: string; v: string}>>()
 
   constructor(file: string) {
     this.db = openCheckedDatabase(file)
@@ -105,6 +140,8 @@ export class Store {
     const db = this.db
     this.statements = {
       allDocuments: db.prepare<[string], {json: string}>('SELECT json FROM documents WHERE dataset = ? ORDER BY id'),
+      skeleton: db.prepare<[string], {id: string; type: string}>('SELECT id, type FROM documents WHERE dataset = ?'),
+      documentJson: db.prepare<[string, string], {json: string}>('SELECT json FROM documents WHERE dataset = ? AND id = ?'),
       upsertDocument: db.prepare(
         `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
@@ -153,6 +190,46 @@ export class Store {
     return this.statements.allDocuments.all(dataset).map((row) => JSON.parse(row.json) as SanityDocument)
   }
 
+  /** Every stored document's id and type, without reading their bodies (cold start). */
+  skeleton(dataset: string): {id: string; type: string}[] {
+    return this.statements.skeleton.all(dataset)
+  }
+
+  /** One stored document as JSON text, or undefined. */
+  documentJson(dataset: string, id: string): string | undefined {
+    return this.statements.documentJson.get(dataset, id)?.json
+  }
+
+  /** Every stored document, parsed one at a time in `_id` order (exports: nothing is kept). */
+  *iterateDocuments(dataset: string): Generator<SanityDocument> {
+    for (const row of this.statements.allDocuments.iterate(dataset)) yield JSON.parse(row.json) as SanityDocument
+  }
+
+  /**
+   * The value at an attribute path of every stored document that has one (GROQ attribute access:
+   * objects only), extracted by SQLite from the stored JSON without parsing documents in JS.
+   * Objects and arrays are given as `composite`. Returns null when the path cannot be written as an SQLite JSON path (then callers read documents).
+   */
+  column(dataset: string, path: string[], composite: unknown): Map<string, unknown> | null {
+    if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
+    let statement = this.columnStatements.get(jsonPath)
+    if (!statement) {
+      statement = this.db.prepare<[string, string], {id: string; v: string}>(
+        'SELECT id, json -> ? AS v FROM documents WHERE dataset = ? AND v IS NOT NULL',
+      ).raw(true) as unknown as Database.Statement<[string, string], {id: string; v: string}>
+      this.columnStatements.set(jsonPath, statement)
+    }
+    const values = new Map<string, unknown>()
+    for (const row of statement.iterate(jsonPath, dataset) as unknown as Iterable<[string, string]>) {
+      const [id, text] = row
+      if (text === 'null') continue
+      // Objects and arrays: only "present and not a scalar" matters to an index (see indexValue).
+      values.set(id, text[0] === '{' || text[0] === '[' ? composite : JSON.parse(text))
+    }
+    return values
+  }
+
   hasTransaction(dataset: string, id: string): boolean {
     return this.statements.transactionExists.get(dataset, id) !== undefined
   }
@@ -166,20 +243,24 @@ export class Store {
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
-  commit(tx: StoredTransaction): void {
+  commit(tx: StoredTransaction): Map<object, string> {
     const {dataset} = tx
+    // Each document is serialised once: its row, its version and the mutations that carry it whole
+    // (create/createOrReplace of an import) share the same JSON text.
+    const texts = new Map<object, string>()
+    for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
     this.db.transaction(() => {
       const {lastInsertRowid} = this.statements.insertTransaction.run(
         tx.id,
         dataset,
         tx.timestamp,
         tx.author,
-        JSON.stringify(tx.mutations),
+        serializeMutations(tx.mutations, texts),
         JSON.stringify(tx.changes.map((change) => change.id)),
       )
       for (const {id, after} of tx.changes) {
         if (after) {
-          const json = JSON.stringify(after)
+          const json = texts.get(after)!
           this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
           this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, json)
         } else {
@@ -189,6 +270,7 @@ export class Store {
       }
       this.fullText.index(dataset, tx.changes)
     }).immediate()
+    return texts
   }
 
   versionByRevision(dataset: string, id: string, rev: string): VersionRow | undefined {
@@ -228,6 +310,29 @@ export class Store {
     return this.db.prepare<unknown[], TransactionRow>(sql).all(...args, dataset, ...ids, bounds.limit)
   }
 
+  /** Mutations of a transaction as they were committed (documents stored as version references put back). */
+  inflateMutations(dataset: string, seq: number, text: string): Mutation[] {
+    const mutations = JSON.parse(text) as Record<string, Record<string, unknown>>[]
+    const wanted: string[] = []
+    for (const mutation of mutations) {
+      for (const body of Object.values(mutation)) {
+        if (body && typeof body[VERSION_MARKER] === 'string' && Object.keys(body).length === 1) wanted.push(body[VERSION_MARKER] as string)
+      }
+    }
+    if (wanted.length === 0) return mutations as Mutation[]
+    const versions = new Map<string, unknown>()
+    for (let i = 0; i < wanted.length; i += 500) {
+      for (const row of this.versionsInTransaction(dataset, seq, wanted.slice(i, i + 500))) versions.set(row.document_id, row.json && JSON.parse(row.json))
+    }
+    return mutations.map((mutation) => {
+      const [key] = Object.keys(mutation)
+      const body = mutation[key]
+      return body && typeof body[VERSION_MARKER] === 'string' && versions.has(body[VERSION_MARKER] as string)
+        ? ({[key]: versions.get(body[VERSION_MARKER] as string)} as Mutation)
+        : (mutation as Mutation)
+    })
+  }
+
   /** The versions of `ids` written by the transaction `seq`. */
   versionsInTransaction(dataset: string, seq: number, ids: string[]): VersionRow[] {
     const placeholders = ids.map(() => '?').join(', ')
@@ -241,4 +346,26 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close()
   }
+}
+
+/**
+ * A mutation body stored as "the version of document <id> this transaction wrote" instead of a
+ * second copy of that document (an import's creates). No real mutation body looks like this: a
+ * stored create always has `_type`. `history` puts the document back (`inflateMutations`).
+ */
+export const VERSION_MARKER = '__lake_version_of'
+
+/** JSON of a mutation list; a create/createOrReplace carrying a document this transaction stores refers to its version row. */
+function serializeMutations(mutations: Mutation[], texts: Map<object, string>): string {
+  const parts = mutations.map((mutation) => {
+    const keys = Object.keys(mutation)
+    if (keys.length === 1) {
+      const body = (mutation as Record<string, unknown>)[keys[0]] as {_id?: unknown} | null
+      if (typeof body === 'object' && body !== null && texts.has(body) && typeof body._id === 'string') {
+        return JSON.stringify({[keys[0]]: {[VERSION_MARKER]: body._id}})
+      }
+    }
+    return JSON.stringify(mutation)
+  })
+  return `[${parts.join(',')}]`
 }

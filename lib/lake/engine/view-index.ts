@@ -10,7 +10,8 @@
  * an index what groq-js would answer by scanning.
  */
 import {FieldIndex} from './field-index'
-import {compareOrderKeys, groqKeyOf, valueAt, type OrderKey} from './groq-order'
+import {compareOrderKeys, groqKeyOf, type OrderKey} from './groq-order'
+import {indexValue} from './document-cache'
 import {LruCache} from './lru'
 import {collectReferences} from './references'
 import {compareIds} from './perspective'
@@ -79,7 +80,7 @@ export class ViewIndex {
     let index = this.sortedIndexes.get(key)
     if (!index) {
       const docs = types ? this.ofTypes(types) : this.all
-      const entries = docs.map((doc) => ({doc, values: keys.map((k) => valueAt(doc, k.path))}))
+      const entries = docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
       entries.sort((a, b) => compareEntries(keys, a, b))
       index = {keys, entries}
       this.sortedIndexes.set(key, index)
@@ -112,7 +113,7 @@ export class ViewIndex {
     let index = this.equalityIndexes.get(key)
     if (!index) {
       index = new Map()
-      for (const doc of this.all) addTo(index, groqKeyOf(valueAt(doc, path)), doc)
+      for (const doc of this.all) addTo(index, groqKeyOf(indexValue(doc, path)), doc)
       this.equalityIndexes.set(key, index)
     }
     return index
@@ -196,14 +197,14 @@ export class ViewIndex {
       const types = typesOfSortedKey(key)
       const entries = index.entries.slice()
       const compare = (a: SortedEntry, b: SortedEntry) => compareEntries(index.keys, a, b)
-      const entryOf = (doc: SanityDocument) => ({doc, values: index.keys.map((k) => valueAt(doc, k.path))})
+      const entryOf = (doc: SanityDocument) => ({doc, values: index.keys.map((k) => indexValue(doc, k.path))})
       for (const doc of removed) if (!types || types.has(doc._type)) removeSorted(entries, entryOf(doc), compare)
       for (const doc of added) if (!types || types.has(doc._type)) insertSorted(entries, entryOf(doc), compare)
       next.sortedIndexes.set(key, {keys: index.keys, entries})
     }
     for (const [key, index] of this.equalityIndexes.entries()) {
       const path = key.split('\u0000')
-      next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(valueAt(doc, path))]))
+      next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(indexValue(doc, path))]))
     }
     for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest'
+import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
 import {author, DS, lakeError, testEngine} from './helpers'
 
 describe('export and import', () => {
@@ -35,14 +36,15 @@ describe('export and import', () => {
 
   it('imports in batches, reporting progress, from any iterable', async () => {
     const engine = testEngine()
+    const total = 2 * IMPORT_BATCH_SIZE + 234
     function* documents() {
-      for (let i = 0; i < 1234; i++) yield {_id: `doc-${i}`, _type: 'thing', i}
+      for (let i = 0; i < total; i++) yield {_id: `doc-${i}`, _type: 'thing', i}
     }
     const progress: number[] = []
     const {count} = await engine.importDocuments(DS, documents(), {mode: 'createOrReplace', author: 'importer', onProgress: (n) => progress.push(n)})
-    expect(count).toBe(1234)
-    expect(progress).toEqual([500, 1000, 1234])
-    expect((await engine.query(DS, 'count(*[_type == "thing"])', {})).result).toBe(1234)
+    expect(count).toBe(total)
+    expect(progress).toEqual([IMPORT_BATCH_SIZE, 2 * IMPORT_BATCH_SIZE, total])
+    expect((await engine.query(DS, 'count(*[_type == "thing"])', {})).result).toBe(total)
     const doc = engine.getDocuments(DS, ['doc-7'])[0]!
     expect(doc._rev).toMatch(/^[A-Za-z0-9]{22}$/)
     expect(doc._createdAt).toBe(doc._updatedAt)

@@ -147,8 +147,37 @@ class QueryBuilder {
     if (r < 0.82 && depth < 1) return `(${this.term(depth + 1)} || ${this.term(depth + 1)})`
     if (r < 0.86 && depth < 1) return `!(${this.term(depth + 1)})`
     if (r < 0.9) return `${pick(random, ['true', 'false', 'null', '1 == 1', '$flag'])}`.replace('$flag', this.flag())
-    if (r < 0.94) return `lower(title) == ${JSON.stringify(pick(random, WORDS).toLowerCase())}`
+    if (r < 0.92) return `lower(title) == ${JSON.stringify(pick(random, WORDS).toLowerCase())}`
+    if (r < 0.94) return this.joinTerm()
+    if (r < 0.96 && depth < 1) return this.parentScopeTerm()
     return `${pick(random, PATHS)} in [${this.value()}, ${this.value()}]`
+  }
+
+  /** A filter term that follows references (`->`), with a projection now and then. */
+  private joinTerm(): string {
+    const random = this.random
+    const r = random()
+    if (r < 0.25) return `author->${pick(random, PATHS)} ${pick(random, ['==', '!=', '<', '>='])} ${this.value()}`
+    if (r < 0.4) return `defined(author->${pick(random, ['title', 'slug.current', 'author._ref', 'missing'])})`
+    if (r < 0.55) return `count(categories[]->{_id, title}[defined(title)]) ${pick(random, ['>', '==', '<'])} ${int(random, 0, 2)}`
+    if (r < 0.7) return `author->{"t": title, "n": n}.${pick(random, ['t', 'n'])} == ${this.value()}`
+    if (r < 0.85) return `"${pick(random, BASE_IDS)}" in categories[]._ref`
+    return `${this.value()} in categories[]->${pick(random, ['title', 'n', '_type'])}`
+  }
+
+  /**
+   * A term whose pipeline looks back at the document being filtered (`^`), sometimes two scopes
+   * up (`^.^`) from a pipeline nested in it.
+   */
+  private parentScopeTerm(): string {
+    const random = this.random
+    const link = pick(random, ['_type == ^._type', 'references(^._id)', '^._id in categories[]._ref', 'n > ^.n', 'author._ref == ^.author._ref', 'publishedAt < ^.publishedAt'])
+    const inner = `*[${this.term(1)} && ${link}]`
+    const r = random()
+    if (r < 0.4) return `count(${inner}) ${pick(random, ['>', '==', '<'])} ${int(random, 0, 2)}`
+    if (r < 0.6) return `defined(${inner} | order(${pick(random, ORDER_PATHS)} desc)[0]._id)`
+    if (r < 0.8) return `count(*[${link} && count(*[_id == ^._id && (${pick(random, ['_type == ^.^._type', 'n == ^.^.n', '^.^._id in categories[]._ref'])})]) > 0]) > 0`
+    return `^._id in ${inner}.author._ref`
   }
 
   private flag(): string {
@@ -211,6 +240,10 @@ class QueryBuilder {
     if (chance(random, 0.3)) fields.push('"refs": count(*[references(^._id)])')
     if (chance(random, 0.2)) fields.push('"same": *[slug.current == ^.slug.current && _id != ^._id]._id')
     if (chance(random, 0.2)) fields.push('"cats": categories[]->title')
+    if (chance(random, 0.2)) {
+      fields.push('"sub": *[_id in ^.categories[]._ref]{_id, "back": count(*[references(^._id) && _id != ^.^._id]), "up": ^.^._id}')
+    }
+    if (chance(random, 0.15)) fields.push(`"joined": *[author->_id == ^.author._ref && ${this.term(1)}] | order(_id)[0...2]{_id, "a": author->{title, "n": count(*[references(^._id)])}}`)
     return `{${fields.join(', ')}}`
   }
 
