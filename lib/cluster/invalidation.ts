@@ -14,8 +14,10 @@ import {trace, type RedisConnection} from './redis'
 
 export interface InvalidationMessage {
   tags: string[]
-  /** The instance that published, for logs. */
+  /** The instance that published (it ignores its own message). */
   from: string
+  /** When it revalidated (its clock; instances' clocks are assumed synchronised, as NTP keeps them). */
+  at?: number
 }
 
 const channelOf = (redis: RedisConnection) => `${redis.prefix}invalidate`
@@ -56,7 +58,7 @@ export function subscribeInvalidations(redis: RedisConnection, handlers: Invalid
     }
     if (!Array.isArray(message.tags)) return
     trace(`heard ${message.tags.length} tags from ${message.from}: ${message.tags.slice(0, 3).join(',')}`)
-    handlers.onTags(message.tags.filter((tag) => typeof tag === 'string'), message)
+    handlers.onTags(message.tags.filter((tag) => typeof tag === 'string'), {...message, at: typeof message.at === 'number' ? message.at : undefined})
   }
   let stopped = false
   let retry: ReturnType<typeof setTimeout> | undefined

@@ -76,7 +76,7 @@ const ONCE_MS = 10 * 60_000
 export interface SharedNextCacheOptions {
   buildId: string
   /** The pub/sub message every instance receives (invalidation.ts): channel and payload. */
-  invalidation: (tags: string[]) => {channel: string; message: string}
+  invalidation: (tags: string[], at: number) => {channel: string; message: string}
 }
 
 /**
@@ -108,7 +108,7 @@ export function createSharedNextCache(redis: RedisConnection, options: SharedNex
   let resendTimer: ReturnType<typeof setTimeout> | undefined
 
   async function send(tags: string[], at: number, once?: string): Promise<RevalidateOutcome> {
-    const {channel, message} = options.invalidation(tags)
+    const {channel, message} = options.invalidation(tags, at)
     const keys = once ? [tagsKey, `${redis.prefix}change:${once}`] : [tagsKey]
     try {
       return (await redis.client.eval(REVALIDATE, {keys, arguments: [String(at), channel, message, ...tags]})) === 0 ? 'duplicate' : 'sent'

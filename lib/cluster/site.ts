@@ -22,8 +22,8 @@ export interface ClusterMembership {
 export interface JoinOptions {
   /** Next's dist dir (for BUILD_ID). */
   distDir: string
-  /** Purges this instance's response cache for these tags. */
-  purgeTags(tags: string[]): void
+  /** Purges this instance's response cache for these tags, revalidated (elsewhere) at `at`. */
+  purgeTags(tags: string[], at?: number): void
   /** Empties this instance's response cache (after an outage, when messages may have been missed). */
   purgeAll(): void
   port: number
@@ -36,7 +36,7 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterMembersh
   const buildId = fs.readFileSync(path.join(options.distDir, 'BUILD_ID'), 'utf8').trim()
   const shared: SharedNextCache = createSharedNextCache(redis, {
     buildId,
-    invalidation: (tags) => invalidationMessage(redis, {tags, from: instance}),
+    invalidation: (tags, at) => invalidationMessage(redis, {tags, from: instance, at}),
   })
   ;(globalThis as Record<symbol, unknown>)[SHARED_NEXT_CACHE] = shared
 
@@ -44,7 +44,7 @@ export async function joinCluster(options: JoinOptions): Promise<ClusterMembersh
     // This instance's own revalidations were purged here when they happened (cache-handler.cjs);
     // purging again when its own message comes back would throw away the renders made since.
     onTags: (tags, message) => {
-      if (message.from !== instance) options.purgeTags(tags)
+      if (message.from !== instance) options.purgeTags(tags, message.at)
     },
     onMissedMessages: () => options.purgeAll(),
   })

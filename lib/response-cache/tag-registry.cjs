@@ -53,13 +53,19 @@ function onPurge(listener) {
   return () => listeners.delete(listener)
 }
 
-function purgeTags(tags) {
+/**
+ * Purges `tags` and records when they were revalidated: now, or `at` — the time another instance
+ * revalidated them (its message arrives a little later; what was read between the two is fresh).
+ */
+function purgeTags(tags, at) {
   const {revalidatedAt, listeners} = state()
   const now = Date.now()
+  const when = typeof at === 'number' && at < now ? at : now
   for (const tag of tags) {
+    const previous = revalidatedAt.get(tag) ?? 0
     revalidatedAt.delete(tag)
     if (revalidatedAt.size >= MAX_TAGS) revalidatedAt.delete(revalidatedAt.keys().next().value)
-    revalidatedAt.set(tag, now)
+    revalidatedAt.set(tag, Math.max(previous, when))
   }
   for (const listener of listeners) listener(tags)
 }

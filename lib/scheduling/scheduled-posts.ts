@@ -65,6 +65,7 @@ type State = {
   announcedUntil: number
   running: Promise<void> | null
   again: boolean
+  warnedAt?: number
   /**
    * Runs a pass in the async context the watcher started in (instrumentation), never in that of
    * the request that happened to call `scheduledPostsChanged()`: Next keeps per-request state in
@@ -170,7 +171,11 @@ async function check(state: State): Promise<void> {
     delay = pending ? RETRY_MS : delayUntil(next?.publishedAt)
   } catch (error) {
     // The backend or the site is not up yet, or an announcement failed: try again soon.
-    console.warn(`[scheduling] pass failed, retrying in ${RETRY_MS} ms:`, error instanceof Error ? error.message : error)
+    // Said at most once a minute: a backend that is down for a while would otherwise fill the log.
+    if (Date.now() - (state.warnedAt ?? 0) > 60_000) {
+      state.warnedAt = Date.now()
+      console.warn(`[scheduling] pass failed, retrying every ${RETRY_MS} ms:`, error instanceof Error ? error.message : error)
+    }
     delay = RETRY_MS
   }
   state.timer = setTimeout(() => state.detached(() => void run(state)), delay)

@@ -144,8 +144,9 @@ describe('three instances behind a balancer, sharing Redis', () => {
     })
     console.info(`CPU used by the instances meanwhile: ${cpu.join(', ')}; machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`)
     expect(missing).toEqual([])
-    // The acceptance bound is 1 s. On a machine busy with other work (renders of 15 pages on three
-    // instances compete for the same cores) it can take longer: CLUSTER_FRESHNESS_MS says so openly.
+    // The acceptance bound is 1 s. On a machine busy with other work (three instances re-rendering
+    // five pages compete for the same cores) it can take longer: CLUSTER_FRESHNESS_MS says so openly
+    // (npm run test:cluster: 3 s; measured 1.2–2.5 s at load average 6–12 on 2 cores, see README).
     expect(slowest).toBeLessThan(Number(process.env.CLUSTER_FRESHNESS_MS) || 1_000)
   })
 

@@ -19,7 +19,7 @@ type Handler = {
 }
 const DispatchCacheHandler = require('../../lib/response-cache/cache-handler.cjs') as new (ctx: Record<string, unknown>) => Handler
 const {purgeTags, onPurge, changeTag} = require('../../lib/response-cache/tag-registry.cjs') as {
-  purgeTags(tags: string[]): void
+  purgeTags(tags: string[], at?: number): void
   onPurge(listener: (tags: string[]) => void): () => void
   changeTag(id: string): string
 }
@@ -172,5 +172,17 @@ describe('the cache handler on a shared Redis cache', () => {
     expect(Number(await elsewhere.client.hGet('handler:tags', 'sanity:s1:dup'))).toBeGreaterThan(Number(recorded))
     expect(purged).toEqual([tags])
     stop()
+  })
+
+  it('dates the revalidation of another instance by when it happened, not by when its message arrived', async () => {
+    const revalidatedAt = Date.now()
+    await otherInstance.revalidate(['post:late'])
+    await sleep(10)
+    // The other instance re-rendered right after its revalidation and shared the result…
+    await otherInstance.set('late-list', {value: entry('fresh list'), lastModified: Date.now()})
+    await sleep(10)
+    // …and only now does its message reach this instance: the shared entry is still fresh here.
+    purgeTags(['post:late'], revalidatedAt)
+    expect(bodyOf(await handler.get('late-list', fetchCtx(['post:late'])))).toBe('fresh list')
   })
 })
