@@ -117,6 +117,12 @@ test('the Studio lists and opens the imported post, page and pingback', async ({
   await page.goto('/studio/intent/edit/id=wp-b864cdb4-post-101;type=post/', {timeout: STUDIO_LOAD_TIMEOUT})
   await expect(page.getByTestId('field-title').locator('input')).toHaveValue('Hello Caracas', {timeout: STUDIO_LOAD_TIMEOUT})
   await expect(page.getByText('Inflation is the one form of taxation').first()).toBeVisible()
+  // The imported table and separator are body blocks in the Studio's editor, with their previews.
+  // (The body's insert menu also lists "Separator", hidden: look at visible text only.)
+  const visibleText = (text: string) => page.locator(`text="${text}" >> visible=true`).first()
+  await expect(visibleText('Table, 2 rows')).toBeVisible()
+  await expect(visibleText('Year | Rate')).toBeVisible()
+  await expect(visibleText('Separator')).toBeVisible()
   await page.goto('/studio/intent/edit/id=wp-b864cdb4-page-3;type=page/', {timeout: STUDIO_LOAD_TIMEOUT})
   await expect(page.getByTestId('field-title').locator('input')).toHaveValue('Team', {timeout: STUDIO_LOAD_TIMEOUT})
   await expect(page.getByTestId('field-path').locator('input')).toHaveValue('/about/team')

@@ -151,10 +151,13 @@ describe('WordPress import into the lake', () => {
     expect(await snapshot()).toEqual(edited)
     expect(await undoWordPressImport(sink, site, 'no-such-transaction')).toMatchObject({found: false})
 
+    // An editor starts a draft of an imported post: undoing everything takes it too.
+    await sink.commit([{createOrReplace: {...(await sink.getDocuments([postId]))[0]!, _id: `drafts.${postId}`, title: 'Draft by hand'}}])
+
     // Everything: as before the first import; the hand-made document never touched.
     const undoAll = await undoWordPressImport(sink, site)
-    // The revisions earlier undos restored, and the editor's own edit of a document the first run created, count as edited since.
-    expect(undoAll).toMatchObject({found: true, scope: 'all', restoredDocuments: 0, editedSince: 1})
+    // Edited since the import: the post (the editor's version, which undoing run 2 restored) and the draft.
+    expect(undoAll).toMatchObject({found: true, scope: 'all', restoredDocuments: 0, editedSince: 2})
     expect(undoAll.deletedDocuments).toBeGreaterThan(30)
     expect(await snapshot()).toEqual(before)
     expect(await sink.query('count(*[_id in path("wordpressImport.**")])')).toBe(0)

@@ -97,6 +97,16 @@ export async function undoWordPressImport(sink: ImportSink, site: string, target
           mutations.push({delete: {id}})
           result.deletedDocuments++
         }
+        // A draft an editor started from a document the import created goes with it (else it
+        // would stay behind as a new, unpublished post).
+        if (!id.startsWith('drafts.') && !id.startsWith('versions.') && !before.has(`drafts.${id}`)) {
+          const [draft] = await sink.revisions([`drafts.${id}`])
+          if (draft) {
+            mutations.push({delete: {id: `drafts.${id}`}})
+            result.deletedDocuments++
+            result.editedSince++
+          }
+        }
         continue
       }
       const old = await sink.documentAtRevision(id, previous)
