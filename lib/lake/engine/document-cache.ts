@@ -18,7 +18,7 @@
  */
 import {DRAFTS_PREFIX, publishedIdOf, VERSIONS_PREFIX} from './ids'
 import {LruCache} from './lru'
-import {valueAt} from './groq-order'
+import {groqKeyOf, valueAt} from './groq-order'
 import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
 import {ViewIndex} from './view-index'
@@ -36,6 +36,8 @@ export interface DocumentSource {
   documentJson(id: string): string | undefined
   /** Values at `path` by stored id (documents without one absent), or null: not extractable. */
   column(path: string[]): Map<string, unknown> | null
+  /** Arrays at `path` by stored id (documents without one absent), or null: not extractable. */
+  arrayColumn(path: string[]): Map<string, unknown[]> | null
 }
 
 const STATE = Symbol('lake.handle')
@@ -164,6 +166,31 @@ export function indexValue(doc: SanityDocument, path: string[]): unknown {
   return column.get(base.id) ?? null
 }
 
+/**
+ * For `x in path[].sub`: the equality keys (groq-order's groqKeyOf) of the values at `sub` of the
+ * elements of the array at `path`, or null when `path` holds no array.
+ */
+export function memberKeys(doc: SanityDocument, path: string[], sub: string[]): string[] | null {
+  const state = stateOf(doc)
+  if (state && !state.doc) {
+    const base = state.kind === 'overlay' ? state.base : state
+    const column = base.pinned || path[0] === '_id' || path[0] === '_originalId' ? null : base.owner.memberColumn(path, sub)
+    if (column) return column.get(base.id) ?? null
+  }
+  return membersOf(documentOf(doc), path, sub)
+}
+
+function membersOf(doc: unknown, path: string[], sub: string[]): string[] | null {
+  const array = valueAt(doc, path)
+  if (!Array.isArray(array)) return null
+  const keys: string[] = []
+  for (const item of array) {
+    const key = groqKeyOf(valueAt(item, sub))
+    if (key !== null) keys.push(key)
+  }
+  return keys
+}
+
 export const OPAQUE = Object.freeze({opaque: true})
 
 function opaque(value: unknown): unknown {
@@ -266,6 +293,7 @@ export class DatasetDocuments {
   /** Bounded: callers choose perspectives (release stacks), and each view holds a list per document. */
   private views = new LruCache<string, CachedView>(MAX_VIEWS)
   private readonly columns = new LruCache<string, Map<string, unknown> | null>(MAX_COLUMNS)
+  private readonly memberColumns = new LruCache<string, Map<string, string[]> | null>(MAX_COLUMNS)
   readonly cache: WorkingSetCache
   /** Documents parsed from SQLite so far (tests check that a query parses only what it needs). */
   parsed = 0
@@ -316,6 +344,18 @@ export class DatasetDocuments {
     return column
   }
 
+  /** For `x in path[].sub`: member keys by stored id (see memberKeys), from arrays SQLite extracts. */
+  memberColumn(path: string[], sub: string[]): Map<string, string[]> | null {
+    const key = JSON.stringify([path, sub])
+    let column = this.memberColumns.get(key)
+    if (column === undefined) {
+      const arrays = this.source.arrayColumn(path)
+      column = arrays && new Map([...arrays].map(([id, array]) => [id, membersOf({value: array}, ['value'], sub)!]))
+      this.memberColumns.set(key, column)
+    }
+    return column
+  }
+
   /** Applies committed changes, deriving every cached view. Running queries keep the views they hold. */
   apply(changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[], texts?: Map<object, string>): void {
     // A bulk change (an import batch): its documents are not kept parsed, and views are rebuilt
@@ -349,6 +389,15 @@ export class DatasetDocuments {
         const value = after ? valueAt(after, path) : null
         if (value === null) column.delete(id)
         else column.set(id, typeof value === 'object' ? OPAQUE : value)
+      }
+    }
+    for (const [key, column] of this.memberColumns.entries()) {
+      if (!column) continue
+      const [path, sub] = JSON.parse(key) as [string[], string[]]
+      for (const {id, after} of changes) {
+        const keys = after ? membersOf(after, path, sub) : null
+        if (keys === null) column.delete(id)
+        else column.set(id, keys)
       }
     }
     this.sorted = null

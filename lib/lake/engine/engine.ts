@@ -269,7 +269,11 @@ export class LakeEngine implements Engine {
     if (!documents) {
       const store = this.store
       documents = new DatasetDocuments(
-        {documentJson: (id) => store.documentJson(dataset, id), column: (path) => store.column(dataset, path, OPAQUE)},
+        {
+          documentJson: (id) => store.documentJson(dataset, id),
+          column: (path) => store.column(dataset, path, OPAQUE),
+          arrayColumn: (path) => store.arrayColumn(dataset, path),
+        },
         store.skeleton(dataset),
         this.workingSetBytes,
       )

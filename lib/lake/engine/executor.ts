@@ -13,7 +13,7 @@
  * and gets the pipelines inside it pre-computed as hidden parameters.
  */
 import {evaluate} from 'groq-js'
-import {compareOrderKeys, groqCompare, groqEqual, isScalar, valueAt, type OrderKey} from './groq-order'
+import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
 import type {CompiledPattern, FieldIndex} from './field-index'
 import type {TextSearch} from './fts'
@@ -22,7 +22,7 @@ import type {SanityDocument} from './types'
 import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
-import {indexValue, isHandle} from './document-cache'
+import {indexValue, isHandle, memberKeys} from './document-cache'
 
 export interface ExecutionContext {
   view: ViewIndex
@@ -521,6 +521,16 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const members = new Set(docs)
       into.checks.push((doc) => members.has(doc))
       into.sources.push(docs)
+      return
+    }
+    case 'contains': {
+      const value = await run(term.operand, scope, context)
+      // Objects and arrays equal nothing in groq-js: the term is false or null for every document.
+      const key = groqKeyOf(value)
+      if (key === null) return EMPTY
+      const {path, sub} = term
+      into.checks.push((doc) => memberKeys(doc, path, sub)?.includes(key) === true)
+      into.sources.push(context.view.containing(path, sub, value))
       return
     }
     case 'match': {

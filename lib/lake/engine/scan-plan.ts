@@ -42,6 +42,12 @@ export type Term =
   | {kind: 'idPath'; test: (id: string) => boolean}
   | {kind: 'not'; inner: Term}
   | {kind: 'references'; operand: Node}
+  /**
+   * `operand in a.b[].c.d` (or `operand in a.b[]`, `operand in a.b`): true when the array at `path`
+   * has an element whose value at `sub` (empty: the element) equals the operand, false when it has
+   * none, null when `path` holds no array.
+   */
+  | {kind: 'contains'; path: string[]; sub: string[]; operand: Node}
   /** A term that does not depend on the document: keeps all or nothing. */
   | {kind: 'constant'; operand: Node}
   /** `text match operand`, decided by the view's full-text index of `text` (field-index.ts). */
@@ -253,8 +259,43 @@ function plannedTerm(term: unknown): {term: Term; twoValued: boolean} | null {
     }
     return null
   }
+  if (term.type === 'OpCall' && term.op === 'in') {
+    const contains = containsTerm(term.left, term.right)
+    if (contains) return {term: contains, twoValued: false}
+  }
   if (term.type === 'OpCall' && typeof term.op === 'string') return comparisonTerm(term.op, term.left, term.right)
   return null
+}
+
+/**
+ * `operand in path[].sub`, `operand in path[]` or `operand in path`, the operand not depending on
+ * the document. Operands with function calls are left to groq-js: a datetime (now(), dateTime())
+ * equals no string in an array, which a plain JS value cannot tell apart.
+ */
+function containsTerm(left: unknown, right: unknown): Term | null {
+  const operand = outerOperand(left)
+  if (!operand || containsFuncCall(operand) || !isNode(right)) return null
+  let path: string[] | null = null
+  let sub: string[] | null = []
+  if (right.type === 'Map' && isNode(right.base) && right.base.type === 'ArrayCoerce') {
+    path = attributePath(right.base.base)
+    sub = attributePath(right.expr)
+  } else if (right.type === 'ArrayCoerce') {
+    path = attributePath(right.base)
+  } else {
+    path = attributePath(right)
+  }
+  if (!path || !sub) return null
+  return {kind: 'contains', path, sub, operand}
+}
+
+function containsFuncCall(node: Node): boolean {
+  if (node.type === 'FuncCall') return true
+  let found = false
+  forEachChild(node, (child) => {
+    found ||= containsFuncCall(child)
+  })
+  return found
 }
 
 function idPathMatcher(term: Node): ((id: string) => boolean) | null {

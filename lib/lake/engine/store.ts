@@ -242,6 +242,17 @@ export class Store {
     return this.statements.datasets.all().map((row) => row.dataset)
   }
 
+  /** The arrays at an attribute path (documents holding an array there only), parsed; null: path not extractable. */
+  arrayColumn(dataset: string, path: string[]): Map<string, unknown[]> | null {
+    if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
+    const rows = this.db
+      .prepare<[string, string, string], [string, string]>("SELECT id, json -> ? FROM documents WHERE dataset = ? AND json_type(json, ?) = 'array'")
+      .raw(true)
+      .all(jsonPath, dataset, jsonPath) as unknown as [string, string][]
+    return new Map(rows.map(([id, text]) => [id, JSON.parse(text) as unknown[]]))
+  }
+
   /** Writes one transaction atomically: either all of it is durable or none of it. */
   commit(tx: StoredTransaction): Map<object, string> {
     const {dataset} = tx

@@ -11,7 +11,7 @@
  */
 import {FieldIndex} from './field-index'
 import {compareOrderKeys, groqKeyOf, type OrderKey} from './groq-order'
-import {indexValue} from './document-cache'
+import {indexValue, memberKeys} from './document-cache'
 import {LruCache} from './lru'
 import {collectReferences} from './references'
 import {compareIds} from './perspective'
@@ -52,6 +52,7 @@ export class ViewIndex {
   private sortedIndexes = new LruCache<string, SortedIndex>(MAX_SORTED)
   private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
+  private memberIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private wordIndex: WordIndex | null = null
   private sortedWords: string[] | null = null
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
@@ -117,6 +118,20 @@ export class ViewIndex {
       this.equalityIndexes.set(key, index)
     }
     return index
+  }
+
+  /** Documents for which `value in path[].sub` is true (value: a scalar or null), in `_id` order. */
+  containing(path: string[], sub: string[], value: unknown): SanityDocument[] {
+    const valueKey = groqKeyOf(value)
+    if (valueKey === null) return []
+    const key = JSON.stringify([path, sub])
+    let index = this.memberIndexes.get(key)
+    if (!index) {
+      index = new Map()
+      for (const doc of this.all) for (const member of new Set(memberKeys(doc, path, sub))) addTo(index, member, doc)
+      this.memberIndexes.set(key, index)
+    }
+    return index.get(valueKey) ?? []
   }
 
   /** Documents for which groq-js's `references(id)` is true, in `_id` order. */
@@ -205,6 +220,10 @@ export class ViewIndex {
     for (const [key, index] of this.equalityIndexes.entries()) {
       const path = key.split('\u0000')
       next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(indexValue(doc, path))]))
+    }
+    for (const [key, index] of this.memberIndexes.entries()) {
+      const [path, sub] = JSON.parse(key) as [string[], string[]]
+      next.memberIndexes.set(key, updateMultiMap(index, removed, added, (doc) => memberKeys(doc, path, sub) ?? []))
     }
     for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)

@@ -1,0 +1,66 @@
+/**
+ * The lake at scale, each figure in a fresh process so RSS is the lake's own (the main bench's RSS
+ * is its whole process: groq-js baselines, HTTP clients and the dataset generator included):
+ *
+ *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint)
+ *   npx tsx bench/lake-scale.ts cold <file> <posts>     open → first home answer, then p50/p99 of the site's queries, RSS
+ *
+ * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
+ */
+import fs from 'node:fs'
+import {openEngine, type QueryOptions} from '@/lib/lake/engine'
+import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery} from '@/sanity/lib/queries'
+import {generateDataset, postSlug} from './dataset'
+
+const DATASET = 'production'
+const READER: QueryOptions = {perspective: 'published', access: 'public'}
+const STUDIO: QueryOptions = {perspective: 'raw', access: 'all'}
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20)
+
+async function importRun(posts: number, file: string): Promise<void> {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, {force: true})
+  const generated = performance.now()
+  const documents = [...generateDataset({posts, settings: true})]
+  const generateMs = performance.now() - generated
+  const engine = openEngine({file})
+  const started = performance.now()
+  const {count} = await engine.importDocuments(DATASET, documents, {mode: 'create', author: 'bench'})
+  engine.close()
+  const ms = performance.now() - started
+  console.log(`import: ${count} documents in ${Math.round(ms)} ms = ${Math.round(count / (ms / 1000))} documents/s (generation apart: ${Math.round(generateMs)} ms)`)
+}
+
+async function coldRun(file: string, posts: number): Promise<void> {
+  const started = performance.now()
+  const engine = openEngine({file})
+  await engine.query(DATASET, postListQuery, {start: 0, end: 10}, READER)
+  console.log(`cold start (open + first home answer): ${Math.round(performance.now() - started)} ms`)
+  const queries: [string, string, Record<string, unknown>, QueryOptions][] = [
+    ['home', postListQuery, {start: 0, end: 10}, READER],
+    ['post by slug', postQuery, {slug: postSlug(Math.floor(posts / 2))}, READER],
+    ['category page', categoryPageQuery, {slug: 'politics', start: 0, end: 10}, READER],
+    ['feed', feedPostsQuery, {topicId: '', limit: 20}, READER],
+    ['Studio document list', '*[_type == "post" && !(_id in path("versions.**"))] | order(_updatedAt desc)[0...50]{_id, _type, _updatedAt, title}', {}, STUDIO],
+  ]
+  for (const [name, query, params, options] of queries) {
+    let t = performance.now()
+    await engine.query(DATASET, query, params, options)
+    const first = performance.now() - t
+    const samples: number[] = []
+    for (let i = 0; i < 50; i++) {
+      t = performance.now()
+      await engine.query(DATASET, query, params, options)
+      samples.push(performance.now() - t)
+    }
+    samples.sort((a, b) => a - b)
+    console.log(`${name}: first ${first.toFixed(1)} ms, p50 ${samples[25].toFixed(2)} ms, p99 ${samples[49].toFixed(2)} ms`)
+  }
+  const memory = process.memoryUsage()
+  console.log(`after the queries: RSS ${mib(memory.rss)} MiB, heap ${mib(memory.heapUsed)} MiB`)
+  engine.close()
+}
+
+const [command, a, b] = process.argv.slice(2)
+if (command === 'import') await importRun(Number(a), b)
+else if (command === 'cold') await coldRun(a, Number(b))
+else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts>')
