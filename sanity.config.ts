@@ -65,9 +65,9 @@ export default defineConfig({
   },
   document: {
     actions: resolveDocumentActions,
-    // Comments live in Sanity's `<dataset>-comments` addon dataset, which the local lake does not
-    // provide (README, Sanity API compatibility): the panel is hidden rather than offered broken.
-    comments: {enabled: false},
+    // Comments live in Sanity's `<dataset>-comments` addon dataset; the local lake creates and serves
+    // it too (lib/lake/http/routes/comments.ts).
+    comments: {enabled: true},
     newDocumentOptions: (previous) =>
       previous.filter((item) => !NOT_CREATABLE_TYPES.has(item.templateId)),
   },

@@ -75,12 +75,14 @@ const unique = Date.now().toString(36)
  * the action, refetching the document's events, and its relative-time ticker, which may first say
  * "Last published in N sec." until its next tick (the same on hosted Sanity).
  */
-test('publish is confirmed in the Studio right after the lake commits it', async ({browser}) => {
+test('publish is confirmed in the Studio right after the lake commits it, as fast as the site updates', async ({browser, request}) => {
   const api = editorApi()
   const id = `post-publish-timing-${unique}`
-  const base = {_type: 'post', title: `Timing ${unique}`, slug: {_type: 'slug', current: `timing-${unique}`}, publishedAt: new Date().toISOString()}
+  const base = {_type: 'post', title: `Timing ${unique}`, slug: {_type: 'slug', current: `timing-${unique}`}, publishedAt: new Date(Date.now() - 60_000).toISOString()}
   await api.createOrReplace({_id: id, ...base})
   await api.createOrReplace({_id: `drafts.${id}`, ...base, title: `Timing ${unique} (edited)`})
+  // The reader's page exists before the publish (and is cached by the site).
+  await expect.poll(async () => (await request.get(`/posts/timing-${unique}`)).status(), {timeout: 60_000}).toBe(200)
   const context = await editorContext(browser)
   const page = await context.newPage()
   await openDocument(page, id)
@@ -97,18 +99,38 @@ test('publish is confirmed in the Studio right after the lake commits it', async
     new MutationObserver(record).observe(footer, {subtree: true, childList: true, characterData: true})
     record()
   })
+  // Meanwhile a reader reloads the post page every 50 ms until it shows the published edit.
+  let siteUpdatedAt = NaN
+  const reader = (async () => {
+    const end = Date.now() + 30_000
+    while (Date.now() < end) {
+      if ((await (await request.get(`/posts/timing-${unique}`)).text()).includes(`Timing ${unique} (edited)`)) return (siteUpdatedAt = Date.now())
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  })()
   await publish.click()
   await expect(page.getByTestId('pane-footer')).toContainText(/Last published/i, {timeout: 30_000})
+  await reader
   // When the browser had the action's answer, on the page's own clock (resource timing).
-  const answeredAt = await page.evaluate(() => {
+  const [answeredAt, timeOrigin] = await page.evaluate(() => {
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
-    return entries.filter((entry) => entry.name.includes('/data/actions/')).at(-1)?.responseEnd ?? NaN
+    return [entries.filter((entry) => entry.name.includes('/data/actions/')).at(-1)?.responseEnd ?? NaN, performance.timeOrigin]
   })
   const log = await page.evaluate(() => (window as unknown as {__footer: [number, string][]}).__footer)
   const confirmed = log.find(([, text]) => /Last published/i.test(text))![0]
-  console.log(`publish answered → footer says "Last published" in ${Math.round(confirmed - answeredAt)} ms\n` + log.map(([t, text]) => `  ${Math.round(t - answeredAt)} ms: ${text}`).join('\n'))
+  const studioMs = Math.round(confirmed - answeredAt)
+  const siteMs = Math.round(siteUpdatedAt - (timeOrigin + answeredAt))
+  console.log(
+    `publish answered → footer says "Last published" in ${studioMs} ms; the reader's page showed it in ${siteMs} ms\n` +
+      log.map(([t, text]) => `  ${Math.round(t - answeredAt)} ms: ${text}`).join('\n'),
+  )
   expect((await api.getDocument(id))?.title).toBe(`Timing ${unique} (edited)`)
-  expect(confirmed - answeredAt).toBeLessThan(1500)
+  // The site's own freshness bound is asserted elsewhere (tests/e2e/cache.spec.ts, editor-timing.spec.ts);
+  // here it is the yardstick: the editor learns the publish happened no later than a reader sees it,
+  // give or take one Studio render (the site is measured by polling, the Studio to the frame).
+  expect(Number.isFinite(siteMs)).toBe(true)
+  expect(studioMs).toBeLessThan(1500)
+  expect(studioMs).toBeLessThanOrEqual(siteMs + 300)
   await context.close()
 })
 
@@ -253,4 +275,65 @@ test('an editor schedules a release in the Studio and the lake publishes it at i
   expect(published?.state).toBe('published')
   expect(Date.now()).toBeGreaterThanOrEqual(publishAt.getTime())
   expect(Date.now() - publishAt.getTime()).toBeLessThan(15_000)
+})
+
+/**
+ * Comments: the first comment sets up the `production-comments` addon dataset through the lake
+ * (`POST /comments/production/setup`) and is stored there; a second editor opening the post sees it
+ * on the field and replies, and the first editor, who has the thread open, sees the reply arrive live
+ * (the Studio listens to the addon dataset). As on hosted Sanity, a Studio that was already open
+ * before the addon dataset existed finds it on its next load.
+ */
+test('an editor comments on a field, another replies, and each sees the other’s words', async ({browser}) => {
+  const api = editorApi()
+  const id = `post-comments-${unique}`
+  await api.createOrReplace({_id: id, _type: 'post', title: `Comments ${unique}`, slug: {_type: 'slug', current: `comments-${unique}`}, publishedAt: new Date().toISOString()})
+  addSecondEditor()
+  const first = await editorContext(browser)
+  const second = await editorContext(browser, SECOND_EDITOR)
+  const pageA = await first.newPage()
+  const pageB = await second.newPage()
+  await openDocument(pageA, id)
+
+  const text = `Is this headline final ${unique}`
+  const titleA = pageA.getByTestId('field-title')
+  await titleA.hover()
+  await titleA.getByRole('button', {name: 'Add comment'}).click()
+  await pageA.getByTestId('comment-input-editable').click()
+  await pageA.keyboard.type(text)
+  // The comment editor applies keystrokes asynchronously: send once it holds the whole text.
+  await expect(pageA.getByTestId('comment-input-editable')).toContainText(text)
+  await pageA.getByTestId('comment-input-send-button').click()
+
+  // Stored in the addon dataset, pointing at the post's title field.
+  const comments = api.withConfig({dataset: 'production-comments'})
+  await expect
+    .poll(async () => comments.fetch('*[_type == "comment" && target.document._ref == $id][0]{status, "field": target.path.field, "text": pt::text(message)}', {id}), {timeout: 30_000})
+    .toEqual({status: 'open', field: 'title', text})
+  // The first editor keeps the thread open in the comments panel.
+  await pageA.keyboard.press('Escape')
+  await titleA.hover()
+  await titleA.getByRole('button', {name: 'Open comments'}).click({timeout: 30_000})
+  const threadA = pageA.getByTestId('comments-list-item').filter({hasText: text})
+  await expect(threadA).toBeVisible({timeout: 30_000})
+
+  // The second editor sees the comment on the field and replies in the panel.
+  await openDocument(pageB, id)
+  const titleB = pageB.getByTestId('field-title')
+  await titleB.hover()
+  await titleB.getByRole('button', {name: 'Open comments'}).click({timeout: 30_000})
+  const threadB = pageB.getByTestId('comments-list-item').filter({hasText: text})
+  await expect(threadB).toBeVisible({timeout: 30_000})
+  const reply = `Yes it is final ${unique}`
+  await threadB.getByTestId('comment-input-editable').click()
+  await pageB.keyboard.type(reply)
+  await expect(threadB.getByTestId('comment-input-editable')).toContainText(reply)
+  await threadB.getByTestId('comment-input-send-button').click()
+  await expect.poll(async () => comments.fetch('count(*[_type == "comment" && target.document._ref == $id])', {id}), {timeout: 30_000}).toBe(2)
+
+  // The reply reaches the first editor's open thread without a reload, with its author's name.
+  await expect(threadA).toContainText(reply, {timeout: 30_000})
+  await expect(threadA).toContainText(SECOND_EDITOR.name)
+  await first.close()
+  await second.close()
 })
