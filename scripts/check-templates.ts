@@ -194,6 +194,17 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   }
 }
 
+/** As `run`, without blocking: the lake answers from this very process while the child runs. */
+function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log: string): Promise<void> {
+  const out = fs.openSync(log, 'a')
+  const child = spawn(cmd, args, {cwd, env, stdio: ['ignore', out, out]})
+  fs.closeSync(out)
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))))
+  })
+}
+
 function checkout(template: Template, root: string) {
   if (fs.existsSync(path.join(root, 'package.json'))) return
   if (!fs.existsSync(template.gitDir)) throw new Error(`No git mirror of ${template.repo} at ${template.gitDir} (set TEMPLATE_${template.name.toUpperCase()}_GIT)`)
@@ -397,7 +408,7 @@ async function checkTemplate(template: Template, work: string, browser: Browser,
       console.log('  building (next build)…')
       const started = Date.now()
       try {
-        run('npm', ['run', 'build'], appDir, appEnv, path.join(logs, `${name}-build.log`))
+        await runAsync('npm', ['run', 'build'], appDir, appEnv, path.join(logs, `${name}-build.log`))
         verdict(name, 'build', true, `next build against the lake in ${((Date.now() - started) / 1000).toFixed(0)} s (prerendered from the lake)`)
       } catch {
         verdict(name, 'build', false, `next build failed; see ${path.join(logs, `${name}-build.log`)}`)
