@@ -446,7 +446,15 @@ async function checkTemplate(template: Template, work: string, browser: Browser,
         await page.waitForFunction(() => [...document.images].every((img) => img.complete), null, {timeout: 10_000}).catch(() => {})
         const images = await page.$$eval('img', (els) => els.map((el) => ({src: (el as HTMLImageElement).currentSrc, ok: (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0})))
         const broken = images.filter((img) => !img.ok)
-        if (broken.length) throw new Error(`${pagePath}: broken images ${broken.map((img) => img.src).join(', ')}`)
+        if (broken.length) {
+          const why = await Promise.all(
+            broken.map(async (img) => {
+              const res = await fetch(img.src).catch((error: Error) => error)
+              return res instanceof Error ? `${img.src}: ${res.message}` : `${img.src}: ${res.status} ${res.headers.get('content-type')} ${res.ok ? '' : (await res.text()).slice(0, 120)}`
+            }),
+          )
+          throw new Error(`${pagePath}: broken images ${why.join(', ')}`)
+        }
         seen.push(`${pagePath} (${images.length} images)`)
       }
       if (problems.length) throw new Error(`failed requests: ${problems.slice(0, 5).join(', ')}`)
@@ -614,7 +622,8 @@ async function checkTemplate(template: Template, work: string, browser: Browser,
       stopped.kill('SIGTERM')
     })
     app = startApp(appDir, {...appEnv, NODE_ENV: 'development'}, path.join(logs, `${name}-dev.log`), 'dev')
-    await waitForHttp(`${siteOrigin}/`, 120_000)
+    // The first request compiles the route: minutes on a busy 2-core machine.
+    await waitForHttp(`${siteOrigin}/`, 420_000)
     await check(name, 'live update on the open page under next dev (SanityLive, no webhook)', async () => {
       const devContext = await browser.newContext()
       const devPage = await devContext.newPage()
