@@ -121,13 +121,14 @@ const TEMPLATES: Template[] = [
     patches: [
       {file: 'sanity/lib/client.ts', find: '  useCdn: true,\n', replace: API_HOST_CLIENT},
       {file: 'sanity/lib/utils.ts', find: "  dataset: dataset || '',\n})", replace: IMAGE_BUILDER},
-      // next/image fetches the lake's images itself: allow the lake's host (Next 16 also refuses
-      // loopback image hosts unless told otherwise).
+      // next/image fetches the lake's images itself: allow the lake's host, any path and query, like the
+      // template's own pattern for cdn.sanity.io (a `new URL()` pattern would allow no query string);
+      // Next 16 also refuses loopback image hosts unless told otherwise.
       {
         file: 'next.config.ts',
         find: "    remotePatterns: [{hostname: 'cdn.sanity.io'}],\n",
         replace:
-          "    remotePatterns: [{hostname: 'cdn.sanity.io'}, ...(process.env.NEXT_PUBLIC_SANITY_IMAGE_BASE_URL ? [new URL(process.env.NEXT_PUBLIC_SANITY_IMAGE_BASE_URL + '/**')] : [])],\n    ...(process.env.NEXT_PUBLIC_SANITY_IMAGE_BASE_URL ? {dangerouslyAllowLocalIP: true} : {}),\n",
+          "    remotePatterns: [{hostname: 'cdn.sanity.io'}, ...(process.env.NEXT_PUBLIC_SANITY_IMAGE_BASE_URL ? [(({protocol, hostname, port}) => ({protocol: protocol.slice(0, -1) as 'http' | 'https', hostname, port}))(new URL(process.env.NEXT_PUBLIC_SANITY_IMAGE_BASE_URL))] : [])],\n    ...(process.env.NEXT_PUBLIC_SANITY_IMAGE_BASE_URL ? {dangerouslyAllowLocalIP: true} : {}),\n",
       },
       // The embedded Studio's API host.
       {
