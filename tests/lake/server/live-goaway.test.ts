@@ -46,12 +46,25 @@ describe('goaway', () => {
   })
 
   it('carries a retry delay so an EventSource does not reconnect at once', async () => {
-    const streams = [await openSse(t.api('/data/live/events/production')), await openSse(t.api('/data/live/events/production'))]
+    // The slots of the previous test's streams are freed when the lake sees them close.
+    const streams = [await welcomed(), await welcomed()]
     try {
-      const raw = await fetch(t.api('/data/live/events/production')).then((response) => response.text())
+      const raw = await fetch(t.api('/data/live/events/production'), {signal: AbortSignal.timeout(5000)}).then((response) => response.text())
       expect(raw).toMatch(/^retry: 30000\nid: \S+\nevent: goaway\ndata: \{"reason":"connection limit reached \(2 live event streams\)"\}\n\n$/)
     } finally {
       for (const stream of streams) stream.close()
     }
   })
 })
+
+/** A stream that got a slot (`welcome`), retrying while slots are still held by closing streams. */
+async function welcomed(): Promise<SseStream> {
+  const started = Date.now()
+  for (;;) {
+    const stream = await openSse(t.api('/data/live/events/production'))
+    if ((await stream.next(() => true)).event === 'welcome') return stream
+    stream.close()
+    if (Date.now() - started > 5000) throw new Error('no live stream slot became free')
+    await sleep(50)
+  }
+}
