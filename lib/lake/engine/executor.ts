@@ -529,6 +529,16 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       into.checks.push((doc) => field.matches(doc, pattern))
       return
     }
+    case 'in': {
+      const value = await run(term.operand, scope, context)
+      if (!Array.isArray(value)) return EMPTY
+      const {path} = term
+      const scalars = new Set(value.filter((item) => item === null || isScalar(item)))
+      if (scalars.size === 0) return EMPTY
+      into.checks.push((doc) => scalars.has(valueAt(doc, path)))
+      if (path.length === 1 && path[0] === '_type') into.sources.push(context.view.ofTypes(new Set([...scalars].filter((item): item is string => typeof item === 'string'))))
+      return
+    }
     case 'compare': {
       const value = await run(term.operand, scope, context)
       const {path, op} = term
