@@ -2,9 +2,10 @@
  * Words for the full-text index behind GROQ `match`. groq-js (and Sanity) tokenise the text on
  * the left of `match` into tokens (runs of characters other than punctuation and spaces, with
  * dots trimmed at word edges) and keep a document when every term of the pattern equals some
- * token, case-insensitively, `*` matching any run of characters.
+ * token, case-insensitively, `*` matching any run of characters (and `.`, any one: groq-js
+ * builds a regular expression from the term without escaping it).
  *
- * The index files each document under every token of every string in it, and of every Portable
+ * The full-text index (fts.ts) files each document under every token of every string in it, and of every Portable
  * Text block's concatenated span text (what `pt::text()` produces), so the documents a `match`
  * can keep are always among those the index lists; the planner then lets groq-js decide exactly.
  * Tokens are keyed by the case folding JavaScript's case-insensitive (non-unicode) regular
