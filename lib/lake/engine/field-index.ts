@@ -107,8 +107,8 @@ export class FieldIndex {
   private wordsOf(doc: SanityDocument): DocumentWords {
     const counts = new Map<number, number>()
     for (const part of this.textOf(doc)) {
-      for (const token of tokenize(part)) {
-        const id = this.vocabulary.idOf(foldCase(token))
+      for (const token of tokenize(foldCase(part))) {
+        const id = this.vocabulary.idOf(token)
         counts.set(id, (counts.get(id) ?? 0) + 1)
       }
     }
