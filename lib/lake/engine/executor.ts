@@ -353,7 +353,8 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     }
     if (context.text) {
       for (const hint of filter.matches) {
-        const docs = matchCandidates(view, context.text, await Promise.all(hint.operands.map((operand) => run(operand, scope, context))))
+        const values = await Promise.all(hint.operands.map((operand) => run(operand, scope, context)))
+        const docs = matchCandidates(view, context.text, values, view.all.length / 4)
         if (docs === null) continue
         if (docs.length === 0) return emptyResult(pipeline)
         resolved.sources.push(docs)
@@ -540,6 +541,16 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       into.checks.push((doc) => field.matches(doc, pattern))
       return
     }
+    case 'in': {
+      const value = await run(term.operand, scope, context)
+      if (!Array.isArray(value)) return EMPTY
+      const {path} = term
+      const scalars = new Set(value.filter((item) => item === null || isScalar(item)))
+      if (scalars.size === 0) return EMPTY
+      into.checks.push((doc) => scalars.has(valueAt(doc, path)))
+      if (path.length === 1 && path[0] === '_type') into.sources.push(context.view.ofTypes(new Set([...scalars].filter((item): item is string => typeof item === 'string'))))
+      return
+    }
     case 'compare': {
       const value = await run(term.operand, scope, context)
       const {path, op} = term
@@ -603,13 +614,14 @@ function unionInIdOrder(lists: SanityDocument[][]): SanityDocument[] {
 /**
  * The view's documents that may satisfy `… match value` for one of `values`, from the full-text
  * index (fts.ts), in `_id` order: a stored document that may match shows in a perspective under
- * its own id or its published id. Null when some pattern cannot narrow anything.
+ * its own id or its published id. Null when some pattern cannot narrow anything (or more than `limit`).
  */
-function matchCandidates(view: ViewIndex, text: TextSearch, values: unknown[]): SanityDocument[] | null {
+function matchCandidates(view: ViewIndex, text: TextSearch, values: unknown[], limit: number): SanityDocument[] | null {
   const docs = new Set<SanityDocument>()
   for (const value of values) {
     const ids = text.candidates(value)
-    if (ids === null) return null
+    // Too common a word to narrow much: the type lists (already in `_id` order) do better.
+    if (ids === null || ids.size > limit) return null
     for (const id of ids) {
       const own = view.byId.get(id)
       if (own) docs.add(own)

@@ -107,8 +107,8 @@ export class FieldIndex {
   private wordsOf(doc: SanityDocument): DocumentWords {
     const counts = new Map<number, number>()
     for (const part of this.textOf(doc)) {
-      for (const token of tokenize(part)) {
-        const id = this.vocabulary.idOf(foldCase(token))
+      for (const token of tokenize(foldCase(part))) {
+        const id = this.vocabulary.idOf(token)
         counts.set(id, (counts.get(id) ?? 0) + 1)
       }
     }
@@ -165,6 +165,14 @@ function textParts(left: TreeNode): (doc: SanityDocument) => string[] {
 function valueFunction(node: TreeNode): (doc: SanityDocument) => unknown {
   const path = attributePath(node)
   if (path) return (doc) => valueAt(doc, path)
+  if (node.type === 'ArrayCoerce') {
+    // `a.b[]`: the array itself, anything else null.
+    const base = valueFunction(node.base as TreeNode)
+    return (doc) => {
+      const value = base(doc)
+      return Array.isArray(value) ? value : null
+    }
+  }
   if (node.type === 'FuncCall') {
     const argPath = attributePath((node.args as unknown[])[0])!
     return (doc) => portableText(valueAt(doc, argPath))

@@ -3,7 +3,8 @@
  *
  * Modules: store.ts (SQLite: documents, transactions, document versions), document-cache.ts
  * (parsed, frozen documents and one view per perspective, derived commit by commit),
- * view-index.ts (a view's indexes: types, orderings, equality, references, words), field-index.ts
+ * view-index.ts (a view's indexes: types, orderings, equality, references), fts.ts (SQLite FTS5
+ * full-text index: `match` candidates, written in the commit transaction), field-index.ts
  * (full text of a `match` expression: match and score()), groq.ts (parsing, params, errors),
  * scan-plan.ts (recognises indexable pipelines and filter terms), executor.ts (evaluates: indexes
  * for pipelines, native for simple nodes, groq-js for the rest), groq-order.ts / references.ts /

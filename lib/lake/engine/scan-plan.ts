@@ -48,6 +48,8 @@ export type Term =
    * none, null when `path` holds no array.
    */
   | {kind: 'contains'; path: string[]; sub: string[]; operand: Node}
+  /** `a.b in operand` (an array of values: groq-js's `in`; anything else: null). */
+  | {kind: 'in'; path: string[]; operand: Node}
   /** A term that does not depend on the document: keeps all or nothing. */
   | {kind: 'constant'; operand: Node}
   /** `text match operand`, decided by the view's full-text index of `text` (field-index.ts). */
@@ -262,6 +264,10 @@ function plannedTerm(term: unknown): {term: Term; twoValued: boolean} | null {
   if (term.type === 'OpCall' && term.op === 'in') {
     const contains = containsTerm(term.left, term.right)
     if (contains) return {term: contains, twoValued: false}
+    // `_type in $types` (the Studio's search): null unless the operand is an array, so one-sided.
+    const path = attributePath(term.left)
+    const operand = path ? outerOperand(term.right) : null
+    return path && operand ? {term: {kind: 'in', path, operand}, twoValued: false} : null
   }
   if (term.type === 'OpCall' && typeof term.op === 'string') return comparisonTerm(term.op, term.left, term.right)
   return null
@@ -382,6 +388,7 @@ function isDocumentText(node: unknown): boolean {
 export function isIndexedText(node: unknown): boolean {
   if (attributePath(node)) return true
   if (!isNode(node)) return false
+  if (node.type === 'ArrayCoerce') return attributePath(node.base) !== null
   if (node.type === 'FuncCall' && node.namespace === 'pt' && node.name === 'text' && Array.isArray(node.args) && node.args.length === 1) {
     return attributePath(node.args[0]) !== null
   }

@@ -2,9 +2,10 @@
  * Words for the full-text index behind GROQ `match`. groq-js (and Sanity) tokenise the text on
  * the left of `match` into tokens (runs of characters other than punctuation and spaces, with
  * dots trimmed at word edges) and keep a document when every term of the pattern equals some
- * token, case-insensitively, `*` matching any run of characters.
+ * token, case-insensitively, `*` matching any run of characters (and `.`, any one: groq-js
+ * builds a regular expression from the term without escaping it).
  *
- * The index files each document under every token of every string in it, and of every Portable
+ * The full-text index (fts.ts) files each document under every token of every string in it, and of every Portable
  * Text block's concatenated span text (what `pt::text()` produces), so the documents a `match`
  * can keep are always among those the index lists; the planner then lets groq-js decide exactly.
  * Tokens are keyed by the case folding JavaScript's case-insensitive (non-unicode) regular
@@ -45,8 +46,10 @@ export function foldCase(text: string): string {
 /** Every folded token of a document's strings and Portable Text blocks. */
 export function wordsOf(doc: unknown): Set<string> {
   const words = new Set<string>()
+  // Folding commutes with tokenising (it never turns a separator into a token character or back,
+  // nor changes what \b sees), and folding a whole string at once is much faster.
   const addText = (text: string) => {
-    for (const token of tokenize(text)) words.add(foldCase(token))
+    for (const token of tokenize(foldCase(text))) words.add(token)
   }
   const walk = (value: unknown) => {
     if (typeof value === 'string') addText(value)

@@ -81,7 +81,7 @@ function pattern(random: Random): unknown {
 }
 
 const LEFTS = [
-  'title', 'tags', 'pt::text(body)', '[title, pt::text(body)]', 'body[].children[].text', 'nested.deep.text',
+  'title', 'tags', 'tags[]', 'pt::text(body)', '[title, pt::text(body)]', 'body[].children[].text', 'nested.deep.text',
   'nested.list[].label', '[title, tags[0], nested.deep.text]', '_id', 'pt::text(body[0])',
 ]
 
@@ -89,7 +89,9 @@ function randomQuery(random: Random): string {
   const left = pick(random, LEFTS)
   const r = random()
   if (r < 0.5) return `*[${left} match $p]._id`
-  if (r < 0.7) return `*[_type == "post" && (${left} match $p || ${pick(random, LEFTS)} match $q)]._id`
+  if (r < 0.6) return `*[_type == "post" && (${left} match $p || ${pick(random, LEFTS)} match $q)]._id`
+  // The Studio's search shape: `_type in $types && (a match $t || b[] match $t || …)`.
+  if (r < 0.7) return `*[_type in $types && (${left} match $p || tags[] match $p || nested.list[].label match $p)] {_id, _type} | order(_id desc) [0...$limit]`
   if (r < 0.85) return `*[${left} match $p] | score(${left} match $p, boost(title match $q, 2)) | order(_score desc, _id asc) {_id, _score}`
   return `*[${left} match $p && ${pick(random, LEFTS)} match $q] | score(${pick(random, LEFTS)} match $q) | order(_score desc)[0...5] {_id, _score}`
 }
@@ -181,7 +183,7 @@ describe('full-text index (FTS5) for GROQ match', () => {
       const views = perspectives.map((perspective) => applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true}))
       for (let i = 0; i < CASES / rounds; i++) {
         const query = randomQuery(random)
-        const params = {p: pattern(random), q: pattern(random)}
+        const params = {p: pattern(random), q: pattern(random), types: pick(random, [['post'], ['post', 'page'], 'post', [null, 1], []]), limit: pick(random, [3, 1000])}
         const which = Math.floor(random() * perspectives.length)
         const expected = await groqJs(views[which], query, params)
         const actual = await planned(engine, query, params, perspectives[which])
