@@ -195,7 +195,8 @@ export async function startClusterStack(
   const closers: (() => Promise<unknown>)[] = []
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => {})
-    if (!options.logDir) fs.rmSync(work, {recursive: true, force: true})
+    // The lake, nginx and Redis files; the logs stay when they went to a logDir of their own.
+    fs.rmSync(work, {recursive: true, force: true})
   }
 
   try {
