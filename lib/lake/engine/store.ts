@@ -3,6 +3,7 @@
  * transaction produced (the history). WAL + synchronous=FULL: once `commit` returns, the
  * transaction survives a crash or kill -9 of the process.
  */
+import {createHash} from 'node:crypto'
 import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
 import {openCheckedDatabase} from './integrity'
@@ -86,6 +87,9 @@ const MIGRATIONS: string[] = [
   `,
 ]
 
+/** Attribute paths that get a persistent index (see ensurePathIndex). */
+const MAX_PATH_INDEXES = 16
+
 export interface StoredChange {
   id: string
   after: SanityDocument | null
@@ -121,7 +125,7 @@ export class Store {
   private readonly statements
   /** Full-text index for GROQ `match` (fts.ts), kept in the commit transaction. */
   readonly fullText: FullTextIndex
-  private readonly columnStatements = new Map<string, Database.Statement<[string, string], {id: string; v: string}>>()
+  private readonly columnStatements = new Map<string, Database.Statement<[string], [string, string]>>()
 
   constructor(file: string) {
     this.db = openCheckedDatabase(file)
@@ -215,13 +219,16 @@ export class Store {
     const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
     let statement = this.columnStatements.get(jsonPath)
     if (!statement) {
-      statement = this.db.prepare<[string, string], {id: string; v: string}>(
-        'SELECT id, json -> ? AS v FROM documents WHERE dataset = ? AND v IS NOT NULL',
-      ).raw(true) as unknown as Database.Statement<[string, string], {id: string; v: string}>
+      // The path as a literal, so SQLite matches the expression of the path's index (below).
+      const expression = `json -> '${jsonPath.replaceAll("'", "''")}'`
+      this.ensurePathIndex(jsonPath, expression)
+      statement = this.db
+        .prepare<[string], [string, string]>(`SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL`)
+        .raw(true) as unknown as Database.Statement<[string], [string, string]>
       this.columnStatements.set(jsonPath, statement)
     }
     const values = new Map<string, unknown>()
-    for (const row of statement.iterate(jsonPath, dataset) as unknown as Iterable<[string, string]>) {
+    for (const row of statement.iterate(dataset) as unknown as Iterable<[string, string]>) {
       const [id, text] = row
       if (text === 'null') continue
       // Objects and arrays: only "present and not a scalar" matters to an index (see indexValue).
@@ -240,6 +247,18 @@ export class Store {
 
   datasets(): string[] {
     return this.statements.datasets.all().map((row) => row.dataset)
+  }
+
+  /**
+   * A covering index on (dataset, value at the path, id), so reading the column later (the next
+   * start) reads the index instead of every document's JSON. SQLite keeps it current in each
+   * commit's own transaction. At most MAX_PATH_INDEXES paths get one; others are read by scanning.
+   */
+  private ensurePathIndex(jsonPath: string, expression: string): void {
+    const name = `documents_path_${createHash('sha1').update(jsonPath).digest('hex').slice(0, 16)}`
+    const existing = this.db.prepare<[], {name: string}>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'documents_path_%'").all()
+    if (existing.some((row) => row.name === name) || existing.length >= MAX_PATH_INDEXES) return
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON documents (dataset, ${expression}, id)`)
   }
 
   /** The arrays at an attribute path (documents holding an array there only), parsed; null: path not extractable. */
