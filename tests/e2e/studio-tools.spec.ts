@@ -337,3 +337,42 @@ test('an editor comments on a field, another replies, and each sees the other’
   await first.close()
   await second.close()
 })
+
+/**
+ * "Schedule publish" on a document (Studio 5's scheduled drafts): the Studio makes a one-document
+ * release of the draft and schedules it; the lake's release scheduler publishes it at that time.
+ */
+test('an editor schedules one post’s draft with "Schedule publish" and the lake publishes it at its time', async ({browser}) => {
+  const api = editorApi()
+  const id = `post-schedule-draft-${unique}`
+  const base = {_type: 'post', slug: {_type: 'slug', current: `schedule-draft-${unique}`}, publishedAt: new Date(Date.now() - 60_000).toISOString()}
+  await api.createOrReplace({_id: id, ...base, title: `Scheduled draft ${unique}`})
+  await api.createOrReplace({_id: `drafts.${id}`, ...base, title: `Scheduled draft ${unique} (updated)`})
+  const context = await editorContext(browser)
+  const page = await context.newPage()
+  await openDocument(page, id)
+  await page.getByTestId('pane-footer').getByTestId('action-menu-button').click({timeout: 60_000})
+  await page.getByRole('menuitem', {name: /Schedule publish/i}).click()
+  const dialog = page.locator('#schedule-draft-dialog')
+  await expect(dialog).toBeVisible()
+  const publishAt = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000 + 60_000)
+  const shown = await page.evaluate((iso) => {
+    const d = new Date(iso)
+    const pad = (n: number) => String(n).padStart(2, '0')
+    return `${d.toLocaleString('en-US', {month: 'short'})} ${d.getDate()}, ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  }, publishAt.toISOString())
+  const dateInput = dialog.locator('input').first()
+  await dateInput.fill(shown)
+  await dateInput.press('Enter')
+  await dialog.getByRole('button', {name: /^Schedule$/}).click()
+  // A one-document release, scheduled for that minute, holding the draft's content.
+  let releaseId = ''
+  await expect
+    .poll(async () => (releaseId = (await api.fetch('*[_type == "system.release" && metadata.cardinality == "one" && state == "scheduled" && defined(*[_id == "versions." + ^.name + "." + $id][0])][0].name', {id})) ?? ''), {timeout: 30_000})
+    .not.toBe('')
+  expect((await api.getDocument(`_.releases.${releaseId}`))?.publishAt).toBe(publishAt.toISOString())
+  await context.close()
+  expect((await api.getDocument(id))?.title).toBe(`Scheduled draft ${unique}`)
+  await expect.poll(async () => (await api.getDocument(id))?.title, {timeout: publishAt.getTime() - Date.now() + 30_000, intervals: [500]}).toBe(`Scheduled draft ${unique} (updated)`)
+  expect(Date.now()).toBeGreaterThanOrEqual(publishAt.getTime())
+})

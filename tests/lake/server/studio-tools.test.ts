@@ -105,8 +105,8 @@ describe('comments addon dataset', () => {
     fetch(t.api(`/projects/dispatch/datasets?datasetProfile=comments&addonFor=${dataset}`), {headers: bearer(token)}).then((res) => res.json())
   const setup = (dataset: string, token?: string) => fetch(t.api(`/comments/${dataset}/setup`), {method: 'POST', headers: token ? bearer(token) : {}})
 
-  it('offers the studioComments feature, so the Studio shows the Comments panel', async () => {
-    expect(await (await fetch(t.api('/features'), {headers: bearer(t.viewerToken)})).json()).toEqual(expect.arrayContaining(['contentReleases', 'studioComments']))
+  it('offers exactly the features the lake backs: releases, scheduled drafts (releases of one document) and comments', async () => {
+    expect(await (await fetch(t.api('/features'), {headers: bearer(t.viewerToken)})).json()).toEqual(['contentReleases', 'studioComments', 'singleDocRelease'])
   })
 
   it('creates <ds>-comments on setup, durably and once; the Studio then finds it by profile and addonFor', async () => {

@@ -208,7 +208,7 @@ export const studioRoutes: Route[] = [
   {method: 'GET', pattern: /^\/users\/([^/]+)$/, handler: users},
   // Plan features the Studio checks before offering a tool: only those the lake really backs
   // (comments: routes/comments.ts and the `<ds>-comments` addon dataset).
-  {method: 'GET', pattern: /^\/features$/, handler: empty(['contentReleases', 'studioComments'])},
+  {method: 'GET', pattern: /^\/features$/, handler: empty(['contentReleases', 'studioComments', 'singleDocRelease'])},
   {method: 'GET', pattern: /^\/journey\/announcements$/, handler: empty([])},
   {method: 'GET', pattern: /^\/journey\/.+$/, handler: empty({})},
   {method: 'GET', pattern: /^\/help$/, handler: empty({})},
