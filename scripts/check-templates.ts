@@ -3,7 +3,7 @@
  * only their API host, image base URL and environment changed. Not part of `npm test`: it needs
  * each template's own npm install (about 1,300 packages each) and a production build of it.
  *
- *   npx tsx scripts/check-templates.ts [--template clean|personal|all] [--work DIR] [--skip-install] [--skip-build]
+ *   npx tsx scripts/check-templates.ts [--template clean|personal|all] [--work DIR] [--skip-install] [--skip-build] [--skip-dev]
  *
  * For each template it:
  *  1. copies the template out of its git mirror (TEMPLATE_CLEAN_GIT / TEMPLATE_PERSONAL_GIT, default
@@ -372,7 +372,7 @@ function valueAt(doc: unknown, studioPath: string): unknown {
   return value
 }
 
-async function checkTemplate(template: Template, work: string, browser: Browser, options: {skipInstall: boolean; skipBuild: boolean}) {
+async function checkTemplate(template: Template, work: string, browser: Browser, options: {skipInstall: boolean; skipBuild: boolean; skipDev: boolean}) {
   const name = template.name
   const root = path.join(work, template.repo.split('/')[1])
   const appDir = path.join(root, template.app)
@@ -616,6 +616,7 @@ async function checkTemplate(template: Template, work: string, browser: Browser,
       }
     })
 
+    if (options.skipDev) return
     // The templates' own way to run (`npm run dev`): next-sanity then expires tags with updateTag.
     const stopped = app
     await new Promise<void>((resolve) => {
@@ -663,6 +664,7 @@ async function main() {
       work: {type: 'string', default: process.env.TEMPLATES_WORK_DIR || '/work/scratch/templates'},
       'skip-install': {type: 'boolean', default: false},
       'skip-build': {type: 'boolean', default: false},
+      'skip-dev': {type: 'boolean', default: false},
     },
   })
   const selected = TEMPLATES.filter((t) => values.template === 'all' || values.template === t.name)
@@ -673,7 +675,7 @@ async function main() {
   try {
     for (const template of selected) {
       try {
-        await checkTemplate(template, work, browser, {skipInstall: values['skip-install']!, skipBuild: values['skip-build']!})
+        await checkTemplate(template, work, browser, {skipInstall: values['skip-install']!, skipBuild: values['skip-build']!, skipDev: values['skip-dev']!})
       } catch (error) {
         verdict(template.name, 'setup', false, (error as Error).message.split('\n')[0])
       }
