@@ -292,8 +292,12 @@ export class DatasetDocuments {
   private sorted: SanityDocument[] | null = null
   /** Bounded: callers choose perspectives (release stacks), and each view holds a list per document. */
   private views = new LruCache<string, CachedView>(MAX_VIEWS)
-  private readonly columns = new LruCache<string, Map<string, unknown> | null>(MAX_COLUMNS)
-  private readonly memberColumns = new LruCache<string, Map<string, string[]> | null>(MAX_COLUMNS)
+  /** Not evicted one by one (lookups below cache them by path identity): all dropped when too many. */
+  private readonly columns = new Map<string, Map<string, unknown> | null>()
+  private readonly memberColumns = new Map<string, Map<string, string[]> | null>()
+  private columnEpoch = 0
+  private readonly columnsByPath = new WeakMap<string[], {epoch: number; column: Map<string, unknown> | null}>()
+  private readonly membersByPath = new WeakMap<string[], WeakMap<string[], {epoch: number; column: Map<string, string[]> | null}>>()
   readonly cache: WorkingSetCache
   /** Documents parsed from SQLite so far (tests check that a query parses only what it needs). */
   parsed = 0
@@ -335,24 +339,41 @@ export class DatasetDocuments {
 
   /** The values at `path` by stored id, extracted by SQLite once and kept current by commits. */
   column(path: string[]): Map<string, unknown> | null {
+    const cached = this.columnsByPath.get(path)
+    if (cached && cached.epoch === this.columnEpoch) return cached.column
     const key = path.join('\u0000')
     let column = this.columns.get(key)
     if (column === undefined) {
+      this.makeRoomForColumn()
       column = this.source.column(path)
       this.columns.set(key, column)
     }
+    this.columnsByPath.set(path, {epoch: this.columnEpoch, column})
     return column
+  }
+
+  private makeRoomForColumn(): void {
+    if (this.columns.size + this.memberColumns.size < MAX_COLUMNS) return
+    this.columns.clear()
+    this.memberColumns.clear()
+    this.columnEpoch++
   }
 
   /** For `x in path[].sub`: member keys by stored id (see memberKeys), from arrays SQLite extracts. */
   memberColumn(path: string[], sub: string[]): Map<string, string[]> | null {
+    let bySub = this.membersByPath.get(path)
+    const cached = bySub?.get(sub)
+    if (cached && cached.epoch === this.columnEpoch) return cached.column
     const key = JSON.stringify([path, sub])
     let column = this.memberColumns.get(key)
     if (column === undefined) {
+      this.makeRoomForColumn()
       const arrays = this.source.arrayColumn(path)
       column = arrays && new Map([...arrays].map(([id, array]) => [id, membersOf({value: array}, ['value'], sub)!]))
       this.memberColumns.set(key, column)
     }
+    if (!bySub) this.membersByPath.set(path, (bySub = new WeakMap()))
+    bySub.set(sub, {epoch: this.columnEpoch, column})
     return column
   }
 

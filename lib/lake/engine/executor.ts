@@ -432,12 +432,32 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       return hi - lo
     }
     let n = 0
+    if (source !== base && resolved.staticChecks.length > 0) {
+      // The candidate list's documents that pass the document-only checks, remembered per list:
+      // an index list is replaced whenever one of its documents changes, so this stays exact.
+      const implied = impliedChecks.get(source)
+      const remainingCheck = implied ? allOf(resolved.checks.filter((check) => check !== implied)) : dynamicCheck
+      for (const doc of staticallyFiltered(source, planKey, staticCheck)) if (remainingCheck(doc)) n++
+      return n
+    }
     for (const doc of source) if (passes(doc)) n++
     return n
   } else {
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)
+}
+
+const staticLists = new WeakMap<SanityDocument[], Map<string, SanityDocument[]>>()
+/** Index lists whose every document passes a given check (the check of the term that chose the list). */
+const impliedChecks = new WeakMap<SanityDocument[], Check>()
+
+function staticallyFiltered(list: SanityDocument[], planKey: string, check: Check): SanityDocument[] {
+  let byPlan = staticLists.get(list)
+  if (!byPlan) staticLists.set(list, (byPlan = new Map()))
+  let filtered = byPlan.get(planKey)
+  if (!filtered) byPlan.set(planKey, (filtered = list.filter(check)))
+  return filtered
 }
 
 function allOf(checks: Check[]): Check {
@@ -530,8 +550,12 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const key = groqKeyOf(value)
       if (key === null) return EMPTY
       const {path, sub} = term
-      into.checks.push((doc) => memberKeys(doc, path, sub)?.includes(key) === true)
-      into.sources.push(context.view.containing(path, sub, value))
+      const check: Check = (doc) => memberKeys(doc, path, sub)?.includes(key) === true
+      const list = context.view.containing(path, sub, value)
+      into.checks.push(check)
+      into.sources.push(list)
+      // Every document of that list passes this check: a count over the list can skip it.
+      impliedChecks.set(list, check)
       return
     }
     case 'match': {
