@@ -142,6 +142,11 @@ function fail(ctx: LakeContext, req: LakeRequest, res: LakeResponse, error: unkn
   } else if (error instanceof LakeError) {
     status = error.status
     body = error.body
+  } else if (error instanceof URIError) {
+    // A path or id segment with a malformed percent-escape (`%E0%A4%A`): every route decodes its
+    // segments with decodeURIComponent, and such a request is the client's mistake, not ours.
+    status = 400
+    body = {error: {type: 'httpBadRequest', description: 'Malformed percent-encoding in the request URL'}}
   } else {
     ctx.log(`lake: internal error on ${req.method} ${req.url}: ${(error as Error)?.stack ?? String(error)}`)
   }

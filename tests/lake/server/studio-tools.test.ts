@@ -173,3 +173,18 @@ describe('comments addon dataset', () => {
       expect((await fetch(t.api(path))).status).toBe(401)
   })
 })
+
+describe('malformed percent-encoding', () => {
+  it('answers 400 with a message, never a 500, wherever a route decodes a segment', async () => {
+    for (const path of ['/data/query/%E0%A4%A', '/data/doc/production/%E0%A4%A', '/projects/%E0%A4%A/datasets', '/data/references/production/%zz/to']) {
+      const response = await fetch(t.api(path), {headers: bearer(t.editorToken)})
+      const body = await response.json()
+      expect(response.status, path).toBeLessThan(500)
+      expect(response.status, path).toBeGreaterThanOrEqual(400)
+      expect(JSON.stringify(body), path).not.toMatch(/at .*\.ts:\d+/)
+    }
+    const response = await fetch(t.api('/data/doc/production/%E0%A4%A'), {headers: bearer(t.editorToken)})
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.description).toMatch(/percent-encoding/)
+  })
+})
