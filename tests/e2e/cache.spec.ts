@@ -3,27 +3,14 @@
  * Hits are served without entering Next; a publish, edit or unpublish through @sanity/client purges
  * every page and feed that shows the post within a second; draft mode is never cached.
  */
-import {createClient, type SanityClient} from '@sanity/client'
 import {expect, test, type APIRequestContext} from '@playwright/test'
+import {lakeClient} from './lake-client'
 
 test.skip(
   !process.env.CI && process.env.E2E_BUILD !== '1',
   'The response cache runs only in the production server; scripts/test-server.ts starts that in CI or with E2E_BUILD=1 (locally it runs `next dev`).',
 )
 
-function lakeClient(): SanityClient {
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({
-    projectId: 'dispatch',
-    dataset: 'production',
-    apiHost: process.env.E2E_LAKE_HTTP_URL,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    token,
-    useCdn: false,
-  })
-}
 
 /** Requests `path` until `predicate` holds; returns how long it took. Fails after `timeoutMs`. */
 async function timeUntil(request: APIRequestContext, path: string, predicate: (body: string, status: number) => boolean, timeoutMs: number) {

@@ -6,29 +6,15 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {createClient} from '@sanity/client'
 import {expect, test, type APIRequestContext, type Page} from '@playwright/test'
+import {lakeClient} from './lake-client'
 import {DEMO_PENDING_SOURCE_URL, REFERENCE_POST_SLUG} from '@/lib/seed/demo'
 
-const LAKE_PORT = Number(process.env.E2E_LAKE_PORT || 4544)
 const DATA_DIR = process.env.E2E_LAKE_DATA_DIR || path.resolve('.lake-e2e')
 const POST_PATH = `/posts/${REFERENCE_POST_SLUG}`
 const STUDIO_LOAD_TIMEOUT = 300_000
 
-function api() {
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({
-    projectId: 'dispatch',
-    dataset: 'production',
-    apiHost: process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${LAKE_PORT + 1}`,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    useCdn: false,
-    token,
-    perspective: 'raw',
-  })
-}
+const api = () => lakeClient({perspective: 'raw'})
 
 /** Polls `url` every 100 ms until `seen(body)`; returns when (ms since epoch), or null after `limitMs`. */
 async function firstSeen(request: APIRequestContext, url: string, seen: (body: string) => boolean, limitMs: number): Promise<number | null> {

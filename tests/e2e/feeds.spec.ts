@@ -4,8 +4,8 @@
  * publish reaches the lake; the lake's webhook revalidates the site's cache tags.
  */
 import {parseFeed} from '@rowanmanning/feed-parser'
-import {createClient, type SanityClient} from '@sanity/client'
 import {expect, test, type APIRequestContext} from '@playwright/test'
+import {lakeClient} from './lake-client'
 
 const FEEDS = {rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json'} as const
 const CONTENT_TYPES = {
@@ -14,12 +14,6 @@ const CONTENT_TYPES = {
   json: 'application/feed+json; charset=utf-8',
 }
 
-function lakeClient(): SanityClient {
-  const token = process.env.E2E_LAKE_TOKEN
-  const apiHost = process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${Number(process.env.E2E_LAKE_PORT || 4544) + 1}`
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({projectId: 'dispatch', dataset: 'production', apiHost, useProjectHostname: false, apiVersion: '2025-02-19', token, useCdn: false})
-}
 
 type ParsedItem = {id: string | null; url: string | null; title: string | null}
 

@@ -6,20 +6,11 @@
  * action makes) followed by the moderation revalidation call the Studio action makes.
  */
 import http from 'node:http'
-import {createClient, type SanityClient} from '@sanity/client'
 import {expect, test} from '@playwright/test'
+import {lakeClient, lakeToken} from './lake-client'
 import {PINGING_POST_SLUG, REFERENCE_POST_SLUG} from '@/lib/seed/demo'
 
-const token = () => {
-  const value = process.env.E2E_LAKE_TOKEN
-  if (!value) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return value
-}
-
-function lakeClient(): SanityClient {
-  const apiHost = process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${Number(process.env.E2E_LAKE_PORT || 4544) + 1}`
-  return createClient({projectId: 'dispatch', dataset: 'production', apiHost, useProjectHostname: false, apiVersion: '2025-02-19', token: token(), useCdn: false})
-}
+const token = lakeToken
 
 const referencePath = `/posts/${REFERENCE_POST_SLUG}`
 

@@ -7,8 +7,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {createClient} from '@sanity/client'
 import {expect, test, type Page} from '@playwright/test'
+import {lakeClient} from './lake-client'
 
-const LAKE_PORT = Number(process.env.E2E_LAKE_PORT || 4544)
 const DATA_DIR = process.env.E2E_LAKE_DATA_DIR || path.resolve('.lake-e2e')
 const STUDIO_LOAD_TIMEOUT = 300_000
 const POST_ID = 'post-nyt-white-house-secret-meetings-venezuelan-officers-coup'
@@ -17,20 +17,7 @@ const POST_PATH = '/posts/nyt-white-house-secret-meetings-venezuelan-officers-co
 test.describe.configure({timeout: 600_000})
 test.use({actionTimeout: 60_000, ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}})
 
-function editorApi() {
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({
-    projectId: 'dispatch',
-    dataset: 'production',
-    apiHost: process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${LAKE_PORT + 1}`,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    useCdn: false,
-    token,
-    perspective: 'raw',
-  })
-}
+const editorApi = () => lakeClient({perspective: 'raw'})
 
 async function signIn(page: Page) {
   const text = fs.readFileSync(path.join(DATA_DIR, 'first-login.txt'), 'utf8')

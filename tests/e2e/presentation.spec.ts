@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {createClient} from '@sanity/client'
 import {expect, test} from '@playwright/test'
+import {lakeClient} from './lake-client'
 
 const DATA_DIR = process.env.E2E_LAKE_DATA_DIR || path.resolve('.lake-e2e')
 const STUDIO_LOAD_TIMEOUT = 300_000
@@ -58,17 +58,7 @@ test('the Presentation preview lists the home page documents and shows a saved d
   await expect(page.getByTestId('field-title').locator('input')).toBeVisible({timeout: 60_000})
 
   // A saved draft edit of the open document shows in the preview within 2 s, without a click.
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  const client = createClient({
-    projectId: 'dispatch',
-    dataset: 'production',
-    apiHost: process.env.E2E_LAKE_HTTP_URL,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    token,
-    useCdn: false,
-  })
+  const client = lakeClient()
   const published = await client.getDocument('post-year-in-review-2018')
   if (!published) throw new Error('demo post post-year-in-review-2018 is missing')
   const edited = `2018 in Review, edited ${Date.now().toString(36)}`

@@ -5,18 +5,12 @@
  * JavaScript; outside draft mode nothing is loaded on demand (no Visual Editing overlay); pages
  * the response cache never stores are still compressed.
  */
-import {createClient} from '@sanity/client'
 import {expect, test, type Page} from '@playwright/test'
+import {lakeClient} from './lake-client'
 import sharp from 'sharp'
 
-const LAKE_PORT = Number(process.env.E2E_LAKE_PORT || 4544)
-const LAKE_HTTP_URL = `http://127.0.0.1:${LAKE_PORT + 1}`
 
-function editorApi() {
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({projectId: 'dispatch', dataset: 'production', apiHost: LAKE_HTTP_URL, useProjectHostname: false, apiVersion: '2025-02-19', useCdn: false, token})
-}
+const editorApi = () => lakeClient()
 
 const unique = Date.now().toString(36)
 const SLUG = `cover-image-${unique}`

@@ -4,22 +4,16 @@
  * like an editor's publish; the lake's signed webhook revalidates the site's cache tags.
  */
 import AxeBuilder from '@axe-core/playwright'
-import {createClient, type SanityClient} from '@sanity/client'
 import {stegaClean} from '@sanity/client/stega'
 import {createPreviewSecret} from '@sanity/preview-url-secret/create-secret'
 import {expect, test, type Page, type TestInfo} from '@playwright/test'
+import {lakeClient} from './lake-client'
 import {vercelStegaDecode} from '@vercel/stega'
 
 const REFERENCE_SLUG = 'nyt-white-house-secret-meetings-venezuelan-officers-coup'
 const REFERENCE_TITLE = 'NYT: White House Held Secret Meetings with Venezuelan Officers Plotting a Coup'
 const PINGING_SLUG = '09-09-18-confessed-and-convicted'
 
-function lakeClient(): SanityClient {
-  const token = process.env.E2E_LAKE_TOKEN
-  const apiHost = process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${Number(process.env.E2E_LAKE_PORT || 4544) + 1}`
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({projectId: 'dispatch', dataset: 'production', apiHost, useProjectHostname: false, apiVersion: '2025-02-19', token, useCdn: false})
-}
 
 /** A post document for tests, unique per run so reruns against a reused server never collide. */
 function testPost(label: string, publishedAt: string) {

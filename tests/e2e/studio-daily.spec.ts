@@ -7,11 +7,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {createClient} from '@sanity/client'
 import {expect, test, type Browser, type BrowserContext, type Page} from '@playwright/test'
+import {lakeClient} from './lake-client'
 
-const LAKE_PORT = Number(process.env.E2E_LAKE_PORT || 4544)
-const LAKE_HTTP_URL = `http://127.0.0.1:${LAKE_PORT + 1}`
 const DATA_DIR = process.env.E2E_LAKE_DATA_DIR || path.resolve('.lake-e2e')
 const STUDIO_LOAD_TIMEOUT = 300_000
 
@@ -49,11 +47,7 @@ async function openPost(page: Page, id: string) {
 
 const FORMATTING_BUTTONS = ['strong', 'em', 'code', 'underline', 'strike-through', 'bullet', 'number', 'link']
 
-function editorApi() {
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  return createClient({projectId: 'dispatch', dataset: 'production', apiHost: LAKE_HTTP_URL, useProjectHostname: false, apiVersion: '2025-02-19', useCdn: false, token, perspective: 'raw'})
-}
+const editorApi = () => lakeClient({perspective: 'raw'})
 
 const unique = Date.now().toString(36)
 

@@ -3,8 +3,8 @@
  * re-renders the pages and feeds that show it — its own page, home, the feeds — and leaves the
  * cached page of an unrelated post alone. No webhook: the lake's Live Content API stream drives it.
  */
-import {createClient} from '@sanity/client'
 import {expect, test, type APIRequestContext} from '@playwright/test'
+import {lakeClient} from './lake-client'
 
 test.skip(
   !process.env.CI && process.env.E2E_BUILD !== '1',
@@ -23,17 +23,7 @@ async function until(request: APIRequestContext, path: string, predicate: (body:
 }
 
 test('an edit of post A refreshes A, home and feeds within a second, and leaves post B cached', async ({request}) => {
-  const token = process.env.E2E_LAKE_TOKEN
-  if (!token) throw new Error('E2E_LAKE_TOKEN is not set (tests/e2e/global-setup.ts sets it)')
-  const client = createClient({
-    projectId: 'dispatch',
-    dataset: 'production',
-    apiHost: process.env.E2E_LAKE_HTTP_URL,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    token,
-    useCdn: false,
-  })
+  const client = lakeClient()
   const slug = `sync-tags-${Date.now().toString(36)}`
   const post = {
     _id: `post-${slug}`,
