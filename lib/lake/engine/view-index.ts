@@ -1,7 +1,8 @@
 /**
  * The secondary indexes of one perspective view (the documents a query sees): per-type lists,
- * orderings by any attribute paths, equality by any attribute path, references, and the words of
- * every string (for `match`). Each is built the first time a query needs it and then kept current
+ * orderings by any attribute paths, equality by any attribute path, membership, references and
+ * per-expression token counts for `match`/`score()` (full-text candidates come from SQLite FTS5,
+ * fts.ts, not from here). Each is built the first time a query needs it and then kept current
  * commit by commit (`derive`): a view is an immutable snapshot, so a commit produces a new view
  * whose indexes are copies of the old ones with the changed documents taken out and put back in.
  * Running queries keep the snapshot they started with.
@@ -16,15 +17,7 @@ import {LruCache} from './lru'
 import {collectReferences} from './references'
 import {compareIds} from './perspective'
 import type {TreeNode} from './scan-plan'
-import {wordsOf} from './text-index'
 import type {SanityDocument} from './types'
-
-/** Word → documents, append-only across view versions (see `derive`). */
-interface WordIndex {
-  lists: Map<string, SanityDocument[]>
-  live: number
-  stale: number
-}
 
 /** A view's documents ordered by some attribute paths, ties by `_id` (groq-js's order is stable over `*`). */
 export interface SortedIndex {
@@ -53,8 +46,6 @@ export class ViewIndex {
   private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
   private memberIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
-  private wordIndex: WordIndex | null = null
-  private sortedWords: string[] | null = null
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
   /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
   private memos = new LruCache<string, unknown>(MAX_MEMOS)
@@ -154,35 +145,9 @@ export class ViewIndex {
     return index
   }
 
-  /**
-   * Documents having `word` among the words of their strings: a superset of what a `match` on
-   * any of their fields can keep (see text-index.ts). May hold documents this view no longer has
-   * (callers keep only `has(doc)`), in no particular order.
-   */
-  withWord(word: string): SanityDocument[] {
-    if (!this.wordIndex) {
-      const lists = new Map<string, SanityDocument[]>()
-      for (const doc of this.all) for (const w of wordsOf(doc)) addTo(lists, w, doc)
-      this.wordIndex = {lists, live: this.all.length, stale: 0}
-    }
-    return this.wordIndex.lists.get(word) ?? []
-  }
-
   /** Whether this view holds exactly this document object. */
   has(doc: SanityDocument): boolean {
     return this.byId.get(doc._id) === doc
-  }
-
-  /** All indexed words starting with `prefix` (for `match "foo*"`), by binary search in the sorted vocabulary. */
-  wordsWithPrefix(prefix: string): string[] {
-    this.withWord('')
-    this.sortedWords ??= [...this.wordIndex!.lists.keys()].sort()
-    const words = this.sortedWords
-    const out: string[] = []
-    for (let i = lowerBound(words, prefix, (a, b) => (a < b ? -1 : a > b ? 1 : 0)); i < words.length && words[i].startsWith(prefix); i++) {
-      out.push(words[i])
-    }
-    return out
   }
 
   /**
@@ -227,18 +192,6 @@ export class ViewIndex {
     }
     for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
-    // The word index only ever grows (shared by all versions, which filter by membership): copying
-    // word lists as long as the dataset on every commit would cost more than the commit. It is
-    // rebuilt once it holds more stale entries than live ones.
-    const words = this.wordIndex
-    if (words && words.stale + removed.length <= words.live) {
-      const vocabulary = words.lists.size
-      for (const doc of added) for (const w of wordsOf(doc)) addTo(words.lists, w, doc)
-      words.stale += removed.length
-      words.live = all.length
-      next.wordIndex = words
-      next.sortedWords = words.lists.size === vocabulary ? this.sortedWords : null
-    }
     return next
   }
 }
