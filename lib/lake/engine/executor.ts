@@ -147,9 +147,23 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
   const pipeline = pipelineOf(node)
   if (pipeline) {
     const result = await runPipeline(node, pipeline, scope, context)
-    return context.tracker ? tracked(result, context.tracker) : result
+    const seen = context.tracker ? tracked(result, context.tracker) : result
+    return pipeline.projection && !pipeline.count ? project(pipeline.projection, seen, scope, context) : seen
   }
   return delegate(node, scope, context, {})
+}
+
+/**
+ * `*[…]{…} | order(…)[a...b]` ordered and sliced as documents: now each row is projected, as
+ * groq-js's Map would (in a hidden scope per item); an element access's missing row stays null.
+ */
+async function project(projection: TreeNode, value: unknown, scope: Scope, context: ExecutionContext): Promise<unknown> {
+  if (Array.isArray(value)) {
+    const out: unknown[] = []
+    for (const item of value) out.push(await run(projection, hiddenIn(scope, item), context))
+    return out
+  }
+  return value === null ? null : run(projection, hiddenIn(scope, value), context)
 }
 
 /**
@@ -643,8 +657,8 @@ function unionInIdOrder(lists: SanityDocument[][]): SanityDocument[] {
 function matchCandidates(view: ViewIndex, text: TextSearch, values: unknown[], limit: number): SanityDocument[] | null {
   const docs = new Set<SanityDocument>()
   for (const value of values) {
-    const ids = text.candidates(value)
     // Too common a word to narrow much: the type lists (already in `_id` order) do better.
+    const ids = text.candidates(value, limit)
     if (ids === null || ids.size > limit) return null
     for (const id of ids) {
       const own = view.byId.get(id)

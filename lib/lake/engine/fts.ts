@@ -55,8 +55,10 @@ export interface TextSearch {
    * Ids of stored documents that may satisfy `text match pattern` for some text in them (a
    * superset), null when the pattern cannot narrow anything (every term starts with a wildcard).
    * An empty set means no document can match (including patterns groq-js never matches).
+   * With `limit`: null as well when more than `limit` documents have the words (too common to
+   * narrow much), found without reading them all.
    */
-  candidates(pattern: unknown): Set<string> | null
+  candidates(pattern: unknown, limit?: number): Set<string> | null
 }
 
 export class FullTextIndex {
@@ -75,8 +77,8 @@ export class FullTextIndex {
       removeRow: db.prepare<[number]>('DELETE FROM fts_documents WHERE rowid = ?'),
       removeWords: db.prepare<[number]>('DELETE FROM fts_words WHERE rowid = ?'),
       addWords: db.prepare<[number, string]>('INSERT INTO fts_words (rowid, words) VALUES (?, ?)'),
-      search: db.prepare<[string, string], string>(
-        'SELECT d.id FROM fts_words JOIN fts_documents d ON d.rowid = fts_words.rowid WHERE fts_words MATCH ? AND d.dataset = ?',
+      search: db.prepare<[string, string, number], string>(
+        'SELECT d.id FROM fts_words JOIN fts_documents d ON d.rowid = fts_words.rowid WHERE fts_words MATCH ? AND d.dataset = ? LIMIT ?',
       ),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
@@ -134,10 +136,13 @@ export class FullTextIndex {
     const since = this.generation
     const oldest = this.recent[0]?.generation ?? this.generation + 1
     return {
-      candidates: (pattern) => {
+      candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
         if (query === null || query === '') return query === null ? null : new Set()
-        const ids = new Set(this.statements.search.all(query, dataset))
+        const cap = limit === undefined ? -1 : Math.floor(limit) + 1
+        const found = this.statements.search.all(query, dataset, cap)
+        if (limit !== undefined && found.length > limit) return null
+        const ids = new Set(found)
         if (this.generation !== since) {
           // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.
           if (since + 1 < oldest) return null

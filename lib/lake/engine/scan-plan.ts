@@ -88,6 +88,13 @@ export interface Pipeline {
   slice: {left: number; right: number; isInclusive: boolean} | null
   element: number | null
   count: boolean
+  /**
+   * `*[…]{…} | order(…)`: the projection (the Map's body) applied to each result after order and
+   * slice. Only recognised when every order key reads, through the projection, a plain path of
+   * the document (`"orderings": [_id]` … `order(orderings[0])`), so ordering the documents orders
+   * the projected rows the same way and only the rows returned need projecting.
+   */
+  projection: Node | null
 }
 
 const plans = new WeakMap<object, Pipeline | null>()
@@ -117,9 +124,12 @@ function recognise(node: Node): Pipeline | null {
     if (!inner || inner.count || inner.slice !== null || inner.element !== null) return null
     return {...inner, slice: {left: node.left, right: node.right, isInclusive: node.isInclusive === true}}
   }
+  if (node.type === 'PipeFuncCall' && node.name === 'order' && isNode(node.base) && node.base.type === 'Map' && Array.isArray(node.args)) {
+    return projectedOrder(node.base, node.args as Node[])
+  }
   if (node.type === 'PipeFuncCall' && isNode(node.base) && Array.isArray(node.args)) {
     const inner = pipelineOf(node.base)
-    if (!inner || inner.count || inner.slice !== null || inner.element !== null || inner.order !== null) return null
+    if (!inner || inner.count || inner.slice !== null || inner.element !== null || inner.order !== null || inner.projection !== null) return null
     const args = node.args as Node[]
     if (node.name === 'order' && args.length > 0) return {...inner, order: args, orderKeys: orderKeysOf(args)}
     if (node.name === 'score' && inner.score === null) {
@@ -135,8 +145,75 @@ function recognise(node: Node): Pipeline | null {
     const expr = inner.filter ? {type: 'And', left: rebuild(inner.filter), right: node.expr} : node.expr
     return {...inner, filter: planFilter(expr)}
   }
-  if (node.type === 'Everything') return {filter: null, score: null, scoreTerms: null, order: null, orderKeys: null, slice: null, element: null, count: false}
+  if (node.type === 'Everything') return {filter: null, score: null, scoreTerms: null, order: null, orderKeys: null, slice: null, element: null, count: false, projection: null}
   return null
+}
+
+/**
+ * `*[…]{…} | order(k…)`, groq-js's Map of a projection over a filtered `*`, ordered by keys that
+ * are, in the projected object, plain paths of the document: `attr` or `attr[i]` where the
+ * projection sets `attr` to a document path or to an array literal whose element `i` is one, and
+ * nothing after that attribute (a later attribute or splat) can set `attr` again. Then each
+ * projected row's key equals its document's value at that path, and groq-js's stable order of the
+ * rows is the stable order of the documents.
+ */
+function projectedOrder(map: Node, args: Node[]): Pipeline | null {
+  const inner = isNode(map.base) ? pipelineOf(map.base) : null
+  if (!inner || inner.count || inner.slice !== null || inner.element !== null || inner.order !== null || inner.score !== null || inner.projection !== null) return null
+  const body = map.expr
+  if (!isNode(body) || body.type !== 'Projection' || !isNode(body.base) || body.base.type !== 'This' || !isNode(body.expr) || body.expr.type !== 'Object') return null
+  const attributes = body.expr.attributes as Node[]
+  const keys: OrderKey[] = []
+  for (const arg of args) {
+    const desc = arg.type === 'Desc'
+    const expr = arg.type === 'Desc' || arg.type === 'Asc' ? arg.base : arg
+    const path = projectedPath(attributes, expr)
+    if (!path) return null
+    keys.push({path, desc})
+  }
+  return {...inner, order: args, orderKeys: keys, projection: body}
+}
+
+/** The document path `expr` reads in an object made of `attributes` (see projectedOrder), or null. */
+function projectedPath(attributes: Node[], expr: unknown): string[] | null {
+  if (!isNode(expr)) return null
+  let name: string
+  let index: number | null = null
+  if (expr.type === 'AccessAttribute' && expr.base === undefined && typeof expr.name === 'string') name = expr.name
+  else if (expr.type === 'AccessElement' && typeof expr.index === 'number' && expr.index >= 0 && isNode(expr.base) && expr.base.type === 'AccessAttribute' && expr.base.base === undefined) {
+    name = expr.base.name as string
+    index = expr.index
+  } else return null
+  let value: Node | null = null
+  for (const attribute of attributes) {
+    if (attribute.type === 'ObjectAttributeValue') {
+      if (attribute.name === name) value = attribute.value as Node
+    } else if (value !== null) {
+      // A splat after the attribute may set it again, unless it is a literal object (or a
+      // select() of them) without that key.
+      if (!splatLacks(attribute.value, name)) return null
+    }
+  }
+  if (!value) return null
+  if (index === null) return attributePath(value)
+  if (value.type !== 'Array') return null
+  const elements = value.elements as {isSplat?: boolean; value?: unknown}[]
+  if (index >= elements.length || elements.slice(0, index + 1).some((element) => element.isSplat)) return null
+  return attributePath(elements[index].value)
+}
+
+/** Whether a splatted value can never hold key `name`: an object literal without it, or a select() of such (or null). */
+function splatLacks(value: unknown, name: string): boolean {
+  if (!isNode(value)) return false
+  if (value.type === 'Object') {
+    return (value.attributes as Node[]).every((attribute) => attribute.type === 'ObjectAttributeValue' ? attribute.name !== name : splatLacks(attribute.value, name))
+  }
+  if (value.type === 'Select') {
+    const alternatives = value.alternatives as Node[]
+    return alternatives.every((alternative) => splatLacks(alternative.value, name)) && (value.fallback === undefined || splatLacks(value.fallback, name))
+  }
+  if (value.type === 'Value') return value.value === null
+  return false
 }
 
 /** The filter expression a plan came from (for merging `*[a][b]`). */

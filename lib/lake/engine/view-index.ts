@@ -35,7 +35,7 @@ const MAX_TYPE_LISTS = 64
 const MAX_SORTED = 32
 const MAX_EQUALITY = 32
 const MAX_MEMOS = 64
-const MAX_FIELD_INDEXES = 8
+const MAX_FIELD_INDEXES = 64
 
 export class ViewIndex {
   /** Documents the perspective sees, sorted by `_id`. */

@@ -92,6 +92,15 @@ function randomQuery(random: Random): string {
   if (r < 0.6) return `*[_type == "post" && (${left} match $p || ${pick(random, LEFTS)} match $q)]._id`
   // The Studio's search shape: `_type in $types && (a match $t || b[] match $t || …)`.
   if (r < 0.7) return `*[_type in $types && (${left} match $p || tags[] match $p || nested.list[].label match $p)] {_id, _type} | order(_id desc) [0...$limit]`
+  // The Studio's real shape (Sanity 5.31.2 groqLegacy): a projection before order(…)[0...limit],
+  // ordered by `orderings[i]` the projection sets from document paths (pushed down), or not.
+  if (r < 0.76) {
+    const key = pick(random, ['_id', 'title', 'nested.deep.text', 'tags', '_type'])
+    const extra = pick(random, ['', '', ', ...select(_type == "post" => {"w0": _id, "w2": title}, _type == "page" => {"w2": pt::text(body)})', ', ...@', ', ...{"orderings": [title]}', ', "orderings": [_id]'])
+    const order = pick(random, ['orderings[0] asc', 'orderings[0] desc, orderings[1] asc', 'orderings[1] desc', 'orderings asc', 'orderings[2]', 'w2 desc'])
+    const slice = pick(random, [' [0...$limit]', ' [1..2]', '[0]', ''])
+    return `*[_type in $types && (${left} match $p || title match $p)] {_type, _id, _originalId, "orderings": [${key}, _id]${extra}} | order(${order})${slice}`
+  }
   if (r < 0.85) return `*[${left} match $p] | score(${left} match $p, boost(title match $q, 2)) | order(_score desc, _id asc) {_id, _score}`
   return `*[${left} match $p && ${pick(random, LEFTS)} match $q] | score(${pick(random, LEFTS)} match $q) | order(_score desc)[0...5] {_id, _score}`
 }

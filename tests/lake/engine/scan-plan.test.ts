@@ -4,6 +4,7 @@
  */
 import {evaluate, parse} from 'groq-js'
 import {describe, expect, it} from 'vitest'
+import {pipelineOf, type TreeNode} from '@/lib/lake/engine/scan-plan'
 import {author, DS, testEngine} from './helpers'
 
 const documents = [
@@ -81,6 +82,26 @@ describe('query planning', () => {
       expect(result, query).toEqual(expected)
       // Twice: the second run uses the cached, already-planned tree.
       expect((await engine.query(DS, query, params)).result, query).toEqual(expected)
+    }
+  })
+
+  it('pushes order() and the slice through a projection whose order keys are document paths (the Studio search)', () => {
+    const plan = (query: string) => pipelineOf(parse(query, {params: {limit: 1000}}) as unknown as TreeNode)
+    const studio = plan('*[_type in $t && title match $q] {_type, _id, "orderings": [_id, title], ...select(_type == "post" => {"w0": _id}, _type == "author" => {"w2": name})} | order(orderings[0] asc, orderings[1] desc) [0...$limit]')
+    expect(studio?.orderKeys).toEqual([{path: ['_id'], desc: false}, {path: ['title'], desc: true}])
+    expect(studio?.projection?.type).toBe('Projection')
+    expect(studio?.slice).toEqual({left: 0, right: 1000, isInclusive: false})
+    expect(plan('*[_type == "post"]{"t": publishedAt} | order(t desc)[0]')?.orderKeys).toEqual([{path: ['publishedAt'], desc: true}])
+    // Keys a later splat may set again, computed keys, and missing elements are left to groq-js.
+    for (const query of [
+      '*[_type == "post"]{"orderings": [_id], ...@} | order(orderings[0])[0...10]',
+      '*[_type == "post"]{"orderings": [_id], ...select(true => {"orderings": [title]})} | order(orderings[0])[0...10]',
+      '*[_type == "post"]{"orderings": [lower(title)]} | order(orderings[0])[0...10]',
+      '*[_type == "post"]{"orderings": [_id]} | order(orderings[1])[0...10]',
+      '*[_type == "post"]{"orderings": [...tags, _id]} | order(orderings[0])[0...10]',
+      '*[_type == "post"]{"t": _id} | order(x)[0...10]',
+    ]) {
+      expect(plan(query), query).toBeNull()
     }
   })
 })
