@@ -349,6 +349,23 @@ interface Resolved {
   sources: SanityDocument[][]
   /** Ranges on attribute paths, for the sorted walk. */
   ranges: {path: string[]; op: string; value: string | number | boolean}[]
+  /** The `match` terms among the checks (switched to bulk mode when every candidate gets checked). */
+  texts: {field: FieldIndex; pattern: CompiledPattern}[]
+}
+
+/**
+ * From how many candidates a pipeline that checks them all answers `match` and `score()` from the
+ * field indexes' inverted lists (field-index.ts) instead of each document's words.
+ */
+export const planner = {
+  bulkTextMin: 2048,
+  /** score() | order(_score desc, …)[a...b]: select the top rows instead of sorting all when there are this many times more. */
+  topScoreFactor: 4,
+}
+
+function inBulk(texts: Resolved['texts'], candidates: number): void {
+  if (candidates < planner.bulkTextMin) return
+  for (const {field, pattern} of texts) field.prepareBulk(pattern)
 }
 
 const EMPTY = Symbol('empty')
@@ -356,7 +373,7 @@ const EMPTY = Symbol('empty')
 async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
-  const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
+  const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
   if (filter) {
     if (filter.types) {
       const types = filter.types
@@ -387,22 +404,37 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
 
   // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
   if (pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys)) {
-    const kept = await filterAll(source, passes, verify)
     const scorers: {field: FieldIndex; pattern: CompiledPattern}[] = []
     for (const term of pipeline.scoreTerms) {
       const field = view.field(term.left)
       scorers.push({field, pattern: field.compile(await run(term.operand, scope, context))})
     }
+    inBulk([...resolved.texts, ...scorers], source.length)
+    const kept = await filterAll(source, passes, verify)
+    const keys = pipeline.orderKeys ?? []
+    const scoreOf = (doc: SanityDocument) => {
+      // A stored `_score` counts, as in groq-js (read from the column, not by parsing the document).
+      const stored = indexValue(doc, ['_score'])
+      let score = typeof stored === 'number' ? stored : 0
+      for (const {field, pattern} of scorers) score += field.score(doc, pattern)
+      return score
+    }
+    const valuesOf = (doc: SanityDocument, score: number) =>
+      keys.map((key) => (key.path[0] === '_score' ? (key.path.length === 1 ? score : null) : indexValue(doc, key.path)))
     // groq-js sorts by _score (stably), then order() sorts that stably: one sort by the order keys,
     // then _score descending, then position does the same. Only the documents returned get copied.
-    const rows = kept.map((doc, index) => {
-      let score = typeof doc._score === 'number' ? doc._score : 0
-      for (const {field, pattern} of scorers) score += field.score(doc, pattern)
-      const values = (pipeline.orderKeys ?? []).map((key) => (key.path[0] === '_score' ? (key.path.length === 1 ? score : null) : valueAt(doc, key.path)))
-      return {doc, index, score, values}
-    })
-    const keys = pipeline.orderKeys ?? []
-    rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || b.score - a.score || a.index - b.index)
+    const need = topK(pipeline)
+    const byScoreFirst = keys.length === 0 || (keys[0].desc && samePath(keys[0].path, ['_score']) && keys.every((key, i) => i === 0 || key.path[0] !== '_score'))
+    let rows: {doc: SanityDocument; index: number; score: number; values: unknown[]}[]
+    if (need !== null && byScoreFirst && kept.length > planner.topScoreFactor * need) {
+      rows = topByScore(kept, need, scoreOf, valuesOf, keys.slice(1))
+    } else {
+      rows = kept.map((doc, index) => {
+        const score = scoreOf(doc)
+        return {doc, index, score, values: valuesOf(doc, score)}
+      })
+      rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || b.score - a.score || a.index - b.index)
+    }
     const result = finish(pipeline, rows as unknown as SanityDocument[]) as unknown
     const withScore = (row: (typeof rows)[number]) => ({...row.doc, _score: row.score})
     if (Array.isArray(result)) return (result as unknown as typeof rows).map(withScore)
@@ -457,9 +489,66 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const doc of source) if (passes(doc)) n++
     return n
   } else {
+    inBulk(resolved.texts, source.length)
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)
+}
+
+/**
+ * The first `need` rows of `kept` ordered by score descending, then by `rest` (plain paths), then
+ * position — what sorting them all gives, without sorting them all: the scores are computed for
+ * every document (cheap in bulk mode), then only those scoring at least the need-th best score get
+ * their order values read and sorted.
+ */
+function topByScore(
+  kept: SanityDocument[],
+  need: number,
+  scoreOf: (doc: SanityDocument) => number,
+  valuesOf: (doc: SanityDocument, score: number) => unknown[],
+  rest: OrderKey[],
+): {doc: SanityDocument; index: number; score: number; values: unknown[]}[] {
+  const scores = new Float64Array(kept.length)
+  for (let i = 0; i < kept.length; i++) scores[i] = scoreOf(kept[i])
+  const threshold = nthLargest(scores, need)
+  const rows: {doc: SanityDocument; index: number; score: number; values: unknown[]}[] = []
+  for (let i = 0; i < kept.length; i++) {
+    if (scores[i] >= threshold) rows.push({doc: kept[i], index: i, score: scores[i], values: valuesOf(kept[i], scores[i])})
+  }
+  const byRest = (a: (typeof rows)[number], b: (typeof rows)[number]) => b.score - a.score || compareOrderKeys(rest, a.values.slice(1), b.values.slice(1)) || a.index - b.index
+  rows.sort(byRest)
+  return rows.slice(0, need)
+}
+
+/** The n-th largest value (1-based; -Infinity when there are fewer), by partial selection. */
+function nthLargest(values: Float64Array, n: number): number {
+  if (n <= 0 || values.length === 0) return Infinity
+  if (n > values.length) return -Infinity
+  const copy = Float64Array.from(values)
+  // Quickselect for index k of the descending order.
+  const k = n - 1
+  let lo = 0
+  let hi = copy.length - 1
+  while (lo < hi) {
+    const pivot = copy[(lo + hi) >>> 1]
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (copy[i] > pivot) i++
+      while (copy[j] < pivot) j--
+      if (i <= j) {
+        const t = copy[i]
+        copy[i] = copy[j]
+        copy[j] = t
+        i++
+        j--
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else break
+  }
+  return copy[k]
 }
 
 const staticLists = new WeakMap<SanityDocument[], Map<string, SanityDocument[]>>()
@@ -577,6 +666,7 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const pattern = field.compile(await run(term.operand, scope, context))
       if (!pattern.ok) return EMPTY
       into.checks.push((doc) => field.matches(doc, pattern))
+      into.texts.push({field, pattern})
       return
     }
     case 'in': {
@@ -631,7 +721,7 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
       return (doc) => left(doc) || right(doc)
     }
     default: {
-      const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: []}
+      const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
       if ((await resolveTerm(term, scope, context, scratch)) === EMPTY) return () => false
       return allOf([...scratch.staticChecks, ...scratch.checks])
     }

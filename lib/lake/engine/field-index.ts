@@ -4,6 +4,14 @@
  * that text and how often each occurs. It answers `match` and the score `score()` gives a
  * `match` exactly as groq-js computes them (every pattern term must match a token; a term's
  * score is freq·(k+1)/(freq+k) with k = 1.2), without evaluating the text per query.
+ *
+ * Two ways to answer, same results: per document (its words, read on first use, for queries that
+ * look at few documents), or in bulk for queries over many (`prepareBulk`): the index then keeps
+ * an inverted list per word (ordinal of each document holding it, how often), built once from
+ * every document of the view that created it and extended commit by commit, and a compiled
+ * pattern gets each term's frequency for every document at once, summed over the words the term
+ * matches (a sorted vocabulary finds a prefix's words). `[a, pt::text(b)] match` in bulk is the
+ * sum over its parts' indexes, each part read as an array element (a string, or nothing).
  */
 import {valueAt} from './groq-order'
 import {attributePath, type TreeNode} from './scan-plan'
@@ -22,6 +30,7 @@ interface DocumentWords {
 class Vocabulary {
   readonly ids = new Map<string, number>()
   readonly words: string[] = []
+  private sortedCache: {words: string[]; ids: Uint32Array} | null = null
 
   idOf(word: string): number {
     let id = this.ids.get(word)
@@ -32,6 +41,98 @@ class Vocabulary {
     }
     return id
   }
+
+  /** The word ids a pattern term matches. */
+  matching(matcher: TermMatcher): number[] {
+    if (matcher.kind === 'word') {
+      const id = this.ids.get(matcher.word)
+      return id === undefined ? [] : [id]
+    }
+    if (matcher.kind === 'regex') {
+      const out: number[] = []
+      for (let id = 0; id < this.words.length; id++) if (matcher.test(this.words[id])) out.push(id)
+      return out
+    }
+    // Words starting with the prefix are contiguous in code-unit order.
+    const sorted = this.sorted()
+    const {prefix} = matcher
+    let lo = 0
+    let hi = sorted.words.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (sorted.words[mid] < prefix) lo = mid + 1
+      else hi = mid
+    }
+    const out: number[] = []
+    for (let i = lo; i < sorted.words.length && sorted.words[i].startsWith(prefix); i++) out.push(sorted.ids[i])
+    return out
+  }
+
+  private sorted(): {words: string[]; ids: Uint32Array} {
+    if (!this.sortedCache || this.sortedCache.words.length !== this.words.length) {
+      const ids = Uint32Array.from(this.words.keys())
+      ids.sort((a, b) => (this.words[a] < this.words[b] ? -1 : this.words[a] > this.words[b] ? 1 : 0))
+      this.sortedCache = {words: Array.from(ids, (id) => this.words[id]), ids}
+    }
+    return this.sortedCache
+  }
+}
+
+/**
+ * Ordinals for the documents of a view and of the views derived from it (shared by their field
+ * indexes, so a document is looked up once for all of them). Replaced documents keep theirs until
+ * the view replaces the space (`ViewIndex.derive`, when they outnumber the live ones).
+ */
+export class OrdinalSpace {
+  private readonly ordinals = new Map<SanityDocument, number>()
+  /** Documents taken out of views since this space was made. */
+  garbage = 0
+
+  get size(): number {
+    return this.ordinals.size
+  }
+
+  of(doc: SanityDocument): number | undefined {
+    return this.ordinals.get(doc)
+  }
+
+  assign(doc: SanityDocument): number {
+    let ordinal = this.ordinals.get(doc)
+    if (ordinal === undefined) {
+      ordinal = this.ordinals.size
+      this.ordinals.set(doc, ordinal)
+    }
+    return ordinal
+  }
+}
+
+/** One word's inverted list: the ordinals of the documents holding it and how often (capped, see `overflow`). */
+class Posting {
+  ords = new Uint32Array(4)
+  counts = new Uint8Array(4)
+  n = 0
+
+  push(ordinal: number, count: number): void {
+    if (this.n === this.ords.length) {
+      const ords = new Uint32Array(this.n * 2)
+      ords.set(this.ords)
+      this.ords = ords
+      const counts = new Uint8Array(this.n * 2)
+      counts.set(this.counts)
+      this.counts = counts
+    }
+    this.ords[this.n] = ordinal
+    this.counts[this.n] = Math.min(count, 255)
+    this.n++
+  }
+}
+
+/** Bulk mode: the documents to file when the inverted lists are first needed, then the lists. */
+interface Bulk {
+  pending: SanityDocument[][]
+  postings: Posting[] | null
+  /** Exact counts of 255 and more, by word id · 2^32 + ordinal. */
+  overflow: Map<number, number>
 }
 
 /** A `match` right-hand side compiled against the vocabulary: per pattern term, which word ids match. */
@@ -39,6 +140,9 @@ export interface CompiledPattern {
   /** False when groq-js would match nothing (no terms, or a non-string part). */
   ok: boolean
   terms: TermTest[]
+  matchers: TermMatcher[]
+  /** Bulk mode (`prepareBulk`): each term's frequency per document ordinal of `space`. */
+  bulk?: {space: OrdinalSpace; freqs: Uint32Array[]}
 }
 
 /**
@@ -71,7 +175,12 @@ class TermTest {
   }
 }
 
+/** How a view finds the index of a text expression (`element`: read as an element of an array literal). */
+export type FieldLookup = (left: TreeNode, element: boolean) => FieldIndex
+
 export class FieldIndex {
+  private readonly bulkState: Bulk | null
+
   private constructor(
     private readonly textOf: (doc: SanityDocument) => string[],
     private readonly vocabulary: Vocabulary,
@@ -81,18 +190,112 @@ export class FieldIndex {
      * view version can share this map, and entries of documents nothing holds any more are collected.
      */
     private readonly byDoc: WeakMap<SanityDocument, DocumentWords>,
-  ) {}
-
-  /** The index of a `match` left side; words are read per document on first use (`docs` is not scanned). */
-  static build(left: TreeNode, docs: SanityDocument[]): FieldIndex {
-    void docs
-    return new FieldIndex(textParts(left), new Vocabulary(), new WeakMap())
+    private readonly space: OrdinalSpace,
+    /** `[a, b…]`: the indexes of the parts (as array elements) whose sum answers in bulk; null: a simple text. */
+    private readonly parts: FieldIndex[] | null,
+    docs: SanityDocument[],
+  ) {
+    this.bulkState = parts === null ? {pending: [docs], postings: null, overflow: new Map()} : null
   }
 
-  /** The index for the next view: the same one (new documents are read on first use). */
+  /**
+   * The index of a `match` left side; words are read per document on first use, and `docs` (the
+   * view's) only if bulk mode is used. `element`: the text of `left` as an element of an array
+   * literal (groq-js then only reads it when it is a string).
+   */
+  static build(left: TreeNode, docs: SanityDocument[], space: OrdinalSpace, lookup: FieldLookup, element = false): FieldIndex {
+    let parts: FieldIndex[] | null = null
+    if (!element && left.type === 'Array') {
+      parts = []
+      for (const item of left.elements as {isSplat?: boolean; value: TreeNode}[]) {
+        // Arrays (`tags[]`, `[…]`) inside an array literal are not strings: groq-js skips them.
+        if (item.value.type !== 'ArrayCoerce' && item.value.type !== 'Array') parts.push(lookup(item.value, true))
+      }
+    }
+    return new FieldIndex(element ? elementText(left) : textParts(left), new Vocabulary(), new WeakMap(), space, parts, docs)
+  }
+
+  /** The index for the next view: the same one, with the new documents to file (the old ones stay, unseen by newer views). */
   derive(added: SanityDocument[]): FieldIndex {
-    void added
+    const bulk = this.bulkState
+    if (bulk && added.length > 0) {
+      if (bulk.postings) this.file(added)
+      else bulk.pending.push(added)
+    }
     return this
+  }
+
+  private file(docs: SanityDocument[]): void {
+    const bulk = this.bulkState!
+    const postings = bulk.postings!
+    for (const doc of docs) {
+      const ordinal = this.space.assign(doc)
+      const words = this.wordsOf(doc)
+      for (let i = 0; i < words.ids.length; i++) {
+        const id = words.ids[i]
+        const count = words.counts[i]
+        let posting = postings[id]
+        if (!posting) postings[id] = posting = new Posting()
+        posting.push(ordinal, count)
+        if (count >= 255) bulk.overflow.set(id * 4294967296 + ordinal, count)
+      }
+    }
+  }
+
+  /** Files the pending documents (every part's, for `[a, b…]`), so the ordinal space stops growing for this query. */
+  private ensureFiled(): void {
+    if (this.parts) for (const part of this.parts) part.ensureFiled()
+    else this.postings()
+  }
+
+  private postings(): Posting[] {
+    const bulk = this.bulkState!
+    if (!bulk.postings) {
+      bulk.postings = []
+      for (const docs of bulk.pending) this.file(docs)
+      bulk.pending = []
+    }
+    return bulk.postings
+  }
+
+  /** Each term's frequency (matcher order) for every document ordinal, summed over the words it matches. */
+  private frequencies(matchers: TermMatcher[]): Uint32Array[] {
+    if (this.parts) {
+      const sums = matchers.map(() => new Uint32Array(this.space.size))
+      for (const part of this.parts) {
+        const freqs = part.frequencies(matchers)
+        for (let t = 0; t < matchers.length; t++) {
+          const sum = sums[t]
+          const freq = freqs[t]
+          for (let i = 0; i < freq.length; i++) sum[i] += freq[i]
+        }
+      }
+      return sums
+    }
+    const postings = this.postings()
+    const {overflow} = this.bulkState!
+    return matchers.map((matcher) => {
+      const freq = new Uint32Array(this.space.size)
+      for (const id of this.vocabulary.matching(matcher)) {
+        const posting = postings[id]
+        if (!posting) continue
+        const {ords, counts, n} = posting
+        for (let i = 0; i < n; i++) freq[ords[i]] += counts[i] === 255 ? overflow.get(id * 4294967296 + ords[i])! : counts[i]
+      }
+      return freq
+    })
+  }
+
+  /**
+   * Bulk mode for this pattern: from now on `matches` and `score` read each term's frequency from
+   * the inverted lists (built on first use from every document of the view). For queries that
+   * look at many documents.
+   */
+  prepareBulk(pattern: CompiledPattern): void {
+    if (!pattern.ok || pattern.bulk) return
+    this.ensureFiled()
+    const freqs = this.frequencies(pattern.matchers)
+    pattern.bulk = {space: this.space, freqs}
   }
 
   private words(doc: SanityDocument): DocumentWords {
@@ -117,15 +320,22 @@ export class FieldIndex {
 
   compile(pattern: unknown): CompiledPattern {
     const parts = typeof pattern === 'string' ? [pattern] : Array.isArray(pattern) ? pattern : null
-    if (!parts || !parts.every((part) => typeof part === 'string')) return {ok: false, terms: []}
+    if (!parts || !parts.every((part) => typeof part === 'string')) return {ok: false, terms: [], matchers: []}
     const terms = (parts as string[]).flatMap(patternTerms)
-    if (terms.length === 0) return {ok: false, terms: []}
-    return {ok: true, terms: terms.map((term) => new TermTest(this.vocabulary, termMatcher(term)))}
+    if (terms.length === 0) return {ok: false, terms: [], matchers: []}
+    const matchers = terms.map(termMatcher)
+    return {ok: true, terms: matchers.map((matcher) => new TermTest(this.vocabulary, matcher)), matchers}
   }
 
   /** groq-js `match`: the text has tokens and every term matches one. */
   matches(doc: SanityDocument, pattern: CompiledPattern): boolean {
     if (!pattern.ok) return false
+    const ordinal = pattern.bulk?.space.of(doc)
+    if (ordinal !== undefined) {
+      // Some term matching means the text has tokens.
+      for (const freq of pattern.bulk!.freqs) if (!(ordinal < freq.length && freq[ordinal] > 0)) return false
+      return true
+    }
     const words = this.words(doc)
     if (words.ids.length === 0) return false
     return pattern.terms.every((term) => frequency(words, term) > 0)
@@ -134,6 +344,16 @@ export class FieldIndex {
   /** What groq-js's score() adds for `text match pattern`. */
   score(doc: SanityDocument, pattern: CompiledPattern): number {
     if (!pattern.ok) return 0
+    const ordinal = pattern.bulk?.space.of(doc)
+    if (ordinal !== undefined) {
+      // The same sum, in the same order, as below (so equal scores stay equal).
+      let score = 0
+      for (const freq of pattern.bulk!.freqs) {
+        const f = ordinal < freq.length ? freq[ordinal] : 0
+        score += (f * (K + 1)) / (f + K)
+      }
+      return score
+    }
     const words = this.words(doc)
     if (words.ids.length === 0) return 0
     let score = 0
@@ -149,6 +369,15 @@ function frequency(words: DocumentWords, term: TermTest): number {
   let freq = 0
   for (let i = 0; i < words.ids.length; i++) if (term.test(words.ids[i])) freq += words.counts[i]
   return freq
+}
+
+/** The string parts of `left` read as an element of an array literal: only a string counts. */
+function elementText(left: TreeNode): (doc: SanityDocument) => string[] {
+  const valueOf = valueFunction(left)
+  return (doc) => {
+    const value = valueOf(doc)
+    return typeof value === 'string' ? [value] : []
+  }
 }
 
 /** The string parts groq-js's match tokenises for `left` (gatherText: a string, or an array's strings). */

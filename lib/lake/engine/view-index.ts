@@ -10,7 +10,7 @@
  * Orders and equality follow groq-js exactly (see groq-order.ts), so the planner can answer from
  * an index what groq-js would answer by scanning.
  */
-import {FieldIndex} from './field-index'
+import {FieldIndex, OrdinalSpace} from './field-index'
 import {compareOrderKeys, groqKeyOf, type OrderKey} from './groq-order'
 import {indexValue, memberKeys} from './document-cache'
 import {LruCache} from './lru'
@@ -47,6 +47,8 @@ export class ViewIndex {
   private referenceIndex: Map<string, SanityDocument[]> | null = null
   private memberIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
+  /** Document ordinals for the field indexes' bulk mode (field-index.ts), shared along the derived views. */
+  private ordinals = new OrdinalSpace()
   /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
   private memos = new LruCache<string, unknown>(MAX_MEMOS)
 
@@ -135,11 +137,11 @@ export class ViewIndex {
   }
 
   /** The full-text index of a `match` left side (its syntax tree), built on first use. */
-  field(left: TreeNode): FieldIndex {
-    const key = JSON.stringify(left)
+  field(left: TreeNode, element = false): FieldIndex {
+    const key = (element ? 'e' : '') + JSON.stringify(left)
     let index = this.fieldIndexes.get(key)
     if (!index) {
-      index = FieldIndex.build(left, this.all)
+      index = FieldIndex.build(left, this.all, this.ordinals, (part, asElement) => this.field(part, asElement), element)
       this.fieldIndexes.set(key, index)
     }
     return index
@@ -190,7 +192,13 @@ export class ViewIndex {
       const [path, sub] = JSON.parse(key) as [string[], string[]]
       next.memberIndexes.set(key, updateMultiMap(index, removed, added, (doc) => memberKeys(doc, path, sub) ?? []))
     }
-    for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
+    // Replaced documents stay in the field indexes' inverted lists (older views may still read
+    // them): once they outnumber the live ones, the next view starts those indexes afresh.
+    this.ordinals.garbage += removed.length
+    if (this.ordinals.garbage <= Math.max(4096, all.length)) {
+      next.ordinals = this.ordinals
+      for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
+    }
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
     return next
   }
