@@ -3,23 +3,25 @@
 /**
  * The contact form island. Server-rendered it is a complete HTML form that POSTs to the server
  * action and works without JavaScript (the page comes back with the result, per-field errors and
- * the reader's text). Once hydrated it adds: inline validation with the server's own rules as the
- * reader leaves a field, no round trip for obvious mistakes, a pending state, and the result in
+ * the reader's text). Once hydrated it adds: inline validation with the server's rules
+ * (lib/contact/rules.ts, plain code: no validation library in the reader's bundle) as the reader
+ * leaves a field, no round trip for obvious mistakes, a pending state, and the result in
  * place without a reload.
  */
 import {useActionState, useId, useRef, useState, type FocusEvent, type FormEvent} from 'react'
+// The plain rules only (no zod in the browser): the server checks the same rules with its schema.
 import {
   CONTACT_FIELDS,
   FORM_TOKEN_FIELD,
   HONEYPOT_FIELD,
   LIMITS,
   POST_ID_FIELD,
-  validateContact,
-  validateField,
+  checkAll,
+  checkField,
   pickValues,
   type ContactField,
   type FieldErrors,
-} from '@/lib/contact/fields'
+} from '@/lib/contact/rules'
 import type {ContactFormState} from '@/lib/contact/state'
 
 type Action = (state: ContactFormState, formData: FormData) => Promise<ContactFormState>
@@ -76,23 +78,23 @@ export function ContactForm({
     // Focus moving to the send button: submit validates everything anyway, and an error appearing
     // now would push the button away from under the pointer mid-click.
     if ((event.relatedTarget as HTMLButtonElement | null)?.type === 'submit') return
-    setFieldError(field, validateField(field, event.currentTarget.value))
+    setFieldError(field, checkField(field, event.currentTarget.value))
   }
 
   function onInput(event: FormEvent<HTMLInputElement | HTMLTextAreaElement>) {
     const field = event.currentTarget.name as ContactField
-    if (errors[field]) setFieldError(field, validateField(field, event.currentTarget.value))
+    if (errors[field]) setFieldError(field, checkField(field, event.currentTarget.value))
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const values = pickValues(Object.fromEntries(new FormData(event.currentTarget)))
-    const result = validateContact(values)
-    if (result.ok) return
+    const found = checkAll(values)
+    const first = CONTACT_FIELDS.find((field) => found[field])
+    if (!first) return
     event.preventDefault()
     const cleared = Object.fromEntries(CONTACT_FIELDS.map((field) => [field, undefined])) as FieldErrors
-    setLocal({seq: state.seq, errors: {...cleared, ...result.errors}, summary: true})
-    const first = CONTACT_FIELDS.find((field) => result.errors[field])
-    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus()
+    setLocal({seq: state.seq, errors: {...cleared, ...found}, summary: true})
+    formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus()
   }
 
   const statusId = `${id}-status`

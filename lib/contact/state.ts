@@ -2,7 +2,7 @@
  * What the contact form shows after each submission: shared by the server action (which returns
  * it) and the browser island (which renders it). Client-safe: no server imports.
  */
-import {EMPTY_VALUES, type ContactValues, type FieldErrors} from './fields'
+import {EMPTY_VALUES, type ContactValues, type FieldErrors} from './rules'
 
 export type ContactFormStatus = 'idle' | 'sent' | 'invalid' | 'error'
 

@@ -2,7 +2,10 @@
  * The contact form's rules on their own: validation and limits, the signed fill-time token, the
  * rate limiter, client addresses and the same-origin check.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {CONTACT_FIELDS, checkAll, checkField} from '@/lib/contact/rules'
 import {clientKey, rateLimitKey} from '@/lib/http/client-address'
 import {LIMITS, validateContact, validateField, type ContactValues} from '@/lib/contact/fields'
 import {checkFormToken, issueFormToken} from '@/lib/contact/form-token'
@@ -51,6 +54,68 @@ describe('validation', () => {
     const result = validateContact({...good, subject: 'Hi\r\nBcc: victim@example.com'})
     expect(result.ok && result.data.subject).toBe('Hi Bcc: victim@example.com')
     expect(validateField('email', 'ana@example.net\r\nBcc: x@y.z')).toBeDefined()
+  })
+})
+
+describe('the browser island\'s rules (lib/contact/rules.ts) and the server\'s schema agree', () => {
+  // Edge cases of every rule, plus random strings built from the characters the rules care about.
+  const edges = [
+    '', ' ', '\n', '\u0000', 'a', ' a ', 'a\r\nb', 'x'.repeat(9), ' '.repeat(12) + 'x', 'm'.repeat(10), 'm'.repeat(99), 'm'.repeat(100),
+    'm'.repeat(101), 'm'.repeat(150), 'm'.repeat(151), 'm'.repeat(254), 'm'.repeat(255), 'm'.repeat(5000), 'm'.repeat(5001), '😀'.repeat(9), '😀'.repeat(10), '😀'.repeat(100), '😀'.repeat(101), '\ud800'.repeat(12),
+    'a@b.co', 'a@b.c', 'a.b@c.de', '.a@b.cd', 'a..b@c.de', 'a.@b.cd', "o'neil@example.com", 'a+tag@sub.example.org', 'a@-b.co',
+    'a@b-.co', 'a@b..co', 'ana@example.net\r\nBcc: x@y.z', ' ana@example.net ', 'ana@exam ple.net', 'ana@@example.net', 'ana@',
+    '@example.net', 'ana@example.123', 'ána@example.net', 'ana@exámple.net', `${'a'.repeat(250)}@x.io`, `${'a'.repeat(240)}@example.net`,
+    'Line one\r\nLine two\u0000 ', '\t\tTabbed message text\t', '\u0085\u009f short \u007f',
+  ]
+  let seed = 16
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const alphabet = ['a', 'Z', '0', '.', '@', '-', '_', "'", '+', ' ', '\n', '\r', '\t', '\u0000', '\u0085', 'é', '😀', ',']
+  const randoms = Array.from({length: 400}, () =>
+    Array.from({length: Math.floor(random() * 24)}, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+  )
+
+  it('gives the same verdict and message for every field on the same input', () => {
+    for (const field of CONTACT_FIELDS) {
+      for (const value of [...edges, ...randoms]) {
+        expect({field, value, message: checkField(field, value)}).toEqual({field, value, message: validateField(field, value)})
+      }
+    }
+    const valid = randoms.filter((value) => checkField('email', value) === undefined)
+    expect(valid.length + edges.filter((value) => checkField('email', value) === undefined).length).toBeGreaterThan(3)
+  })
+
+  it('reports the same errors for whole submissions', () => {
+    for (let i = 0; i + 3 < edges.length; i++) {
+      const values = {name: edges[i], email: edges[i + 1], subject: edges[i + 2], message: edges[i + 3]}
+      const server = validateContact(values)
+      expect(checkAll(values)).toEqual(server.ok ? {} : server.errors)
+    }
+  })
+
+  it('keeps zod (and anything else the server uses) out of the browser island', () => {
+    // Follows the island's imports through the project's own modules: none may reach a package
+    // other than React and Next, so the post and /contact pages ship no validation library.
+    const root = path.resolve(import.meta.dirname, '../..')
+    const seen = new Set<string>()
+    const packages = new Set<string>()
+    const visit = (file: string) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      const source = fs.readFileSync(file, 'utf8')
+      for (const match of source.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+        if (match[1]) continue // type-only: erased from the bundle
+        const specifier = match[2]
+        if (specifier.startsWith('@/') || specifier.startsWith('.')) {
+          const base = specifier.startsWith('@/') ? path.join(root, specifier.slice(2)) : path.resolve(path.dirname(file), specifier)
+          const resolved = ['.ts', '.tsx', '/index.ts'].map((ext) => base + ext).find((candidate) => fs.existsSync(candidate))
+          if (!resolved) throw new Error(`cannot resolve ${specifier} from ${file}`)
+          visit(resolved)
+        } else packages.add(specifier)
+      }
+    }
+    visit(path.join(root, 'components/contact/ContactForm.tsx'))
+    expect([...packages].filter((name) => name !== 'react' && !name.startsWith('next/'))).toEqual([])
+    expect(seen.has(path.join(root, 'lib/contact/rules.ts'))).toBe(true)
   })
 })
 
