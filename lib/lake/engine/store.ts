@@ -6,7 +6,7 @@
 import {createHash} from 'node:crypto'
 import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
-import {openCheckedDatabase} from './integrity'
+import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
 import type {Mutation, SanityDocument} from './types'
 
 /** Bump when the schema changes and add a step to MIGRATIONS: old stores are upgraded in place. */
@@ -85,6 +85,12 @@ const MIGRATIONS: string[] = [
   ALTER TABLE document_versions_v2 RENAME TO document_versions;
   CREATE INDEX document_versions_by_rev ON document_versions (dataset, document_id, rev);
   `,
+  // 3: the type index also holds ids, so opening a store (every id and type) reads one small index
+  // instead of the first page of every document row (0.5-0.8 s at 100,000 posts).
+  `
+  DROP INDEX documents_by_type;
+  CREATE INDEX documents_by_type_id ON documents (dataset, type, id);
+  `,
 ]
 
 /** Attribute paths that get a persistent index (see ensurePathIndex). */
@@ -127,24 +133,36 @@ export class Store {
   readonly fullText: FullTextIndex
   private readonly columnStatements = new Map<string, Database.Statement<[string], [string, string]>>()
 
+  /**
+   * SQLite's quick_check of the file, run in a worker while the store opens (integrity.ts). Nothing
+   * is written before it passed (`commit`), and the engine answers nothing before it passed.
+   */
+  readonly integrity: IntegrityCheck
+
   constructor(file: string) {
-    this.db = openCheckedDatabase(file)
-    this.db.pragma('journal_mode = WAL')
-    // FULL: fsync the WAL on every commit, so an acknowledged transaction survives power loss / kill -9.
-    this.db.pragma('synchronous = FULL')
-    this.db.pragma('foreign_keys = ON')
-    this.db.pragma('busy_timeout = 5000')
+    this.db = openDatabase(file)
+    let integrity: IntegrityCheck | null = null
     try {
-      this.migrate()
-      this.fullText = new FullTextIndex(this.db)
+      const fresh = this.db.pragma('journal_mode', {simple: true}) !== 'wal'
+      // A new store, or one not in WAL mode yet, is checked before anything else (and is small or old).
+      integrity = new IntegrityCheck(file, this.db, {background: !fresh})
+      if (fresh) integrity.assert()
+      this.db.pragma('journal_mode = WAL')
+      // FULL: fsync the WAL on every commit, so an acknowledged transaction survives power loss / kill -9.
+      this.db.pragma('synchronous = FULL')
+      this.db.pragma('foreign_keys = ON')
+      this.db.pragma('busy_timeout = 5000')
+      this.fullText = this.prepareSchema(integrity)
     } catch (error) {
+      integrity?.close()
       this.db.close()
-      throw error
+      throw asDamaged(file, error)
     }
+    this.integrity = integrity
     const db = this.db
     this.statements = {
       allDocuments: db.prepare<[string], {json: string}>('SELECT json FROM documents WHERE dataset = ? ORDER BY id'),
-      skeleton: db.prepare<[string], {id: string; type: string}>('SELECT id, type FROM documents WHERE dataset = ?'),
+      skeleton: db.prepare<[string], {id: string; type: string}>('SELECT id, type FROM documents INDEXED BY documents_by_type_id WHERE dataset = ?'),
       documentJson: db.prepare<[string, string], {json: string}>('SELECT json FROM documents WHERE dataset = ? AND id = ?'),
       upsertDocument: db.prepare(
         `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -175,6 +193,28 @@ export class Store {
          ORDER BY seq DESC LIMIT 1`,
       ),
     }
+  }
+
+  /**
+   * Schema migrations and the full-text index's own (fts.ts). While the integrity check runs the
+   * connection is read-only (`query_only`): an up-to-date store opens without writing, and one that
+   * needs writing waits for the check first, then opens again.
+   */
+  private prepareSchema(integrity: IntegrityCheck): FullTextIndex {
+    if (!integrity.done) {
+      this.db.pragma('query_only = ON')
+      try {
+        this.migrate()
+        return new FullTextIndex(this.db)
+      } catch (error) {
+        if ((error as {code?: string}).code !== 'SQLITE_READONLY') throw error
+      } finally {
+        this.db.pragma('query_only = OFF')
+      }
+    }
+    integrity.assert()
+    this.migrate()
+    return new FullTextIndex(this.db)
   }
 
   private migrate(): void {
@@ -274,6 +314,8 @@ export class Store {
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
   commit(tx: StoredTransaction): Map<object, string> {
+    // Never write into a store that failed its check (or before the check is done).
+    this.integrity.assert()
     const {dataset} = tx
     // Each document is serialised once: its row, its version and the mutations that carry it whole
     // (create/createOrReplace of an import) share the same JSON text.
@@ -374,6 +416,7 @@ export class Store {
   }
 
   close(): void {
+    this.integrity.close()
     if (this.db.open) this.db.close()
   }
 }

@@ -186,9 +186,15 @@ describe('bounded working set', () => {
       engine.close()
     }
     const check = new Database(file, {readonly: true})
-    expect(check.pragma('user_version', {simple: true})).toBe(2)
+    expect(check.pragma('user_version', {simple: true})).toBe(3)
     const sql = (check.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as {sql: string}).sql
+    // Schema 3: opening reads ids and types from one covering index, not from the document rows.
+    const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents'").pluck().all()
+    const plan = check.prepare('EXPLAIN QUERY PLAN SELECT id, type FROM documents WHERE dataset = ?').all(DS) as {detail: string}[]
     check.close()
+    expect(indexes).toContain('documents_by_type_id')
+    expect(indexes).not.toContain('documents_by_type')
+    expect(plan.map((row) => row.detail).join()).toMatch(/COVERING INDEX documents_by_type_id/)
     expect(sql).not.toMatch(/WITHOUT ROWID/)
   })
 })
