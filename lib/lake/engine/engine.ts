@@ -299,7 +299,7 @@ export class LakeEngine implements Engine {
         {
           documentJson: (id) => store.documentJson(dataset, id),
           column: (path) => store.column(dataset, path, OPAQUE),
-          arrayColumn: (path) => store.arrayColumn(dataset, path),
+          arrayColumn: (path, each) => store.arrayColumn(dataset, path, each),
         },
         store.skeleton(dataset),
         this.workingSetBytes,

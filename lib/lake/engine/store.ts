@@ -301,15 +301,20 @@ export class Store {
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON documents (dataset, ${expression}, id)`)
   }
 
-  /** The arrays at an attribute path (documents holding an array there only), parsed; null: path not extractable. */
-  arrayColumn(dataset: string, path: string[]): Map<string, unknown[]> | null {
+  /**
+   * The arrays at an attribute path (documents holding an array there only), each parsed and handed
+   * to `each` one row at a time (so only what `each` keeps stays in memory); null: path not extractable.
+   */
+  arrayColumn<T>(dataset: string, path: string[], each: (array: unknown[]) => T): Map<string, T> | null {
     if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
     const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
     const rows = this.db
       .prepare<[string, string, string], [string, string]>("SELECT id, json -> ? FROM documents WHERE dataset = ? AND json_type(json, ?) = 'array'")
       .raw(true)
-      .all(jsonPath, dataset, jsonPath) as unknown as [string, string][]
-    return new Map(rows.map(([id, text]) => [id, JSON.parse(text) as unknown[]]))
+      .iterate(jsonPath, dataset, jsonPath) as unknown as Iterable<[string, string]>
+    const values = new Map<string, T>()
+    for (const [id, text] of rows) values.set(id, each(JSON.parse(text) as unknown[]))
+    return values
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
