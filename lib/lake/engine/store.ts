@@ -174,22 +174,27 @@ export class Store {
         'INSERT INTO transactions (id, dataset, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertVersion: db.prepare('INSERT INTO document_versions (dataset, document_id, seq, rev, json) VALUES (?, ?, ?, ?, ?)'),
+      // A version stored as "the current document row" gets its JSON before that row changes.
+      materialiseVersion: db.prepare<[{dataset: string; id: string}]>(
+        `UPDATE document_versions SET json = (SELECT json FROM documents WHERE dataset = @dataset AND id = @id)
+         WHERE dataset = @dataset AND document_id = @id AND json IS NULL AND rev IS NOT NULL`,
+      ),
       transactionExists: db.prepare<[string, string], {one: number}>('SELECT 1 AS one FROM transactions WHERE dataset = ? AND id = ?'),
       transactionSeq: db.prepare<[string, string], {seq: number}>('SELECT seq FROM transactions WHERE dataset = ? AND id = ?'),
       datasets: db.prepare<[], {dataset: string}>(
         'SELECT dataset FROM documents UNION SELECT dataset FROM transactions ORDER BY dataset',
       ),
       versionByRev: db.prepare<[string, string, string], VersionRow>(
-        `SELECT document_id, seq, rev, json FROM document_versions WHERE dataset = ? AND document_id = ? AND rev = ?
+        `SELECT document_id, seq, rev, ${VERSION_JSON} AS json FROM document_versions v WHERE dataset = ? AND document_id = ? AND rev = ?
          ORDER BY seq DESC LIMIT 1`,
       ),
       versionAtTime: db.prepare<[string, string, string], VersionRow>(
-        `SELECT v.document_id, v.seq, v.rev, v.json FROM document_versions v
+        `SELECT v.document_id, v.seq, v.rev, ${VERSION_JSON} AS json FROM document_versions v
          JOIN transactions t ON t.seq = v.seq
          WHERE v.dataset = ? AND v.document_id = ? AND t.timestamp <= ? ORDER BY v.seq DESC LIMIT 1`,
       ),
       versionBefore: db.prepare<[string, string, number], VersionRow>(
-        `SELECT document_id, seq, rev, json FROM document_versions WHERE dataset = ? AND document_id = ? AND seq < ?
+        `SELECT document_id, seq, rev, ${VERSION_JSON} AS json FROM document_versions v WHERE dataset = ? AND document_id = ? AND seq < ?
          ORDER BY seq DESC LIMIT 1`,
       ),
     }
@@ -336,10 +341,13 @@ export class Store {
         JSON.stringify(tx.changes.map((change) => change.id)),
       )
       for (const {id, after} of tx.changes) {
+        // The document's latest version may be stored as "the current row": give it its JSON first.
+        this.statements.materialiseVersion.run({dataset, id})
         if (after) {
           const json = texts.get(after)!
           this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
-          this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, json)
+          // The version this transaction wrote is the document row itself (no second copy of the JSON).
+          this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
         } else {
           this.statements.deleteDocument.run(dataset, id)
           this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
@@ -415,7 +423,7 @@ export class Store {
     const placeholders = ids.map(() => '?').join(', ')
     return this.db
       .prepare<unknown[], VersionRow>(
-        `SELECT document_id, seq, rev, json FROM document_versions WHERE dataset = ? AND seq = ? AND document_id IN (${placeholders})`,
+        `SELECT document_id, seq, rev, ${VERSION_JSON} AS json FROM document_versions v WHERE dataset = ? AND seq = ? AND document_id IN (${placeholders})`,
       )
       .all(dataset, seq, ...ids)
   }
@@ -425,6 +433,15 @@ export class Store {
     if (this.db.open) this.db.close()
   }
 }
+
+/**
+ * A version row's JSON. The newest version of a document that exists is stored without JSON
+ * (json NULL, rev set: "the current document row"), so each document's JSON is written once per
+ * commit; `commit` copies the row's JSON into that version before the row changes or goes (in the
+ * same SQLite transaction). Deleted versions have json and rev NULL.
+ */
+const VERSION_JSON = `CASE WHEN v.json IS NOT NULL OR v.rev IS NULL THEN v.json
+  ELSE (SELECT d.json FROM documents d WHERE d.dataset = v.dataset AND d.id = v.document_id) END`
 
 /**
  * A mutation body stored as "the version of document <id> this transaction wrote" instead of a

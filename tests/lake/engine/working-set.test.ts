@@ -151,6 +151,44 @@ describe('bounded working set', () => {
     }
   })
 
+  it('stores each version JSON once: the newest lives in the document row and moves to history when the row changes', async () => {
+    const file = join(tempDir(), 'lake.sqlite')
+    const engine = openEngine({file})
+    const versionJson = () => {
+      const db = new Database(file, {readonly: true})
+      const rows = db.prepare("SELECT rev, json FROM document_versions WHERE document_id = 'post-0002' ORDER BY seq").all() as {rev: string | null; json: string | null}[]
+      db.close()
+      return rows.map((row) => [row.rev !== null, row.json === null ? null : (JSON.parse(row.json) as {title: string}).title])
+    }
+    try {
+      await engine.importDocuments(DS, dataset(5), {mode: 'create', author: 'test'})
+      const imported = engine.getDocuments(DS, ['post-0002'])[0]!
+      // Written once, in the document row; the version row says "the current row".
+      expect(versionJson()).toEqual([[true, null]])
+      await engine.mutate(DS, [{patch: {id: 'post-0002', set: {title: 'Edited'}}}], author)
+      expect(versionJson()).toEqual([
+        [true, 'Post 2'],
+        [true, null],
+      ])
+      const edited = engine.getDocuments(DS, ['post-0002'])[0]!
+      await engine.mutate(DS, [{delete: {id: 'post-0002'}}], author)
+      expect(versionJson()).toEqual([
+        [true, 'Post 2'],
+        [true, 'Edited'],
+        [false, null],
+      ])
+      expect(engine.documentAt(DS, 'post-0002', {revision: imported._rev})).toEqual(imported)
+      expect(engine.documentAt(DS, 'post-0002', {revision: edited._rev})).toEqual(edited)
+      const entries = engine.history(DS, ['post-0002'], {})
+      const create = entries.flatMap((entry) => entry.mutations as Record<string, {_id?: string; title?: string}>[]).find((m) => m.create?._id === 'post-0002')
+      expect(create?.create.title).toBe('Post 2')
+      // Another document of the import, never changed, still reads back from its row.
+      expect(engine.documentAt(DS, 'post-0003', {revision: engine.getDocuments(DS, ['post-0003'])[0]!._rev})?.title).toBe('Post 3')
+    } finally {
+      engine.close()
+    }
+  })
+
   it('migrates a store written by the previous schema (WITHOUT ROWID tables)', async () => {
     const file = join(tempDir(), 'lake.sqlite')
     const db = new Database(file)
