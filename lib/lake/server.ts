@@ -90,6 +90,8 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
   }
   const closers: (() => unknown)[] = [() => engine.close(), () => authStore.close()]
   try {
+    // A damaged store ends the start here (the check ran while the rest opened).
+    await engine.intact()
     await ensureFirstAccount(authStore, dataDir, log)
     if (options.seedDocuments) await seedIfEmpty(engine, options.seedDocuments, log)
 

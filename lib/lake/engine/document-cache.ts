@@ -36,8 +36,8 @@ export interface DocumentSource {
   documentJson(id: string): string | undefined
   /** Values at `path` by stored id (documents without one absent), or null: not extractable. */
   column(path: string[]): Map<string, unknown> | null
-  /** Arrays at `path` by stored id (documents without one absent), or null: not extractable. */
-  arrayColumn(path: string[]): Map<string, unknown[]> | null
+  /** `each(array)` of the arrays at `path` by stored id (documents without one absent), or null: not extractable. */
+  arrayColumn<T>(path: string[], each: (array: unknown[]) => T): Map<string, T> | null
 }
 
 const STATE = Symbol('lake.handle')
@@ -308,7 +308,13 @@ export class DatasetDocuments {
     workingSetBytes = DEFAULT_WORKING_SET_BYTES,
   ) {
     this.cache = new WorkingSetCache(workingSetBytes)
-    for (const {id, type} of skeleton) this.handles.set(id, this.storedHandle(id, type, null))
+    // Types repeat: one string per type, not one per document as SQLite hands them out.
+    const types = new Map<string, string>()
+    for (const {id, type} of skeleton) {
+      let shared = types.get(type)
+      if (shared === undefined) types.set(type, (shared = type))
+      this.handles.set(id, this.storedHandle(id, shared, null))
+    }
   }
 
   private storedHandle(id: string, type: string, doc: SanityDocument | null): SanityDocument {
@@ -368,8 +374,10 @@ export class DatasetDocuments {
     let column = this.memberColumns.get(key)
     if (column === undefined) {
       this.makeRoomForColumn()
-      const arrays = this.source.arrayColumn(path)
-      column = arrays && new Map([...arrays].map(([id, array]) => [id, membersOf({value: array}, ['value'], sub)!]))
+      // Member keys repeat (a few categories across all posts): one string per distinct key.
+      const interned = new Map<string, string>()
+      const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key)
+      column = this.source.arrayColumn(path, (array) => membersOf({value: array}, ['value'], sub)!.map(intern))
       this.memberColumns.set(key, column)
     }
     if (!bySub) this.membersByPath.set(path, (bySub = new WeakMap()))

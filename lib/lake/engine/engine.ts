@@ -69,6 +69,27 @@ export class LakeEngine implements Engine {
 
   async query(dataset: string, query: string, params: Record<string, unknown>, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now()
+    let answer: QueryResult
+    try {
+      answer = await this.evaluate(dataset, query, params, options, started)
+    } catch (error) {
+      // Reading a damaged store may fail before its check has finished: the check's verdict comes first.
+      await this.intact()
+      throw error
+    }
+    // The store opens while its integrity check runs (integrity.ts): no answer before it passed.
+    await this.intact()
+    return answer
+  }
+
+  /** Resolves once the store's integrity check has passed; throws DamagedDatabaseError if it failed. */
+  async intact(): Promise<void> {
+    const {integrity} = this.store
+    if (!integrity.done) await integrity.settled
+    integrity.assert()
+  }
+
+  private async evaluate(dataset: string, query: string, params: Record<string, unknown>, options: QueryOptions, started: number): Promise<QueryResult> {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
@@ -83,6 +104,7 @@ export class LakeEngine implements Engine {
   }
 
   getDocuments(dataset: string, ids: string[]): (SanityDocument | null)[] {
+    this.store.integrity.assert()
     const documents = this.documents(dataset)
     if (!Array.isArray(ids)) throw badRequest('Expected an array of document ids')
     return ids.map((id) => (typeof id === 'string' ? (documents.get(id) ?? null) : null))
@@ -95,6 +117,7 @@ export class LakeEngine implements Engine {
 
   datasets(): string[] {
     this.assertOpen()
+    this.store.integrity.assert()
     return this.store.datasets()
   }
 
@@ -115,6 +138,7 @@ export class LakeEngine implements Engine {
    */
   transact(dataset: string, options: CommitOptions, body: TransactionBody): Promise<CommitResult> {
     return this.serialized(async () => {
+      await this.intact()
       const documents = this.documents(dataset)
       const transactionId = this.newTransactionId(dataset, options?.transactionId)
       const author = typeof options?.author === 'string' ? options.author : ''
@@ -209,11 +233,13 @@ export class LakeEngine implements Engine {
 
   history(dataset: string, documentIds: string[], query: HistoryQuery = {}) {
     this.checkDataset(dataset)
+    this.store.integrity.assert()
     return history(this.store, dataset, documentIds, query)
   }
 
   documentAt(dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null {
     this.checkDataset(dataset)
+    this.store.integrity.assert()
     return documentAt(this.store, dataset, id, at)
   }
 
@@ -221,6 +247,7 @@ export class LakeEngine implements Engine {
 
   exportDocuments(dataset: string): Iterable<SanityDocument> {
     // The handles of this moment: a commit during a slow export pins what they showed.
+    this.store.integrity.assert()
     return exportDocuments(this.documents(dataset).all())
   }
 
@@ -272,7 +299,7 @@ export class LakeEngine implements Engine {
         {
           documentJson: (id) => store.documentJson(dataset, id),
           column: (path) => store.column(dataset, path, OPAQUE),
-          arrayColumn: (path) => store.arrayColumn(dataset, path),
+          arrayColumn: (path, each) => store.arrayColumn(dataset, path, each),
         },
         store.skeleton(dataset),
         this.workingSetBytes,

@@ -19,7 +19,7 @@ import type {CompiledPattern, FieldIndex} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
-import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
+import {compareEntries, lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {indexValue, isHandle, memberKeys} from './document-cache'
@@ -452,7 +452,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     const keys = pipeline.orderKeys
     if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
       const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
-      const members = source === base ? null : new Set(source)
+      const members = source === base ? null : membersOf(source)
       const check = members === null ? dynamicCheck : (doc: SanityDocument) => members.has(doc) && dynamicCheck(doc)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       docs = await collect(
@@ -482,8 +482,17 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // The candidate list's documents that pass the document-only checks, remembered per list:
       // an index list is replaced whenever one of its documents changes, so this stays exact.
       const implied = impliedChecks.get(source)
-      const remainingCheck = implied ? allOf(resolved.checks.filter((check) => check !== implied)) : dynamicCheck
-      for (const doc of staticallyFiltered(source, planKey, staticCheck)) if (remainingCheck(doc)) n++
+      const remaining = implied ? resolved.checks.filter((check) => check !== implied) : resolved.checks
+      const filtered = staticallyFiltered(source, planKey, staticCheck)
+      if (path && remaining.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
+        // Only ranges on one path left (the category page's `publishedAt <= now()`): that list
+        // ordered by the path, remembered with it, and the range counted by binary search.
+        const key = {path, desc: false}
+        const [lo, hi] = rangeOf(orderedBy(filtered, key), key, resolved.ranges)
+        return hi - lo
+      }
+      const remainingCheck = allOf(remaining)
+      for (const doc of filtered) if (remainingCheck(doc)) n++
       return n
     }
     for (const doc of source) if (passes(doc)) n++
@@ -561,6 +570,31 @@ function staticallyFiltered(list: SanityDocument[], planKey: string, check: Chec
   let filtered = byPlan.get(planKey)
   if (!filtered) byPlan.set(planKey, (filtered = list.filter(check)))
   return filtered
+}
+
+const orderedLists = new WeakMap<SanityDocument[], Map<string, SortedEntry[]>>()
+
+/** A (never mutated) document list ordered by one key, ties by `_id`, remembered per list. */
+function orderedBy(list: SanityDocument[], key: OrderKey): SortedEntry[] {
+  let byKey = orderedLists.get(list)
+  if (!byKey) orderedLists.set(list, (byKey = new Map()))
+  const name = JSON.stringify(key.path)
+  let entries = byKey.get(name)
+  if (!entries) {
+    entries = list.map((doc) => ({doc, values: [indexValue(doc, key.path)]}))
+    entries.sort((a, b) => compareEntries([key], a, b))
+    byKey.set(name, entries)
+  }
+  return entries
+}
+
+const memberSets = new WeakMap<SanityDocument[], Set<SanityDocument>>()
+
+/** The documents of a (never mutated) candidate list as a set, remembered per list. */
+function membersOf(list: SanityDocument[]): Set<SanityDocument> {
+  let members = memberSets.get(list)
+  if (!members) memberSets.set(list, (members = new Set(list)))
+  return members
 }
 
 function allOf(checks: Check[]): Check {

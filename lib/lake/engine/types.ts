@@ -179,5 +179,10 @@ export interface Engine {
     options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
   ): Promise<{count: number}>
   datasets(): string[]
+  /**
+   * Resolves once the store passed its integrity check (run in the background while it opens);
+   * rejects with DamagedDatabaseError if it did not. Queries and writes wait for it on their own.
+   */
+  intact(): Promise<void>
   close(): void
 }

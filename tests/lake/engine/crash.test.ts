@@ -7,12 +7,12 @@ import {DS, tempDir, testEngine} from './helpers'
 
 const FIXTURE = join(__dirname, 'fixtures', 'commit-loop.ts')
 
-/** Starts the commit loop and SIGKILLs it once it has acknowledged at least `count` transactions. */
-function commitThenKill(file: string, count: number): Promise<string[]> {
+/** Starts the commit loop (or another fixture) and SIGKILLs it once it has acknowledged at least `count` lines. */
+function commitThenKill(file: string, count: number, fixture = FIXTURE): Promise<string[]> {
   return new Promise((resolve, reject) => {
     // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a grandchild process
     // that would survive our SIGKILL and keep writing.
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, file], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, file], {stdio: ['ignore', 'pipe', 'pipe']})
     const acknowledged: string[] = []
     let buffered = ''
     let stderr = ''
@@ -26,7 +26,7 @@ function commitThenKill(file: string, count: number): Promise<string[]> {
     })
     child.stderr.on('data', (chunk) => (stderr += chunk))
     // Never leave a writer behind, even if it stalls before printing enough ids.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
     child.on('error', reject)
     child.on('exit', (_code, signal) => {
       clearTimeout(guard)
@@ -67,5 +67,39 @@ describe('crash safety', () => {
     // And the reopened store takes new writes.
     await engine.mutate(DS, [{patch: {id: 'counter', inc: {n: 1}}}], {author: 'after-crash'})
     expect(engine.getDocuments(DS, ['counter'])[0]!.n).toBe(stored.size + 1)
+  })
+
+  it('a kill -9 in the middle of an import leaves whole batches: every acknowledged one, history and full text consistent', async () => {
+    const file = join(tempDir(), 'import-crash.sqlite')
+    // Batches of 2,000 over 5,000 ids: by the 4th batch, imports replace documents of earlier ones.
+    const progress = await commitThenKill(file, 4, join(__dirname, 'fixtures', 'import-loop.ts'))
+    const acknowledged = Number(progress.at(-1))
+    expect(acknowledged).toBeGreaterThanOrEqual(8000)
+
+    const db = new Database(file)
+    expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
+    const versions = db.prepare('SELECT count(*) FROM document_versions').pluck().get() as number
+    const maxN = db.prepare("SELECT max(json ->> '$.n') FROM documents").pluck().get() as number
+    db.close()
+    // Batches are atomic: what is stored is a whole number of batches, at least every acknowledged one.
+    expect(versions % 2000).toBe(0)
+    expect(versions).toBeGreaterThanOrEqual(acknowledged)
+    expect(maxN + 1).toBe(versions)
+
+    const engine = testEngine(file)
+    const dataset = [...engine.exportDocuments(DS)]
+    expect(dataset).toHaveLength(5000)
+    for (const query of ['count(*[_type == "imported" && n >= 5000])', '*[title match "word3"] | order(n desc)[0...5].n', 'count(*[title match "pass"])']) {
+      const expected = await (await evaluate(parse(query), {dataset})).get()
+      expect((await engine.query(DS, query, {})).result, query).toEqual(expected)
+    }
+    // Each replaced document's earlier version is still in its history, as it was.
+    const doc = engine.getDocuments(DS, ['imp-10'])[0]!
+    const entries = engine.history(DS, ['imp-10'], {})
+    expect(entries.length).toBe(Math.floor((doc.n as number) / 5000) + 1)
+    const first = engine.documentAt(DS, 'imp-10', {revision: entries[0].id})
+    expect(first).toMatchObject({_id: 'imp-10', n: 10})
+    await engine.mutate(DS, [{patch: {id: 'imp-10', set: {n: -1}}}], {author: 'after-crash'})
+    expect(engine.documentAt(DS, 'imp-10', {revision: doc._rev})).toMatchObject({n: doc.n})
   })
 })

@@ -19,6 +19,10 @@ const QUERIES: [string, Record<string, unknown>][] = [
   ['*[references("cat-1")] | order(_id)._id', {}],
   ['*[_type == "post" && [title, pt::text(body)] match $q] | score(title match $q) | order(_score desc, _id)[0...3]{_id, _score}', {q: 'storm*'}],
   ['*[_type == "post" && title match "river"]._id', {}],
+  // The category page's total: a membership list narrowed by a range, counted by binary search.
+  ['count(*[_type == "post" && defined(slug.current) && "cat-1" in categories[]._ref && publishedAt <= "2024-06-01"])', {}],
+  ['count(*[_type == "post" && !(_id in path("drafts.**")) && $c in categories[]._ref && publishedAt > $d && publishedAt < "2025"])', {c: 'cat-1', d: '2024-01-01'}],
+  ['*[_type == "category"]{_id, "n": count(*[_type == "post" && defined(slug) && ^._id in categories[]._ref && publishedAt >= "2024-03-01"])}', {}],
 ]
 
 async function expectAgreement(engine: Engine, step: string): Promise<void> {

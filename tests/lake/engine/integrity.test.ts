@@ -46,7 +46,8 @@ describe('the integrity check at open', () => {
     expect(() => openEngine({file})).toThrow(/restore/)
   })
 
-  it('refuses a database whose pages were overwritten', async () => {
+  /** A store of 1,500 documents with 16 KiB in the middle overwritten; returns its bytes after the damage. */
+  async function damagedStore(): Promise<{file: string; bytes: Buffer}> {
     const file = path.join(tempDir(), 'lake.sqlite')
     const engine = openEngine({file})
     await engine.importDocuments('production', Array.from({length: 1500}, (_, i) => ({_id: `d${i}`, _type: 'note', body: 'y'.repeat(300)})), {
@@ -58,7 +59,53 @@ describe('the integrity check at open', () => {
     const fd = fs.openSync(file, 'r+')
     fs.writeSync(fd, Buffer.alloc(16 * 1024, 0x5a), 0, 16 * 1024, Math.floor(size * 0.5))
     fs.closeSync(fd)
-    expect(() => openEngine({file})).toThrow(DamagedDatabaseError)
+    return {file, bytes: fs.readFileSync(file)}
+  }
+
+  it('refuses a database whose pages were overwritten: no answer, no write, no document', async () => {
+    const {file, bytes} = await damagedStore()
+    // The check runs in a worker while the store opens (this damage is in document pages, which
+    // opening does not read); everything the engine gives waits for its verdict.
+    const engine = openEngine({file})
+    await expect(engine.query('production', 'count(*)', {})).rejects.toThrow(DamagedDatabaseError)
+    await expect(engine.mutate('production', [{create: {_id: 'new', _type: 'note'}}], {author: 't'})).rejects.toThrow(DamagedDatabaseError)
+    await expect(engine.importDocuments('production', [{_id: 'x', _type: 'note'}], {mode: 'create', author: 't'})).rejects.toThrow(DamagedDatabaseError)
+    expect(() => engine.getDocuments('production', ['d1'])).toThrow(DamagedDatabaseError)
+    await expect(engine.intact()).rejects.toThrow(/restore/)
+    engine.close()
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true)
+  })
+
+  it('gives no answer before the check has finished, even when it is slow', async () => {
+    const {file} = await damagedStore()
+    const engine = openEngine({file})
+    // A query that touches no damaged page (ids only) still waits for the verdict on the whole file.
+    const integrity = (engine as unknown as {store: {integrity: {done: boolean}}}).store.integrity
+    const answer = engine.query('production', '*[_id == "d1"][0]._id', {})
+    await expect(answer).rejects.toThrow(DamagedDatabaseError)
+    expect(integrity.done).toBe(true)
+    engine.close()
+  })
+
+  it('a lake server refuses to start on a damaged store', async () => {
+    const {file} = await damagedStore()
+    const {startLake} = await import('@/lib/lake/server')
+    await expect(startLake({dataDir: path.dirname(file), port: 0, httpPort: 0, logger: () => {}})).rejects.toThrow(DamagedDatabaseError)
+  })
+
+  it('answers from an intact store once its background check passed', async () => {
+    const file = path.join(tempDir(), 'lake.sqlite')
+    const first = openEngine({file})
+    await first.importDocuments('production', [{_id: 'a', _type: 'note', title: 'A'}], {mode: 'create', author: 't'})
+    first.close()
+    const engine = openEngine({file})
+    const integrity = (engine as unknown as {store: {integrity: {done: boolean; worker: unknown}}}).store.integrity
+    expect(integrity.done).toBe(false)
+    expect((await engine.query('production', '*[_id == "a"][0].title', {})).result).toBe('A')
+    expect(integrity.done).toBe(true)
+    await engine.mutate('production', [{patch: {id: 'a', set: {title: 'B'}}}], {author: 't'})
+    expect(engine.getDocuments('production', ['a'])[0]?.title).toBe('B')
+    engine.close()
   })
 
   it('opens an intact database', () => {

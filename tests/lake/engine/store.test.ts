@@ -12,7 +12,7 @@ describe('SQLite store', () => {
     await engine.mutate(DS, [{create: {_id: 'b', _type: 'note'}}], {...author, transactionId: 'tx-3'})
     engine.close()
     const db = new Database(engine.file, {readonly: true})
-    expect(db.pragma('user_version', {simple: true})).toBe(2)
+    expect(db.pragma('user_version', {simple: true})).toBe(3)
     expect(db.pragma('journal_mode', {simple: true})).toBe('wal')
     expect(db.prepare('SELECT dataset, id, type, rev FROM documents').all()).toEqual([{dataset: DS, id: 'b', type: 'note', rev: 'tx-3'}])
     expect(db.prepare('SELECT id, author FROM transactions ORDER BY seq').all()).toEqual([

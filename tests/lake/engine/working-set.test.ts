@@ -151,6 +151,44 @@ describe('bounded working set', () => {
     }
   })
 
+  it('stores each version JSON once: the newest lives in the document row and moves to history when the row changes', async () => {
+    const file = join(tempDir(), 'lake.sqlite')
+    const engine = openEngine({file})
+    const versionJson = () => {
+      const db = new Database(file, {readonly: true})
+      const rows = db.prepare("SELECT rev, json FROM document_versions WHERE document_id = 'post-0002' ORDER BY seq").all() as {rev: string | null; json: string | null}[]
+      db.close()
+      return rows.map((row) => [row.rev !== null, row.json === null ? null : (JSON.parse(row.json) as {title: string}).title])
+    }
+    try {
+      await engine.importDocuments(DS, dataset(5), {mode: 'create', author: 'test'})
+      const imported = engine.getDocuments(DS, ['post-0002'])[0]!
+      // Written once, in the document row; the version row says "the current row".
+      expect(versionJson()).toEqual([[true, null]])
+      await engine.mutate(DS, [{patch: {id: 'post-0002', set: {title: 'Edited'}}}], author)
+      expect(versionJson()).toEqual([
+        [true, 'Post 2'],
+        [true, null],
+      ])
+      const edited = engine.getDocuments(DS, ['post-0002'])[0]!
+      await engine.mutate(DS, [{delete: {id: 'post-0002'}}], author)
+      expect(versionJson()).toEqual([
+        [true, 'Post 2'],
+        [true, 'Edited'],
+        [false, null],
+      ])
+      expect(engine.documentAt(DS, 'post-0002', {revision: imported._rev})).toEqual(imported)
+      expect(engine.documentAt(DS, 'post-0002', {revision: edited._rev})).toEqual(edited)
+      const entries = engine.history(DS, ['post-0002'], {})
+      const create = entries.flatMap((entry) => entry.mutations as Record<string, {_id?: string; title?: string}>[]).find((m) => m.create?._id === 'post-0002')
+      expect(create?.create.title).toBe('Post 2')
+      // Another document of the import, never changed, still reads back from its row.
+      expect(engine.documentAt(DS, 'post-0003', {revision: engine.getDocuments(DS, ['post-0003'])[0]!._rev})?.title).toBe('Post 3')
+    } finally {
+      engine.close()
+    }
+  })
+
   it('migrates a store written by the previous schema (WITHOUT ROWID tables)', async () => {
     const file = join(tempDir(), 'lake.sqlite')
     const db = new Database(file)
@@ -186,9 +224,15 @@ describe('bounded working set', () => {
       engine.close()
     }
     const check = new Database(file, {readonly: true})
-    expect(check.pragma('user_version', {simple: true})).toBe(2)
+    expect(check.pragma('user_version', {simple: true})).toBe(3)
     const sql = (check.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as {sql: string}).sql
+    // Schema 3: opening reads ids and types from one covering index, not from the document rows.
+    const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents'").pluck().all()
+    const plan = check.prepare('EXPLAIN QUERY PLAN SELECT id, type FROM documents WHERE dataset = ?').all(DS) as {detail: string}[]
     check.close()
+    expect(indexes).toContain('documents_by_type_id')
+    expect(indexes).not.toContain('documents_by_type')
+    expect(plan.map((row) => row.detail).join()).toMatch(/COVERING INDEX documents_by_type_id/)
     expect(sql).not.toMatch(/WITHOUT ROWID/)
   })
 })
