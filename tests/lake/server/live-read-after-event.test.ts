@@ -59,6 +59,7 @@ async function observe(client: SanityClient, query: string, commits: (() => Prom
       },
     })
   })
+  console.log(`[live] ${includeDrafts ? 'includeDrafts' : 'published'}: message ${seen.map((s) => s.ms).join(', ')} ms after the first commit was sent`)
   return seen
 }
 
