@@ -51,6 +51,11 @@ export interface StartLakeOptions {
   webhooks?: WebhookTarget[]
   /** Open Live Content API streams at most (default 2000); one more is sent `goaway`. */
   maxLiveStreams?: number
+  /**
+   * How far back `/data/live/events` and `/data/listen` resume from a `Last-Event-ID` (default:
+   * 10,000 events, 24 hours; lib/lake/live/event-log.ts); older ids get `restart` / `reset`.
+   */
+  resumeWindow?: {events?: number; ms?: number}
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
   logger?: (line: string) => void
@@ -95,12 +100,12 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     await ensureFirstAccount(authStore, dataDir, log)
     if (options.seedDocuments) await seedIfEmpty(engine, options.seedDocuments, log)
 
-    const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log})
+    const listeners = new ListenHub(engine, {maxBufferedBytes: LISTEN_MAX_BUFFERED_BYTES, log, resumeWindow: options.resumeWindow})
     // Deliveries wait in the lake's own database, so a restart resumes them (webhooks/outbox.ts).
     const outbox = new WebhookOutbox(path.join(dataDir, 'lake.sqlite'))
     closers.unshift(() => outbox.close())
     const webhooks = new WebhookDispatcher(engine, options.webhooks ?? [], {log, outbox})
-    const live = new LiveEventLog(engine, undefined, options.maxLiveStreams)
+    const live = new LiveEventLog(engine, {maxStreams: options.maxLiveStreams, keepEvents: options.resumeWindow?.events, keepMs: options.resumeWindow?.ms})
     closers.unshift(() => listeners.close(), () => webhooks.close(), () => live.close())
     const releaseScheduler = new ReleaseScheduler(engine, {log})
     closers.unshift(() => releaseScheduler.close())

@@ -7,13 +7,14 @@ import {act as runActions} from './actions'
 import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE} from './document-cache'
 import {badRequest, invalidMutation} from './errors'
 import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
-import {documentAt, history} from './history'
+import {documentAt, history, transactionsFrom} from './history'
 import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
 import {exportDocuments, importDocuments} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
 import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
-import {Store} from './store'
+import type {Database as SqliteDatabase} from 'better-sqlite3'
+import {Store, type StoredTransaction} from './store'
 import {
   LakeError,
   type Action,
@@ -162,7 +163,8 @@ export class LakeEngine implements Engine {
       }
       if (options?.dryRun) return result
       const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
-      const texts = this.store.commit({...transaction, changes: changes.map(({id, after}) => ({id, after}))})
+      // The transaction itself (changes with `before`): commit hooks (the live event log) read it.
+      const texts = this.store.commit(transaction)
       documents.apply(changes, texts)
       this.notify(transaction)
       return result
@@ -227,6 +229,17 @@ export class LakeEngine implements Engine {
     return () => {
       this.listeners.delete(listener)
     }
+  }
+
+  attachLog(setup: (db: SqliteDatabase) => ((tx: Transaction, seq: number) => void) | void): void {
+    this.assertOpen()
+    // The engine commits only `Transaction`s, so the hook is given the object subscribers get.
+    this.store.attach((db) => setup(db) as ((tx: StoredTransaction, seq: number) => void) | void)
+  }
+
+  transactionsFrom(dataset: string, transactionId: string, limit: number): Transaction[] | null {
+    this.checkDataset(dataset)
+    return transactionsFrom(this.store, dataset, transactionId, limit)
   }
 
   // ---- history ----

@@ -9,7 +9,7 @@ import {isValidDocumentId} from './ids'
 import {documentEffects} from './mendoza'
 import {isTimestamp} from './mutations'
 import type {Store, VersionRow} from './store'
-import {LakeError, type HistoryEntry, type HistoryQuery, type SanityDocument} from './types'
+import {LakeError, type DocumentChange, type HistoryEntry, type HistoryQuery, type SanityDocument, type Transaction} from './types'
 
 export const DEFAULT_HISTORY_LIMIT = 1000
 export const MAX_HISTORY_LIMIT = 10_000
@@ -76,4 +76,36 @@ export function documentAt(store: Store, dataset: string, id: string, at: {revis
     return parseVersion(store.versionAtTime(dataset, id, new Date(at.time).toISOString()))
   }
   throw badRequest('Give a "revision" or a "time"')
+}
+
+/**
+ * The transaction of `dataset` with id `transactionId` and those after it, rebuilt from the log as
+ * the engine gave them to listeners (each change's document before and after, in the order the
+ * transaction touched them); null when that transaction is unknown or more than `limit` followed.
+ */
+export function transactionsFrom(store: Store, dataset: string, transactionId: string, limit: number): Transaction[] | null {
+  const seq = store.transactionSeq(dataset, transactionId)
+  if (seq === undefined) return null
+  const rows = store.transactionsAfter(dataset, seq - 1, limit + 2)
+  if (rows.length > limit + 1) return null
+  return rows.map((row) => {
+    const ids = JSON.parse(row.document_ids) as string[]
+    const after = new Map<string, SanityDocument | null>()
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const version of store.versionsInTransaction(dataset, row.seq, ids.slice(i, i + 500))) after.set(version.document_id, parseVersion(version))
+    }
+    const changes: DocumentChange[] = ids.map((id) => ({
+      id,
+      before: parseVersion(store.versionBefore(dataset, id, row.seq)),
+      after: after.get(id) ?? null,
+    }))
+    return {
+      id: row.id,
+      dataset,
+      timestamp: row.timestamp,
+      author: row.author,
+      mutations: store.inflateMutations(dataset, row.seq, row.mutations),
+      changes,
+    }
+  })
 }

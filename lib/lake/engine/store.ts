@@ -99,7 +99,15 @@ const MAX_PATH_INDEXES = 16
 export interface StoredChange {
   id: string
   after: SanityDocument | null
+  /** The document before the transaction, when the caller knows it (commit hooks read it). */
+  before?: SanityDocument | null
 }
+
+/**
+ * Work that must be durable exactly when a commit is (the live event log): runs inside the
+ * commit's SQLite transaction, after its `transactions` row (`seq`); a throw aborts the commit.
+ */
+export type CommitHook = (tx: StoredTransaction, seq: number) => void
 
 export interface StoredTransaction {
   id: string
@@ -132,6 +140,7 @@ export class Store {
   /** Full-text index for GROQ `match` (fts.ts), kept in the commit transaction. */
   readonly fullText: FullTextIndex
   private readonly columnStatements = new Map<string, Database.Statement<[string], [string, string]>>()
+  private readonly commitHooks: CommitHook[] = []
 
   /**
    * SQLite's quick_check of the file, run in a worker while the store opens (integrity.ts). Nothing
@@ -354,8 +363,28 @@ export class Store {
         }
       }
       this.fullText.index(dataset, tx.changes)
+      for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
     }).immediate()
     return texts
+  }
+
+  /**
+   * Lets a module keep its own tables in this database, beside the engine's: `setup` creates them
+   * and prepares its statements on the store's connection; the hook it returns is written in every
+   * commit's transaction (see CommitHook).
+   */
+  attach(setup: (db: Database.Database) => CommitHook | void): void {
+    const hook = setup(this.db)
+    if (hook) this.commitHooks.push(hook)
+  }
+
+  /** The transactions of `dataset` committed after `seq`, oldest first, at most `limit`. */
+  transactionsAfter(dataset: string, seq: number, limit: number): TransactionRow[] {
+    return this.db
+      .prepare<[string, number, number], TransactionRow>(
+        'SELECT seq, id, timestamp, author, mutations, document_ids FROM transactions WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .all(dataset, seq, limit)
   }
 
   versionByRevision(dataset: string, id: string, rev: string): VersionRow | undefined {

@@ -4,6 +4,8 @@
  * nothing about SQLite.
  */
 
+import type {Database as SqliteDatabase} from 'better-sqlite3'
+
 /** A stored Sanity document: system fields are always set by the engine. */
 export interface SanityDocument {
   _id: string
@@ -172,6 +174,19 @@ export interface Engine {
   documentAt(dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null
   /** Called after each transaction is durably committed. Returns an unsubscribe function. */
   subscribe(listener: (tx: Transaction) => void): () => void
+  /**
+   * A module's own tables in the engine's SQLite database (the live event log): `setup` creates
+   * them on the engine's connection; the hook it returns runs inside every commit's SQLite
+   * transaction with the transaction's `seq`, so what it writes is durable exactly when the commit
+   * is (a throw aborts the commit). The same `Transaction` object is then given to `subscribe`rs.
+   */
+  attachLog(setup: (db: SqliteDatabase) => ((tx: Transaction, seq: number) => void) | void): void
+  /**
+   * The transaction of `dataset` with id `transactionId` and those committed after it, oldest
+   * first, with their changes (before and after) as listeners got them; null when that transaction
+   * is unknown in the dataset or more than `limit` came after it (listen resume).
+   */
+  transactionsFrom(dataset: string, transactionId: string, limit: number): Transaction[] | null
   exportDocuments(dataset: string): Iterable<SanityDocument>
   importDocuments(
     dataset: string,

@@ -8,6 +8,7 @@
  */
 import {isPublicId} from '../auth/access'
 import type {Engine, SanityDocument, Transaction} from '../engine/types'
+import {KEEP_EVENTS, KEEP_MS} from '../live/event-log'
 import {mutationEvent, type ListenOptions, type Transition} from './events'
 
 export interface ListenerSpec extends ListenOptions {
@@ -40,17 +41,19 @@ interface Listener {
   closed: boolean
 }
 
-/** Transactions kept for listeners that resume (`enableResume` + `Last-Event-ID`). */
-const RESUME_CAPACITY = 2000
+/**
+ * Listeners resume within the same window as the Live Content API's event log: a transaction of
+ * the last 24 hours, with at most 10,000 after it. The transactions come from the engine's durable
+ * log, so a resume works across lake restarts.
+ */
 
 export class ListenHub {
   private readonly listeners = new Set<Listener>()
-  private readonly recent: Transaction[] = []
   private readonly unsubscribe: () => void
 
   constructor(
     private readonly engine: Engine,
-    private readonly options: {maxBufferedBytes: number; log: (line: string) => void},
+    private readonly options: {maxBufferedBytes: number; log: (line: string) => void; resumeWindow?: {events?: number; ms?: number}},
   ) {
     this.unsubscribe = engine.subscribe((tx) => this.enqueue(tx))
   }
@@ -61,18 +64,21 @@ export class ListenHub {
 
   /**
    * Where a listener resumes from its last event id (`<transactionId>#<documentId>`): the events
-   * after it, or null when that transaction is unknown (too old, or from before a restart).
+   * after it, or null when that transaction is unknown or outside the resume window. Read from the
+   * engine's log synchronously, so no commit falls between the replay and `add`.
    */
-  resumePoint(lastEventId: string, dataset: string): Queued[] | null {
+  resumePoint(lastEventId: string, dataset: string, now = Date.now()): Queued[] | null {
     const hash = lastEventId.indexOf('#')
     const txId = hash === -1 ? lastEventId : lastEventId.slice(0, hash)
     const docId = hash === -1 ? null : lastEventId.slice(hash + 1)
-    const index = this.recent.findIndex((tx) => tx.id === txId && tx.dataset === dataset)
-    if (index === -1) return null
-    const tx = this.recent[index]
+    if (txId === '') return null
+    const transactions = this.engine.transactionsFrom(dataset, txId, this.options.resumeWindow?.events ?? KEEP_EVENTS)
+    if (transactions === null || transactions.length === 0) return null
+    const [tx, ...later] = transactions
+    if (now - Date.parse(tx.timestamp) > (this.options.resumeWindow?.ms ?? KEEP_MS)) return null
     const position = docId === null ? -1 : tx.changes.findIndex((change) => change.id === docId)
     const rest = docId === null || position === -1 ? [] : [{tx, from: position + 1}]
-    return [...rest, ...this.recent.slice(index + 1).filter((later) => later.dataset === dataset).map((later) => ({tx: later, from: 0}))]
+    return [...rest, ...later.map((next) => ({tx: next, from: 0}))]
   }
 
   /** Adds a listener; `replay` (from resumePoint) is delivered before anything new. */
@@ -97,8 +103,6 @@ export class ListenHub {
   }
 
   private enqueue(tx: Transaction) {
-    this.recent.push(tx)
-    if (this.recent.length > RESUME_CAPACITY) this.recent.splice(0, this.recent.length - RESUME_CAPACITY)
     for (const listener of this.listeners) {
       if (listener.spec.dataset !== tx.dataset) continue
       listener.queue.push({tx, from: 0})

@@ -6,7 +6,8 @@
  * As Sanity's docs and @sanity/client describe it: `welcome` first; then one `message` per commit
  * that changed something this stream may see, `data: {"tags": [...]}` naming the sync tags it
  * fired (lib/lake/live/sync-tags.ts); `restart` only when the stream cannot say exactly what
- * changed: a `Last-Event-ID` it cannot resume from (another lake run, or too old), or a commit
+ * changed: a `Last-Event-ID` it cannot resume from (unknown to this store, or older than the log
+ * keeps: lib/lake/live/event-log.ts, which survives restarts), or a commit
  * firing more tags than a message should carry. Every event has an id, so an EventSource that
  * reconnects resumes with `Last-Event-ID` and receives the messages it missed.
  *
@@ -20,7 +21,7 @@ import {LISTEN_HEARTBEAT_MS} from '../config'
 import type {LakeContext, Route, RouteRequest} from '../http/context'
 import {datasetName, flag} from '../http/params'
 import {badRequest, gatewayError} from '../http/respond'
-import {MAX_TAGS_PER_EVENT, type LiveEvent} from '../live'
+import type {LiveEvent} from '../live'
 
 const MAX_EVENT_ID_LENGTH = 100
 /** How long an EventSource told `goaway` waits before it tries again. */
@@ -36,8 +37,9 @@ function lastEventIdOf(r: RouteRequest): string | null {
 
 function liveEvents(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
   const dataset = datasetName(rawDataset)
-  const includeDrafts = flag(r.url.searchParams, 'includeDrafts', false)
-  if (includeDrafts && !r.user) throw gatewayError(401, 'includeDrafts=true requires a token')
+  // `includeAllDocuments` is the name in Sanity's current reference; @sanity/client sends `includeDrafts`.
+  const includeDrafts = flag(r.url.searchParams, 'includeDrafts', false) || flag(r.url.searchParams, 'includeAllDocuments', false)
+  if (includeDrafts && !r.user) throw gatewayError(401, 'includeDrafts=true (includeAllDocuments=true) requires a token')
   const lastEventId = lastEventIdOf(r)
   const {req, res} = r
   res.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no'})
@@ -54,13 +56,13 @@ function liveEvents(ctx: LakeContext, r: RouteRequest, [rawDataset]: string[]) {
   }
   const send = (event: LiveEvent) => {
     const tags = includeDrafts ? event.allTags : event.publicTags
-    if (tags.length === 0) return
-    if (tags.length > MAX_TAGS_PER_EVENT) write(`id: ${event.id}\nevent: restart\ndata: {}\n\n`)
-    else write(`id: ${event.id}\nevent: message\ndata: ${JSON.stringify({tags})}\n\n`)
+    // null: the commit fired more tags than a message carries (an import): refetch everything.
+    if (tags === null) write(`id: ${event.id}\nevent: restart\ndata: {}\n\n`)
+    else if (tags.length > 0) write(`id: ${event.id}\nevent: message\ndata: ${JSON.stringify({tags})}\n\n`)
   }
 
-  // Commits notify synchronously and nothing here awaits, so no event can fall between the replay
-  // of missed events and the subscription.
+  // Commits notify synchronously and nothing here awaits (the log is read with synchronous SQLite
+  // calls), so no event can fall between the replay of missed events and the subscription.
   const missed = lastEventId === null ? [] : ctx.live.since(lastEventId, dataset)
   const head = ctx.live.head
   write(`id: ${head}\nevent: welcome\ndata: {}\n\n`)
