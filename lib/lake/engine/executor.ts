@@ -23,6 +23,7 @@ import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {indexValue, isHandle, memberKeys} from './document-cache'
+import {portableText} from './text-index'
 
 export interface ExecutionContext {
   view: ViewIndex
@@ -115,6 +116,23 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
     }
     case 'Object':
       return runObject(node, scope, context)
+    case 'Array': {
+      // groq-js: elements in order; a splat spreads an array and drops anything else.
+      const out: unknown[] = []
+      for (const element of node.elements as {value: TreeNode; isSplat?: boolean}[]) {
+        const value = await run(element.value, scope, context)
+        if (!element.isSplat) out.push(value)
+        else if (Array.isArray(value)) out.push(...(value as unknown[]))
+      }
+      return out
+    }
+    case 'Select': {
+      // groq-js: the first alternative whose condition is true, else the fallback, else null.
+      for (const alternative of node.alternatives as {condition: TreeNode; value: TreeNode}[]) {
+        if ((await run(alternative.condition, scope, context)) === true) return run(alternative.value, scope, context)
+      }
+      return node.fallback ? run(node.fallback as TreeNode, scope, context) : null
+    }
     case 'And':
     case 'Or': {
       const left = await run(node.left as TreeNode, scope, context)
@@ -136,6 +154,10 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
       return groqEqual(left, right) === (node.op === '==')
     }
     case 'FuncCall':
+      // pt::text(): the Studio's search projects it for every row it shows.
+      if (node.namespace === 'pt' && node.name === 'text' && Array.isArray(node.args) && node.args.length === 1) {
+        return portableText(await run(node.args[0] as TreeNode, scope, context))
+      }
       if (node.namespace === 'global' && Array.isArray(node.args) && node.args.length === 1 && (node.name === 'defined' || node.name === 'count')) {
         if (node.name === 'count' && pipelineOf(node)) break
         const value = await run(node.args[0] as TreeNode, scope, context)

@@ -209,7 +209,8 @@ export class FieldIndex {
       parts = []
       for (const item of left.elements as {isSplat?: boolean; value: TreeNode}[]) {
         // Arrays (`tags[]`, `[…]`) inside an array literal are not strings: groq-js skips them.
-        if (item.value.type !== 'ArrayCoerce' && item.value.type !== 'Array') parts.push(lookup(item.value, true))
+        // pt::text() gives a string or null: the same text as on its own (one index for both).
+        if (item.value.type !== 'ArrayCoerce' && item.value.type !== 'Array') parts.push(lookup(item.value, item.value.type !== 'FuncCall'))
       }
     }
     return new FieldIndex(element ? elementText(left) : textParts(left), new Vocabulary(), new WeakMap(), space, parts, docs)

@@ -266,6 +266,21 @@ describe('full-text index (FTS5) for GROQ match', () => {
     expect((await migrated.query(DS, '*[title match "election"]._id', {})).result).toEqual([])
   })
 
+  it('gives up narrowing past a limit without reading every id', () => {
+    const store = new Store(join(tempDir(), 'lake.sqlite'))
+    try {
+      const docs = ['a', 'b', 'c'].map((id, i) => withSystemFields({_id: id, _type: 'post', title: i < 2 ? 'oil exports' : 'oil'} as unknown as SanityDocument))
+      store.commit({id: 'tx1', dataset: DS, timestamp: new Date().toISOString(), author: 'test', mutations: [], changes: docs.map((doc) => ({id: doc._id, after: doc}))})
+      const search = store.fullText.search(DS)
+      expect(search.candidates('exports', 2)).toEqual(new Set(['a', 'b']))
+      expect(search.candidates('oil', 2)).toBeNull()
+      expect(search.candidates('oil', 3)).toEqual(new Set(['a', 'b', 'c']))
+      expect(search.candidates('oil')).toEqual(new Set(['a', 'b', 'c']))
+    } finally {
+      store.close()
+    }
+  })
+
   it('finds drafts and release versions under the id a perspective shows them with', async () => {
     const engine = testEngine()
     await engine.mutate(DS, [{create: {_id: 'drafts.story1', _type: 'post', title: 'x'}}, {create: {_id: 'versions.r1.story2', _type: 'post', title: 'y'}}], author)
