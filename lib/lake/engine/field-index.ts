@@ -85,11 +85,13 @@ class Vocabulary {
  */
 export class OrdinalSpace {
   private readonly ordinals = new Map<SanityDocument, number>()
+  /** The document of each ordinal. */
+  readonly docs: SanityDocument[] = []
   /** Documents taken out of views since this space was made. */
   garbage = 0
 
   get size(): number {
-    return this.ordinals.size
+    return this.docs.length
   }
 
   of(doc: SanityDocument): number | undefined {
@@ -99,8 +101,9 @@ export class OrdinalSpace {
   assign(doc: SanityDocument): number {
     let ordinal = this.ordinals.get(doc)
     if (ordinal === undefined) {
-      ordinal = this.ordinals.size
+      ordinal = this.docs.length
       this.ordinals.set(doc, ordinal)
+      this.docs.push(doc)
     }
     return ordinal
   }
@@ -180,6 +183,7 @@ export type FieldLookup = (left: TreeNode, element: boolean) => FieldIndex
 
 export class FieldIndex {
   private readonly bulkState: Bulk | null
+  private derivedFor: object | null = null
 
   private constructor(
     private readonly textOf: (doc: SanityDocument) => string[],
@@ -216,8 +220,15 @@ export class FieldIndex {
     return new FieldIndex(element ? elementText(left) : textParts(left), new Vocabulary(), new WeakMap(), space, parts, docs)
   }
 
-  /** The index for the next view: the same one, with the new documents to file (the old ones stay, unseen by newer views). */
-  derive(added: SanityDocument[]): FieldIndex {
+  /**
+   * The index for the next view (`next`): the same one, with the new documents to file (the old
+   * ones stay, unseen by newer views). A part of `[a, b…]` is derived with it (and only once per
+   * view, should the view hold the part as well).
+   */
+  derive(added: SanityDocument[], next: object): FieldIndex {
+    if (this.derivedFor === next) return this
+    this.derivedFor = next
+    if (this.parts) for (const part of this.parts) part.derive(added, next)
     const bulk = this.bulkState
     if (bulk && added.length > 0) {
       if (bulk.postings) this.file(added)
@@ -285,6 +296,34 @@ export class FieldIndex {
       }
       return freq
     })
+  }
+
+  /** Whether bulk mode is ready without reading documents (the inverted lists are built). */
+  get bulkReady(): boolean {
+    return this.parts ? this.parts.every((part) => part.bulkReady) : this.bulkState!.postings !== null
+  }
+
+  /** The ordinal space bulk mode answers in. */
+  get ordinals(): OrdinalSpace {
+    return this.space
+  }
+
+  /**
+   * Adds what score() gives `text match pattern` to `totals`, per ordinal (bulk mode prepared):
+   * the same sum, in the same order, as `score`.
+   */
+  addScores(totals: Float64Array, pattern: CompiledPattern): void {
+    if (!pattern.ok) return
+    const {freqs} = pattern.bulk!
+    const n = Math.min(totals.length, ...freqs.map((freq) => freq.length))
+    for (let i = 0; i < n; i++) {
+      let score = 0
+      for (const freq of freqs) {
+        const f = freq[i]
+        score += (f * (K + 1)) / (f + K)
+      }
+      totals[i] += score
+    }
   }
 
   /**
