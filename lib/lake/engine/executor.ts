@@ -15,7 +15,7 @@
 import {evaluate} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
-import type {CompiledPattern, FieldIndex} from './field-index'
+import {FieldIndex, type CompiledPattern} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
@@ -389,6 +389,7 @@ export const planner = {
 
 function inBulk(texts: Resolved['texts'], candidates: number): void {
   if (candidates < planner.bulkTextMin) return
+  FieldIndex.fileTogether(texts.map((text) => text.field))
   for (const {field, pattern} of texts) field.prepareBulk(pattern)
 }
 
