@@ -15,7 +15,7 @@
 import {evaluate} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
-import type {CompiledPattern, FieldIndex} from './field-index'
+import {FieldIndex, type CompiledPattern} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
@@ -23,6 +23,7 @@ import {compareEntries, lowerBound, type SortedEntry, type ViewIndex} from './vi
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {indexValue, isHandle, memberKeys} from './document-cache'
+import {portableText} from './text-index'
 
 export interface ExecutionContext {
   view: ViewIndex
@@ -115,6 +116,23 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
     }
     case 'Object':
       return runObject(node, scope, context)
+    case 'Array': {
+      // groq-js: elements in order; a splat spreads an array and drops anything else.
+      const out: unknown[] = []
+      for (const element of node.elements as {value: TreeNode; isSplat?: boolean}[]) {
+        const value = await run(element.value, scope, context)
+        if (!element.isSplat) out.push(value)
+        else if (Array.isArray(value)) out.push(...(value as unknown[]))
+      }
+      return out
+    }
+    case 'Select': {
+      // groq-js: the first alternative whose condition is true, else the fallback, else null.
+      for (const alternative of node.alternatives as {condition: TreeNode; value: TreeNode}[]) {
+        if ((await run(alternative.condition, scope, context)) === true) return run(alternative.value, scope, context)
+      }
+      return node.fallback ? run(node.fallback as TreeNode, scope, context) : null
+    }
     case 'And':
     case 'Or': {
       const left = await run(node.left as TreeNode, scope, context)
@@ -136,6 +154,10 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
       return groqEqual(left, right) === (node.op === '==')
     }
     case 'FuncCall':
+      // pt::text(): the Studio's search projects it for every row it shows.
+      if (node.namespace === 'pt' && node.name === 'text' && Array.isArray(node.args) && node.args.length === 1) {
+        return portableText(await run(node.args[0] as TreeNode, scope, context))
+      }
       if (node.namespace === 'global' && Array.isArray(node.args) && node.args.length === 1 && (node.name === 'defined' || node.name === 'count')) {
         if (node.name === 'count' && pipelineOf(node)) break
         const value = await run(node.args[0] as TreeNode, scope, context)
@@ -361,10 +383,13 @@ export const planner = {
   bulkTextMin: 2048,
   /** score() | order(_score desc, …)[a...b]: select the top rows instead of sorting all when there are this many times more. */
   topScoreFactor: 4,
+  /** How many documents (at least; times 4 each round) the score walk visits first. */
+  walkBatch: 64,
 }
 
 function inBulk(texts: Resolved['texts'], candidates: number): void {
   if (candidates < planner.bulkTextMin) return
+  FieldIndex.fileTogether(texts.map((text) => text.field))
   for (const {field, pattern} of texts) field.prepareBulk(pattern)
 }
 
@@ -382,6 +407,16 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const term of filter.terms) {
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
     }
+  }
+  // score() | order(_score desc, …)[a...b] once the score fields' inverted lists exist: walk the
+  // documents by descending score instead of filtering and scoring every candidate.
+  const scorers = pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys) ? await compileScorers(pipeline.scoreTerms, scope, context) : null
+  const walk = scorers && !filter?.remaining && byScoreFirst(pipeline.orderKeys) && topK(pipeline) !== null && scorers.every(({field}) => field.bulkReady)
+  if (walk) {
+    const rows = walkByScore(view, scorers, resolved, filter, pipeline.orderKeys?.slice(1) ?? [], topK(pipeline)!)
+    if (rows) return scoredResult(pipeline, rows)
+  }
+  if (filter) {
     if (context.text) {
       for (const hint of filter.matches) {
         const values = await Promise.all(hint.operands.map((operand) => run(operand, scope, context)))
@@ -403,12 +438,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
 
   // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
-  if (pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys)) {
-    const scorers: {field: FieldIndex; pattern: CompiledPattern}[] = []
-    for (const term of pipeline.scoreTerms) {
-      const field = view.field(term.left)
-      scorers.push({field, pattern: field.compile(await run(term.operand, scope, context))})
-    }
+  if (scorers) {
     inBulk([...resolved.texts, ...scorers], source.length)
     const kept = await filterAll(source, passes, verify)
     const keys = pipeline.orderKeys ?? []
@@ -424,9 +454,8 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     // groq-js sorts by _score (stably), then order() sorts that stably: one sort by the order keys,
     // then _score descending, then position does the same. Only the documents returned get copied.
     const need = topK(pipeline)
-    const byScoreFirst = keys.length === 0 || (keys[0].desc && samePath(keys[0].path, ['_score']) && keys.every((key, i) => i === 0 || key.path[0] !== '_score'))
-    let rows: {doc: SanityDocument; index: number; score: number; values: unknown[]}[]
-    if (need !== null && byScoreFirst && kept.length > planner.topScoreFactor * need) {
+    let rows: ScoredRow[]
+    if (need !== null && byScoreFirst(pipeline.orderKeys) && kept.length > planner.topScoreFactor * need) {
       rows = topByScore(kept, need, scoreOf, valuesOf, keys.slice(1))
     } else {
       rows = kept.map((doc, index) => {
@@ -435,10 +464,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       })
       rows.sort((a, b) => compareOrderKeys(keys, a.values, b.values) || b.score - a.score || a.index - b.index)
     }
-    const result = finish(pipeline, rows as unknown as SanityDocument[]) as unknown
-    const withScore = (row: (typeof rows)[number]) => ({...row.doc, _score: row.score})
-    if (Array.isArray(result)) return (result as unknown as typeof rows).map(withScore)
-    return result === null || typeof result === 'number' ? result : withScore(result as unknown as (typeof rows)[number])
+    return scoredResult(pipeline, rows)
   }
   // Anything groq-js must order or score: filter here, hand the rest over.
   if (pipeline.score || (pipeline.order && !pipeline.orderKeys)) {
@@ -504,6 +530,92 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   return finish(pipeline, docs)
 }
 
+type ScoredRow = {doc: SanityDocument; index: number; score: number; values: unknown[]}
+
+async function compileScorers(terms: NonNullable<Pipeline['scoreTerms']>, scope: Scope, context: ExecutionContext): Promise<{field: FieldIndex; pattern: CompiledPattern}[]> {
+  const scorers: {field: FieldIndex; pattern: CompiledPattern}[] = []
+  for (const term of terms) {
+    const field = context.view.field(term.left)
+    scorers.push({field, pattern: field.compile(await run(term.operand, scope, context))})
+  }
+  return scorers
+}
+
+/** No order (score() orders by `_score` desc), or `order(_score desc, plain paths…)`. */
+function byScoreFirst(keys: OrderKey[] | null): boolean {
+  if (!keys || keys.length === 0) return true
+  return keys[0].desc && samePath(keys[0].path, ['_score']) && keys.every((key, i) => i === 0 || key.path[0] !== '_score')
+}
+
+/** Slice/element of the ordered rows, each returned document a copy with its `_score`, as groq-js's score() makes them. */
+function scoredResult(pipeline: Pipeline, rows: ScoredRow[]): unknown {
+  const result = finish(pipeline, rows as unknown as SanityDocument[]) as unknown
+  const withScore = (row: ScoredRow) => ({...row.doc, _score: row.score})
+  if (Array.isArray(result)) return (result as unknown as ScoredRow[]).map(withScore)
+  return result === null || typeof result === 'number' ? result : withScore(result as unknown as ScoredRow)
+}
+
+/**
+ * The first `need` rows of `*[filter] | score(…) | order(_score desc, rest…)`, from the score
+ * fields' inverted lists: every document's score is summed per ordinal (typed arrays, no document
+ * read), then documents are visited by descending score, a whole group of equal scores at a time
+ * (so ties are ordered by `rest`, then `_id`, as groq-js's stable sorts order them); each visited
+ * document must be in the view and pass the filter. Stops after the group that completes `need`
+ * rows: every document not visited scores less. Null when the lists do not cover the view.
+ */
+function walkByScore(
+  view: ViewIndex,
+  scorers: {field: FieldIndex; pattern: CompiledPattern}[],
+  resolved: Resolved,
+  filter: FilterPlan | null,
+  rest: OrderKey[],
+  need: number,
+): ScoredRow[] | null {
+  const space = scorers[0].field.ordinals
+  if (scorers.some(({field}) => field.ordinals !== space)) return null
+  for (const {field, pattern} of scorers) field.prepareBulk(pattern)
+  // Filter matches whose lists are ready answer from them too; others read the visited documents' words.
+  for (const {field, pattern} of resolved.texts) if (field.bulkReady && field.ordinals === space) field.prepareBulk(pattern)
+  const totals = new Float64Array(space.size)
+  // A stored numeric `_score` is where groq-js's sum starts: those sort first by `_score` ascending.
+  for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
+    if (typeof entry.values[0] !== 'number') break
+    const ordinal = space.of(entry.doc)
+    if (ordinal === undefined) return null
+    totals[ordinal] = entry.values[0]
+  }
+  for (const {field, pattern} of scorers) field.addScores(totals, pattern)
+  const types = filter?.types ?? null
+  const checks = [...resolved.staticChecks, ...resolved.checks]
+  const passes = (doc: SanityDocument) => view.byId.get(doc._id) === doc && (!types || types.has(doc._type)) && checks.every((check) => check(doc))
+  const rows: ScoredRow[] = []
+  let visited = 0
+  let upper = Infinity
+  let batch = Math.max(need * planner.topScoreFactor, planner.walkBatch)
+  while (rows.length < need && visited < totals.length) {
+    // The next batch of ordinals by score: those in [lower, upper), lower the batch-th largest below upper.
+    const below = Float64Array.from(totals.filter((score) => score < upper))
+    if (below.length === 0) break
+    const lower = nthLargest(below, Math.min(batch, below.length))
+    const group: number[] = []
+    for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
+    visited += group.length
+    group.sort((a, b) => totals[b] - totals[a])
+    const found: ScoredRow[] = []
+    for (const ordinal of group) {
+      const doc = space.docs[ordinal]
+      if (passes(doc)) found.push({doc, index: 0, score: totals[ordinal], values: rest.map((key) => indexValue(doc, key.path))})
+    }
+    found.sort((a, b) => b.score - a.score || compareOrderKeys(rest, a.values, b.values) || compareIds(a.doc._id, b.doc._id))
+    rows.push(...found)
+    upper = lower
+    batch *= 4
+  }
+  // Every document of the view must have had an ordinal to be visited; a view doc missing one means the lists do not cover it.
+  if (rows.length < need && visited < view.all.length) return null
+  return rows.slice(0, need)
+}
+
 /**
  * The first `need` rows of `kept` ordered by score descending, then by `rest` (plain paths), then
  * position — what sorting them all gives, without sorting them all: the scores are computed for
@@ -516,11 +628,11 @@ function topByScore(
   scoreOf: (doc: SanityDocument) => number,
   valuesOf: (doc: SanityDocument, score: number) => unknown[],
   rest: OrderKey[],
-): {doc: SanityDocument; index: number; score: number; values: unknown[]}[] {
+): ScoredRow[] {
   const scores = new Float64Array(kept.length)
   for (let i = 0; i < kept.length; i++) scores[i] = scoreOf(kept[i])
   const threshold = nthLargest(scores, need)
-  const rows: {doc: SanityDocument; index: number; score: number; values: unknown[]}[] = []
+  const rows: ScoredRow[] = []
   for (let i = 0; i < kept.length; i++) {
     if (scores[i] >= threshold) rows.push({doc: kept[i], index: i, score: scores[i], values: valuesOf(kept[i], scores[i])})
   }

@@ -77,14 +77,17 @@ export class FullTextIndex {
       removeRow: db.prepare<[number]>('DELETE FROM fts_documents WHERE rowid = ?'),
       removeWords: db.prepare<[number]>('DELETE FROM fts_words WHERE rowid = ?'),
       addWords: db.prepare<[number, string]>('INSERT INTO fts_words (rowid, words) VALUES (?, ?)'),
-      search: db.prepare<[string, string, number], string>(
-        'SELECT d.id FROM fts_words JOIN fts_documents d ON d.rowid = fts_words.rowid WHERE fts_words MATCH ? AND d.dataset = ? LIMIT ?',
+      search: db.prepare<[string, string], string>(
+        'SELECT d.id FROM fts_words JOIN fts_documents d ON d.rowid = fts_words.rowid WHERE fts_words MATCH ? AND d.dataset = ?',
       ),
+      /** How many stored documents (of every dataset, so at least this one's) have the words, counting up to a cap. */
+      countUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_words WHERE fts_words MATCH ? LIMIT ?)'),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
       ),
     }
     this.statements.search.pluck()
+    this.statements.countUpTo.pluck()
     this.migrate()
   }
 
@@ -139,10 +142,11 @@ export class FullTextIndex {
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
         if (query === null || query === '') return query === null ? null : new Set()
-        const cap = limit === undefined ? -1 : Math.floor(limit) + 1
-        const found = this.statements.search.all(query, dataset, cap)
-        if (limit !== undefined && found.length > limit) return null
-        const ids = new Set(found)
+        // Counting first (in SQLite, no ids read) keeps a common word cheap; the count spans
+        // every dataset, so over the limit may still narrow this one: not narrowing is always safe.
+        if (limit !== undefined && this.statements.countUpTo.get(query, Math.floor(limit) + 1)! > limit) return null
+        const ids = new Set(this.statements.search.all(query, dataset))
+        if (limit !== undefined && ids.size > limit) return null
         if (this.generation !== since) {
           // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.
           if (since + 1 < oldest) return null

@@ -197,7 +197,7 @@ export class ViewIndex {
     this.ordinals.garbage += removed.length
     if (this.ordinals.garbage <= Math.max(4096, all.length)) {
       next.ordinals = this.ordinals
-      for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added))
+      for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added, next))
     }
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
     return next
