@@ -226,15 +226,19 @@ const byId = (a: {_id?: unknown}, b: {_id?: unknown}) => (String(a._id) < String
 
 async function runDataset(dataset: DatasetEntry, tests: TestEntry[]): Promise<CaseResult[]> {
   const documents = [...(dataset.documents ?? [])].sort(byId)
+  const opened = performance.now()
   const dir = mkdtempSync(join(tmpdir(), 'groq-suite-'))
   const engine = openEngine({file: join(dir, 'lake.sqlite')})
+  phases.open += performance.now() - opened
   try {
     let importError: string | undefined
+    const importStarted = performance.now()
     try {
       await engine.importDocuments(DS, structuredClone(documents), {mode: 'createOrReplace', author: 'groq-test-suite'})
     } catch (error) {
       importError = `import failed: ${String(error)}`
     }
+    phases.import += performance.now() - importStarted
     const stored: SanityDocument[] = [...engine.exportDocuments(DS)].sort(byId)
     const results: CaseResult[] = []
     for (const test of tests) {
@@ -250,9 +254,12 @@ async function runDataset(dataset: DatasetEntry, tests: TestEntry[]): Promise<Ca
             error instanceof LakeError ? {ok: false, error: `${error.status} ${JSON.stringify(error.body)}`} : {ok: false, error: `crash: ${String(error)}`}
         }
       }
+      const groqJsStarted = performance.now()
+      phases.engine += groqJsStarted - started
       const groqJs = await runGroqJs(test, documents)
       // An empty dataset stays empty: the same input, no second run.
       const groqJsOnStored = test.valid && documents.length > 0 ? await runGroqJs(test, stored) : groqJs
+      phases.groqJs += performance.now() - groqJsStarted
       timings.push([performance.now() - started, test._id])
       results.push({
         test,
@@ -286,6 +293,7 @@ function describeCase(result: CaseResult, outcome: Outcome): string {
 const suite = loadSuite()
 const results: CaseResult[] = []
 const timings: [number, string][] = []
+const phases = {open: 0, import: 0, engine: 0, groqJs: 0}
 
 beforeAll(async () => {
   const byDataset = new Map<string, TestEntry[]>()
@@ -300,10 +308,11 @@ beforeAll(async () => {
   const groqJsCount = results.filter((result) => result.groqJsPasses).length
   const identical = results.filter(agrees).length
   console.log(
-    `GROQ test suite: ${suite.total} cases in the fixture, ${results.length} run (${suite.excluded.feature} need features groq-js lacks, ${suite.excluded.version} are for other GROQ versions); ` +
+    `GROQ test suite: ${suite.total} cases in the fixture, ${results.length} run on ${byDataset.size} datasets (${suite.excluded.feature} need features groq-js lacks, ${suite.excluded.version} are for other GROQ versions); ` +
       `engine passes ${engineCount}, groq-js passes ${groqJsCount}; engine answer identical to groq-js in ${identical}`,
   )
   const slowest = timings.sort((a, b) => b[0] - a[0]).slice(0, 5)
+  console.log(`time: ${Object.entries(phases).map(([phase, ms]) => `${phase} ${Math.round(ms)} ms`).join(', ')}`)
   console.log(`slowest cases (engine + groq-js twice): ${slowest.map(([ms, id]) => `${id} ${Math.round(ms)} ms`).join(', ')}`)
   const engineOnly = results.filter((result) => !result.enginePasses && result.groqJsPasses)
   if (engineOnly.length) console.log(`engine fails, groq-js passes:\n${engineOnly.map((result) => describeCase(result, result.engine)).join('\n')}`)
