@@ -31,6 +31,14 @@ describe('a parameter inside brackets', () => {
     expect((await engine.query(DS, '*[_id == "a"][$i + 1]', {i: -1})).result).toMatchObject({_id: 'a'})
   })
 
+  it("is element access in the issue's own form: *[_type == \"post\"][$i]._id with {i: 0}", async () => {
+    const engine = await engineWithPosts()
+    const first = (await engine.query(DS, '*[_type=="post"][0]._id', {})).result
+    expect(typeof first).toBe('string')
+    expect((await engine.query(DS, '*[_type=="post"][$i]._id', {i: 0})).result).toBe(first)
+    expect((await engine.query(DS, '*[_type=="post"][$i]', {i: 99})).result).toBeNull()
+  })
+
   it('is attribute access when it is a string', async () => {
     const engine = await engineWithPosts()
     expect((await engine.query(DS, '*[_id == "a"][0][$f]', {f: 'title'})).result).toBe('A')
