@@ -79,7 +79,7 @@ const IMAGE_BUILDER: Patch['replace'] =
  * event's tags with `updateTag`, so the server action's own response carries the fresh render. Its
  * default, `revalidateTag(tag, 'max')` + `router.refresh()`, is stale-while-revalidate on Next 16.
  */
-const LIVE_ACTION = `action={async (unsafeTags: string[]) => {
+const LIVE_ACTION = `action={async (unsafeTags: unknown) => {
             'use server'
             const {revalidateTag, updateTag} = await import('next/cache')
             const {draftMode} = await import('next/headers')
