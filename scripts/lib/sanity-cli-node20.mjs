@@ -4,10 +4,20 @@
  * Node older than 22.12 before loading a command. Used by scripts/check-templates.ts on Node 20 for
  * the personal website's `sanity manifest extract`, which itself runs on Node 20.
  */
+import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 
-const cliBin = createRequire(path.join(process.cwd(), 'package.json')).resolve('@sanity/cli/bin/run.js')
+/** The `sanity` bin npm linked for the template (its package does not export bin/run.js). */
+function sanityBin() {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    const link = path.join(dir, 'node_modules/.bin/sanity')
+    if (fs.existsSync(link)) return fs.realpathSync(link)
+    if (path.dirname(dir) === dir) throw new Error('no node_modules/.bin/sanity above ' + process.cwd())
+  }
+}
+
+const cliBin = sanityBin()
 const {execute, settings} = await import(createRequire(cliBin).resolve('@oclif/core'))
 settings.enableAutoTranspile = false
 await execute({dir: cliBin, args: process.argv.slice(2)})
