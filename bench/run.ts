@@ -255,7 +255,9 @@ console.log('\n' + markdown)
 console.log(`Results written to ${RESULTS_FILE}`)
 if (args.has('--update-readme') && process.exitCode !== 1) {
   const readme = fs.readFileSync(README_FILE, 'utf8')
-  fs.writeFileSync(README_FILE, onlyReader ? replaceReadmeSections(readme, report, 'Freshness') : replaceReadmeResults(readme, markdown))
+  // A partial run replaces only its own sections; the others keep the figures of the run that wrote them.
+  const partial = onlyReader || args.has('--only=lake')
+  fs.writeFileSync(README_FILE, partial ? replaceReadmeSections(readme, report, onlyReader ? 'Freshness' : undefined) : replaceReadmeResults(readme, markdown))
   console.log('README.md Benchmarks section updated.')
 }
 process.exit(process.exitCode ?? 0)

@@ -498,9 +498,11 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     // Only ranges on one path left to decide: count them by binary search in that order.
     const path = resolved.ranges[0]?.path
     if (source === base && path && resolved.checks.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
-      const key = {path, desc: false}
-      const entries = sortedBase(view, filter, planKey, [key], resolved.staticChecks.length > 0 ? staticCheck : null)
-      const [lo, hi] = rangeOf(entries, key, resolved.ranges)
+      // Any ordering by that path serves (either direction, any tie-breakers): the home page's
+      // `order(publishedAt desc, _id desc)` also counts its `publishedAt <= now()` total.
+      const keys = view.sortedOn(filter?.types ?? null, path)?.keys ?? [{path, desc: false}]
+      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       return hi - lo
     }
     let n = 0

@@ -82,6 +82,16 @@ export class ViewIndex {
     return index
   }
 
+  /** An ordering of `types` already built whose first key is `path` (either direction), if any. */
+  sortedOn(types: Set<string> | null, path: string[]): SortedIndex | undefined {
+    const prefix = JSON.stringify([types ? [...types].sort() : null]).slice(0, -1) + ','
+    for (const [key, index] of this.sortedIndexes.entries()) {
+      const first = index.keys[0].path
+      if (key.startsWith(prefix) && first.length === path.length && first.every((part, i) => part === path[i])) return index
+    }
+    return undefined
+  }
+
   memo<T>(key: string, build: () => T): T {
     let value = this.memos.get(key) as T | undefined
     if (value === undefined) {
