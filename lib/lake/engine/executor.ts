@@ -385,6 +385,8 @@ export const planner = {
   topScoreFactor: 4,
   /** How many documents (at least; times 4 each round) the score walk visits first. */
   walkBatch: 64,
+  /** The score walk is used when the score's words are in at least 1/walkShare of the view's documents. */
+  walkShare: 16,
 }
 
 function inBulk(texts: Resolved['texts'], candidates: number): void {
@@ -411,7 +413,14 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   // score() | order(_score desc, …)[a...b] once the score fields' inverted lists exist: walk the
   // documents by descending score instead of filtering and scoring every candidate.
   const scorers = pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys) ? await compileScorers(pipeline.scoreTerms, scope, context) : null
-  const walk = scorers && !filter?.remaining && byScoreFirst(pipeline.orderKeys) && topK(pipeline) !== null && scorers.every(({field}) => field.bulkReady)
+  const walk =
+    scorers &&
+    !filter?.remaining &&
+    byScoreFirst(pipeline.orderKeys) &&
+    topK(pipeline) !== null &&
+    scorers.every(({field}) => field.bulkReady) &&
+    // Words in few documents: the full-text candidates (below) are cheaper than a walk over every ordinal.
+    scorers.reduce((sum, {field, pattern}) => sum + field.postingCount(pattern), 0) >= view.all.length / planner.walkShare
   if (walk) {
     const rows = walkByScore(view, scorers, resolved, filter, pipeline.orderKeys?.slice(1) ?? [], topK(pipeline)!)
     if (rows) return scoredResult(pipeline, rows)
@@ -565,8 +574,8 @@ function walkByScore(
   const space = scorers[0].field.ordinals
   if (scorers.some(({field}) => field.ordinals !== space)) return null
   for (const {field, pattern} of scorers) field.prepareBulk(pattern)
-  // Filter matches whose lists are ready answer from them too; others read the visited documents' words.
-  for (const {field, pattern} of resolved.texts) if (field.bulkReady && field.ordinals === space) field.prepareBulk(pattern)
+  // The filter's own matches are checked on the visited documents only, from their words (cached
+  // per document: the best-scoring documents are the same from one search to the next).
   const totals = new Float64Array(space.size)
   // A stored numeric `_score` is where groq-js's sum starts: those sort first by `_score` ascending.
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
@@ -585,9 +594,8 @@ function walkByScore(
   let batch = Math.max(need * planner.topScoreFactor, planner.walkBatch)
   while (rows.length < need && visited < totals.length) {
     // The next batch of ordinals by score: those in [lower, upper), lower the batch-th largest below upper.
-    const below = Float64Array.from(totals.filter((score) => score < upper))
-    if (below.length === 0) break
-    const lower = nthLargest(below, Math.min(batch, below.length))
+    const lower = largestBelow(totals, upper, batch)
+    if (lower === null) break
     const group: number[] = []
     for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
     visited += group.length
@@ -630,6 +638,43 @@ function topByScore(
   const byRest = (a: (typeof rows)[number], b: (typeof rows)[number]) => b.score - a.score || compareOrderKeys(rest, a.values.slice(1), b.values.slice(1)) || a.index - b.index
   rows.sort(byRest)
   return rows.slice(0, need)
+}
+
+/**
+ * The n-th largest of the values below `upper` (the smallest of them when there are fewer; null
+ * when there are none), in one pass keeping the n largest in a min-heap.
+ */
+function largestBelow(values: Float64Array, upper: number, n: number): number | null {
+  const heap = new Float64Array(n)
+  let size = 0
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    if (!(value < upper)) continue
+    if (size < n) {
+      // Sift up.
+      let at = size++
+      while (at > 0) {
+        const parent = (at - 1) >> 1
+        if (heap[parent] <= value) break
+        heap[at] = heap[parent]
+        at = parent
+      }
+      heap[at] = value
+    } else if (value > heap[0]) {
+      // Replace the root, sift down.
+      let at = 0
+      for (;;) {
+        const left = 2 * at + 1
+        if (left >= n) break
+        const child = left + 1 < n && heap[left + 1] < heap[left] ? left + 1 : left
+        if (heap[child] >= value) break
+        heap[at] = heap[child]
+        at = child
+      }
+      heap[at] = value
+    }
+  }
+  return size === 0 ? null : heap[0]
 }
 
 /** The n-th largest value (1-based; -Infinity when there are fewer), by partial selection. */

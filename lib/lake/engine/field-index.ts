@@ -20,6 +20,8 @@ import type {SanityDocument} from './types'
 
 /** groq-js's BM25k. */
 const K = 1.2
+/** A term's score for frequencies 0…63, computed as groq-js computes it. */
+const TERM_SCORES = Float64Array.from({length: 64}, (_, f) => (f * (K + 1)) / (f + K))
 
 interface DocumentWords {
   ids: Uint32Array
@@ -325,6 +327,19 @@ export class FieldIndex {
     })
   }
 
+  /**
+   * At most how many (document, term) pairs of `pattern` have a nonzero frequency: the lengths of
+   * the inverted lists of the words its terms match (bulk mode ready). Cheap: no list is read.
+   */
+  postingCount(pattern: CompiledPattern): number {
+    if (!pattern.ok) return 0
+    if (this.parts) return this.parts.reduce((sum, part) => sum + part.postingCount(pattern), 0)
+    const postings = this.postings()
+    let count = 0
+    for (const matcher of pattern.matchers) for (const id of this.vocabulary.matching(matcher)) count += postings[id]?.n ?? 0
+    return count
+  }
+
   /** Whether bulk mode is ready without reading documents (the inverted lists are built). */
   get bulkReady(): boolean {
     return this.parts ? this.parts.every((part) => part.bulkReady) : this.bulkState!.postings !== null
@@ -343,13 +358,14 @@ export class FieldIndex {
     if (!pattern.ok) return
     const {freqs} = pattern.bulk!
     const n = Math.min(totals.length, ...freqs.map((freq) => freq.length))
+    // A zero frequency adds exactly 0 (x + 0 is x): skipped; small frequencies from a table of the same expression.
     for (let i = 0; i < n; i++) {
       let score = 0
       for (const freq of freqs) {
         const f = freq[i]
-        score += (f * (K + 1)) / (f + K)
+        if (f !== 0) score += f < TERM_SCORES.length ? TERM_SCORES[f] : (f * (K + 1)) / (f + K)
       }
-      totals[i] += score
+      if (score !== 0) totals[i] += score
     }
   }
 
