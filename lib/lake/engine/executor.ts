@@ -387,6 +387,10 @@ export const planner = {
   walkBatch: 64,
   /** The score walk is used when the score's words are in at least 1/walkShare of the view's documents. */
   walkShare: 16,
+  /** How many documents an ordered walk visits before it asks the full-text index for candidates. */
+  textProbeAfter: 4096,
+  /** How many documents of an ordered walk are checked to tell whether its `match` is common (see commonEnough). */
+  textSample: 256,
 }
 
 function inBulk(texts: Resolved['texts'], candidates: number): void {
@@ -397,7 +401,7 @@ function inBulk(texts: Resolved['texts'], candidates: number): void {
 
 const EMPTY = Symbol('empty')
 
-async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext): Promise<unknown> {
+async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext, deferText = true): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
   const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
@@ -425,7 +429,11 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     const rows = walkByScore(view, scorers, resolved, filter, pipeline.orderKeys?.slice(1) ?? [], topK(pipeline)!)
     if (rows) return scoredResult(pipeline, rows)
   }
-  if (filter) {
+  // order(plain paths)[a...b] with a `match`: walk the order first, and ask the full-text index
+  // only if a few thousand documents did not fill the slice (a common word fills it at once,
+  // and FTS5 would merge its whole list of documents for nothing).
+  const deferred = deferText && !!context.text && !!filter && filter.matches.length > 0 && !!pipeline.orderKeys && !scorers && !pipeline.count && topK(pipeline) !== null
+  if (filter && !deferred) {
     if (context.text) {
       for (const hint of filter.matches) {
         const values = await Promise.all(hint.operands.map((operand) => run(operand, scope, context)))
@@ -487,17 +495,23 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     const keys = pipeline.orderKeys
     if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
       const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
-      const members = source === base ? null : new Set(source)
+      // Every candidate list comes with a check (or groq-js's) that decides the same: membership
+      // only helps skip documents early, and is worth building only for a list much shorter than the walk.
+      const members = source === base || source.length * 4 > entries.length ? null : new Set(source)
       const check = members === null ? dynamicCheck : (doc: SanityDocument) => members.has(doc) && dynamicCheck(doc)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
+      if (deferred && !commonEnough(entries, lo, hi, check, need)) return runPipeline(node, pipeline, scope, context, false)
+      const end = deferred ? Math.min(hi, lo + Math.max(planner.textProbeAfter, 4 * need)) : hi
       docs = await collect(
         (function* () {
-          for (let i = lo; i < hi; i++) yield entries[i].doc
+          for (let i = lo; i < end; i++) yield entries[i].doc
         })(),
         check,
         verify,
         need,
       )
+      // Not filled within the budget: now narrow by the full-text index and start again.
+      if (docs.length < need && end < hi) return runPipeline(node, pipeline, scope, context, false)
     } else {
       docs = sortByKeys(await filterAll(source, passes, verify), keys)
     }
@@ -613,6 +627,19 @@ function walkByScore(
   // Every document of the view must have had an ordinal to be visited; a view doc missing one means the lists do not cover it.
   if (rows.length < need && visited < view.all.length) return null
   return rows.slice(0, need)
+}
+
+/**
+ * Whether the documents passing `check` are common enough along entries [lo, hi) for an ordered
+ * walk to fill `need` rows soon: a stride sample of them, checked, must promise 4 × need hits.
+ */
+function commonEnough(entries: SortedEntry[], lo: number, hi: number, check: Check, need: number): boolean {
+  const span = hi - lo
+  const samples = Math.min(span, planner.textSample)
+  if (samples === 0) return false
+  let hits = 0
+  for (let k = 0; k < samples; k++) if (check(entries[lo + Math.floor((k * span) / samples)].doc)) hits++
+  return (hits / samples) * span >= 4 * need
 }
 
 /**
@@ -832,7 +859,8 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const {path} = term
       const scalars = new Set(value.filter((item) => item === null || isScalar(item)))
       if (scalars.size === 0) return EMPTY
-      into.checks.push((doc) => scalars.has(valueAt(doc, path)))
+      // indexValue: _type without reading the document (objects come back opaque: in no set, like objects).
+      into.checks.push((doc) => scalars.has(indexValue(doc, path)))
       if (path.length === 1 && path[0] === '_type') into.sources.push(context.view.ofTypes(new Set([...scalars].filter((item): item is string => typeof item === 'string'))))
       return
     }

@@ -198,7 +198,7 @@ describe('full-text index (FTS5) for GROQ match', () => {
   ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin) => {
     const saved = {...planner}
     // Bulk mode for any number of candidates, and the top-k selection for any result size.
-    if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9})
+    if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9, textProbeAfter: 2, textSample: 3})
     try {
       await differential(bulkMin === undefined ? SEED + 1 : SEED + 11)
     } finally {
