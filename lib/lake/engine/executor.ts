@@ -393,9 +393,9 @@ export const planner = {
   textSample: 256,
 }
 
-function inBulk(texts: Resolved['texts'], candidates: number): void {
+async function inBulk(texts: Resolved['texts'], candidates: number): Promise<void> {
   if (candidates < planner.bulkTextMin) return
-  FieldIndex.fileTogether(texts.map((text) => text.field))
+  await FieldIndex.fileTogether(texts.map((text) => text.field))
   for (const {field, pattern} of texts) field.prepareBulk(pattern)
 }
 
@@ -456,7 +456,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
 
   // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
   if (scorers) {
-    inBulk([...resolved.texts, ...scorers], source.length)
+    await inBulk([...resolved.texts, ...scorers], source.length)
     const kept = await filterAll(source, passes, verify)
     const keys = pipeline.orderKeys ?? []
     const scoreOf = (doc: SanityDocument) => {
@@ -538,7 +538,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const doc of source) if (passes(doc)) n++
     return n
   } else {
-    inBulk(resolved.texts, source.length)
+    await inBulk(resolved.texts, source.length)
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)

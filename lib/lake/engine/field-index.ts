@@ -136,6 +136,8 @@ class Posting {
 interface Bulk {
   pending: SanityDocument[][]
   postings: Posting[] | null
+  /** While `fileTogether` builds the lists (yielding to other work now and then): its end. */
+  building: Promise<void> | null
   /** Exact counts of 255 and more, by word id · 2^32 + ordinal. */
   overflow: Map<number, number>
 }
@@ -147,7 +149,7 @@ export interface CompiledPattern {
   terms: TermTest[]
   matchers: TermMatcher[]
   /** Bulk mode (`prepareBulk`): each term's frequency per document ordinal of `space`. */
-  bulk?: {space: OrdinalSpace; freqs: Uint32Array[]}
+  bulk?: {space: OrdinalSpace; freqs: Uint32Array[]; size: number}
 }
 
 /**
@@ -201,7 +203,7 @@ export class FieldIndex {
     private readonly parts: FieldIndex[] | null,
     docs: SanityDocument[],
   ) {
-    this.bulkState = parts === null ? {pending: [docs], postings: null, overflow: new Map()} : null
+    this.bulkState = parts === null ? {pending: [docs], postings: null, building: null, overflow: new Map()} : null
   }
 
   /**
@@ -267,8 +269,11 @@ export class FieldIndex {
    * share them (indexes made for the same view): each document is read once for all of them,
    * while it is in the working set, instead of once per index.
    */
-  static fileTogether(indexes: FieldIndex[]): void {
-    const unbuilt = [...new Set(indexes.flatMap((index) => index.simpleParts()))].filter((index) => index.bulkState!.postings === null)
+  static async fileTogether(indexes: FieldIndex[]): Promise<void> {
+    const simple = [...new Set(indexes.flatMap((index) => index.simpleParts()))]
+    // Lists another query is building: wait for them (they are not complete before).
+    await Promise.all(simple.map((index) => index.bulkState!.building))
+    const unbuilt = simple.filter((index) => index.bulkState!.postings === null)
     const groups = new Map<string, FieldIndex[]>()
     const listIds = new Map<SanityDocument[], number>()
     for (const index of unbuilt) {
@@ -277,9 +282,24 @@ export class FieldIndex {
     }
     for (const group of groups.values()) {
       const pending = group[0].bulkState!.pending
+      // From here commits file their documents directly (derive); the pending ones are filed
+      // below, yielding every few hundred documents so the lake keeps serving meanwhile.
       for (const index of group) index.bulkState!.postings = []
-      for (const docs of pending) for (const doc of docs) for (const index of group) index.fileOne(doc)
-      for (const index of group) index.bulkState!.pending = []
+      const build = (async () => {
+        let filed = 0
+        for (const docs of pending) {
+          for (const doc of docs) {
+            for (const index of group) index.fileOne(doc)
+            if (++filed % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
+          }
+        }
+      })()
+      for (const index of group) index.bulkState!.building = build
+      try {
+        await build
+      } finally {
+        for (const index of group) Object.assign(index.bulkState!, {pending: [], building: null})
+      }
     }
   }
 
@@ -342,7 +362,7 @@ export class FieldIndex {
 
   /** Whether bulk mode is ready without reading documents (the inverted lists are built). */
   get bulkReady(): boolean {
-    return this.parts ? this.parts.every((part) => part.bulkReady) : this.bulkState!.postings !== null
+    return this.parts ? this.parts.every((part) => part.bulkReady) : this.bulkState!.postings !== null && this.bulkState!.building === null
   }
 
   /** The ordinal space bulk mode answers in. */
@@ -378,7 +398,7 @@ export class FieldIndex {
     if (!pattern.ok || pattern.bulk) return
     this.ensureFiled()
     const freqs = this.frequencies(pattern.matchers)
-    pattern.bulk = {space: this.space, freqs}
+    pattern.bulk = {space: this.space, freqs, size: Math.min(...freqs.map((freq) => freq.length))}
   }
 
   private words(doc: SanityDocument): DocumentWords {
@@ -413,10 +433,10 @@ export class FieldIndex {
   /** groq-js `match`: the text has tokens and every term matches one. */
   matches(doc: SanityDocument, pattern: CompiledPattern): boolean {
     if (!pattern.ok) return false
-    const ordinal = pattern.bulk?.space.of(doc)
+    const ordinal = bulkOrdinal(pattern, doc)
     if (ordinal !== undefined) {
       // Some term matching means the text has tokens.
-      for (const freq of pattern.bulk!.freqs) if (!(ordinal < freq.length && freq[ordinal] > 0)) return false
+      for (const freq of pattern.bulk!.freqs) if (freq[ordinal] === 0) return false
       return true
     }
     const words = this.words(doc)
@@ -427,12 +447,12 @@ export class FieldIndex {
   /** What groq-js's score() adds for `text match pattern`. */
   score(doc: SanityDocument, pattern: CompiledPattern): number {
     if (!pattern.ok) return 0
-    const ordinal = pattern.bulk?.space.of(doc)
+    const ordinal = bulkOrdinal(pattern, doc)
     if (ordinal !== undefined) {
       // The same sum, in the same order, as below (so equal scores stay equal).
       let score = 0
       for (const freq of pattern.bulk!.freqs) {
-        const f = ordinal < freq.length ? freq[ordinal] : 0
+        const f = freq[ordinal]
         score += (f * (K + 1)) / (f + K)
       }
       return score
@@ -446,6 +466,14 @@ export class FieldIndex {
     }
     return score
   }
+}
+
+/** The document's ordinal in a bulk-mode pattern's frequencies; undefined (read its words instead) if it was filed after them. */
+function bulkOrdinal(pattern: CompiledPattern, doc: SanityDocument): number | undefined {
+  const bulk = pattern.bulk
+  if (!bulk) return undefined
+  const ordinal = bulk.space.of(doc)
+  return ordinal !== undefined && ordinal < bulk.size ? ordinal : undefined
 }
 
 function frequency(words: DocumentWords, term: TermTest): number {
