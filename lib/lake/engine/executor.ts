@@ -587,7 +587,6 @@ function walkByScore(
 ): ScoredRow[] | null {
   const space = scorers[0].field.ordinals
   if (scorers.some(({field}) => field.ordinals !== space)) return null
-  for (const {field, pattern} of scorers) field.prepareBulk(pattern)
   // The filter's own matches are checked on the visited documents only, from their words (cached
   // per document: the best-scoring documents are the same from one search to the next).
   const totals = new Float64Array(space.size)
@@ -598,7 +597,7 @@ function walkByScore(
     if (ordinal === undefined) return null
     totals[ordinal] = entry.values[0]
   }
-  for (const {field, pattern} of scorers) field.addScores(totals, pattern)
+  for (const {field, pattern} of scorers) field.addScoresSparse(totals, pattern)
   const types = filter?.types ?? null
   const checks = [...resolved.staticChecks, ...resolved.checks]
   const passes = (doc: SanityDocument) => view.byId.get(doc._id) === doc && (!types || types.has(doc._type)) && checks.every((check) => check(doc))
