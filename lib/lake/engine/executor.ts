@@ -22,7 +22,7 @@ import type {SanityDocument} from './types'
 import {lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
-import {indexValue, isHandle, memberKeys} from './document-cache'
+import {documentOf, indexValue, isHandle, memberKeys} from './document-cache'
 import {portableText} from './text-index'
 
 export interface ExecutionContext {
@@ -180,12 +180,15 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
  * groq-js's Map would (in a hidden scope per item); an element access's missing row stays null.
  */
 async function project(projection: TreeNode, value: unknown, scope: Scope, context: ExecutionContext): Promise<unknown> {
+  // Untracked, a row reads the parsed document itself rather than through its handle (the same
+  // values, without a proxy trap per attribute read).
+  const row = (item: unknown) => (context.tracker ? item : documentOf(item))
   if (Array.isArray(value)) {
     const out: unknown[] = []
-    for (const item of value) out.push(await run(projection, hiddenIn(scope, item), context))
+    for (const item of value) out.push(await run(projection, hiddenIn(scope, row(item)), context))
     return out
   }
-  return value === null ? null : run(projection, hiddenIn(scope, value), context)
+  return value === null ? null : run(projection, hiddenIn(scope, row(value)), context)
 }
 
 /**
