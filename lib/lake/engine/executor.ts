@@ -393,7 +393,7 @@ export const planner = {
   /** How many documents an ordered walk visits before it asks the full-text index for candidates. */
   textProbeAfter: 4096,
   /** How many documents of an ordered walk are checked to tell whether its `match` is common (see commonEnough). */
-  textSample: 256,
+  textSample: 64,
 }
 
 async function inBulk(texts: Resolved['texts'], candidates: number): Promise<void> {
