@@ -86,6 +86,8 @@ async function benchSize(posts: number): Promise<void> {
       const hits = Array.isArray(first.result) ? first.result.length : 0
       console.log(`| ${posts.toLocaleString('en-US')} | ${row.name} | ${hits} | ${fmt(firstMs)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.count} |`)
     }
+    const {rss, heapUsed} = process.memoryUsage()
+    console.log(`${posts} posts: after the searches RSS ${(rss / 2 ** 20).toFixed(0)} MiB, JS heap ${(heapUsed / 2 ** 20).toFixed(0)} MiB`)
     engine.close()
 
     // The index's size, and building it once for a store that predates it.

@@ -22,7 +22,7 @@ import type {SanityDocument} from './types'
 import {compareEntries, lowerBound, type SortedEntry, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
-import {indexValue, isHandle, memberKeys} from './document-cache'
+import {documentOf, indexValue, isHandle, memberKeys} from './document-cache'
 import {portableText} from './text-index'
 
 export interface ExecutionContext {
@@ -180,12 +180,15 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
  * groq-js's Map would (in a hidden scope per item); an element access's missing row stays null.
  */
 async function project(projection: TreeNode, value: unknown, scope: Scope, context: ExecutionContext): Promise<unknown> {
+  // Untracked, a row reads the parsed document itself rather than through its handle (the same
+  // values, without a proxy trap per attribute read).
+  const row = (item: unknown) => (context.tracker ? item : documentOf(item))
   if (Array.isArray(value)) {
     const out: unknown[] = []
-    for (const item of value) out.push(await run(projection, hiddenIn(scope, item), context))
+    for (const item of value) out.push(await run(projection, hiddenIn(scope, row(item)), context))
     return out
   }
-  return value === null ? null : run(projection, hiddenIn(scope, value), context)
+  return value === null ? null : run(projection, hiddenIn(scope, row(value)), context)
 }
 
 /**
@@ -385,17 +388,23 @@ export const planner = {
   topScoreFactor: 4,
   /** How many documents (at least; times 4 each round) the score walk visits first. */
   walkBatch: 64,
+  /** The score walk is used when the score's words are in at least 1/walkShare of the view's documents. */
+  walkShare: 16,
+  /** How many documents an ordered walk visits before it asks the full-text index for candidates. */
+  textProbeAfter: 4096,
+  /** How many documents of an ordered walk are checked to tell whether its `match` is common (see commonEnough). */
+  textSample: 64,
 }
 
-function inBulk(texts: Resolved['texts'], candidates: number): void {
+async function inBulk(texts: Resolved['texts'], candidates: number): Promise<void> {
   if (candidates < planner.bulkTextMin) return
-  FieldIndex.fileTogether(texts.map((text) => text.field))
+  await FieldIndex.fileTogether(texts.map((text) => text.field))
   for (const {field, pattern} of texts) field.prepareBulk(pattern)
 }
 
 const EMPTY = Symbol('empty')
 
-async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext): Promise<unknown> {
+async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext, deferText = true): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
   const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
@@ -411,12 +420,23 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   // score() | order(_score desc, …)[a...b] once the score fields' inverted lists exist: walk the
   // documents by descending score instead of filtering and scoring every candidate.
   const scorers = pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys) ? await compileScorers(pipeline.scoreTerms, scope, context) : null
-  const walk = scorers && !filter?.remaining && byScoreFirst(pipeline.orderKeys) && topK(pipeline) !== null && scorers.every(({field}) => field.bulkReady)
+  const walk =
+    scorers &&
+    !filter?.remaining &&
+    byScoreFirst(pipeline.orderKeys) &&
+    topK(pipeline) !== null &&
+    scorers.every(({field}) => field.bulkReady) &&
+    // Words in few documents: the full-text candidates (below) are cheaper than a walk over every ordinal.
+    scorers.reduce((sum, {field, pattern}) => sum + field.postingCount(pattern), 0) >= view.all.length / planner.walkShare
   if (walk) {
     const rows = walkByScore(view, scorers, resolved, filter, pipeline.orderKeys?.slice(1) ?? [], topK(pipeline)!)
     if (rows) return scoredResult(pipeline, rows)
   }
-  if (filter) {
+  // order(plain paths)[a...b] with a `match`: walk the order first, and ask the full-text index
+  // only if a few thousand documents did not fill the slice (a common word fills it at once,
+  // and FTS5 would merge its whole list of documents for nothing).
+  const deferred = deferText && !!context.text && !!filter && filter.matches.length > 0 && !!pipeline.orderKeys && !scorers && !pipeline.count && topK(pipeline) !== null
+  if (filter && !deferred) {
     if (context.text) {
       for (const hint of filter.matches) {
         const values = await Promise.all(hint.operands.map((operand) => run(operand, scope, context)))
@@ -439,7 +459,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
 
   // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
   if (scorers) {
-    inBulk([...resolved.texts, ...scorers], source.length)
+    await inBulk([...resolved.texts, ...scorers], source.length)
     const kept = await filterAll(source, passes, verify)
     const keys = pipeline.orderKeys ?? []
     const scoreOf = (doc: SanityDocument) => {
@@ -478,17 +498,24 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     const keys = pipeline.orderKeys
     if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
       const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
-      const members = source === base ? null : membersOf(source)
+      // Every candidate list comes with a check (or groq-js's) that decides the same: membership
+      // only helps skip documents early, and is worth building only for a list much shorter than the walk
+      // (the set is remembered per list, so a page's count and its rows share it).
+      const members = source === base || source.length * 4 > entries.length ? null : membersOf(source)
       const check = members === null ? dynamicCheck : (doc: SanityDocument) => members.has(doc) && dynamicCheck(doc)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
+      if (deferred && !commonEnough(entries, lo, hi, check, need)) return runPipeline(node, pipeline, scope, context, false)
+      const end = deferred ? Math.min(hi, lo + Math.max(planner.textProbeAfter, 4 * need)) : hi
       docs = await collect(
         (function* () {
-          for (let i = lo; i < hi; i++) yield entries[i].doc
+          for (let i = lo; i < end; i++) yield entries[i].doc
         })(),
         check,
         verify,
         need,
       )
+      // Not filled within the budget: now narrow by the full-text index and start again.
+      if (docs.length < need && end < hi) return runPipeline(node, pipeline, scope, context, false)
     } else {
       docs = sortByKeys(await filterAll(source, passes, verify), keys)
     }
@@ -526,7 +553,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const doc of source) if (passes(doc)) n++
     return n
   } else {
-    inBulk(resolved.texts, source.length)
+    await inBulk(resolved.texts, source.length)
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)
@@ -575,9 +602,8 @@ function walkByScore(
 ): ScoredRow[] | null {
   const space = scorers[0].field.ordinals
   if (scorers.some(({field}) => field.ordinals !== space)) return null
-  for (const {field, pattern} of scorers) field.prepareBulk(pattern)
-  // Filter matches whose lists are ready answer from them too; others read the visited documents' words.
-  for (const {field, pattern} of resolved.texts) if (field.bulkReady && field.ordinals === space) field.prepareBulk(pattern)
+  // The filter's own matches are checked on the visited documents only, from their words (cached
+  // per document: the best-scoring documents are the same from one search to the next).
   const totals = new Float64Array(space.size)
   // A stored numeric `_score` is where groq-js's sum starts: those sort first by `_score` ascending.
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
@@ -586,7 +612,7 @@ function walkByScore(
     if (ordinal === undefined) return null
     totals[ordinal] = entry.values[0]
   }
-  for (const {field, pattern} of scorers) field.addScores(totals, pattern)
+  for (const {field, pattern} of scorers) field.addScoresSparse(totals, pattern)
   const types = filter?.types ?? null
   const checks = [...resolved.staticChecks, ...resolved.checks]
   const passes = (doc: SanityDocument) => view.byId.get(doc._id) === doc && (!types || types.has(doc._type)) && checks.every((check) => check(doc))
@@ -596,9 +622,8 @@ function walkByScore(
   let batch = Math.max(need * planner.topScoreFactor, planner.walkBatch)
   while (rows.length < need && visited < totals.length) {
     // The next batch of ordinals by score: those in [lower, upper), lower the batch-th largest below upper.
-    const below = Float64Array.from(totals.filter((score) => score < upper))
-    if (below.length === 0) break
-    const lower = nthLargest(below, Math.min(batch, below.length))
+    const lower = largestBelow(totals, upper, batch)
+    if (lower === null) break
     const group: number[] = []
     for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
     visited += group.length
@@ -616,6 +641,19 @@ function walkByScore(
   // Every document of the view must have had an ordinal to be visited; a view doc missing one means the lists do not cover it.
   if (rows.length < need && visited < view.all.length) return null
   return rows.slice(0, need)
+}
+
+/**
+ * Whether the documents passing `check` are common enough along entries [lo, hi) for an ordered
+ * walk to fill `need` rows soon: a stride sample of them, checked, must promise 4 × need hits.
+ */
+function commonEnough(entries: SortedEntry[], lo: number, hi: number, check: Check, need: number): boolean {
+  const span = hi - lo
+  const samples = Math.min(span, planner.textSample)
+  if (samples === 0) return false
+  let hits = 0
+  for (let k = 0; k < samples; k++) if (check(entries[lo + Math.floor((k * span) / samples)].doc)) hits++
+  return (hits / samples) * span >= 4 * need
 }
 
 /**
@@ -641,6 +679,43 @@ function topByScore(
   const byRest = (a: (typeof rows)[number], b: (typeof rows)[number]) => b.score - a.score || compareOrderKeys(rest, a.values.slice(1), b.values.slice(1)) || a.index - b.index
   rows.sort(byRest)
   return rows.slice(0, need)
+}
+
+/**
+ * The n-th largest of the values below `upper` (the smallest of them when there are fewer; null
+ * when there are none), in one pass keeping the n largest in a min-heap.
+ */
+function largestBelow(values: Float64Array, upper: number, n: number): number | null {
+  const heap = new Float64Array(n)
+  let size = 0
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    if (!(value < upper)) continue
+    if (size < n) {
+      // Sift up.
+      let at = size++
+      while (at > 0) {
+        const parent = (at - 1) >> 1
+        if (heap[parent] <= value) break
+        heap[at] = heap[parent]
+        at = parent
+      }
+      heap[at] = value
+    } else if (value > heap[0]) {
+      // Replace the root, sift down.
+      let at = 0
+      for (;;) {
+        const left = 2 * at + 1
+        if (left >= n) break
+        const child = left + 1 < n && heap[left + 1] < heap[left] ? left + 1 : left
+        if (heap[child] >= value) break
+        heap[at] = heap[child]
+        at = child
+      }
+      heap[at] = value
+    }
+  }
+  return size === 0 ? null : heap[0]
 }
 
 /** The n-th largest value (1-based; -Infinity when there are fewer), by partial selection. */
@@ -823,7 +898,8 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const {path} = term
       const scalars = new Set(value.filter((item) => item === null || isScalar(item)))
       if (scalars.size === 0) return EMPTY
-      into.checks.push((doc) => scalars.has(valueAt(doc, path)))
+      // indexValue: _type without reading the document (objects come back opaque: in no set, like objects).
+      into.checks.push((doc) => scalars.has(indexValue(doc, path)))
       if (path.length === 1 && path[0] === '_type') into.sources.push(context.view.ofTypes(new Set([...scalars].filter((item): item is string => typeof item === 'string'))))
       return
     }

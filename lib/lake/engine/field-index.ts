@@ -18,8 +18,24 @@ import {attributePath, type TreeNode} from './scan-plan'
 import {foldCase, patternTerms, portableText, termMatcher, tokenize, type TermMatcher} from './text-index'
 import type {SanityDocument} from './types'
 
+/** Zeroed scratch arrays for `addScoresSparse` (grown on demand, zeroed again after each use). */
+const scratch = {
+  freqs: new Uint32Array(0),
+  scores: new Float64Array(0),
+  freq(n: number): Uint32Array {
+    if (this.freqs.length < n) this.freqs = new Uint32Array(Math.max(n, this.freqs.length * 2))
+    return this.freqs
+  },
+  score(n: number): Float64Array {
+    if (this.scores.length < n) this.scores = new Float64Array(Math.max(n, this.scores.length * 2))
+    return this.scores
+  },
+}
+
 /** groq-js's BM25k. */
 const K = 1.2
+/** A term's score for frequencies 0…63, computed as groq-js computes it. */
+const TERM_SCORES = Float64Array.from({length: 64}, (_, f) => (f * (K + 1)) / (f + K))
 
 interface DocumentWords {
   ids: Uint32Array
@@ -134,6 +150,8 @@ class Posting {
 interface Bulk {
   pending: SanityDocument[][]
   postings: Posting[] | null
+  /** While `fileTogether` builds the lists (yielding to other work now and then): its end. */
+  building: Promise<void> | null
   /** Exact counts of 255 and more, by word id · 2^32 + ordinal. */
   overflow: Map<number, number>
 }
@@ -145,7 +163,7 @@ export interface CompiledPattern {
   terms: TermTest[]
   matchers: TermMatcher[]
   /** Bulk mode (`prepareBulk`): each term's frequency per document ordinal of `space`. */
-  bulk?: {space: OrdinalSpace; freqs: Uint32Array[]}
+  bulk?: {space: OrdinalSpace; freqs: Uint32Array[]; size: number}
 }
 
 /**
@@ -199,7 +217,7 @@ export class FieldIndex {
     private readonly parts: FieldIndex[] | null,
     docs: SanityDocument[],
   ) {
-    this.bulkState = parts === null ? {pending: [docs], postings: null, overflow: new Map()} : null
+    this.bulkState = parts === null ? {pending: [docs], postings: null, building: null, overflow: new Map()} : null
   }
 
   /**
@@ -265,8 +283,11 @@ export class FieldIndex {
    * share them (indexes made for the same view): each document is read once for all of them,
    * while it is in the working set, instead of once per index.
    */
-  static fileTogether(indexes: FieldIndex[]): void {
-    const unbuilt = [...new Set(indexes.flatMap((index) => index.simpleParts()))].filter((index) => index.bulkState!.postings === null)
+  static async fileTogether(indexes: FieldIndex[]): Promise<void> {
+    const simple = [...new Set(indexes.flatMap((index) => index.simpleParts()))]
+    // Lists another query is building: wait for them (they are not complete before).
+    await Promise.all(simple.map((index) => index.bulkState!.building))
+    const unbuilt = simple.filter((index) => index.bulkState!.postings === null)
     const groups = new Map<string, FieldIndex[]>()
     const listIds = new Map<SanityDocument[], number>()
     for (const index of unbuilt) {
@@ -275,9 +296,24 @@ export class FieldIndex {
     }
     for (const group of groups.values()) {
       const pending = group[0].bulkState!.pending
+      // From here commits file their documents directly (derive); the pending ones are filed
+      // below, yielding every few hundred documents so the lake keeps serving meanwhile.
       for (const index of group) index.bulkState!.postings = []
-      for (const docs of pending) for (const doc of docs) for (const index of group) index.fileOne(doc)
-      for (const index of group) index.bulkState!.pending = []
+      const build = (async () => {
+        let filed = 0
+        for (const docs of pending) {
+          for (const doc of docs) {
+            for (const index of group) index.fileOne(doc)
+            if (++filed % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
+          }
+        }
+      })()
+      for (const index of group) index.bulkState!.building = build
+      try {
+        await build
+      } finally {
+        for (const index of group) Object.assign(index.bulkState!, {pending: [], building: null})
+      }
     }
   }
 
@@ -325,9 +361,22 @@ export class FieldIndex {
     })
   }
 
+  /**
+   * At most how many (document, term) pairs of `pattern` have a nonzero frequency: the lengths of
+   * the inverted lists of the words its terms match (bulk mode ready). Cheap: no list is read.
+   */
+  postingCount(pattern: CompiledPattern): number {
+    if (!pattern.ok) return 0
+    if (this.parts) return this.parts.reduce((sum, part) => sum + part.postingCount(pattern), 0)
+    const postings = this.postings()
+    let count = 0
+    for (const matcher of pattern.matchers) for (const id of this.vocabulary.matching(matcher)) count += postings[id]?.n ?? 0
+    return count
+  }
+
   /** Whether bulk mode is ready without reading documents (the inverted lists are built). */
   get bulkReady(): boolean {
-    return this.parts ? this.parts.every((part) => part.bulkReady) : this.bulkState!.postings !== null
+    return this.parts ? this.parts.every((part) => part.bulkReady) : this.bulkState!.postings !== null && this.bulkState!.building === null
   }
 
   /** The ordinal space bulk mode answers in. */
@@ -343,13 +392,58 @@ export class FieldIndex {
     if (!pattern.ok) return
     const {freqs} = pattern.bulk!
     const n = Math.min(totals.length, ...freqs.map((freq) => freq.length))
+    // A zero frequency adds exactly 0 (x + 0 is x): skipped; small frequencies from a table of the same expression.
     for (let i = 0; i < n; i++) {
       let score = 0
       for (const freq of freqs) {
         const f = freq[i]
-        score += (f * (K + 1)) / (f + K)
+        if (f !== 0) score += f < TERM_SCORES.length ? TERM_SCORES[f] : (f * (K + 1)) / (f + K)
       }
-      totals[i] += score
+      if (score !== 0) totals[i] += score
+    }
+  }
+
+  /**
+   * `addScores` without per-term arrays over every ordinal: straight from the inverted lists of the
+   * words the terms match, touching only the documents in them (scratch arrays kept zeroed between
+   * calls; nothing here awaits). Same sums in the same order. For `[a, b…]`: `addScores`.
+   */
+  addScoresSparse(totals: Float64Array, pattern: CompiledPattern): void {
+    if (!pattern.ok) return
+    if (this.parts) {
+      this.prepareBulk(pattern)
+      this.addScores(totals, pattern)
+      return
+    }
+    const postings = this.postings()
+    const {overflow} = this.bulkState!
+    const n = totals.length
+    const freq = scratch.freq(n)
+    const score = scratch.score(n)
+    const scored: number[] = []
+    for (const matcher of pattern.matchers) {
+      const touched: number[] = []
+      for (const id of this.vocabulary.matching(matcher)) {
+        const posting = postings[id]
+        if (!posting) continue
+        const {ords, counts} = posting
+        for (let i = 0; i < posting.n; i++) {
+          const ordinal = ords[i]
+          if (ordinal >= n) continue
+          if (freq[ordinal] === 0) touched.push(ordinal)
+          freq[ordinal] += counts[i] === 255 ? overflow.get(id * 4294967296 + ordinal)! : counts[i]
+        }
+      }
+      for (const ordinal of touched) {
+        const f = freq[ordinal]
+        freq[ordinal] = 0
+        if (score[ordinal] === 0) scored.push(ordinal)
+        score[ordinal] += f < TERM_SCORES.length ? TERM_SCORES[f] : (f * (K + 1)) / (f + K)
+      }
+    }
+    for (const ordinal of scored) {
+      totals[ordinal] += score[ordinal]
+      score[ordinal] = 0
     }
   }
 
@@ -362,7 +456,7 @@ export class FieldIndex {
     if (!pattern.ok || pattern.bulk) return
     this.ensureFiled()
     const freqs = this.frequencies(pattern.matchers)
-    pattern.bulk = {space: this.space, freqs}
+    pattern.bulk = {space: this.space, freqs, size: Math.min(...freqs.map((freq) => freq.length))}
   }
 
   private words(doc: SanityDocument): DocumentWords {
@@ -397,10 +491,10 @@ export class FieldIndex {
   /** groq-js `match`: the text has tokens and every term matches one. */
   matches(doc: SanityDocument, pattern: CompiledPattern): boolean {
     if (!pattern.ok) return false
-    const ordinal = pattern.bulk?.space.of(doc)
+    const ordinal = bulkOrdinal(pattern, doc)
     if (ordinal !== undefined) {
       // Some term matching means the text has tokens.
-      for (const freq of pattern.bulk!.freqs) if (!(ordinal < freq.length && freq[ordinal] > 0)) return false
+      for (const freq of pattern.bulk!.freqs) if (freq[ordinal] === 0) return false
       return true
     }
     const words = this.words(doc)
@@ -411,12 +505,12 @@ export class FieldIndex {
   /** What groq-js's score() adds for `text match pattern`. */
   score(doc: SanityDocument, pattern: CompiledPattern): number {
     if (!pattern.ok) return 0
-    const ordinal = pattern.bulk?.space.of(doc)
+    const ordinal = bulkOrdinal(pattern, doc)
     if (ordinal !== undefined) {
       // The same sum, in the same order, as below (so equal scores stay equal).
       let score = 0
       for (const freq of pattern.bulk!.freqs) {
-        const f = ordinal < freq.length ? freq[ordinal] : 0
+        const f = freq[ordinal]
         score += (f * (K + 1)) / (f + K)
       }
       return score
@@ -430,6 +524,14 @@ export class FieldIndex {
     }
     return score
   }
+}
+
+/** The document's ordinal in a bulk-mode pattern's frequencies; undefined (read its words instead) if it was filed after them. */
+function bulkOrdinal(pattern: CompiledPattern, doc: SanityDocument): number | undefined {
+  const bulk = pattern.bulk
+  if (!bulk) return undefined
+  const ordinal = bulk.space.of(doc)
+  return ordinal !== undefined && ordinal < bulk.size ? ordinal : undefined
 }
 
 function frequency(words: DocumentWords, term: TermTest): number {

@@ -64,8 +64,21 @@ export function wordsOf(doc: unknown): Set<string> {
   return words
 }
 
+/** pt::text() of frozen (stored, immutable) values, remembered while the value lives. */
+const portableTexts = new WeakMap<object, string | null>()
+
 /** groq-js's pt::text(): a block's text, or the texts of an array's blocks joined by blank lines. */
 export function portableText(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return computePortableText(value)
+  let text = portableTexts.get(value)
+  if (text === undefined) {
+    text = computePortableText(value)
+    portableTexts.set(value, text)
+  }
+  return text
+}
+
+function computePortableText(value: unknown): string | null {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return blockText(value as Record<string, unknown>)
   if (Array.isArray(value)) {
     const texts: string[] = []

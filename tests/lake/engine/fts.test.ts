@@ -198,7 +198,7 @@ describe('full-text index (FTS5) for GROQ match', () => {
   ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin) => {
     const saved = {...planner}
     // Bulk mode for any number of candidates, and the top-k selection for any result size.
-    if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1})
+    if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9, textProbeAfter: 2, textSample: 3})
     try {
       await differential(bulkMin === undefined ? SEED + 1 : SEED + 11)
     } finally {
@@ -267,6 +267,38 @@ describe('full-text index (FTS5) for GROQ match', () => {
     const migrated = testEngine(file)
     expect((await migrated.query(DS, '*[title match "harv*"]._id', {})).result).toEqual(['a'])
     expect((await migrated.query(DS, '*[title match "election"]._id', {})).result).toEqual([])
+  })
+
+  it('builds the inverted lists without blocking: concurrent searches and a commit during the build get exact answers', async () => {
+    const saved = {...planner}
+    Object.assign(planner, {bulkTextMin: 0})
+    try {
+      const random = seeded(SEED + 21)
+      const engine = testEngine()
+      const docs = Array.from({length: 2500}, (_, i) => randomDoc(random, `doc${i}`))
+      await engine.mutate(DS, docs.map((doc) => ({create: doc})), author)
+      const query = '*[[title, pt::text(body)] match $p] | score(title match $p, pt::text(body) match $p) | order(_score desc, _id desc)[0...10]{_id, _score}'
+      const params = {p: 'inflation*'}
+      const before = [...engine.exportDocuments(DS)]
+      const expectedBefore = await groqJs(before, query, params)
+      // A search starts the build (yielding every few hundred documents); a second search and a
+      // commit arrive while it runs: the second waits for the lists, the commit files its documents.
+      const tick = () => new Promise((resolve) => setImmediate(resolve))
+      const searches = [engine.query(DS, query, params)]
+      for (let i = 0; i < 3; i++) await tick()
+      searches.push(engine.query(DS, query, params))
+      const commit = engine.mutate(DS, [{createOrReplace: {_id: 'doc1', _type: 'post', title: 'inflation '.repeat(40), body: [{_type: 'block', _key: 'k', children: [{_type: 'span', _key: 's', text: 'Inflation '.repeat(40)}]}]}}, {delete: {id: 'doc2'}}], author)
+      const [first, second] = await Promise.all(searches)
+      await commit
+      expect(first.result).toEqual(expectedBefore)
+      expect(second.result).toEqual(expectedBefore)
+      const expectedAfter = await groqJs([...engine.exportDocuments(DS)], query, params)
+      expect(expectedAfter).not.toEqual(expectedBefore)
+      expect((await engine.query(DS, query, params)).result).toEqual(expectedAfter)
+      expect((await engine.query(DS, query, params)).result).toEqual(expectedAfter)
+    } finally {
+      Object.assign(planner, saved)
+    }
   })
 
   it('gives up narrowing past a limit without reading every id', () => {
