@@ -28,9 +28,19 @@ const gzipSize = (data: Buffer) => zlib.gzipSync(data, {level: 6}).length
 /** #16.15: every reader page (everything but the Studio) ships at most this much JavaScript, gzip. */
 export const READER_JS_BUDGET_BYTES = 180 * 1024
 
-/** Whether a route's JavaScript is within the reader budget; null for the Studio (no budget). */
-export function withinReaderBudget(figures: Pick<RouteBytes, 'route' | 'jsGzip'>): boolean | null {
-  return figures.route === 'studio' ? null : figures.jsGzip <= READER_JS_BUDGET_BYTES
+/**
+ * A page's JavaScript counted the strictest way: what a browser without module support downloads
+ * (the module scripts are skipped by it, but counting them too gives an upper bound for any browser).
+ */
+export const jsGzipWithPolyfills = (figures: Pick<RouteBytes, 'jsGzip' | 'noModuleGzip'>) => figures.jsGzip + figures.noModuleGzip
+
+/**
+ * Whether a route's JavaScript is within the reader budget however it is counted — the module
+ * scripts current browsers load, and those plus Next's `nomodule` polyfills; null for the Studio
+ * (no budget).
+ */
+export function withinReaderBudget(figures: Pick<RouteBytes, 'route' | 'jsGzip' | 'noModuleGzip'>): boolean | null {
+  return figures.route === 'studio' ? null : jsGzipWithPolyfills(figures) <= READER_JS_BUDGET_BYTES
 }
 
 /** `<script src>` URLs of an HTML document, in order, without duplicates. */
@@ -101,11 +111,12 @@ export function bytesSection(figures: RouteBytes[]): ReportSection {
     title: 'Bytes shipped per route',
     method:
       'Each page fetched from the production server; its HTML measured as served (uncompressed) and gzip-compressed (level 6); ' +
-      'the JavaScript is every `<script src>` in that HTML, read from the build output (`.next-bench/static`) and summed, raw and gzip, ' +
-      'except `<script nomodule>` (Next’s legacy-browser polyfills, which no browser that runs modules downloads; their size is noted below). ' +
+      'the JavaScript is every `<script src>` in that HTML, read from the build output (`.next-bench/static`) and summed, raw and gzip: ' +
+      '“JS gzip” counts the module scripts every current browser loads, “+ nomodule” adds Next’s `<script nomodule>` legacy-browser ' +
+      'polyfills (downloaded only by browsers without module support), the strictest count. ' +
       'Chunks a page loads later by dynamic `import()` are not counted. ' +
-      `Budget: at most ${formatBytes(READER_JS_BUDGET_BYTES)} of JavaScript (gzip) on every reader page; the Studio has none.`,
-    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip', 'JS budget'],
+      `Budget: at most ${formatBytes(READER_JS_BUDGET_BYTES)} of JavaScript (gzip) on every reader page, counted both ways; the Studio has none.`,
+    columns: ['route', 'path', 'HTML raw', 'HTML gzip', 'scripts', 'JS raw', 'JS gzip', 'JS gzip + nomodule', 'JS budget'],
     rows: figures.map((f) => [
       f.route,
       `\`${f.path}\`` + (f.status === 200 ? '' : ` (HTTP ${f.status})`),
@@ -114,11 +125,12 @@ export function bytesSection(figures: RouteBytes[]): ReportSection {
       String(f.scripts),
       formatBytes(f.jsRaw),
       formatBytes(f.jsGzip),
-      withinReaderBudget(f) === null ? '–' : withinReaderBudget(f) ? 'within' : `**over by ${formatBytes(f.jsGzip - READER_JS_BUDGET_BYTES)}**`,
+      formatBytes(jsGzipWithPolyfills(f)),
+      withinReaderBudget(f) === null ? '–' : withinReaderBudget(f) ? 'within' : `**over by ${formatBytes(jsGzipWithPolyfills(f) - READER_JS_BUDGET_BYTES)}**`,
     ]),
     data: figures,
     notes: [
-      ...figures.filter((f) => f.noModuleGzip > 0).slice(0, 1).map((f) => `Not counted: \`nomodule\` polyfills, ${formatBytes(f.noModuleGzip)} gzip on every page, for browsers without module support only.`),
+      ...figures.filter((f) => f.noModuleGzip > 0).slice(0, 1).map((f) => `The \`nomodule\` polyfills are ${formatBytes(f.noModuleGzip)} gzip on every page.`),
       ...figures.filter((f) => f.missing.length).map((f) => `${f.path}: ${f.missing.length} script(s) not found in the build: ${f.missing.slice(0, 3).join(', ')}`),
     ],
   }

@@ -20,6 +20,8 @@ export interface LighthouseFigure {
   metrics: {fcpMs: number; lcpMs: number; tbtMs: number; cls: number; speedIndexMs: number}
   /** Audits scoring below 0.9 in the median run (id: title). */
   flagged: string[]
+  /** What costs the time in the median run: the LCP element and its phases, render-blocking requests, the scripts that keep the main thread busy. */
+  diagnosis: string[]
   loadAverageAtStart: number
 }
 
@@ -35,10 +37,35 @@ export async function lighthouseAvailable(): Promise<boolean> {
   }
 }
 
+type DetailItem = Record<string, unknown>
+type Details = {type?: string; items?: (DetailItem & {items?: DetailItem[]})[]}
 type Lhr = {
   categories: Record<string, {score: number | null}>
-  audits: Record<string, {id: string; title: string; score: number | null; scoreDisplayMode: string; numericValue?: number}>
+  audits: Record<string, {id: string; title: string; score: number | null; scoreDisplayMode: string; numericValue?: number; details?: Details}>
   runtimeError?: {code: string; message: string}
+}
+
+const shortUrl = (url: unknown) => String(url).replace(/^https?:\/\/[^/]+/, '').replace(/^\/_next\/static\//, '')
+const round = (value: unknown) => Math.round(Number(value) || 0)
+
+/** The LCP element, its phases, render-blocking requests and the costliest scripts, in a few words each. */
+export function diagnose(lhr: Lhr): string[] {
+  const lines: string[] = []
+  const lcp = lhr.audits['largest-contentful-paint-element']?.details?.items ?? []
+  const node = (lcp[0]?.items?.[0] as {node?: {nodeLabel?: string; snippet?: string}} | undefined)?.node
+  if (node) lines.push(`LCP element: ${String(node.snippet ?? '').slice(0, 90)} (“${String(node.nodeLabel ?? '').slice(0, 50)}”)`)
+  const phases = (lcp[1]?.items ?? []) as {phase?: string; timing?: number}[]
+  if (phases.length) lines.push(`LCP phases: ${phases.map((p) => `${p.phase} ${round(p.timing)} ms`).join(', ')}`)
+  const blocking = (lhr.audits['render-blocking-resources']?.details?.items ?? []) as {url?: string; wastedMs?: number}[]
+  if (blocking.length) lines.push(`render-blocking: ${blocking.map((b) => `${shortUrl(b.url)} (${round(b.wastedMs)} ms)`).join(', ')}`)
+  const bootup = ((lhr.audits['bootup-time']?.details?.items ?? []) as {url?: string; total?: number; scripting?: number}[])
+    .slice()
+    .sort((a, b) => Number(b.total) - Number(a.total))
+    .slice(0, 4)
+  if (bootup.length) lines.push(`main thread by script: ${bootup.map((b) => `${shortUrl(b.url)} ${round(b.total)} ms (${round(b.scripting)} scripting)`).join(', ')}`)
+  const tasks = ((lhr.audits['long-tasks']?.details?.items ?? []) as {url?: string; duration?: number}[]).slice(0, 4)
+  if (tasks.length) lines.push(`long tasks: ${tasks.map((t) => `${shortUrl(t.url)} ${round(t.duration)} ms`).join(', ')}`)
+  return lines
 }
 
 async function auditOnce(url: string, port: number): Promise<Lhr> {
@@ -94,9 +121,11 @@ export async function runLighthouse(
           speedIndexMs: numeric(median, 'speed-index'),
         },
         flagged,
+        diagnosis: diagnose(median),
         loadAverageAtStart: Math.round(loadAverageAtStart * 100) / 100,
       }
       options.log(`    ${route.label}: performance ${figure.performanceRuns.join(' / ')}`)
+      for (const line of figure.diagnosis) options.log(`      ${line}`)
       figures.push(figure)
     }
   } finally {
@@ -134,6 +163,7 @@ export function lighthouseSection(figures: LighthouseFigure[], skipped?: string)
     notes: [
       ...(skipped ? [skipped] : []),
       ...figures.filter((f) => f.flagged.length).map((f) => `${f.route}: audits below 0.9 — ${f.flagged.join('; ')}`),
+      ...figures.filter((f) => f.diagnosis?.length).map((f) => `${f.route}, where the time goes — ${f.diagnosis.join('; ')}`),
     ],
   }
 }

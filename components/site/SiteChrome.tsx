@@ -1,6 +1,6 @@
 import type {ReactNode} from 'react'
 import {DraftModeBanner} from '@/components/site/DraftModeBanner'
-import {DraftVisualEditing} from '@/components/site/DraftVisualEditing'
+import {DraftTools} from '@/components/site/DraftTools'
 import {SiteFooter} from '@/components/site/SiteFooter'
 import {SiteHeader} from '@/components/site/SiteHeader'
 import {sanityFetch, isDraftMode} from '@/sanity/lib/fetch'
@@ -11,8 +11,9 @@ import {navigationCategories} from '@/lib/site/navigation'
 import type {NavigationQueryResult} from '@/sanity/types'
 
 /**
- * Reader chrome: skip link, header with navigation, footer; in draft mode the preview banner
- * and Sanity's Visual Editing overlay (the only client JS beyond the framework, and only for editors).
+ * Reader chrome: skip link, header with navigation, footer; in draft mode the preview banner,
+ * Sanity's Visual Editing overlay and the live refresh from the lake's draft events (the only
+ * client JS beyond the framework and the navigation, and only for editors).
  * Used by the reader layout and by the root not-found page, which renders outside that layout.
  */
 export async function SiteChrome({children}: {children: ReactNode}) {
@@ -39,7 +40,7 @@ export async function SiteChrome({children}: {children: ReactNode}) {
         {children}
       </main>
       <SiteFooter title={title} />
-      {draft ? <DraftVisualEditing /> : null}
+      {draft ? <DraftTools /> : null}
     </>
   )
 }

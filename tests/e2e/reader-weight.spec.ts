@@ -3,7 +3,8 @@
  * server-rendered `<img>` elements (responsive srcset through the site's image pipeline, the
  * post's cover preloaded at high priority as its likely LCP element) with no image component
  * JavaScript; outside draft mode nothing is loaded on demand (no Visual Editing overlay); pages
- * the response cache never stores are still compressed.
+ * the response cache never stores are still compressed. Draft-mode code (Visual Editing, the
+ * live refresh) is not even in the chunks readers load.
  */
 import {expect, test, type Page} from '@playwright/test'
 import {lakeClient} from './lake-client'
@@ -74,6 +75,12 @@ test('outside draft mode a reader page loads only the scripts its HTML names: no
     const named = await page.locator('script[src]').evaluateAll((scripts) => scripts.map((script) => new URL((script as HTMLScriptElement).src).pathname))
     // Visual Editing's overlay (and anything else loaded on demand) would be an extra request.
     expect([...requested].filter((path) => !named.includes(path)), url).toEqual([])
+    // Nor does the code that would load it ride along: the draft tools (Visual Editing, the draft
+    // event relay) are a chunk of their own, loaded only where draft mode renders them.
+    for (const text of await loadedScripts(page)) {
+      expect(text, url).not.toContain('/api/draft-mode/live')
+      expect(text, url).not.toContain('perspectiveChangeAction')
+    }
   }
 })
 

@@ -181,7 +181,7 @@ test.describe('reader site', () => {
     }
   })
 
-  test('a draft is visible only in draft mode', async ({page, browser, request}) => {
+  test('a draft is visible only in draft mode', async ({page, browser, request}, testInfo) => {
     const client = lakeClient()
     const post = testPost('draft', new Date(Date.now() - 60_000).toISOString())
     const draftId = `drafts.${post._id}`
@@ -206,6 +206,22 @@ test.describe('reader site', () => {
       expect(titleLink).toContain('path=title')
       const paragraph = (await page.getByText('Body of the draft post.').textContent()) ?? ''
       expect((vercelStegaDecode(paragraph) as {href?: string} | undefined)?.href ?? '').toContain('path=body')
+
+      // The preview follows the lake's draft events by itself (no Studio here, no click): a saved
+      // edit shows within 2 s, through the site's relay, so the page holds no token.
+      await page.evaluate(() => ((window as unknown as {__sameDocument: boolean}).__sameDocument = true))
+      const editedTitle = `${post.title} (edited)`
+      await client.patch(draftId).set({title: editedTitle}).commit()
+      const editedAt = Date.now()
+      await expect(page.getByRole('heading', {level: 1})).toContainText(editedTitle, {timeout: 2_000})
+      testInfo.annotations.push({type: 'draft edit visible after', description: `${Date.now() - editedAt} ms`})
+      expect(await page.evaluate(() => (window as unknown as {__sameDocument?: boolean}).__sameDocument)).toBe(true)
+      const token = process.env.E2E_LAKE_TOKEN ?? ''
+      expect(token).not.toBe('')
+      expect(await page.content()).not.toContain(token)
+      // Without the draft-mode cookie the relay refuses (the lake's draft events are not public).
+      const anonymous = await request.get('/api/draft-mode/live')
+      expect(anonymous.status()).toBe(401)
 
       // Another reader (no draft-mode cookie) still gets a 404, and the draft did not leak into the cache.
       const reader = await browser.newContext()
