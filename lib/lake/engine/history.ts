@@ -66,8 +66,23 @@ export function history(store: Store, dataset: string, documentIds: string[], qu
   })
 }
 
-export function documentAt(store: Store, dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null {
+/** How far back `lastRevision` looks past deletions (a document deleted and recreated this often is rare). */
+const MAX_DELETIONS_SKIPPED = 100
+
+export function documentAt(
+  store: Store,
+  dataset: string,
+  id: string,
+  at: {revision?: string; time?: string; lastRevision?: boolean},
+): SanityDocument | null {
   if (!isValidDocumentId(id)) throw badRequest(`Malformed document ID: ${JSON.stringify(id)}`)
+  if (at?.lastRevision === true) {
+    // The newest version, stepping back over deletions: a release's published versions are
+    // deleted by the publish, and the Releases tool shows them as they were.
+    let row = store.versionBefore(dataset, id, Number.MAX_SAFE_INTEGER)
+    for (let skipped = 0; row && !row.json && skipped < MAX_DELETIONS_SKIPPED; skipped++) row = store.versionBefore(dataset, id, row.seq)
+    return parseVersion(row)
+  }
   if (typeof at?.revision === 'string' && at.revision !== '') {
     return parseVersion(store.versionByRevision(dataset, id, at.revision))
   }
