@@ -82,3 +82,20 @@ describe('a release page in the Studio', () => {
     expect((await get(`/data/history/production/documents/versions.${releaseId}.act-post?lastRevision=true`)).status).toBe(401)
   })
 })
+
+describe('the History tab of a document', () => {
+  it('reads the draft at each event’s revision: the published draft at a publish, the published document where no draft existed', async () => {
+    const created = await t.editor.createOrReplace({_id: 'hist-walk', _type: 'post', title: 'Created as published'})
+    await t.editor.createOrReplace({_id: 'drafts.hist-walk', _type: 'post', title: 'Edited in a draft'})
+    const {transactionId: publishTx} = await t.editor.action({actionType: 'sanity.action.document.publish', draftId: 'drafts.hist-walk', publishedId: 'hist-walk'} as never)
+    const at = async (id: string, revision: string) =>
+      JSON.parse((await get(`/data/history/production/documents/${id}?revision=${revision}`, t.viewerToken)).text).documents as {_id: string; title: string}[]
+    // The publish deleted the draft: the draft as it was published.
+    expect(await at('drafts.hist-walk', publishTx)).toMatchObject([{_id: 'drafts.hist-walk', title: 'Edited in a draft'}])
+    // No draft before the first transaction: the published document it created.
+    expect(await at('drafts.hist-walk', created._rev)).toMatchObject([{_id: 'hist-walk', title: 'Created as published'}])
+    // Written versions are unchanged; an unknown revision is nothing.
+    expect(await at('hist-walk', publishTx)).toMatchObject([{_id: 'hist-walk', title: 'Edited in a draft'}])
+    expect(await at('drafts.hist-walk', 'no-such-revision')).toEqual([])
+  })
+})
