@@ -2,63 +2,20 @@
  * What the Studio's own tools need from the lake, driven in the real Studio (Chromium) against the
  * real lake: publish confirmation timing, presence, releases.
  */
-import {execFileSync} from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
-import {expect, test, type Browser, type BrowserContext, type Page} from '@playwright/test'
-import {lakeClient} from './lake-client'
-
-const DATA_DIR = process.env.E2E_LAKE_DATA_DIR || path.resolve('.lake-e2e')
-const STUDIO_LOAD_TIMEOUT = 300_000
+import {expect, test} from '@playwright/test'
+import {
+  addSecondEditor,
+  addVersionInStudio,
+  createReleaseInStudio,
+  editorApi,
+  editorContext,
+  openDocument,
+  SECOND_EDITOR,
+  STUDIO_LOAD_TIMEOUT,
+} from './studio-session'
 
 test.describe.configure({mode: 'serial', timeout: 600_000})
 test.use({actionTimeout: 60_000})
-
-const editorApi = () => lakeClient({perspective: 'raw'})
-
-function firstLogin(): {email: string; password: string} {
-  const text = fs.readFileSync(path.join(DATA_DIR, 'first-login.txt'), 'utf8')
-  return {email: /email:\s*(\S+)/.exec(text)![1], password: /password:\s*(\S+)/.exec(text)![1]}
-}
-
-type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
-const storageStates = new Map<string, StorageState>()
-
-/** A second editor account, added with the lake's CLI as an admin would. */
-const SECOND_EDITOR = {email: `beatriz-${Date.now().toString(36)}@localhost`, name: 'Beatriz Ortega', password: 'e2e-second-editor-pw-1'}
-let secondEditorAdded = false
-function addSecondEditor() {
-  if (secondEditorAdded) return
-  execFileSync('node_modules/.bin/tsx', ['lib/lake/cli.ts', 'user', 'add', '--email', SECOND_EDITOR.email, '--name', SECOND_EDITOR.name, '--password', SECOND_EDITOR.password], {
-    env: {...process.env, LAKE_DATA_DIR: DATA_DIR},
-    stdio: 'pipe',
-  })
-  secondEditorAdded = true
-}
-
-/** A signed-in Studio context (signs in through the lake's login page once per account and run). */
-async function editorContext(browser: Browser, account: {email: string; password: string} = firstLogin()): Promise<BrowserContext> {
-  let storageState = storageStates.get(account.email)
-  if (!storageState) {
-    const context = await browser.newContext({ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}})
-    const page = await context.newPage()
-    await page.goto('/studio', {timeout: STUDIO_LOAD_TIMEOUT})
-    await page.getByRole('link', {name: 'Dispatch local account'}).click({timeout: STUDIO_LOAD_TIMEOUT})
-    await page.getByLabel('Email').fill(account.email)
-    await page.getByLabel('Password').fill(account.password)
-    await page.getByRole('button', {name: 'Sign in'}).click()
-    await expect(page.getByText('Posts', {exact: true}).first()).toBeVisible({timeout: STUDIO_LOAD_TIMEOUT})
-    storageState = await context.storageState()
-    storageStates.set(account.email, storageState)
-    await context.close()
-  }
-  return browser.newContext({ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}, storageState})
-}
-
-async function openDocument(page: Page, id: string) {
-  await page.goto(`/studio/intent/edit/id=${id};type=post/`, {timeout: STUDIO_LOAD_TIMEOUT})
-  await expect(page.getByTestId('field-title').locator('input')).toBeVisible({timeout: STUDIO_LOAD_TIMEOUT})
-}
 
 const unique = Date.now().toString(36)
 
@@ -162,42 +119,6 @@ test('two editors see each other’s avatars on the document they both have open
 })
 
 /** Creates a release in the Releases tool as an editor does; returns its id (the `r…` name). */
-async function createReleaseInStudio(page: Page, title: string): Promise<string> {
-  const api = editorApi()
-  await page.goto('/studio/releases', {timeout: STUDIO_LOAD_TIMEOUT})
-  await page.getByRole('button', {name: /New release/i}).first().click({timeout: STUDIO_LOAD_TIMEOUT})
-  const titleField = page.getByTestId('release-form-title')
-  const titleInput = (await titleField.evaluate((el) => el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) ? titleField : titleField.locator('input, textarea').first()
-  await titleInput.fill(title)
-  const submit = page.getByTestId('submit-release-button')
-  await expect(submit).toBeEnabled()
-  await submit.click()
-  // The release document exists in the lake, as the Releases tool created it.
-  let releaseId = ''
-  await expect
-    .poll(async () => (releaseId = (await api.fetch('*[_type == "system.release" && metadata.title == $title][0].name', {title})) ?? ''), {timeout: 30_000})
-    .not.toBe('')
-  expect(await api.getDocument(`_.releases.${releaseId}`)).toMatchObject({state: 'active', metadata: {title, releaseType: 'asap'}})
-  await expect(page.getByTestId('submit-release-button')).toBeHidden()
-  return releaseId
-}
-
-/**
- * Adds a published post to a release the way an editor does: open it in the release's perspective,
- * "Add to release" on the banner, then edit its title in the form (the edit goes to the version).
- */
-async function addVersionInStudio(page: Page, releaseId: string, id: string, title: string) {
-  const api = editorApi()
-  await page.goto(`/studio/intent/edit/id=${id};type=post/?perspective=${releaseId}`, {timeout: STUDIO_LOAD_TIMEOUT})
-  await page.getByRole('button', {name: /Add to release/i}).first().click({timeout: STUDIO_LOAD_TIMEOUT})
-  const versionId = `versions.${releaseId}.${id}`
-  await expect.poll(async () => (await api.getDocument(versionId))?._id, {timeout: 30_000}).toBe(versionId)
-  const input = page.getByTestId('field-title').locator('input')
-  await expect(input).toBeEditable({timeout: 60_000})
-  await input.fill(title)
-  await expect.poll(async () => (await api.getDocument(versionId))?.title, {timeout: 30_000}).toBe(title)
-}
-
 /**
  * Content Releases in the real Studio: the editor creates a release in the Releases tool, adds a
  * post to it from the post's form, and "Run release" publishes it; the lake's version and the

@@ -250,7 +250,7 @@ export class LakeEngine implements Engine {
     return history(this.store, dataset, documentIds, query)
   }
 
-  documentAt(dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null {
+  documentAt(dataset: string, id: string, at: {revision?: string; time?: string; lastRevision?: boolean}): SanityDocument | null {
     this.checkDataset(dataset)
     this.store.integrity.assert()
     return documentAt(this.store, dataset, id, at)

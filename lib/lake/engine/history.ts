@@ -66,10 +66,44 @@ export function history(store: Store, dataset: string, documentIds: string[], qu
   })
 }
 
-export function documentAt(store: Store, dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null {
+/**
+ * A document at a transaction that did not write a version of it, as the Studio's History tab asks
+ * (it reads the draft at the revision of each event, publishes included): the document the
+ * transaction deleted (a publish deletes the draft it published: that draft), or, for a draft that
+ * never existed, what the transaction made of its published document (created as published by an
+ * API client). Null otherwise.
+ */
+function documentAtTransaction(store: Store, dataset: string, id: string, transactionId: string): SanityDocument | null {
+  const seq = store.transactionSeq(dataset, transactionId)
+  if (seq === undefined) return null
+  const [own] = store.versionsInTransaction(dataset, seq, [id])
+  if (own && !own.json) return parseVersion(store.versionBefore(dataset, id, seq))
+  if (own || !id.startsWith('drafts.') || store.versionBefore(dataset, id, seq + 1)) return null
+  const [published] = store.versionsInTransaction(dataset, seq, [id.slice('drafts.'.length)])
+  return parseVersion(published)
+}
+
+/** How far back `lastRevision` looks past deletions (a document deleted and recreated this often is rare). */
+const MAX_DELETIONS_SKIPPED = 100
+
+export function documentAt(
+  store: Store,
+  dataset: string,
+  id: string,
+  at: {revision?: string; time?: string; lastRevision?: boolean},
+): SanityDocument | null {
   if (!isValidDocumentId(id)) throw badRequest(`Malformed document ID: ${JSON.stringify(id)}`)
+  if (at?.lastRevision === true) {
+    // The newest version, stepping back over deletions: a release's published versions are
+    // deleted by the publish, and the Releases tool shows them as they were.
+    let row = store.versionBefore(dataset, id, Number.MAX_SAFE_INTEGER)
+    for (let skipped = 0; row && !row.json && skipped < MAX_DELETIONS_SKIPPED; skipped++) row = store.versionBefore(dataset, id, row.seq)
+    return parseVersion(row)
+  }
   if (typeof at?.revision === 'string' && at.revision !== '') {
-    return parseVersion(store.versionByRevision(dataset, id, at.revision))
+    const written = store.versionByRevision(dataset, id, at.revision)
+    if (written) return parseVersion(written)
+    return documentAtTransaction(store, dataset, id, at.revision)
   }
   if (at?.time !== undefined) {
     if (!isTimestamp(at.time)) throw badRequest('"time" must be an ISO 8601 timestamp')

@@ -170,8 +170,11 @@ export interface Engine {
   /** Evaluates a listener's GROQ filter query against one document (raw, as stored). */
   matches(filterQuery: string, params: Record<string, unknown>, document: SanityDocument): Promise<boolean>
   history(dataset: string, documentIds: string[], query?: HistoryQuery): HistoryEntry[]
-  /** A document as it was at a revision or at a point in time; null if it did not exist then. */
-  documentAt(dataset: string, id: string, at: {revision?: string; time?: string}): SanityDocument | null
+  /**
+   * A document as it was at a revision or at a point in time; null if it did not exist then.
+   * `lastRevision`: its newest stored version that was not a deletion (a deleted document as it was).
+   */
+  documentAt(dataset: string, id: string, at: {revision?: string; time?: string; lastRevision?: boolean}): SanityDocument | null
   /** Called after each transaction is durably committed. Returns an unsubscribe function. */
   subscribe(listener: (tx: Transaction) => void): () => void
   /**

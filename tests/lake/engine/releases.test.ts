@@ -60,7 +60,7 @@ describe('content releases', () => {
   })
 
   it('schedules, refuses early publishing, unschedules, and validates input with 4xx', async () => {
-    const {act} = await releaseWithTwoVersions()
+    const {engine, act} = await releaseWithTwoVersions()
     const publishAt = new Date(Date.now() + 3_600_000).toISOString()
     await act({actionType: `${R}schedule`, releaseId: 'rSpring', publishAt})
     const early = await lakeError(() => act({actionType: `${R}publish`, releaseId: 'rSpring'}))
@@ -69,6 +69,10 @@ describe('content releases', () => {
     await act({actionType: `${R}unschedule`, releaseId: 'rSpring'})
     expect((await lakeError(() => act({actionType: `${R}schedule`, releaseId: 'rSpring', publishAt: '2001-01-01T00:00:00Z'}))).status).toBe(400)
     expect((await lakeError(() => act({actionType: `${R}schedule`, releaseId: 'rSpring', publishAt: 'soon'}))).status).toBe(400)
+    expect((await lakeError(() => act({actionType: `${R}schedule`, releaseId: 'rSpring', publishAt: new Date(Date.now() - 90_000).toISOString()}))).status).toBe(400)
+    // The Studio's permission probe: a dry run at the browser's "now", already past when it arrives.
+    await engine.act(DS, [{actionType: `${R}schedule`, releaseId: 'rSpring', publishAt: new Date(Date.now() - 2_000).toISOString()}], {author: 'x', dryRun: true})
+    expect(get(engine, '_.releases.rSpring')).toMatchObject({state: 'active'})
     expect((await lakeError(() => act({actionType: `${R}create`, releaseId: 'rSpring'}))).status).toBe(409)
     expect((await lakeError(() => act({actionType: `${R}create`, releaseId: 'bad id!'}))).status).toBe(400)
     expect((await lakeError(() => act({actionType: `${R}archive`, releaseId: 'nope'}))).status).toBe(409)

@@ -32,6 +32,7 @@ function historyQuery(search: URLSearchParams): HistoryQuery {
     limit,
     excludeMutations: flag(search, 'excludeMutations', false),
     excludeContent: flag(search, 'excludeContent', false),
+    includeIdentifiedDocumentsOnly: flag(search, 'includeIdentifiedDocumentsOnly', false),
   }
 }
 
@@ -59,8 +60,12 @@ function documentsAt(ctx: LakeContext, r: RouteRequest, [rawDataset, rawIds]: st
   const ids = documentIds(rawIds, 100)
   const revision = r.url.searchParams.get('revision') || undefined
   const time = isoTime(r.url.searchParams, 'time')
+  // `lastRevision=true`: each document's last revision, also when it was deleted since (the
+  // Releases tool shows a published release's documents so).
+  const lastRevision = flag(r.url.searchParams, 'lastRevision', false)
   const documents = ids.flatMap((id) => {
-    const doc = revision || time ? ctx.engine.documentAt(dataset, id, {revision, time}) : ctx.engine.getDocuments(dataset, [id])[0]
+    const doc =
+      revision || time || lastRevision ? ctx.engine.documentAt(dataset, id, {revision, time, lastRevision}) : ctx.engine.getDocuments(dataset, [id])[0]
     return doc ? [doc] : []
   })
   sendJson(r.res, 200, {documents})
