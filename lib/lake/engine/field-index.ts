@@ -18,6 +18,12 @@ import {attributePath, type TreeNode} from './scan-plan'
 import {foldCase, patternTerms, portableText, termMatcher, tokenize, type TermMatcher} from './text-index'
 import type {SanityDocument} from './types'
 
+/** Tunables (tests set them to extremes). */
+export const fieldIndexLimits = {
+  /** Commits' documents an unbuilt index keeps pending (at least; an eighth of the view if more) before the next view gets a fresh one. */
+  refreshAfter: 1024,
+}
+
 /** Zeroed scratch arrays for `addScoresSparse` (grown on demand, zeroed again after each use). */
 const scratch = {
   freqs: new Uint32Array(0),
@@ -149,6 +155,8 @@ class Posting {
 /** Bulk mode: the documents to file when the inverted lists are first needed, then the lists. */
 interface Bulk {
   pending: SanityDocument[][]
+  /** Documents in `pending` after the first list (the view's own): those commits added. */
+  pendingCount: number
   postings: Posting[] | null
   /** While `fileTogether` builds the lists (yielding to other work now and then): its end. */
   building: Promise<void> | null
@@ -202,6 +210,7 @@ export type FieldLookup = (left: TreeNode, element: boolean) => FieldIndex
 export class FieldIndex {
   private readonly bulkState: Bulk | null
   private derivedFor: object | null = null
+  private derivedTo: FieldIndex | null = null
 
   private constructor(
     private readonly textOf: (doc: SanityDocument) => string[],
@@ -217,7 +226,7 @@ export class FieldIndex {
     private readonly parts: FieldIndex[] | null,
     docs: SanityDocument[],
   ) {
-    this.bulkState = parts === null ? {pending: [docs], postings: null, building: null, overflow: new Map()} : null
+    this.bulkState = parts === null ? {pending: [docs], pendingCount: 0, postings: null, building: null, overflow: new Map()} : null
   }
 
   /**
@@ -240,19 +249,31 @@ export class FieldIndex {
 
   /**
    * The index for the next view (`next`): the same one, with the new documents to file (the old
-   * ones stay, unseen by newer views). A part of `[a, b…]` is derived with it (and only once per
-   * view, should the view hold the part as well).
+   * ones stay, unseen by newer views), or a fresh one (see below). A part of `[a, b…]` is derived
+   * with it (once per view, should the view hold the part as well), and a new part makes a new `[a, b…]`.
    */
-  derive(added: SanityDocument[], next: object): FieldIndex {
-    if (this.derivedFor === next) return this
-    this.derivedFor = next
-    if (this.parts) for (const part of this.parts) part.derive(added, next)
-    const bulk = this.bulkState
-    if (bulk && added.length > 0) {
+  derive(added: SanityDocument[], next: {all: SanityDocument[]}): FieldIndex {
+    if (this.derivedFor === next) return this.derivedTo!
+    let result: FieldIndex | null = null
+    if (this.parts) {
+      const parts = this.parts.map((part) => part.derive(added, next))
+      if (parts.some((part, i) => part !== this.parts![i])) result = new FieldIndex(this.textOf, this.vocabulary, this.byDoc, this.space, parts, [])
+    } else if (added.length > 0) {
+      const bulk = this.bulkState!
       if (bulk.postings) this.file(added)
-      else bulk.pending.push(added)
+      else {
+        bulk.pending.push(added)
+        bulk.pendingCount += added.length
+        // Never built, and the documents to file when it is would keep piling up (old versions
+        // included): the next view gets a fresh index over its own documents (same words cache).
+        if (bulk.pendingCount > Math.max(fieldIndexLimits.refreshAfter, bulk.pending[0].length / 8)) {
+          result = new FieldIndex(this.textOf, this.vocabulary, this.byDoc, this.space, null, next.all)
+        }
+      }
     }
-    return this
+    this.derivedFor = next
+    this.derivedTo = result ?? this
+    return this.derivedTo
   }
 
   private file(docs: SanityDocument[]): void {
@@ -312,7 +333,7 @@ export class FieldIndex {
       try {
         await build
       } finally {
-        for (const index of group) Object.assign(index.bulkState!, {pending: [], building: null})
+        for (const index of group) Object.assign(index.bulkState!, {pending: [], pendingCount: 0, building: null})
       }
     }
   }

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {Engine, Mutation, Perspective, SanityDocument} from '@/lib/lake/engine'
 import {planner} from '@/lib/lake/engine/executor'
+import {fieldIndexLimits} from '@/lib/lake/engine/field-index'
 import {ftsQuery, escapeWord} from '@/lib/lake/engine/fts'
 import {applyPerspective, resolvePerspective} from '@/lib/lake/engine/perspective'
 import {Store} from '@/lib/lake/engine/store'
@@ -197,12 +198,16 @@ describe('full-text index (FTS5) for GROQ match', () => {
     ['the inverted lists (bulk mode)', 0],
   ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin) => {
     const saved = {...planner}
+    const savedLimits = {...fieldIndexLimits}
     // Bulk mode for any number of candidates, and the top-k selection for any result size.
     if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9, textProbeAfter: 2, textSample: 3})
+    // Unbuilt field indexes replaced by fresh ones at every commit.
+    fieldIndexLimits.refreshAfter = 0
     try {
       await differential(bulkMin === undefined ? SEED + 1 : SEED + 11)
     } finally {
       Object.assign(planner, saved)
+      Object.assign(fieldIndexLimits, savedLimits)
     }
   })
 
@@ -298,6 +303,30 @@ describe('full-text index (FTS5) for GROQ match', () => {
       expect((await engine.query(DS, query, params)).result).toEqual(expectedAfter)
     } finally {
       Object.assign(planner, saved)
+    }
+  })
+
+  it('replaces an unbuilt field index once commits pile up, and the fresh one covers the new view', async () => {
+    const saved = {...planner}
+    const savedLimits = {...fieldIndexLimits}
+    Object.assign(planner, {bulkTextMin: 0, walkShare: 1e9})
+    fieldIndexLimits.refreshAfter = 0
+    try {
+      const engine = testEngine()
+      await engine.mutate(DS, Array.from({length: 40}, (_, i) => ({create: {_id: `p${i}`, _type: 'post', title: i % 3 ? 'oil prices' : 'wheat', tags: ['x']}})), author)
+      // `title match` used per document only (inside ||, a few rows): its index is made, not built.
+      expect((await engine.query(DS, '*[_type == "post" && (title match $p || tags match $p)] | order(_id)[0...2]._id', {p: 'oil'})).result).toEqual(['p1', 'p10'])
+      // More documents than an eighth of the view: the next view gets a fresh index.
+      await engine.mutate(DS, Array.from({length: 8}, (_, i) => ({create: {_id: `q${i}`, _type: 'post', title: 'oil oil oil oil'}})), author)
+      const query = '*[title match $p] | score(title match $p) | order(_score desc, _id asc)[0...3]._id'
+      const expected = await groqJs([...engine.exportDocuments(DS)], query, {p: 'oil'})
+      expect(expected).toEqual(['q0', 'q1', 'q2'])
+      // Twice: built (bulk), then walked by score.
+      expect((await engine.query(DS, query, {p: 'oil'})).result).toEqual(expected)
+      expect((await engine.query(DS, query, {p: 'oil'})).result).toEqual(expected)
+    } finally {
+      Object.assign(planner, saved)
+      Object.assign(fieldIndexLimits, savedLimits)
     }
   })
 
