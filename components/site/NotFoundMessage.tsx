@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import {paths} from '@/lib/site/urls'
 
 /** The text of the 404 page: what happened and where to go instead. */

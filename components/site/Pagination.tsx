@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import type {PageInfo} from '@/lib/site/pagination'
 
 /** Older/newer links between list pages; `hrefFor(n)` builds the URL of page n. */

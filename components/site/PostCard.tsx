@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import {ContentImage} from '@/components/site/ContentImage'
 import {PostMeta} from '@/components/site/PostMeta'
 import type {PostCard as PostCardData} from '@/lib/site/types'

@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import {formatDate} from '@/lib/site/dates'
 import type {PostCard} from '@/lib/site/types'
 import {paths} from '@/lib/site/urls'

@@ -1,6 +1,7 @@
 import type {ReactNode} from 'react'
 import {DraftModeBanner} from '@/components/site/DraftModeBanner'
 import {DraftTools} from '@/components/site/DraftTools'
+import {NoPrefetch} from '@/components/site/SiteLink'
 import {SiteFooter} from '@/components/site/SiteFooter'
 import {SiteHeader} from '@/components/site/SiteHeader'
 import {sanityFetch, isDraftMode} from '@/sanity/lib/fetch'
@@ -26,7 +27,7 @@ export async function SiteChrome({children}: {children: ReactNode}) {
     .then(navigationCategories)
     .catch(() => [])
 
-  return (
+  const page = (
     <>
       <a
         href="#main"
@@ -43,4 +44,6 @@ export async function SiteChrome({children}: {children: ReactNode}) {
       {draft ? <DraftTools /> : null}
     </>
   )
+  // Draft pages are uncached renders: links in them do not prefetch (components/site/SiteLink.tsx).
+  return draft ? <NoPrefetch>{page}</NoPrefetch> : page
 }

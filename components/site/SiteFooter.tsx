@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import {paths} from '@/lib/site/urls'
 
 export function SiteFooter({title}: {title: string}) {

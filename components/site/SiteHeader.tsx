@@ -1,4 +1,4 @@
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import {NavLinks} from '@/components/site/NavLinks'
 import type {NavItem} from '@/lib/site/types'
 import {paths} from '@/lib/site/urls'

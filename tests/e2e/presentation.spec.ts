@@ -36,7 +36,7 @@ test('the Presentation tool previews a post and its overlays open the clicked fi
   await testInfo.attach('field-opened', {body: await page.screenshot(), contentType: 'image/png'})
 })
 
-test('the Presentation preview lists the home page documents and shows a saved draft edit by itself', async ({page}, testInfo) => {
+test('the Presentation preview lists the home page documents and shows a saved draft edit by itself (#16.3)', async ({page}, testInfo) => {
   const text = fs.readFileSync(path.join(DATA_DIR, 'first-login.txt'), 'utf8')
   await page.goto('/studio', {timeout: STUDIO_LOAD_TIMEOUT})
   await page.getByRole('link', {name: 'Dispatch local account'}).click({timeout: STUDIO_LOAD_TIMEOUT})

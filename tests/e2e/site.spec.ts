@@ -181,7 +181,7 @@ test.describe('reader site', () => {
     }
   })
 
-  test('a draft is visible only in draft mode', async ({page, browser, request}, testInfo) => {
+  test('a draft is visible only in draft mode, and a saved edit shows in its preview by itself (#16.3)', async ({page, browser, request}, testInfo) => {
     const client = lakeClient()
     const post = testPost('draft', new Date(Date.now() - 60_000).toISOString())
     const draftId = `drafts.${post._id}`
@@ -193,6 +193,12 @@ test.describe('reader site', () => {
       const invalid = await request.get(`/api/draft-mode/enable?sanity-preview-secret=nope&sanity-preview-pathname=/`, {maxRedirects: 0})
       expect(invalid.status()).toBe(401)
       const {secret} = await createPreviewSecret(client, 'e2e', 'http://localhost/studio')
+      // Draft pages are uncached renders: their links do not prefetch (each would be another render
+      // competing with the refresh the editor waits for). Readers' links do.
+      const prefetches: string[] = []
+      page.on('request', (request) => {
+        if (request.headers()['next-router-prefetch']) prefetches.push(request.url())
+      })
       await page.goto(`/api/draft-mode/enable?sanity-preview-secret=${secret}&sanity-preview-pathname=/posts/${post.slug.current}`)
       await expect(page).toHaveURL(new RegExp(`/posts/${post.slug.current}`))
       await expect(page.getByRole('heading', {level: 1})).toContainText(post.title)
@@ -222,14 +228,20 @@ test.describe('reader site', () => {
       // Without the draft-mode cookie the relay refuses (the lake's draft events are not public).
       const anonymous = await request.get('/api/draft-mode/live')
       expect(anonymous.status()).toBe(401)
+      expect(prefetches).toEqual([])
 
       // Another reader (no draft-mode cookie) still gets a 404, and the draft did not leak into the cache.
       const reader = await browser.newContext()
       const readerPage = await reader.newPage()
       const readerResponse = await readerPage.goto(`/posts/${post.slug.current}`)
       expect(readerResponse?.status()).toBe(404)
+      let readerPrefetches = 0
+      readerPage.on('request', (request) => {
+        if (request.headers()['next-router-prefetch']) readerPrefetches++
+      })
       await readerPage.goto('/')
       await expect(readerPage.locator('main')).not.toContainText(post.title)
+      await expect.poll(() => readerPrefetches).toBeGreaterThan(0)
       await reader.close()
 
       // Readers never get edit attributes or stega.

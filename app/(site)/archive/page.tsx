@@ -1,5 +1,5 @@
 import type {Metadata} from 'next'
-import Link from 'next/link'
+import Link from '@/components/site/SiteLink'
 import {sanityFetch} from '@/sanity/lib/fetch'
 import {archiveDatesQuery} from '@/sanity/lib/queries'
 import {groupByMonth, MONTH_NAMES} from '@/lib/site/dates'
