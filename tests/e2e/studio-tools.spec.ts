@@ -229,6 +229,8 @@ test('an editor comments on a field, another replies, and each sees the other’
   // The comment editor applies keystrokes asynchronously (typed too fast on a busy machine it
   // reordered them): type at a person's pace, and send once it holds the whole text.
   await expect(pageA.getByTestId('comment-input-editable')).toContainText(text)
+  // The DOM shows the text before the editor's own value has it all: a person's pause before Send.
+  await pageA.waitForTimeout(1000)
   await pageA.getByTestId('comment-input-send-button').click()
 
   // Stored in the addon dataset, pointing at the post's title field.
@@ -254,6 +256,7 @@ test('an editor comments on a field, another replies, and each sees the other’
   await threadB.getByTestId('comment-input-editable').click()
   await pageB.keyboard.type(reply, {delay: 40})
   await expect(threadB.getByTestId('comment-input-editable')).toContainText(reply)
+  await pageB.waitForTimeout(1000)
   await threadB.getByTestId('comment-input-send-button').click()
   await expect.poll(async () => comments.fetch('count(*[_type == "comment" && target.document._ref == $id])', {id}), {timeout: 30_000}).toBe(2)
 
