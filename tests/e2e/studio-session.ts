@@ -52,7 +52,15 @@ export async function editorContext(browser: Browser, account: {email: string; p
     storageStates.set(account.email, storageState)
     await context.close()
   }
-  return browser.newContext({ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}, storageState})
+  const context = await browser.newContext({ignoreHTTPSErrors: true, viewport: {width: 1440, height: 1000}, storageState})
+  contextLogs.push(recordLakeRequests(context))
+  return context
+}
+
+/** The lake request log of every context `editorContext` made since the last `takeLakeRequestLogs()`. */
+const contextLogs: LakeRequest[][] = []
+export function takeLakeRequestLogs(): LakeRequest[] {
+  return contextLogs.splice(0).flat()
 }
 
 export async function openDocument(page: Page, id: string) {
@@ -135,6 +143,10 @@ export function recordLakeRequests(context: BrowserContext): LakeRequest[] {
       entry.body = (await response.text().catch(() => '')).slice(0, 300)
     }
   })
+  // Presence and other sockets: each (re)connection is logged, so retries show.
+  context.on('page', (page) => page.on('websocket', (socket) => {
+    if (isLake(socket.url())) log.push({method: 'WS', url: socket.url(), status: 101})
+  }))
   context.on('requestfailed', (request) => {
     if (!isLake(request.url())) return
     const failure = request.failure()?.errorText ?? ''

@@ -11,13 +11,23 @@ import {
   editorContext,
   openDocument,
   SECOND_EDITOR,
+  lakeErrors,
   STUDIO_LOAD_TIMEOUT,
+  takeLakeRequestLogs,
 } from './studio-session'
 
 test.describe.configure({mode: 'serial', timeout: 600_000})
 test.use({actionTimeout: 60_000})
 
 const unique = Date.now().toString(36)
+
+// Every lake request the Studio made in the test, and which were errors or repeated connections.
+test.afterEach(async ({}, testInfo) => {
+  const log = takeLakeRequestLogs()
+  const sockets = log.filter((entry) => entry.method === 'WS').map((entry) => new URL(entry.url).pathname)
+  const report = [...lakeErrors(log), `${sockets.length} socket connection(s): ${[...new Set(sockets)].join(', ')}`]
+  console.log(`[lake requests] ${testInfo.title}\n  ${report.join('\n  ')}`)
+})
 
 /**
  * Publish confirmation: the lake sends the listener events of a publish within milliseconds of the
@@ -215,9 +225,12 @@ test('an editor comments on a field, another replies, and each sees the other’
   await titleA.hover()
   await titleA.getByRole('button', {name: 'Add comment'}).click()
   await pageA.getByTestId('comment-input-editable').click()
-  await pageA.keyboard.type(text)
-  // The comment editor applies keystrokes asynchronously: send once it holds the whole text.
+  await pageA.keyboard.type(text, {delay: 40})
+  // The comment editor applies keystrokes asynchronously (typed too fast on a busy machine it
+  // reordered them): type at a person's pace, and send once it holds the whole text.
   await expect(pageA.getByTestId('comment-input-editable')).toContainText(text)
+  // The DOM shows the text before the editor's own value has it all: a person's pause before Send.
+  await pageA.waitForTimeout(1000)
   await pageA.getByTestId('comment-input-send-button').click()
 
   // Stored in the addon dataset, pointing at the post's title field.
@@ -241,8 +254,9 @@ test('an editor comments on a field, another replies, and each sees the other’
   await expect(threadB).toBeVisible({timeout: 30_000})
   const reply = `Yes it is final ${unique}`
   await threadB.getByTestId('comment-input-editable').click()
-  await pageB.keyboard.type(reply)
+  await pageB.keyboard.type(reply, {delay: 40})
   await expect(threadB.getByTestId('comment-input-editable')).toContainText(reply)
+  await pageB.waitForTimeout(1000)
   await threadB.getByTestId('comment-input-send-button').click()
   await expect.poll(async () => comments.fetch('count(*[_type == "comment" && target.document._ref == $id])', {id}), {timeout: 30_000}).toBe(2)
 
