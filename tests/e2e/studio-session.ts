@@ -106,6 +106,62 @@ export async function addVersionInStudio(page: Page, releaseId: string, id: stri
 }
 
 
+/** Runs a document action from the form's "…" menu, and confirms its dialog when `confirm` is given. */
+export async function documentAction(page: Page, name: RegExp, confirm?: RegExp) {
+  // Actions appear in the menu once the Studio knows the document's state (e.g. Unpublish only
+  // after the published version has loaded): reopen the menu until the action is there.
+  const item = page.getByRole('menuitem', {name})
+  await expect(async () => {
+    if (!(await item.isVisible())) {
+      await page.keyboard.press('Escape')
+      await page.getByTestId('pane-footer').getByTestId('action-menu-button').click()
+    }
+    await expect(item).toBeVisible({timeout: 3_000})
+  }).toPass({timeout: 60_000})
+  await item.click()
+  if (confirm) await page.getByRole('dialog').getByRole('button', {name: confirm}).click()
+}
+
+/**
+ * Clicks Publish and waits until `published()` holds. On this 2-core machine the Studio sometimes
+ * swallows a click made while it is still validating (the button re-enables without sending the
+ * publish action); one more click after a quiet period is what an editor would do too.
+ */
+export async function publishAndWait(page: Page, published: () => Promise<boolean>) {
+  const publish = page.getByTestId('action-publish')
+  for (const wait of [20_000, 60_000]) {
+    await expect(publish).toBeEnabled({timeout: 60_000})
+    await publish.click()
+    const done = await expect
+      .poll(published, {timeout: wait})
+      .toBe(true)
+      .then(() => true)
+      .catch(() => false)
+    if (done) return
+  }
+  throw new Error('Publishing did not reach the lake after two clicks')
+}
+
+/**
+ * Schedules the release whose page is open for `publishAt` (a whole minute: the Studio's picker
+ * schedules to the minute) through its menu and confirm dialog, typing the date as the picker shows it.
+ */
+export async function scheduleReleaseInStudio(page: Page, publishAt: Date) {
+  await page.getByTestId('release-dashboard-footer-actions').getByTestId('release-menu-button').click()
+  await page.getByTestId('schedule-button-menu-item').click()
+  const dialog = page.getByTestId('confirm-schedule-dialog')
+  const dateInput = dialog.locator('input').first()
+  const shown = await page.evaluate((iso) => {
+    const d = new Date(iso)
+    const month = d.toLocaleString('en-US', {month: 'short'})
+    const pad = (n: number) => String(n).padStart(2, '0')
+    return `${month} ${d.getDate()}, ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  }, publishAt.toISOString())
+  await dateInput.fill(shown)
+  await dateInput.press('Enter')
+  await dialog.getByRole('button', {name: /Yes, schedule/i}).click()
+}
+
 export interface LakeRequest {
   method: string
   url: string

@@ -14,6 +14,7 @@ import {
   lakeErrors,
   STUDIO_LOAD_TIMEOUT,
   takeLakeRequestLogs,
+  scheduleReleaseInStudio,
 } from './studio-session'
 
 test.describe.configure({mode: 'serial', timeout: 600_000})
@@ -175,19 +176,7 @@ test('an editor schedules a release in the Studio and the lake publishes it at i
   await expect(page.getByText(`After the scheduled release ${unique}`).first()).toBeVisible({timeout: 60_000})
   // The Studio schedules to the minute: the next minute but one, at least 60 s away.
   const publishAt = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000 + 60_000)
-  await page.getByTestId('release-dashboard-footer-actions').getByTestId('release-menu-button').click()
-  await page.getByTestId('schedule-button-menu-item').click()
-  const dialog = page.getByTestId('confirm-schedule-dialog')
-  const dateInput = dialog.locator('input').first()
-  const shown = await page.evaluate((iso) => {
-    const d = new Date(iso)
-    const month = d.toLocaleString('en-US', {month: 'short'})
-    const pad = (n: number) => String(n).padStart(2, '0')
-    return `${month} ${d.getDate()}, ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-  }, publishAt.toISOString())
-  await dateInput.fill(shown)
-  await dateInput.press('Enter')
-  await dialog.getByRole('button', {name: /Yes, schedule/i}).click()
+  await scheduleReleaseInStudio(page, publishAt)
   await expect.poll(async () => (await api.getDocument(`_.releases.${releaseId}`))?.state, {timeout: 30_000}).toBe('scheduled')
   expect((await api.getDocument(`_.releases.${releaseId}`))?.publishAt).toBe(publishAt.toISOString())
   await context.close()

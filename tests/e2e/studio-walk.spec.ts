@@ -4,7 +4,7 @@
  * the ones listed in EXPECTED, each of which the Studio handles and the README's compatibility
  * matrix explains.
  */
-import {expect, test, type Page} from '@playwright/test'
+import {expect, test} from '@playwright/test'
 import {
   addVersionInStudio,
   createReleaseInStudio,
@@ -14,6 +14,9 @@ import {
   openDocument,
   recordLakeRequests,
   STUDIO_LOAD_TIMEOUT,
+  scheduleReleaseInStudio,
+  publishAndWait,
+  documentAction,
 } from './studio-session'
 
 test.describe.configure({mode: 'serial', timeout: 600_000})
@@ -28,22 +31,6 @@ const unique = Date.now().toString(36)
  */
 const EXPECTED = [/^GET \/v[\d-]+\/subscriptions\/project\/[^ ]+ 404/]
 const unexpected = (errors: string[]) => errors.filter((line) => !EXPECTED.some((pattern) => pattern.test(line)))
-
-/** Clicks Publish until the lake has it (the Studio may swallow a click made while it validates). */
-async function publishAndWait(page: Page, published: () => Promise<boolean>) {
-  const publish = page.getByTestId('action-publish')
-  for (const wait of [20_000, 60_000]) {
-    await expect(publish).toBeEnabled({timeout: 60_000})
-    await publish.click()
-    const done = await expect
-      .poll(published, {timeout: wait})
-      .toBe(true)
-      .then(() => true)
-      .catch(() => false)
-    if (done) return
-  }
-  throw new Error('Publishing did not reach the lake after two clicks')
-}
 
 test('a post: desk, edit, publish, history, "Revert to revision" then Publish, the delete dialog, Vision', async ({browser}) => {
   const api = editorApi()
@@ -79,15 +66,7 @@ test('a post: desk, edit, publish, history, "Revert to revision" then Publish, t
   await publishAndWait(page, async () => (await api.getDocument(id))?.title === first)
 
   // The delete dialog lists what refers to the post; cancelled, nothing is deleted.
-  const item = page.getByRole('menuitem', {name: /^Delete/i})
-  await expect(async () => {
-    if (!(await item.isVisible())) {
-      await page.keyboard.press('Escape')
-      await page.getByTestId('pane-footer').getByTestId('action-menu-button').click()
-    }
-    await expect(item).toBeVisible({timeout: 3_000})
-  }).toPass({timeout: 60_000})
-  await item.click()
+  await documentAction(page, /^Delete/i)
   const dialog = page.getByRole('dialog')
   await expect(dialog.getByText(/refer/i).first()).toBeVisible({timeout: 30_000})
   expect(log.some((entry) => /\/data\/references\/production\/documents\//.test(entry.url) && entry.status === 200)).toBe(true)
@@ -126,19 +105,7 @@ test('a release page: its documents and its activity (created, release time set,
 
   // Schedule it in the Studio (an hour ahead): the activity says when it is set to go out.
   const publishAt = new Date(Math.ceil((Date.now() + 60_000) / 60_000) * 60_000 + 3600_000)
-  await page.getByTestId('release-dashboard-footer-actions').getByTestId('release-menu-button').click()
-  await page.getByTestId('schedule-button-menu-item').click()
-  const dialog = page.getByTestId('confirm-schedule-dialog')
-  const dateInput = dialog.locator('input').first()
-  const shown = await page.evaluate((iso) => {
-    const d = new Date(iso)
-    const month = d.toLocaleString('en-US', {month: 'short'})
-    const pad = (n: number) => String(n).padStart(2, '0')
-    return `${month} ${d.getDate()}, ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-  }, publishAt.toISOString())
-  await dateInput.fill(shown)
-  await dateInput.press('Enter')
-  await dialog.getByRole('button', {name: /Yes, schedule/i}).click()
+  await scheduleReleaseInStudio(page, publishAt)
   await expect.poll(async () => (await api.getDocument(`_.releases.${releaseId}`))?.state, {timeout: 30_000}).toBe('scheduled')
   await expect(page.getByText(/Set release time to/).first()).toBeVisible({timeout: 30_000})
 

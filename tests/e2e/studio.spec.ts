@@ -12,6 +12,7 @@ import path from 'node:path'
 import {createClient, type SanityClient} from '@sanity/client'
 import {expect, test, type Browser, type BrowserContext, type Page, type TestInfo} from '@playwright/test'
 import sharp from 'sharp'
+import {documentAction, publishAndWait} from './studio-session'
 
 const LAKE_PORT = Number(process.env.E2E_LAKE_PORT || 4544)
 const LAKE_HTTP_URL = process.env.E2E_LAKE_HTTP_URL || `http://127.0.0.1:${LAKE_PORT + 1}`
@@ -95,41 +96,6 @@ async function openStudio(page: Page, pathname = '/studio') {
 async function openDocument(page: Page, id: string) {
   await openStudio(page, `/studio/intent/edit/id=${id};type=post/`)
   await expect(page.getByTestId('field-title').locator('input')).toBeVisible({timeout: STUDIO_LOAD_TIMEOUT})
-}
-
-async function documentAction(page: Page, name: RegExp, confirm?: RegExp) {
-  // Actions appear in the menu once the Studio knows the document's state (e.g. Unpublish only
-  // after the published version has loaded): reopen the menu until the action is there.
-  const item = page.getByRole('menuitem', {name})
-  await expect(async () => {
-    if (!(await item.isVisible())) {
-      await page.keyboard.press('Escape')
-      await page.getByTestId('pane-footer').getByTestId('action-menu-button').click()
-    }
-    await expect(item).toBeVisible({timeout: 3_000})
-  }).toPass({timeout: 60_000})
-  await item.click()
-  if (confirm) await page.getByRole('dialog').getByRole('button', {name: confirm}).click()
-}
-
-/**
- * Clicks Publish and waits until `published()` holds. On this 2-core machine the Studio sometimes
- * swallows a click made while it is still validating (the button re-enables without sending the
- * publish action); one more click after a quiet period is what an editor would do too.
- */
-async function publishAndWait(page: Page, published: () => Promise<boolean>) {
-  const publish = page.getByTestId('action-publish')
-  for (const wait of [20_000, 60_000]) {
-    await expect(publish).toBeEnabled({timeout: 60_000})
-    await publish.click()
-    const done = await expect
-      .poll(published, {timeout: wait})
-      .toBe(true)
-      .then(() => true)
-      .catch(() => false)
-    if (done) return
-  }
-  throw new Error('Publishing did not reach the lake after two clicks')
 }
 
 const unique = Date.now().toString(36)
