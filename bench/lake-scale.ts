@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint)
  *   npx tsx bench/lake-scale.ts cold <file> <posts>     open → first home answer, then p50/p99 of the site's queries, RSS
+ *   npx tsx bench/lake-scale.ts catchup <file>          open, then time the full-text indexing an import deferred
  *
  * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
  */
@@ -60,7 +61,19 @@ async function coldRun(file: string, posts: number): Promise<void> {
   engine.close()
 }
 
+/** The deferred full-text indexing an import leaves (fts.ts), timed alone: open, then file every pending document. */
+async function catchUpRun(file: string): Promise<void> {
+  const started = performance.now()
+  const engine = openEngine({file})
+  const behind = engine.textIndexBehind
+  await engine.catchUpTextIndex()
+  const ms = performance.now() - started
+  console.log(`full-text catch-up: ${behind} documents in ${Math.round(ms)} ms = ${Math.round(behind / (ms / 1000))} documents/s`)
+  engine.close()
+}
+
 const [command, a, b] = process.argv.slice(2)
 if (command === 'import') await importRun(Number(a), b)
 else if (command === 'cold') await coldRun(a, Number(b))
-else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts>')
+else if (command === 'catchup') await catchUpRun(a)
+else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts> | catchup <file>')

@@ -8,6 +8,7 @@ import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE} from '.
 import {badRequest, invalidMutation} from './errors'
 import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history, transactionsFrom} from './history'
+import {DamagedDatabaseError} from './integrity'
 import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
 import {exportDocuments, importDocuments} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
@@ -52,11 +53,18 @@ export type TransactionBody = (context: {
   documentAt: (id: string, at: {revision?: string}) => SanityDocument | null
 }) => Promise<AppliedMutations>
 
+/** Tunables (tests turn the background catch-up off to hold a store behind, then call `catchUpTextIndex`). */
+export const textIndexing = {background: true}
+
+/** How long one step of the full-text catch-up may hold the thread (queries and commits run between steps). */
+const TEXT_CATCH_UP_STEP_MS = 8
+
 export class LakeEngine implements Engine {
   private readonly store: Store
   private readonly caches = new Map<string, DatasetDocuments>()
   private readonly listeners = new Set<(tx: Transaction) => void>()
   private writeQueue: Promise<unknown> = Promise.resolve()
+  private textCatchUp: Promise<void> | null = null
   private closed = false
   private readonly workingSetBytes: number
 
@@ -64,6 +72,8 @@ export class LakeEngine implements Engine {
     if (typeof options?.file !== 'string' || options.file === '') throw new Error('openEngine needs {file}')
     this.store = new Store(options.file)
     this.workingSetBytes = options.workingSetBytes ?? DEFAULT_WORKING_SET_BYTES
+    // A crash during an earlier catch-up left documents to file: finish it in the background.
+    if (textIndexing.background && this.store.fullText.behind > 0) this.catchUpInBackground()
   }
 
   // ---- reading ----
@@ -137,7 +147,7 @@ export class LakeEngine implements Engine {
    * Runs `body` against a fresh working set and commits its changes as one transaction. Any error
    * leaves storage, cache and listeners untouched.
    */
-  transact(dataset: string, options: CommitOptions, body: TransactionBody): Promise<CommitResult> {
+  transact(dataset: string, options: CommitOptions, body: TransactionBody, internal: {deferTextIndex?: boolean} = {}): Promise<CommitResult> {
     return this.serialized(async () => {
       await this.intact()
       const documents = this.documents(dataset)
@@ -164,7 +174,7 @@ export class LakeEngine implements Engine {
       if (options?.dryRun) return result
       const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
       // The transaction itself (changes with `before`): commit hooks (the live event log) read it.
-      const texts = this.store.commit(transaction)
+      const texts = this.store.commit(transaction, {deferTextIndex: internal.deferTextIndex})
       documents.apply(changes, texts)
       this.notify(transaction)
       return result
@@ -270,9 +280,45 @@ export class LakeEngine implements Engine {
     options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
   ): Promise<{count: number}> {
     this.checkDataset(dataset)
+    // The full-text index is filed after the import, in the background (deferred, see fts.ts):
+    // until then the imported documents are all `match` candidates, so answers stay exact.
     return importDocuments(documents, options, (batch) =>
-      this.transact(dataset, {author: options.author}, batch).then(() => undefined),
-    )
+      this.transact(dataset, {author: options.author}, batch, {deferTextIndex: true}).then(() => undefined),
+    ).finally(() => {
+      if (textIndexing.background) this.catchUpInBackground()
+    })
+  }
+
+  /**
+   * Files the documents the full-text index is behind for (after an import, or left pending by a
+   * crash), a batch at a time between other work. Resolves when it is done (or the engine closed).
+   */
+  catchUpTextIndex(): Promise<void> {
+    if (!this.textCatchUp) {
+      this.textCatchUp = (async () => {
+        await this.intact()
+        while (!this.closed && this.store.fullText.behind > 0) {
+          await new Promise((resolve) => setImmediate(resolve))
+          if (this.closed) break
+          this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
+        }
+      })().finally(() => {
+        this.textCatchUp = null
+      })
+    }
+    return this.textCatchUp
+  }
+
+  private catchUpInBackground(): void {
+    this.catchUpTextIndex().catch((error) => {
+      // A damaged store is reported by every query and write (intact()); nothing to add here.
+      if (!(error instanceof DamagedDatabaseError)) console.error('lake: full-text catch-up failed', error)
+    })
+  }
+
+  /** How many stored documents the full-text index has not filed yet (see catchUpTextIndex). */
+  get textIndexBehind(): number {
+    return this.store.fullText.behind
   }
 
   /** How much of a dataset is parsed in memory: documents parsed from SQLite so far, and the working set's size. */

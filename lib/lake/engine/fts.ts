@@ -28,6 +28,8 @@ import type {SanityDocument} from './types'
 
 /** Bump to rebuild every store's index on open (when what gets indexed changes). */
 const FTS_VERSION = 1
+/** Pending documents `catchUp` reads at a time. */
+const CATCH_UP_ROWS = 16
 /** Commits remembered for queries whose view is older than the index (see `search`). */
 const RECENT_COMMITS = 4096
 
@@ -42,6 +44,13 @@ const SCHEMA = `
   CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5(
     words, tokenize = "ascii tokenchars '_'", content = '', contentless_delete = 1, detail = none
   );
+  -- Documents written without indexing them (bulk import): the index is behind for these. They
+  -- are always candidates until catchUp files them (their row goes in the same transaction).
+  CREATE TABLE IF NOT EXISTS fts_pending (
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (dataset, id)
+  ) WITHOUT ROWID;
 `
 
 export interface StoredChange {
@@ -82,13 +91,58 @@ export class FullTextIndex {
       ),
       /** How many stored documents (of every dataset, so at least this one's) have the words, counting up to a cap. */
       countUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_words WHERE fts_words MATCH ? LIMIT ?)'),
+      addPending: db.prepare<[string, string]>('INSERT OR IGNORE INTO fts_pending (dataset, id) VALUES (?, ?)'),
+      removePending: db.prepare<[string, string]>('DELETE FROM fts_pending WHERE dataset = ? AND id = ?'),
+      pendingIds: db.prepare<[string], string>('SELECT id FROM fts_pending WHERE dataset = ?'),
+      pendingCount: db.prepare<[], number>('SELECT count(*) FROM fts_pending'),
+      pendingBatch: db.prepare<[number], {dataset: string; id: string; json: string | null}>(
+        `SELECT p.dataset, p.id, d.json FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id LIMIT ?`,
+      ),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
       ),
     }
     this.statements.search.pluck()
     this.statements.countUpTo.pluck()
+    this.statements.pendingIds.pluck()
+    this.statements.pendingCount.pluck()
     this.migrate()
+    this.pending = this.statements.pendingCount.get()!
+  }
+
+  /** Documents (of every dataset) the index is behind for (`fts_pending`), as this connection last wrote or read it. */
+  private pending = 0
+
+  /** Re-reads the count of documents not indexed yet (after a rolled-back transaction). */
+  recount(): void {
+    this.pending = this.statements.pendingCount.get()!
+  }
+
+  /** How many stored documents are not in the index yet (deferred by bulk writes). */
+  get behind(): number {
+    return this.pending
+  }
+
+  /**
+   * Files documents the index is behind for, for about `budgetMs` (at least one small batch), in
+   * one transaction (the caller's, if it is in one): each one's words as it is stored now, and its
+   * pending row goes. Returns how many remain. A crash before the transaction commits leaves them
+   * pending (still candidates), never lost.
+   */
+  catchUp(budgetMs: number): number {
+    const started = performance.now()
+    this.db.transaction(() => {
+      do {
+        const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
+        if (rows.length === 0) break
+        for (const row of rows) {
+          this.write(row.dataset, row.id, row.json === null ? null : (JSON.parse(row.json) as SanityDocument))
+          this.statements.removePending.run(row.dataset, row.id)
+        }
+      } while (performance.now() - started < budgetMs)
+    })()
+    this.pending = this.statements.pendingCount.get()!
+    return this.pending
   }
 
   /** Builds the index of a store that predates it (or an older index version), in one transaction. */
@@ -96,7 +150,7 @@ export class FullTextIndex {
     const version = this.statements.version.get()?.value
     if (version === String(FTS_VERSION)) return
     this.db.transaction(() => {
-      this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents;`)
+      this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents; DELETE FROM fts_pending;`)
       // In pages: the connection cannot write while a statement is still reading.
       let after = {dataset: '', id: ''}
       for (;;) {
@@ -113,8 +167,16 @@ export class FullTextIndex {
    * Files a transaction's changed documents (`after` null: deleted). Call inside the SQLite
    * transaction that writes them, so the index commits (or rolls back) with the documents.
    */
-  index(dataset: string, changes: readonly StoredChange[]): void {
-    for (const {id, after} of changes) this.write(dataset, id, after)
+  index(dataset: string, changes: readonly StoredChange[], options: {defer?: boolean} = {}): void {
+    if (options.defer) {
+      // Bulk writes: only a durable note that these are not indexed yet (catchUp files them later).
+      for (const {id} of changes) this.pending += this.statements.addPending.run(dataset, id).changes
+    } else {
+      for (const {id, after} of changes) {
+        this.write(dataset, id, after)
+        if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
+      }
+    }
     this.generation++
     this.recent.push({generation: this.generation, dataset, ids: changes.map((change) => change.id)})
     if (this.recent.length > RECENT_COMMITS) this.recent.splice(0, this.recent.length - RECENT_COMMITS)
@@ -142,10 +204,16 @@ export class FullTextIndex {
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
         if (query === null || query === '') return query === null ? null : new Set()
+        // Documents not indexed yet are candidates. Read before the index: one filed in between
+        // (catchUp) is then either still pending here or already in the index below.
+        // (Always read: the in-memory count is only a hint.)
+        const pending = this.statements.pendingIds.all(dataset)
+        if (limit !== undefined && pending.length > limit) return null
         // Counting first (in SQLite, no ids read) keeps a common word cheap; the count spans
         // every dataset, so over the limit may still narrow this one: not narrowing is always safe.
-        if (limit !== undefined && this.statements.countUpTo.get(query, Math.floor(limit) + 1)! > limit) return null
+        if (limit !== undefined && this.statements.countUpTo.get(query, Math.floor(limit) + 1)! + pending.length > limit) return null
         const ids = new Set(this.statements.search.all(query, dataset))
+        for (const id of pending) ids.add(id)
         if (limit !== undefined && ids.size > limit) return null
         if (this.generation !== since) {
           // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.
