@@ -95,6 +95,7 @@ export class FullTextIndex {
       removePending: db.prepare<[string, string]>('DELETE FROM fts_pending WHERE dataset = ? AND id = ?'),
       pendingIds: db.prepare<[string], string>('SELECT id FROM fts_pending WHERE dataset = ?'),
       pendingCount: db.prepare<[], number>('SELECT count(*) FROM fts_pending'),
+      pendingUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_pending WHERE dataset = ? LIMIT ?)'),
       pendingBatch: db.prepare<[number], {dataset: string; id: string; json: string | null}>(
         `SELECT p.dataset, p.id, d.json FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id LIMIT ?`,
       ),
@@ -106,6 +107,7 @@ export class FullTextIndex {
     this.statements.countUpTo.pluck()
     this.statements.pendingIds.pluck()
     this.statements.pendingCount.pluck()
+    this.statements.pendingUpTo.pluck()
     this.migrate()
     this.pending = this.statements.pendingCount.get()!
   }
@@ -206,7 +208,8 @@ export class FullTextIndex {
         if (query === null || query === '') return query === null ? null : new Set()
         // Documents not indexed yet are candidates. Read before the index: one filed in between
         // (catchUp) is then either still pending here or already in the index below.
-        // (Always read: the in-memory count is only a hint.)
+        // (Always asked: the in-memory count is only a hint.) Over the limit: counted, not read.
+        if (limit !== undefined && this.statements.pendingUpTo.get(dataset, Math.floor(limit) + 1)! > limit) return null
         const pending = this.statements.pendingIds.all(dataset)
         if (limit !== undefined && pending.length > limit) return null
         // Counting first (in SQLite, no ids read) keeps a common word cheap; the count spans
