@@ -104,9 +104,10 @@ export class LakeEngine implements Engine {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
-    const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
+    const perspective = resolvePerspective(options.perspective)
+    const view = documents.view(perspective, {access, includeVersions: options.includeVersions !== false})
     const tracker = options.trackReads ? new ReadTracker() : undefined
-    const text = this.store.fullText.search(dataset)
+    const text = this.store.fullText.search(dataset, {overlaid: perspective.kind === 'stack'})
     const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker, text})
     const ms = Math.round((performance.now() - started) * 100) / 100
     if (!tracker) return {result, ms}

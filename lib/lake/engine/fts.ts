@@ -23,11 +23,45 @@
  */
 import type Database from 'better-sqlite3'
 import {publishedIdOf} from './ids'
+import {parse} from 'groq-js'
+import {textParts} from './field-index'
+import type {TreeNode} from './scan-plan'
 import {foldCase, patternTerms, wordsOf} from './text-index'
+import {TextPostings, type TextField} from './text-postings'
 import type {SanityDocument} from './types'
 
 /** Bump to rebuild every store's index on open (when what gets indexed changes). */
 const FTS_VERSION = 1
+/**
+ * Texts whose per-word counts are persisted (text-postings.ts), for the score walk of searches over
+ * common words (the site's searchQuery scores these three). Changing the list: bump POSTINGS_VERSION.
+ */
+const PERSISTED_TEXTS = ['title', 'excerpt', 'pt::text(body)']
+const POSTINGS_VERSION = 1
+
+/** The persisted texts, keyed as `FieldIndex.textKey` keys them (their `match` left side, as JSON). */
+export const persistedFields: TextField[] = PERSISTED_TEXTS.map((expression) => {
+  const left = (parse(`${expression} match ""`) as unknown as {left: TreeNode}).left
+  return {key: JSON.stringify(left), textOf: textParts(left)}
+})
+
+const PERSISTED_KEYS = new Set(persistedFields.map((field) => field.key))
+
+/**
+ * The persisted lists as a query may use them: only when its view is the latest one (no commit since
+ * it was taken) and no document of the dataset is waiting to be filed, so the lists hold exactly the
+ * view's stored documents. `ordinals`: the current ordinal of each stored document and back.
+ */
+export interface PersistedLists {
+  postings: TextPostings
+  dataset: string
+  keys: Set<string>
+  byOrdinal: Map<number, string>
+  byId: Map<string, number>
+  /** The view shows documents under their published id, with `_originalId` (a release/drafts stack). */
+  overlaid: boolean
+}
+
 /** Pending documents `catchUp` reads at a time. */
 const CATCH_UP_ROWS = 16
 /** Commits remembered for queries whose view is older than the index (see `search`). */
@@ -68,6 +102,8 @@ export interface TextSearch {
    * narrow much), found without reading them all.
    */
   candidates(pattern: unknown, limit?: number): Set<string> | null
+  /** The persisted per-word counts, when they hold exactly the query's view's stored documents (see PersistedLists); else null. */
+  lists(): PersistedLists | null
 }
 
 export class FullTextIndex {
@@ -95,6 +131,8 @@ export class FullTextIndex {
       removePending: db.prepare<[string, string]>('DELETE FROM fts_pending WHERE dataset = ? AND id = ?'),
       pendingIds: db.prepare<[string], string>('SELECT id FROM fts_pending WHERE dataset = ?'),
       pendingCount: db.prepare<[], number>('SELECT count(*) FROM fts_pending'),
+      postingsVersion: db.prepare<[], {value: string}>(`SELECT value FROM fts_meta WHERE key = 'postings'`),
+      setPostingsVersion: db.prepare(`INSERT INTO fts_meta (key, value) VALUES ('postings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       pendingUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_pending WHERE dataset = ? LIMIT ?)'),
       pendingBatch: db.prepare<[number], {dataset: string; id: string; json: string | null}>(
         `SELECT p.dataset, p.id, d.json FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id LIMIT ?`,
@@ -108,9 +146,54 @@ export class FullTextIndex {
     this.statements.pendingIds.pluck()
     this.statements.pendingCount.pluck()
     this.statements.pendingUpTo.pluck()
+    this.postings = new TextPostings(db)
     this.migrate()
+    this.migratePostings()
     this.pending = this.statements.pendingCount.get()!
   }
+
+  /** A store without the persisted lists (or an older list of texts): every document is filed again by the catch-up. */
+  private migratePostings(): void {
+    if (this.statements.postingsVersion.get()?.value === String(POSTINGS_VERSION)) return
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM text_postings; DELETE FROM text_overflow; DELETE FROM text_documents;')
+      this.db.exec('INSERT OR IGNORE INTO fts_pending (dataset, id) SELECT dataset, id FROM documents')
+      this.statements.setPostingsVersion.run(String(POSTINGS_VERSION))
+    })()
+  }
+
+  /** Files documents' words in the persisted lists and keeps the ordinal maps current (inside the writing transaction). */
+  private filePostings(dataset: string, changes: readonly StoredChange[]): void {
+    const assigned = this.postings.index(dataset, changes, persistedFields)
+    const maps = this.ordinals.get(dataset)
+    if (!maps) return
+    for (const {id} of changes) {
+      const old = maps.byId.get(id)
+      if (old !== undefined) maps.byOrdinal.delete(old)
+      maps.byId.delete(id)
+      const ordinal = assigned.get(id)
+      if (ordinal !== undefined) {
+        maps.byId.set(id, ordinal)
+        maps.byOrdinal.set(ordinal, id)
+      }
+    }
+  }
+
+  private ordinalMaps(dataset: string): {byOrdinal: Map<number, string>; byId: Map<string, number>} {
+    let maps = this.ordinals.get(dataset)
+    if (!maps) {
+      const byOrdinal = this.postings.liveOrdinals(dataset)
+      const byId = new Map<string, number>()
+      for (const [ordinal, id] of byOrdinal) byId.set(id, ordinal)
+      maps = {byOrdinal, byId}
+      this.ordinals.set(dataset, maps)
+    }
+    return maps
+  }
+
+  readonly postings: TextPostings
+  /** Per dataset, loaded on first use: stored id ↔ current ordinal of the persisted lists. */
+  private ordinals = new Map<string, {byOrdinal: Map<number, string>; byId: Map<string, number>}>()
 
   /** Documents (of every dataset) the index is behind for (`fts_pending`), as this connection last wrote or read it. */
   private pending = 0
@@ -118,6 +201,8 @@ export class FullTextIndex {
   /** Re-reads the count of documents not indexed yet (after a rolled-back transaction). */
   recount(): void {
     this.pending = this.statements.pendingCount.get()!
+    // The ordinal maps may hold a rolled-back transaction's ordinals: read them again when needed.
+    this.ordinals.clear()
   }
 
   /** How many stored documents are not in the index yet (deferred by bulk writes). */
@@ -137,10 +222,16 @@ export class FullTextIndex {
       do {
         const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
         if (rows.length === 0) break
+        const byDataset = new Map<string, StoredChange[]>()
         for (const row of rows) {
-          this.write(row.dataset, row.id, row.json === null ? null : (JSON.parse(row.json) as SanityDocument))
+          const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
+          this.write(row.dataset, row.id, after)
           this.statements.removePending.run(row.dataset, row.id)
+          const changes = byDataset.get(row.dataset) ?? []
+          changes.push({id: row.id, after})
+          byDataset.set(row.dataset, changes)
         }
+        for (const [dataset, changes] of byDataset) this.filePostings(dataset, changes)
       } while (performance.now() - started < budgetMs)
     })()
     this.pending = this.statements.pendingCount.get()!
@@ -178,6 +269,7 @@ export class FullTextIndex {
         this.write(dataset, id, after)
         if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
       }
+      this.filePostings(dataset, changes)
     }
     this.generation++
     this.recent.push({generation: this.generation, dataset, ids: changes.map((change) => change.id)})
@@ -199,10 +291,16 @@ export class FullTextIndex {
    * A search over `dataset` for a query whose document view was taken now. Candidates include
    * every document committed after this call (the view may not show their new versions).
    */
-  search(dataset: string): TextSearch {
+  search(dataset: string, options: {overlaid?: boolean} = {}): TextSearch {
     const since = this.generation
     const oldest = this.recent[0]?.generation ?? this.generation + 1
     return {
+      lists: () => {
+        if (this.generation !== since) return null
+        if (this.statements.pendingUpTo.get(dataset, 1)! > 0) return null
+        const {byOrdinal, byId} = this.ordinalMaps(dataset)
+        return {postings: this.postings, dataset, keys: PERSISTED_KEYS, byOrdinal, byId, overlaid: options.overlaid === true}
+      },
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
         if (query === null || query === '') return query === null ? null : new Set()

@@ -195,17 +195,19 @@ describe('full-text index (FTS5) for GROQ match', () => {
   })
 
   it.each([
-    ['each document’s words', undefined],
-    ['the inverted lists (bulk mode)', 0],
-  ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin) => {
+    ['each document’s words and the persisted lists', undefined, true],
+    ['the inverted lists (bulk mode) and the persisted lists', 0, true],
+    ['the in-memory inverted lists alone (bulk mode)', 0, false],
+  ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin, persistedLists) => {
     const saved = {...planner}
     const savedLimits = {...fieldIndexLimits}
+    planner.persistedLists = persistedLists
     // Bulk mode for any number of candidates, and the top-k selection for any result size.
     if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9, textProbeAfter: 2, textSample: 3})
     // Unbuilt field indexes replaced by fresh ones at every commit.
     fieldIndexLimits.refreshAfter = 0
     try {
-      await differential(bulkMin === undefined ? SEED + 1 : SEED + 11)
+      await differential(bulkMin === undefined ? SEED + 1 : persistedLists ? SEED + 11 : SEED + 13)
     } finally {
       Object.assign(planner, saved)
       Object.assign(fieldIndexLimits, savedLimits)
