@@ -73,7 +73,7 @@ export class LakeEngine implements Engine {
     this.store = new Store(options.file)
     this.workingSetBytes = options.workingSetBytes ?? DEFAULT_WORKING_SET_BYTES
     // A crash during an earlier catch-up left documents to file: finish it in the background.
-    if (textIndexing.background && this.store.fullText.behind > 0) this.catchUpInBackground()
+    if (textIndexing.background && this.store.fullText.needsWork) this.catchUpInBackground()
   }
 
   // ---- reading ----
@@ -177,6 +177,8 @@ export class LakeEngine implements Engine {
       // The transaction itself (changes with `before`): commit hooks (the live event log) read it.
       const texts = this.store.commit(transaction, {deferTextIndex: internal.deferTextIndex})
       documents.apply(changes, texts)
+      // Commits add segments to the persisted word lists: compacted in the background now and then.
+      if (textIndexing.background && !internal.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
       this.notify(transaction)
       return result
     })
@@ -292,13 +294,13 @@ export class LakeEngine implements Engine {
 
   /**
    * Files the documents the full-text index is behind for (after an import, or left pending by a
-   * crash), a batch at a time between other work. Resolves when it is done (or the engine closed).
+   * crash) and compacts the persisted word lists, a step at a time between other work. Resolves when it is done (or the engine closed).
    */
   catchUpTextIndex(): Promise<void> {
     if (!this.textCatchUp) {
       this.textCatchUp = (async () => {
         await this.intact()
-        while (!this.closed && this.store.fullText.behind > 0) {
+        while (!this.closed && this.store.fullText.needsWork) {
           await new Promise((resolve) => setImmediate(resolve))
           if (this.closed) break
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)

@@ -37,7 +37,7 @@ const FTS_VERSION = 1
  * common words (the site's searchQuery scores these three). Changing the list: bump POSTINGS_VERSION.
  */
 const PERSISTED_TEXTS = ['title', 'excerpt', 'pt::text(body)']
-const POSTINGS_VERSION = 1
+const POSTINGS_VERSION = 2
 
 /** The persisted texts, keyed as `FieldIndex.textKey` keys them (their `match` left side, as JSON). */
 export const persistedFields: TextField[] = PERSISTED_TEXTS.map((expression) => {
@@ -61,6 +61,11 @@ export interface PersistedLists {
   /** The view shows documents under their published id, with `_originalId` (a release/drafts stack). */
   overlaid: boolean
 }
+
+/** Commits (segments) after which the engine's background work compacts the persisted lists. */
+const COMPACT_AFTER = 64
+/** Fragmented words looked up at a time. */
+const COMPACT_WORDS = 256
 
 /** Pending documents `catchUp` reads at a time. */
 const CATCH_UP_ROWS = 16
@@ -152,11 +157,37 @@ export class FullTextIndex {
     this.pending = this.statements.pendingCount.get()!
   }
 
+  /** Segments written since the last compaction found nothing to fold (a hint for `needsWork`). */
+  private fragments = COMPACT_AFTER + 1
+
+  /** Whether catchUp has something to do: documents to file, or persisted lists to compact. */
+  get needsWork(): boolean {
+    return this.pending > 0 || this.fragments > COMPACT_AFTER
+  }
+
+  /** Folds fragmented words' segments into one until the step's budget is spent. */
+  private compact(started: number, budgetMs: number): void {
+    for (;;) {
+      const words = this.postings.fragmented(COMPACT_WORDS)
+      if (words.length === 0) {
+        this.fragments = 0
+        return
+      }
+      const live = new Map<string, Map<number, string>>()
+      for (const {dataset, field, word} of words) {
+        let ordinals = live.get(dataset)
+        if (!ordinals) live.set(dataset, (ordinals = this.ordinalMaps(dataset).byOrdinal))
+        this.postings.merge(dataset, field, word, ordinals)
+        if (performance.now() - started >= budgetMs) return
+      }
+    }
+  }
+
   /** A store without the persisted lists (or an older list of texts): every document is filed again by the catch-up. */
   private migratePostings(): void {
     if (this.statements.postingsVersion.get()?.value === String(POSTINGS_VERSION)) return
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM text_postings; DELETE FROM text_overflow; DELETE FROM text_documents;')
+      this.postings.reset()
       this.db.exec('INSERT OR IGNORE INTO fts_pending (dataset, id) SELECT dataset, id FROM documents')
       this.statements.setPostingsVersion.run(String(POSTINGS_VERSION))
     })()
@@ -165,6 +196,7 @@ export class FullTextIndex {
   /** Files documents' words in the persisted lists and keeps the ordinal maps current (inside the writing transaction). */
   private filePostings(dataset: string, changes: readonly StoredChange[]): void {
     const assigned = this.postings.index(dataset, changes, persistedFields)
+    if (assigned.size > 0) this.fragments++
     const maps = this.ordinals.get(dataset)
     if (!maps) return
     for (const {id} of changes) {
@@ -219,10 +251,11 @@ export class FullTextIndex {
   catchUp(budgetMs: number): number {
     const started = performance.now()
     this.db.transaction(() => {
+      // The persisted lists get one segment per word for the whole step.
+      const byDataset = new Map<string, StoredChange[]>()
       do {
         const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
         if (rows.length === 0) break
-        const byDataset = new Map<string, StoredChange[]>()
         for (const row of rows) {
           const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
           this.write(row.dataset, row.id, after)
@@ -231,8 +264,10 @@ export class FullTextIndex {
           changes.push({id: row.id, after})
           byDataset.set(row.dataset, changes)
         }
-        for (const [dataset, changes] of byDataset) this.filePostings(dataset, changes)
       } while (performance.now() - started < budgetMs)
+      for (const [dataset, changes] of byDataset) this.filePostings(dataset, changes)
+      // Nothing left to file: fold words' segments (and drop stale entries) for the rest of the step.
+      if (byDataset.size === 0 || performance.now() - started < budgetMs) this.compact(started, budgetMs)
     })()
     this.pending = this.statements.pendingCount.get()!
     return this.pending
@@ -243,7 +278,8 @@ export class FullTextIndex {
     const version = this.statements.version.get()?.value
     if (version === String(FTS_VERSION)) return
     this.db.transaction(() => {
-      this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents; DELETE FROM fts_pending;`)
+      // Pending notes stay: the persisted word lists (text-postings.ts) still need those documents.
+      this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents;`)
       // In pages: the connection cannot write while a statement is still reading.
       let after = {dataset: '', id: ''}
       for (;;) {

@@ -12,6 +12,9 @@
  * - Rows are written in the caller's SQLite transaction (the commit's), so the lists are exactly as
  *   durable as the documents and roll back with them.
  * - Ordinals are Uint32 little-endian, counts Uint8 with 255 meaning "look in `text_overflow`".
+ * - Words are stored as their UTF-16 code units (a BLOB, little-endian): SQLite's text is UTF-8,
+ *   which would turn a lone surrogate (a token may hold one) into U+FFFD and merge distinct words.
+ *   Words sharing a prefix are still contiguous in the BLOBs' byte order.
  */
 import type Database from 'better-sqlite3'
 import {foldCase, tokenize} from './text-index'
@@ -27,7 +30,7 @@ const SCHEMA = `
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS text_postings (
     field TEXT NOT NULL,
-    word TEXT NOT NULL,
+    word BLOB NOT NULL,
     segment INTEGER NOT NULL,
     ords BLOB NOT NULL,
     counts BLOB NOT NULL,
@@ -35,7 +38,7 @@ const SCHEMA = `
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS text_overflow (
     field TEXT NOT NULL,
-    word TEXT NOT NULL,
+    word BLOB NOT NULL,
     ordinal INTEGER NOT NULL,
     count INTEGER NOT NULL,
     PRIMARY KEY (field, word, ordinal)
@@ -53,6 +56,11 @@ export interface Posting {
   counts: Uint32Array
 }
 
+/** A word as stored (see the module comment). */
+function wordBlob(word: string): Buffer {
+  return Buffer.from(word, 'utf16le')
+}
+
 export class TextPostings {
   private readonly statements
 
@@ -67,16 +75,19 @@ export class TextPostings {
       ),
       removeOrdinal: db.prepare<[string, string]>('DELETE FROM text_documents WHERE dataset = ? AND id = ?'),
       live: db.prepare<[string], [number, string]>('SELECT ordinal, id FROM text_documents WHERE dataset = ?').raw(true),
-      addSegment: db.prepare<[string, string, number, Buffer, Buffer]>('INSERT INTO text_postings (field, word, segment, ords, counts) VALUES (?, ?, ?, ?, ?)'),
-      segments: db.prepare<[string, string], {segment: number; ords: Buffer; counts: Buffer}>(
+      addSegment: db.prepare<[string, Buffer, number, Buffer, Buffer]>('INSERT INTO text_postings (field, word, segment, ords, counts) VALUES (?, ?, ?, ?, ?)'),
+      segments: db.prepare<[string, Buffer], {segment: number; ords: Buffer; counts: Buffer}>(
         'SELECT segment, ords, counts FROM text_postings WHERE field = ? AND word = ? ORDER BY segment',
       ),
-      dropSegments: db.prepare<[string, string]>('DELETE FROM text_postings WHERE field = ? AND word = ?'),
-      addOverflow: db.prepare<[string, string, number, number]>('INSERT OR REPLACE INTO text_overflow (field, word, ordinal, count) VALUES (?, ?, ?, ?)'),
-      overflow: db.prepare<[string, string], [number, number]>('SELECT ordinal, count FROM text_overflow WHERE field = ? AND word = ?').raw(true),
-      dropOverflowOf: db.prepare<[string, string, number]>('DELETE FROM text_overflow WHERE field = ? AND word = ? AND ordinal = ?'),
-      wordsFrom: db.prepare<[string, string], string>('SELECT DISTINCT word FROM text_postings WHERE field = ? AND word >= ? ORDER BY word').pluck(),
-      words: db.prepare<[string], string>('SELECT DISTINCT word FROM text_postings WHERE field = ? ORDER BY word').pluck(),
+      dropSegments: db.prepare<[string, Buffer]>('DELETE FROM text_postings WHERE field = ? AND word = ?'),
+      addOverflow: db.prepare<[string, Buffer, number, number]>('INSERT OR REPLACE INTO text_overflow (field, word, ordinal, count) VALUES (?, ?, ?, ?)'),
+      overflow: db.prepare<[string, Buffer], [number, number]>('SELECT ordinal, count FROM text_overflow WHERE field = ? AND word = ?').raw(true),
+      dropOverflowOf: db.prepare<[string, Buffer, number]>('DELETE FROM text_overflow WHERE field = ? AND word = ? AND ordinal = ?'),
+      wordsFrom: db.prepare<[string, Buffer], Buffer>('SELECT DISTINCT word FROM text_postings WHERE field = ? AND word >= ? ORDER BY word').pluck(),
+      fragmented: db.prepare<[number], {field: string; word: Buffer}>(
+        'SELECT field, word FROM text_postings GROUP BY field, word HAVING count(*) > 1 LIMIT ?',
+      ),
+      words: db.prepare<[string], Buffer>('SELECT DISTINCT word FROM text_postings WHERE field = ? ORDER BY word').pluck(),
     }
   }
 
@@ -84,6 +95,12 @@ export class TextPostings {
     const value = (this.statements.meta.get(key) ?? 0) + 1
     this.statements.setMeta.run(key, value)
     return value
+  }
+
+  /** Drops every list (a store whose lists are from an older layout, see fts.ts). */
+  reset(): void {
+    this.db.exec('DROP TABLE text_postings; DROP TABLE text_overflow; DROP TABLE text_documents;')
+    this.db.exec(SCHEMA)
   }
 
   /**
@@ -94,12 +111,13 @@ export class TextPostings {
     const ordinals = new Map<string, number>()
     // Per field and word: the (ordinal, count) pairs of this transaction, in ordinal order.
     const lists = fields.map(() => new Map<string, {ords: number[]; counts: number[]}>())
+    let last = this.statements.meta.get('ordinal') ?? 0
     for (const {id, after} of changes) {
       if (!after) {
         this.statements.removeOrdinal.run(dataset, id)
         continue
       }
-      const ordinal = this.next('ordinal')
+      const ordinal = ++last
       this.statements.setOrdinal.run(dataset, id, ordinal)
       ordinals.set(id, ordinal)
       fields.forEach((field, f) => {
@@ -112,6 +130,7 @@ export class TextPostings {
       })
     }
     if (ordinals.size === 0) return ordinals
+    this.statements.setMeta.run('ordinal', last)
     const segment = this.next('segment')
     fields.forEach((field, f) => {
       const key = fieldKey(dataset, field.key)
@@ -119,9 +138,9 @@ export class TextPostings {
         const counts = new Uint8Array(list.counts.length)
         list.counts.forEach((count, i) => {
           counts[i] = Math.min(count, 255)
-          if (count >= 255) this.statements.addOverflow.run(key, word, list.ords[i], count)
+          if (count >= 255) this.statements.addOverflow.run(key, wordBlob(word), list.ords[i], count)
         })
-        this.statements.addSegment.run(key, word, segment, Buffer.from(Uint32Array.from(list.ords).buffer), Buffer.from(counts.buffer))
+        this.statements.addSegment.run(key, wordBlob(word), segment, Buffer.from(Uint32Array.from(list.ords).buffer), Buffer.from(counts.buffer))
       }
     })
     return ordinals
@@ -137,7 +156,8 @@ export class TextPostings {
   /** Every (ordinal, exact count) filed for `word` in a field, stale ordinals included, in ordinal order. */
   posting(dataset: string, field: string, word: string): Posting {
     const key = fieldKey(dataset, field)
-    const rows = this.statements.segments.all(key, word)
+    const blob = wordBlob(word)
+    const rows = this.statements.segments.all(key, blob)
     let n = 0
     for (const row of rows) n += row.ords.byteLength / 4
     const ords = new Uint32Array(n)
@@ -150,7 +170,7 @@ export class TextPostings {
       for (let i = 0; i < part.length; i++) {
         let count = row.counts[i]
         if (count === 255) {
-          overflow ??= new Map(this.statements.overflow.all(key, word) as [number, number][])
+          overflow ??= new Map(this.statements.overflow.all(key, blob) as [number, number][])
           count = overflow.get(part[i])!
         }
         counts[at + i] = count
@@ -163,13 +183,22 @@ export class TextPostings {
   /** The words of a field starting with `prefix` (all of them for ''), in code-unit order. */
   wordsWithPrefix(dataset: string, field: string, prefix: string): string[] {
     const key = fieldKey(dataset, field)
-    if (prefix === '') return this.statements.words.all(key)
+    if (prefix === '') return this.statements.words.all(key).map((blob) => blob.toString('utf16le'))
+    const start = wordBlob(prefix)
     const out: string[] = []
-    for (const word of this.statements.wordsFrom.iterate(key, prefix) as Iterable<string>) {
-      if (!word.startsWith(prefix)) break
-      out.push(word)
+    for (const blob of this.statements.wordsFrom.iterate(key, start) as Iterable<Buffer>) {
+      if (blob.length < start.length || !blob.subarray(0, start.length).equals(start)) break
+      out.push(blob.toString('utf16le'))
     }
     return out
+  }
+
+  /** Up to `limit` words (of any dataset and field) stored in more than one segment. */
+  fragmented(limit: number): {dataset: string; field: string; word: string}[] {
+    return this.statements.fragmented.all(limit).map((row) => {
+      const at = row.field.indexOf('\u0000')
+      return {dataset: row.field.slice(0, at), field: row.field.slice(at + 1), word: row.word.toString('utf16le')}
+    })
   }
 
   /**
@@ -185,12 +214,12 @@ export class TextPostings {
       if (live.has(ords[i])) {
         keepOrds.push(ords[i])
         keepCounts.push(counts[i])
-      } else if (counts[i] >= 255) this.statements.dropOverflowOf.run(key, word, ords[i])
+      } else if (counts[i] >= 255) this.statements.dropOverflowOf.run(key, wordBlob(word), ords[i])
     }
-    this.statements.dropSegments.run(key, word)
+    this.statements.dropSegments.run(key, wordBlob(word))
     if (keepOrds.length === 0) return
     const small = Uint8Array.from(keepCounts, (count) => Math.min(count, 255))
-    this.statements.addSegment.run(key, word, 0, Buffer.from(Uint32Array.from(keepOrds).buffer), Buffer.from(small.buffer))
+    this.statements.addSegment.run(key, wordBlob(word), 0, Buffer.from(Uint32Array.from(keepOrds).buffer), Buffer.from(small.buffer))
   }
 }
 

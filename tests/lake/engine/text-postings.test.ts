@@ -1,7 +1,8 @@
 /**
  * Persisted per-field inverted lists (text-postings.ts): after any sequence of commits (creates,
  * replaces, deletes, words counted 255 times and more, a rolled-back transaction, merges, a reopen),
- * the live entries of every word's list are exactly each current document's count of that word.
+ * the live entries of every word's list are exactly each current document's count of that word (lone
+ * surrogates included: SQLite text would fold them into U+FFFD).
  */
 import Database from 'better-sqlite3'
 import {join} from 'node:path'
@@ -12,7 +13,7 @@ import type {SanityDocument} from '@/lib/lake/engine'
 import {tempDir} from './helpers'
 import {seeded, type Random} from './random-groq'
 
-const WORDS = ['inflation', 'Inflation', 'government', 'gov', 'Straße', 'café', 'CAFÉ', 'ıi', 'σς', '東京', '😀', 'e.g.', 'x_y', 'don\'t', '3.14', 'C++']
+const WORDS = ['x\uD83D', 'x\uDE00', 'a😀b', 'inflation', 'Inflation', 'government', 'gov', 'Straße', 'café', 'CAFÉ', 'ıi', 'σς', '東京', '😀', 'e.g.', 'x_y', 'don\'t', '3.14', 'C++']
 const FIELDS: TextField[] = [
   {key: 'title', textOf: (doc) => (typeof doc.title === 'string' ? [doc.title] : [])},
   {key: 'pt::text(body)', textOf: (doc) => {
