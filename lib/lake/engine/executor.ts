@@ -630,10 +630,7 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
   if (!scorers.every(({field}) => field.textKey !== null)) return null
   const lists = text.lists()
   if (!lists || !scorers.every(({field}) => lists.keys.has(field.textKey!))) return null
-  let size = 0
-  for (const ordinal of lists.byOrdinal.keys()) if (ordinal >= size) size = ordinal + 1
-  const live = new Uint8Array(size)
-  for (const ordinal of lists.byOrdinal.keys()) live[ordinal] = 1
+  const {size, live} = lists.live()
   const storedIdOf = (doc: SanityDocument) => (lists.overlaid ? (doc._originalId as string | undefined) : doc._id)
   const totals = new Float64Array(size)
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {

@@ -45,6 +45,13 @@ export const persistedFields: TextField[] = PERSISTED_TEXTS.map((expression) => 
   return {key: JSON.stringify(left), textOf: textParts(left)}
 })
 
+/** Stored id ↔ current ordinal of one dataset's persisted lists, and the liveness bitmap derived from them. */
+interface OrdinalMaps {
+  byOrdinal: Map<number, string>
+  byId: Map<string, number>
+  bitmap: {size: number; live: Uint8Array} | null
+}
+
 const PERSISTED_KEYS = new Set(persistedFields.map((field) => field.key))
 
 /**
@@ -58,6 +65,8 @@ export interface PersistedLists {
   keys: Set<string>
   byOrdinal: Map<number, string>
   byId: Map<string, number>
+  /** Which ordinals are current (1) below `size` (one past the highest), kept until the maps change. */
+  live(): {size: number; live: Uint8Array}
   /** The view shows documents under their published id, with `_originalId` (a release/drafts stack). */
   overlaid: boolean
 }
@@ -199,6 +208,7 @@ export class FullTextIndex {
     if (assigned.size > 0) this.fragments++
     const maps = this.ordinals.get(dataset)
     if (!maps) return
+    maps.bitmap = null
     for (const {id} of changes) {
       const old = maps.byId.get(id)
       if (old !== undefined) maps.byOrdinal.delete(old)
@@ -211,13 +221,13 @@ export class FullTextIndex {
     }
   }
 
-  private ordinalMaps(dataset: string): {byOrdinal: Map<number, string>; byId: Map<string, number>} {
+  private ordinalMaps(dataset: string): OrdinalMaps {
     let maps = this.ordinals.get(dataset)
     if (!maps) {
       const byOrdinal = this.postings.liveOrdinals(dataset)
       const byId = new Map<string, number>()
       for (const [ordinal, id] of byOrdinal) byId.set(id, ordinal)
-      maps = {byOrdinal, byId}
+      maps = {byOrdinal, byId, bitmap: null}
       this.ordinals.set(dataset, maps)
     }
     return maps
@@ -225,7 +235,7 @@ export class FullTextIndex {
 
   readonly postings: TextPostings
   /** Per dataset, loaded on first use: stored id ↔ current ordinal of the persisted lists. */
-  private ordinals = new Map<string, {byOrdinal: Map<number, string>; byId: Map<string, number>}>()
+  private ordinals = new Map<string, OrdinalMaps>()
 
   /** Documents (of every dataset) the index is behind for (`fts_pending`), as this connection last wrote or read it. */
   private pending = 0
@@ -334,8 +344,18 @@ export class FullTextIndex {
       lists: () => {
         if (this.generation !== since) return null
         if (this.statements.pendingUpTo.get(dataset, 1)! > 0) return null
-        const {byOrdinal, byId} = this.ordinalMaps(dataset)
-        return {postings: this.postings, dataset, keys: PERSISTED_KEYS, byOrdinal, byId, overlaid: options.overlaid === true}
+        const maps = this.ordinalMaps(dataset)
+        const live = () => {
+          if (!maps.bitmap) {
+            let size = 0
+            for (const ordinal of maps.byOrdinal.keys()) if (ordinal >= size) size = ordinal + 1
+            const bits = new Uint8Array(size)
+            for (const ordinal of maps.byOrdinal.keys()) bits[ordinal] = 1
+            maps.bitmap = {size, live: bits}
+          }
+          return maps.bitmap
+        }
+        return {postings: this.postings, dataset, keys: PERSISTED_KEYS, byOrdinal: maps.byOrdinal, byId: maps.byId, live, overlaid: options.overlaid === true}
       },
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
