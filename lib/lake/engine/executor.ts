@@ -647,6 +647,8 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
     if (!pattern.ok) continue
     const key = field.textKey!
     const scored: number[] = []
+    // Terms of common words go over every ordinal (tight loops) instead of lists of touched ones.
+    let dense = false
     for (const matcher of pattern.matchers) {
       const words =
         matcher.kind === 'word'
@@ -654,10 +656,27 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
           : matcher.kind === 'prefix'
             ? lists.postings.wordsWithPrefix(lists.dataset, key, matcher.prefix)
             : lists.postings.wordsWithPrefix(lists.dataset, key, '').filter((word) => matcher.test(word))
+      const read = words.map((word) => lists.postings.posting(lists.dataset, key, word))
+      const entries = read.reduce((sum, list) => sum + list.ords.length, 0)
+      postings += entries
+      if (entries > size / 8) {
+        dense = true
+        for (const {ords, counts} of read) {
+          for (let i = 0; i < ords.length; i++) {
+            const ordinal = ords[i]
+            if (ordinal < size && live[ordinal] === 1) freq[ordinal] += counts[i]
+          }
+        }
+        for (let ordinal = 0; ordinal < size; ordinal++) {
+          const f = freq[ordinal]
+          if (f === 0) continue
+          freq[ordinal] = 0
+          score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
+        }
+        continue
+      }
       const touched: number[] = []
-      for (const word of words) {
-        const {ords, counts} = lists.postings.posting(lists.dataset, key, word)
-        postings += ords.length
+      for (const {ords, counts} of read) {
         for (let i = 0; i < ords.length; i++) {
           const ordinal = ords[i]
           if (ordinal >= size || live[ordinal] === 0) continue
@@ -672,9 +691,17 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
         score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
       }
     }
-    for (const ordinal of scored) {
-      totals[ordinal] += score[ordinal]
-      score[ordinal] = 0
+    if (dense) {
+      for (let ordinal = 0; ordinal < size; ordinal++) {
+        if (score[ordinal] === 0) continue
+        totals[ordinal] += score[ordinal]
+        score[ordinal] = 0
+      }
+    } else {
+      for (const ordinal of scored) {
+        totals[ordinal] += score[ordinal]
+        score[ordinal] = 0
+      }
     }
   }
   const docOf = (ordinal: number): SanityDocument | undefined => {
