@@ -65,6 +65,8 @@ export class LakeEngine implements Engine {
   private readonly listeners = new Set<(tx: Transaction) => void>()
   private writeQueue: Promise<unknown> = Promise.resolve()
   private textCatchUp: Promise<void> | null = null
+  /** Imports running (the background catch-up pauses for them). */
+  private importing = 0
   private closed = false
   private readonly workingSetBytes: number
 
@@ -285,35 +287,46 @@ export class LakeEngine implements Engine {
     this.checkDataset(dataset)
     // The full-text index is filed after the import, in the background (deferred, see fts.ts):
     // until then the imported documents are all `match` candidates, so answers stay exact.
+    // The catch-up waits while imports run (it would file their batches one by one in between).
+    this.importing++
     return importDocuments(documents, options, (batch) =>
       this.transact(dataset, {author: options.author}, batch, {deferTextIndex: true}).then(() => undefined),
     ).finally(() => {
+      this.importing--
       if (textIndexing.background) this.catchUpInBackground()
     })
   }
 
   /**
    * Files the documents the full-text index is behind for (after an import, or left pending by a
-   * crash) and compacts the persisted word lists, a step at a time between other work. Resolves when it is done (or the engine closed).
+   * crash) and compacts the persisted word lists, a step at a time between other work. Resolves when
+   * it is done (or the engine closed; a background run also pauses while an import runs).
    */
-  catchUpTextIndex(): Promise<void> {
+  catchUpTextIndex(explicit = true): Promise<void> {
     if (!this.textCatchUp) {
+      let paused = false
       this.textCatchUp = (async () => {
         await this.intact()
         while (!this.closed && this.store.fullText.needsWork) {
           await new Promise((resolve) => setImmediate(resolve))
           if (this.closed) break
+          if (this.importing > 0 && !explicit) {
+            paused = true
+            break
+          }
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {
         this.textCatchUp = null
+        // Paused for an import that has ended meanwhile (its own restart found this one still running).
+        if (paused && !this.closed && this.importing === 0 && textIndexing.background) this.catchUpInBackground()
       })
     }
     return this.textCatchUp
   }
 
   private catchUpInBackground(): void {
-    this.catchUpTextIndex().catch((error) => {
+    this.catchUpTextIndex(false).catch((error) => {
       // A damaged store is reported by every query and write (intact()); nothing to add here.
       if (!(error instanceof DamagedDatabaseError)) console.error('lake: full-text catch-up failed', error)
     })
