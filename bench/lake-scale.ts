@@ -4,13 +4,16 @@
  *
  *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint)
  *   npx tsx bench/lake-scale.ts cold <file> <posts>     open → first home answer, then p50/p99 of the site's queries, RSS
+ *   npx tsx bench/lake-scale.ts catchup <file>          open, then time the full-text indexing an import deferred
+ *   npx tsx bench/lake-scale.ts search <file>           open, catch up, then the site's search (common and rare words), RSS
  *
  * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
  */
 import fs from 'node:fs'
 import {openEngine, type QueryOptions} from '@/lib/lake/engine'
-import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery} from '@/sanity/lib/queries'
-import {generateDataset, postSlug} from './dataset'
+import {searchTerms, SEARCH_RESULT_LIMIT} from '@/lib/site/search'
+import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
+import {COMMON_SEARCH_WORD, generateDataset, postSlug} from './dataset'
 
 const DATASET = 'production'
 const READER: QueryOptions = {perspective: 'published', access: 'public'}
@@ -60,7 +63,46 @@ async function coldRun(file: string, posts: number): Promise<void> {
   engine.close()
 }
 
+/** The deferred full-text indexing an import leaves (fts.ts), timed alone: open, then file every pending document. */
+async function catchUpRun(file: string): Promise<void> {
+  const started = performance.now()
+  const engine = openEngine({file})
+  const behind = engine.textIndexBehind
+  await engine.catchUpTextIndex()
+  const ms = performance.now() - started
+  console.log(`full-text catch-up: ${behind} documents in ${Math.round(ms)} ms = ${Math.round(behind / (ms / 1000))} documents/s`)
+  engine.close()
+}
+
+/** The site's search at scale in a fresh process: open, let the full-text catch-up finish, then first/p50/p99 and RSS. */
+async function searchRun(file: string): Promise<void> {
+  let started = performance.now()
+  const engine = openEngine({file})
+  const behind = engine.textIndexBehind
+  await engine.catchUpTextIndex()
+  console.log(`open + full-text catch-up of ${behind} documents: ${Math.round(performance.now() - started)} ms`)
+  for (const words of [`${COMMON_SEARCH_WORD} government`, '33333']) {
+    const params = {terms: searchTerms(words), limit: SEARCH_RESULT_LIMIT}
+    started = performance.now()
+    const {result} = await engine.query(DATASET, searchQuery, params, READER)
+    const first = performance.now() - started
+    const samples: number[] = []
+    for (let i = 0; i < 50; i++) {
+      started = performance.now()
+      await engine.query(DATASET, searchQuery, params, READER)
+      samples.push(performance.now() - started)
+    }
+    samples.sort((x, y) => x - y)
+    console.log(`site search "${words}": ${(result as unknown[]).length} hits, first ${first.toFixed(1)} ms, p50 ${samples[25].toFixed(2)} ms, p99 ${samples[49].toFixed(2)} ms`)
+  }
+  const memory = process.memoryUsage()
+  console.log(`after the searches: RSS ${mib(memory.rss)} MiB, heap ${mib(memory.heapUsed)} MiB`)
+  engine.close()
+}
+
 const [command, a, b] = process.argv.slice(2)
 if (command === 'import') await importRun(Number(a), b)
 else if (command === 'cold') await coldRun(a, Number(b))
-else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts>')
+else if (command === 'catchup') await catchUpRun(a)
+else if (command === 'search') await searchRun(a)
+else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts> | catchup <file> | search <file>')

@@ -8,6 +8,7 @@ import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE} from '.
 import {badRequest, invalidMutation} from './errors'
 import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history, transactionsFrom} from './history'
+import {DamagedDatabaseError} from './integrity'
 import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
 import {exportDocuments, importDocuments} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
@@ -52,11 +53,20 @@ export type TransactionBody = (context: {
   documentAt: (id: string, at: {revision?: string}) => SanityDocument | null
 }) => Promise<AppliedMutations>
 
+/** Tunables (tests turn the background catch-up off to hold a store behind, then call `catchUpTextIndex`). */
+export const textIndexing = {background: true}
+
+/** How long one step of the full-text catch-up may hold the thread (queries and commits run between steps). */
+const TEXT_CATCH_UP_STEP_MS = 8
+
 export class LakeEngine implements Engine {
   private readonly store: Store
   private readonly caches = new Map<string, DatasetDocuments>()
   private readonly listeners = new Set<(tx: Transaction) => void>()
   private writeQueue: Promise<unknown> = Promise.resolve()
+  private textCatchUp: Promise<void> | null = null
+  /** Imports running (the background catch-up pauses for them). */
+  private importing = 0
   private closed = false
   private readonly workingSetBytes: number
 
@@ -64,6 +74,8 @@ export class LakeEngine implements Engine {
     if (typeof options?.file !== 'string' || options.file === '') throw new Error('openEngine needs {file}')
     this.store = new Store(options.file)
     this.workingSetBytes = options.workingSetBytes ?? DEFAULT_WORKING_SET_BYTES
+    // A crash during an earlier catch-up left documents to file: finish it in the background.
+    if (textIndexing.background && this.store.fullText.needsWork) this.catchUpInBackground()
   }
 
   // ---- reading ----
@@ -94,9 +106,10 @@ export class LakeEngine implements Engine {
     const documents = this.documents(dataset)
     const {compiled, params: checkedParams} = prepareQuery(query, params)
     const access = options.access === 'public' ? 'public' : 'all'
-    const view = documents.view(resolvePerspective(options.perspective), {access, includeVersions: options.includeVersions !== false})
+    const perspective = resolvePerspective(options.perspective)
+    const view = documents.view(perspective, {access, includeVersions: options.includeVersions !== false})
     const tracker = options.trackReads ? new ReadTracker() : undefined
-    const text = this.store.fullText.search(dataset)
+    const text = this.store.fullText.search(dataset, {overlaid: perspective.kind === 'stack'})
     const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker, text})
     const ms = Math.round((performance.now() - started) * 100) / 100
     if (!tracker) return {result, ms}
@@ -137,7 +150,7 @@ export class LakeEngine implements Engine {
    * Runs `body` against a fresh working set and commits its changes as one transaction. Any error
    * leaves storage, cache and listeners untouched.
    */
-  transact(dataset: string, options: CommitOptions, body: TransactionBody): Promise<CommitResult> {
+  transact(dataset: string, options: CommitOptions, body: TransactionBody, internal: {deferTextIndex?: boolean} = {}): Promise<CommitResult> {
     return this.serialized(async () => {
       await this.intact()
       const documents = this.documents(dataset)
@@ -164,8 +177,10 @@ export class LakeEngine implements Engine {
       if (options?.dryRun) return result
       const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
       // The transaction itself (changes with `before`): commit hooks (the live event log) read it.
-      const texts = this.store.commit(transaction)
+      const texts = this.store.commit(transaction, {deferTextIndex: internal.deferTextIndex})
       documents.apply(changes, texts)
+      // Commits add segments to the persisted word lists: compacted in the background now and then.
+      if (textIndexing.background && !internal.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
       this.notify(transaction)
       return result
     })
@@ -270,9 +285,56 @@ export class LakeEngine implements Engine {
     options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
   ): Promise<{count: number}> {
     this.checkDataset(dataset)
+    // The full-text index is filed after the import, in the background (deferred, see fts.ts):
+    // until then the imported documents are all `match` candidates, so answers stay exact.
+    // The catch-up waits while imports run (it would file their batches one by one in between).
+    this.importing++
     return importDocuments(documents, options, (batch) =>
-      this.transact(dataset, {author: options.author}, batch).then(() => undefined),
-    )
+      this.transact(dataset, {author: options.author}, batch, {deferTextIndex: true}).then(() => undefined),
+    ).finally(() => {
+      this.importing--
+      if (textIndexing.background) this.catchUpInBackground()
+    })
+  }
+
+  /**
+   * Files the documents the full-text index is behind for (after an import, or left pending by a
+   * crash) and compacts the persisted word lists, a step at a time between other work. Resolves when
+   * it is done (or the engine closed; a background run also pauses while an import runs).
+   */
+  catchUpTextIndex(explicit = true): Promise<void> {
+    if (!this.textCatchUp) {
+      let paused = false
+      this.textCatchUp = (async () => {
+        await this.intact()
+        while (!this.closed && this.store.fullText.needsWork) {
+          await new Promise((resolve) => setImmediate(resolve))
+          if (this.closed) break
+          if (this.importing > 0 && !explicit) {
+            paused = true
+            break
+          }
+          this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
+        }
+      })().finally(() => {
+        this.textCatchUp = null
+        // Paused for an import that has ended meanwhile (its own restart found this one still running).
+        if (paused && !this.closed && this.importing === 0 && textIndexing.background) this.catchUpInBackground()
+      })
+    }
+    return this.textCatchUp
+  }
+
+  private catchUpInBackground(): void {
+    this.catchUpTextIndex(false).catch((error) => {
+      // A damaged store is reported by every query and write (intact()); nothing to add here.
+      if (!(error instanceof DamagedDatabaseError)) console.error('lake: full-text catch-up failed', error)
+    })
+  }
+
+  /** How many stored documents the full-text index has not filed yet (see catchUpTextIndex). */
+  get textIndexBehind(): number {
+    return this.store.fullText.behind
   }
 
   /** How much of a dataset is parsed in memory: documents parsed from SQLite so far, and the working set's size. */

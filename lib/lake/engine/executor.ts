@@ -383,6 +383,8 @@ interface Resolved {
  * field indexes' inverted lists (field-index.ts) instead of each document's words.
  */
 export const planner = {
+  /** Score walks read the lists persisted in SQLite when they cover the view (fts.ts). */
+  persistedLists: true,
   bulkTextMin: 2048,
   /** score() | order(_score desc, …)[a...b]: select the top rows instead of sorting all when there are this many times more. */
   topScoreFactor: 4,
@@ -420,16 +422,20 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   // score() | order(_score desc, …)[a...b] once the score fields' inverted lists exist: walk the
   // documents by descending score instead of filtering and scoring every candidate.
   const scorers = pipeline.scoreTerms && (!pipeline.order || pipeline.orderKeys) ? await compileScorers(pipeline.scoreTerms, scope, context) : null
+  const walkable = scorers && !filter?.remaining && byScoreFirst(pipeline.orderKeys) && topK(pipeline) !== null
+  // The scores from the lists persisted in SQLite (fts.ts, text-postings.ts) when they cover the
+  // view; otherwise from the in-memory inverted lists once they are built.
+  const persisted = walkable && planner.persistedLists && context.text ? persistedWalk(view, scorers, context.text) : null
   const walk =
-    scorers &&
-    !filter?.remaining &&
-    byScoreFirst(pipeline.orderKeys) &&
-    topK(pipeline) !== null &&
-    scorers.every(({field}) => field.bulkReady) &&
-    // Words in few documents: the full-text candidates (below) are cheaper than a walk over every ordinal.
-    scorers.reduce((sum, {field, pattern}) => sum + field.postingCount(pattern), 0) >= view.all.length / planner.walkShare
+    walkable &&
+    (persisted
+      ? persisted.postings >= view.all.length / planner.walkShare
+      : scorers.every(({field}) => field.bulkReady) &&
+        // Words in few documents: the full-text candidates (below) are cheaper than a walk over every ordinal.
+        scorers.reduce((sum, {field, pattern}) => sum + field.postingCount(pattern), 0) >= view.all.length / planner.walkShare)
   if (walk) {
-    const rows = walkByScore(view, scorers, resolved, filter, pipeline.orderKeys?.slice(1) ?? [], topK(pipeline)!)
+    const space = persisted ? persisted.space : memoryWalk(view, scorers)
+    const rows = space && walkByScore(view, space, resolved, filter, pipeline.orderKeys?.slice(1) ?? [], topK(pipeline)!)
     if (rows) return scoredResult(pipeline, rows)
   }
   // order(plain paths)[a...b] with a `match`: walk the order first, and ask the full-text index
@@ -592,18 +598,16 @@ function scoredResult(pipeline: Pipeline, rows: ScoredRow[]): unknown {
  * document must be in the view and pass the filter. Stops after the group that completes `need`
  * rows: every document not visited scores less. Null when the lists do not cover the view.
  */
-function walkByScore(
-  view: ViewIndex,
-  scorers: {field: FieldIndex; pattern: CompiledPattern}[],
-  resolved: Resolved,
-  filter: FilterPlan | null,
-  rest: OrderKey[],
-  need: number,
-): ScoredRow[] | null {
+/** What the score walk walks: every ordinal's score, and the view's document of an ordinal (none: not in the view, or stale). */
+interface WalkSpace {
+  totals: Float64Array
+  docOf: (ordinal: number) => SanityDocument | undefined
+}
+
+/** The walk over the in-memory inverted lists (bulk mode ready). */
+function memoryWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: CompiledPattern}[]): WalkSpace | null {
   const space = scorers[0].field.ordinals
   if (scorers.some(({field}) => field.ordinals !== space)) return null
-  // The filter's own matches are checked on the visited documents only, from their words (cached
-  // per document: the best-scoring documents are the same from one search to the next).
   const totals = new Float64Array(space.size)
   // A stored numeric `_score` is where groq-js's sum starts: those sort first by `_score` ascending.
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
@@ -613,11 +617,124 @@ function walkByScore(
     totals[ordinal] = entry.values[0]
   }
   for (const {field, pattern} of scorers) field.addScoresSparse(totals, pattern)
+  return {totals, docOf: (ordinal) => space.docs[ordinal]}
+}
+
+/**
+ * The walk over the lists persisted in SQLite: each scorer's sum computed as `addScoresSparse`
+ * computes it (term by term, words' counts summed per document, BM25 per term, in the same order),
+ * over the current ordinal of each stored document. Null when the lists do not cover this view or
+ * one of the scorers. `postings`: how many list entries were read (how common the words are).
+ */
+function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: CompiledPattern}[], text: TextSearch): {space: WalkSpace; postings: number} | null {
+  if (!scorers.every(({field}) => field.textKey !== null)) return null
+  const lists = text.lists()
+  if (!lists || !scorers.every(({field}) => lists.keys.has(field.textKey!))) return null
+  const {size, live} = lists.live()
+  const storedIdOf = (doc: SanityDocument) => (lists.overlaid ? (doc._originalId as string | undefined) : doc._id)
+  const totals = new Float64Array(size)
+  for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
+    if (typeof entry.values[0] !== 'number') break
+    const id = storedIdOf(entry.doc)
+    const ordinal = id === undefined ? undefined : lists.byId.get(id)
+    if (ordinal === undefined) return null
+    totals[ordinal] = entry.values[0]
+  }
+  let postings = 0
+  const freq = new Uint32Array(size)
+  const score = new Float64Array(size)
+  for (const {field, pattern} of scorers) {
+    if (!pattern.ok) continue
+    const key = field.textKey!
+    const scored: number[] = []
+    // Terms of common words go over every ordinal (tight loops) instead of lists of touched ones.
+    let dense = false
+    for (const matcher of pattern.matchers) {
+      const words =
+        matcher.kind === 'word'
+          ? [matcher.word]
+          : matcher.kind === 'prefix'
+            ? lists.postings.wordsWithPrefix(lists.dataset, key, matcher.prefix)
+            : lists.postings.wordsWithPrefix(lists.dataset, key, '').filter((word) => matcher.test(word))
+      const read = words.map((word) => lists.postings.posting(lists.dataset, key, word))
+      const entries = read.reduce((sum, list) => sum + list.ords.length, 0)
+      postings += entries
+      if (entries > size / 8) {
+        dense = true
+        for (const {ords, counts} of read) {
+          for (let i = 0; i < ords.length; i++) {
+            const ordinal = ords[i]
+            if (ordinal < size && live[ordinal] === 1) freq[ordinal] += counts[i]
+          }
+        }
+        for (let ordinal = 0; ordinal < size; ordinal++) {
+          const f = freq[ordinal]
+          if (f === 0) continue
+          freq[ordinal] = 0
+          score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
+        }
+        continue
+      }
+      const touched: number[] = []
+      for (const {ords, counts} of read) {
+        for (let i = 0; i < ords.length; i++) {
+          const ordinal = ords[i]
+          if (ordinal >= size || live[ordinal] === 0) continue
+          if (freq[ordinal] === 0) touched.push(ordinal)
+          freq[ordinal] += counts[i]
+        }
+      }
+      for (const ordinal of touched) {
+        const f = freq[ordinal]
+        freq[ordinal] = 0
+        if (score[ordinal] === 0) scored.push(ordinal)
+        score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
+      }
+    }
+    if (dense) {
+      for (let ordinal = 0; ordinal < size; ordinal++) {
+        if (score[ordinal] === 0) continue
+        totals[ordinal] += score[ordinal]
+        score[ordinal] = 0
+      }
+    } else {
+      for (const ordinal of scored) {
+        totals[ordinal] += score[ordinal]
+        score[ordinal] = 0
+      }
+    }
+  }
+  const docOf = (ordinal: number): SanityDocument | undefined => {
+    const id = lists.byOrdinal.get(ordinal)
+    if (id === undefined) return undefined
+    if (!lists.overlaid) return view.byId.get(id)
+    const doc = view.byId.get(publishedIdOf(id))
+    return doc && doc._originalId === id ? doc : undefined
+  }
+  return {space: {totals, docOf}, postings}
+}
+
+/** groq-js's BM25k. */
+const BM25_K = 1.2
+
+function walkByScore(
+  view: ViewIndex,
+  space: WalkSpace,
+  resolved: Resolved,
+  filter: FilterPlan | null,
+  rest: OrderKey[],
+  need: number,
+): ScoredRow[] | null {
+  // The filter's own matches are checked on the visited documents only, from their words (cached
+  // per document: the best-scoring documents are the same from one search to the next).
+  const {totals} = space
   const types = filter?.types ?? null
   const checks = [...resolved.staticChecks, ...resolved.checks]
   const passes = (doc: SanityDocument) => view.byId.get(doc._id) === doc && (!types || types.has(doc._type)) && checks.every((check) => check(doc))
   const rows: ScoredRow[] = []
   let visited = 0
+  /** Visited ordinals that are documents of the view. */
+  let shown = 0
   let upper = Infinity
   let batch = Math.max(need * planner.topScoreFactor, planner.walkBatch)
   while (rows.length < need && visited < totals.length) {
@@ -630,7 +747,9 @@ function walkByScore(
     group.sort((a, b) => totals[b] - totals[a])
     const found: ScoredRow[] = []
     for (const ordinal of group) {
-      const doc = space.docs[ordinal]
+      const doc = space.docOf(ordinal)
+      if (doc === undefined) continue
+      shown++
       if (passes(doc)) found.push({doc, index: 0, score: totals[ordinal], values: rest.map((key) => indexValue(doc, key.path))})
     }
     found.sort((a, b) => b.score - a.score || compareOrderKeys(rest, a.values, b.values) || compareIds(a.doc._id, b.doc._id))
@@ -639,7 +758,7 @@ function walkByScore(
     batch *= 4
   }
   // Every document of the view must have had an ordinal to be visited; a view doc missing one means the lists do not cover it.
-  if (rows.length < need && visited < view.all.length) return null
+  if (rows.length < need && shown < view.all.length) return null
   return rows.slice(0, need)
 }
 

@@ -208,6 +208,8 @@ class TermTest {
 export type FieldLookup = (left: TreeNode, element: boolean) => FieldIndex
 
 export class FieldIndex {
+  /** For a simple text read as `match` reads it (not an array element, not `[a, b]`): its syntax tree as JSON (the persisted lists' key, fts.ts). */
+  textKey: string | null = null
   private readonly bulkState: Bulk | null
   private derivedFor: object | null = null
   private derivedTo: FieldIndex | null = null
@@ -244,7 +246,9 @@ export class FieldIndex {
         if (item.value.type !== 'ArrayCoerce' && item.value.type !== 'Array') parts.push(lookup(item.value, item.value.type !== 'FuncCall'))
       }
     }
-    return new FieldIndex(element ? elementText(left) : textParts(left), new Vocabulary(), new WeakMap(), space, parts, docs)
+    const index = new FieldIndex(element ? elementText(left) : textParts(left), new Vocabulary(), new WeakMap(), space, parts, docs)
+    if (!element && parts === null) index.textKey = JSON.stringify(left)
+    return index
   }
 
   /**
@@ -271,6 +275,7 @@ export class FieldIndex {
         }
       }
     }
+    if (result) result.textKey = this.textKey
     this.derivedFor = next
     this.derivedTo = result ?? this
     return this.derivedTo
@@ -571,7 +576,7 @@ function elementText(left: TreeNode): (doc: SanityDocument) => string[] {
 }
 
 /** The string parts groq-js's match tokenises for `left` (gatherText: a string, or an array's strings). */
-function textParts(left: TreeNode): (doc: SanityDocument) => string[] {
+export function textParts(left: TreeNode): (doc: SanityDocument) => string[] {
   const valueOf = valueFunction(left)
   return (doc) => {
     const value = valueOf(doc)

@@ -23,11 +23,61 @@
  */
 import type Database from 'better-sqlite3'
 import {publishedIdOf} from './ids'
+import {parse} from 'groq-js'
+import {textParts} from './field-index'
+import type {TreeNode} from './scan-plan'
 import {foldCase, patternTerms, wordsOf} from './text-index'
+import {TextPostings, type TextField} from './text-postings'
 import type {SanityDocument} from './types'
 
 /** Bump to rebuild every store's index on open (when what gets indexed changes). */
 const FTS_VERSION = 1
+/**
+ * Texts whose per-word counts are persisted (text-postings.ts), for the score walk of searches over
+ * common words (the site's searchQuery scores these three). Changing the list: bump POSTINGS_VERSION.
+ */
+const PERSISTED_TEXTS = ['title', 'excerpt', 'pt::text(body)']
+const POSTINGS_VERSION = 2
+
+/** The persisted texts, keyed as `FieldIndex.textKey` keys them (their `match` left side, as JSON). */
+export const persistedFields: TextField[] = PERSISTED_TEXTS.map((expression) => {
+  const left = (parse(`${expression} match ""`) as unknown as {left: TreeNode}).left
+  return {key: JSON.stringify(left), textOf: textParts(left)}
+})
+
+/** Stored id ↔ current ordinal of one dataset's persisted lists, and the liveness bitmap derived from them. */
+interface OrdinalMaps {
+  byOrdinal: Map<number, string>
+  byId: Map<string, number>
+  bitmap: {size: number; live: Uint8Array} | null
+}
+
+const PERSISTED_KEYS = new Set(persistedFields.map((field) => field.key))
+
+/**
+ * The persisted lists as a query may use them: only when its view is the latest one (no commit since
+ * it was taken) and no document of the dataset is waiting to be filed, so the lists hold exactly the
+ * view's stored documents. `ordinals`: the current ordinal of each stored document and back.
+ */
+export interface PersistedLists {
+  postings: TextPostings
+  dataset: string
+  keys: Set<string>
+  byOrdinal: Map<number, string>
+  byId: Map<string, number>
+  /** Which ordinals are current (1) below `size` (one past the highest), kept until the maps change. */
+  live(): {size: number; live: Uint8Array}
+  /** The view shows documents under their published id, with `_originalId` (a release/drafts stack). */
+  overlaid: boolean
+}
+
+/** Commits (segments) after which the engine's background work compacts the persisted lists. */
+const COMPACT_AFTER = 64
+/** Fragmented words looked up at a time. */
+const COMPACT_WORDS = 256
+
+/** Pending documents `catchUp` reads at a time. */
+const CATCH_UP_ROWS = 16
 /** Commits remembered for queries whose view is older than the index (see `search`). */
 const RECENT_COMMITS = 4096
 
@@ -42,6 +92,13 @@ const SCHEMA = `
   CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5(
     words, tokenize = "ascii tokenchars '_'", content = '', contentless_delete = 1, detail = none
   );
+  -- Documents written without indexing them (bulk import): the index is behind for these. They
+  -- are always candidates until catchUp files them (their row goes in the same transaction).
+  CREATE TABLE IF NOT EXISTS fts_pending (
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (dataset, id)
+  ) WITHOUT ROWID;
 `
 
 export interface StoredChange {
@@ -59,6 +116,8 @@ export interface TextSearch {
    * narrow much), found without reading them all.
    */
   candidates(pattern: unknown, limit?: number): Set<string> | null
+  /** The persisted per-word counts, when they hold exactly the query's view's stored documents (see PersistedLists); else null. */
+  lists(): PersistedLists | null
 }
 
 export class FullTextIndex {
@@ -82,13 +141,146 @@ export class FullTextIndex {
       ),
       /** How many stored documents (of every dataset, so at least this one's) have the words, counting up to a cap. */
       countUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_words WHERE fts_words MATCH ? LIMIT ?)'),
+      addPending: db.prepare<[string, string]>('INSERT OR IGNORE INTO fts_pending (dataset, id) VALUES (?, ?)'),
+      removePending: db.prepare<[string, string]>('DELETE FROM fts_pending WHERE dataset = ? AND id = ?'),
+      pendingIds: db.prepare<[string], string>('SELECT id FROM fts_pending WHERE dataset = ?'),
+      pendingCount: db.prepare<[], number>('SELECT count(*) FROM fts_pending'),
+      postingsVersion: db.prepare<[], {value: string}>(`SELECT value FROM fts_meta WHERE key = 'postings'`),
+      setPostingsVersion: db.prepare(`INSERT INTO fts_meta (key, value) VALUES ('postings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      pendingUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_pending WHERE dataset = ? LIMIT ?)'),
+      pendingBatch: db.prepare<[number], {dataset: string; id: string; json: string | null}>(
+        `SELECT p.dataset, p.id, d.json FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id LIMIT ?`,
+      ),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
       ),
     }
     this.statements.search.pluck()
     this.statements.countUpTo.pluck()
+    this.statements.pendingIds.pluck()
+    this.statements.pendingCount.pluck()
+    this.statements.pendingUpTo.pluck()
+    this.postings = new TextPostings(db)
     this.migrate()
+    this.migratePostings()
+    this.pending = this.statements.pendingCount.get()!
+  }
+
+  /** Segments written since the last compaction found nothing to fold (a hint for `needsWork`). */
+  private fragments = COMPACT_AFTER + 1
+
+  /** Whether catchUp has something to do: documents to file, or persisted lists to compact. */
+  get needsWork(): boolean {
+    return this.pending > 0 || this.fragments > COMPACT_AFTER
+  }
+
+  /** Folds fragmented words' segments into one until the step's budget is spent. */
+  private compact(started: number, budgetMs: number): void {
+    for (;;) {
+      const words = this.postings.fragmented(COMPACT_WORDS)
+      if (words.length === 0) {
+        this.fragments = 0
+        return
+      }
+      const live = new Map<string, Map<number, string>>()
+      for (const {dataset, field, word} of words) {
+        let ordinals = live.get(dataset)
+        if (!ordinals) live.set(dataset, (ordinals = this.ordinalMaps(dataset).byOrdinal))
+        this.postings.merge(dataset, field, word, ordinals)
+        if (performance.now() - started >= budgetMs) return
+      }
+    }
+  }
+
+  /** A store without the persisted lists (or an older list of texts): every document is filed again by the catch-up. */
+  private migratePostings(): void {
+    if (this.statements.postingsVersion.get()?.value === String(POSTINGS_VERSION)) return
+    this.db.transaction(() => {
+      this.postings.reset()
+      this.db.exec('INSERT OR IGNORE INTO fts_pending (dataset, id) SELECT dataset, id FROM documents')
+      this.statements.setPostingsVersion.run(String(POSTINGS_VERSION))
+    })()
+  }
+
+  /** Files documents' words in the persisted lists and keeps the ordinal maps current (inside the writing transaction). */
+  private filePostings(dataset: string, changes: readonly StoredChange[]): void {
+    const assigned = this.postings.index(dataset, changes, persistedFields)
+    if (assigned.size > 0) this.fragments++
+    const maps = this.ordinals.get(dataset)
+    if (!maps) return
+    maps.bitmap = null
+    for (const {id} of changes) {
+      const old = maps.byId.get(id)
+      if (old !== undefined) maps.byOrdinal.delete(old)
+      maps.byId.delete(id)
+      const ordinal = assigned.get(id)
+      if (ordinal !== undefined) {
+        maps.byId.set(id, ordinal)
+        maps.byOrdinal.set(ordinal, id)
+      }
+    }
+  }
+
+  private ordinalMaps(dataset: string): OrdinalMaps {
+    let maps = this.ordinals.get(dataset)
+    if (!maps) {
+      const byOrdinal = this.postings.liveOrdinals(dataset)
+      const byId = new Map<string, number>()
+      for (const [ordinal, id] of byOrdinal) byId.set(id, ordinal)
+      maps = {byOrdinal, byId, bitmap: null}
+      this.ordinals.set(dataset, maps)
+    }
+    return maps
+  }
+
+  readonly postings: TextPostings
+  /** Per dataset, loaded on first use: stored id ↔ current ordinal of the persisted lists. */
+  private ordinals = new Map<string, OrdinalMaps>()
+
+  /** Documents (of every dataset) the index is behind for (`fts_pending`), as this connection last wrote or read it. */
+  private pending = 0
+
+  /** Re-reads the count of documents not indexed yet (after a rolled-back transaction). */
+  recount(): void {
+    this.pending = this.statements.pendingCount.get()!
+    // The ordinal maps may hold a rolled-back transaction's ordinals: read them again when needed.
+    this.ordinals.clear()
+  }
+
+  /** How many stored documents are not in the index yet (deferred by bulk writes). */
+  get behind(): number {
+    return this.pending
+  }
+
+  /**
+   * Files documents the index is behind for, for about `budgetMs` (at least one small batch), in
+   * one transaction (the caller's, if it is in one): each one's words as it is stored now, and its
+   * pending row goes. Returns how many remain. A crash before the transaction commits leaves them
+   * pending (still candidates), never lost.
+   */
+  catchUp(budgetMs: number): number {
+    const started = performance.now()
+    this.db.transaction(() => {
+      // The persisted lists get one segment per word for the whole step.
+      const byDataset = new Map<string, StoredChange[]>()
+      do {
+        const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
+        if (rows.length === 0) break
+        for (const row of rows) {
+          const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
+          this.write(row.dataset, row.id, after)
+          this.statements.removePending.run(row.dataset, row.id)
+          const changes = byDataset.get(row.dataset) ?? []
+          changes.push({id: row.id, after})
+          byDataset.set(row.dataset, changes)
+        }
+      } while (performance.now() - started < budgetMs)
+      for (const [dataset, changes] of byDataset) this.filePostings(dataset, changes)
+      // Nothing left to file: fold words' segments (and drop stale entries) for the rest of the step.
+      if (byDataset.size === 0 || performance.now() - started < budgetMs) this.compact(started, budgetMs)
+    })()
+    this.pending = this.statements.pendingCount.get()!
+    return this.pending
   }
 
   /** Builds the index of a store that predates it (or an older index version), in one transaction. */
@@ -96,6 +288,7 @@ export class FullTextIndex {
     const version = this.statements.version.get()?.value
     if (version === String(FTS_VERSION)) return
     this.db.transaction(() => {
+      // Pending notes stay: the persisted word lists (text-postings.ts) still need those documents.
       this.db.exec(`DELETE FROM fts_words; DELETE FROM fts_documents;`)
       // In pages: the connection cannot write while a statement is still reading.
       let after = {dataset: '', id: ''}
@@ -113,8 +306,17 @@ export class FullTextIndex {
    * Files a transaction's changed documents (`after` null: deleted). Call inside the SQLite
    * transaction that writes them, so the index commits (or rolls back) with the documents.
    */
-  index(dataset: string, changes: readonly StoredChange[]): void {
-    for (const {id, after} of changes) this.write(dataset, id, after)
+  index(dataset: string, changes: readonly StoredChange[], options: {defer?: boolean} = {}): void {
+    if (options.defer) {
+      // Bulk writes: only a durable note that these are not indexed yet (catchUp files them later).
+      for (const {id} of changes) this.pending += this.statements.addPending.run(dataset, id).changes
+    } else {
+      for (const {id, after} of changes) {
+        this.write(dataset, id, after)
+        if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
+      }
+      this.filePostings(dataset, changes)
+    }
     this.generation++
     this.recent.push({generation: this.generation, dataset, ids: changes.map((change) => change.id)})
     if (this.recent.length > RECENT_COMMITS) this.recent.splice(0, this.recent.length - RECENT_COMMITS)
@@ -135,17 +337,40 @@ export class FullTextIndex {
    * A search over `dataset` for a query whose document view was taken now. Candidates include
    * every document committed after this call (the view may not show their new versions).
    */
-  search(dataset: string): TextSearch {
+  search(dataset: string, options: {overlaid?: boolean} = {}): TextSearch {
     const since = this.generation
     const oldest = this.recent[0]?.generation ?? this.generation + 1
     return {
+      lists: () => {
+        if (this.generation !== since) return null
+        if (this.statements.pendingUpTo.get(dataset, 1)! > 0) return null
+        const maps = this.ordinalMaps(dataset)
+        const live = () => {
+          if (!maps.bitmap) {
+            let size = 0
+            for (const ordinal of maps.byOrdinal.keys()) if (ordinal >= size) size = ordinal + 1
+            const bits = new Uint8Array(size)
+            for (const ordinal of maps.byOrdinal.keys()) bits[ordinal] = 1
+            maps.bitmap = {size, live: bits}
+          }
+          return maps.bitmap
+        }
+        return {postings: this.postings, dataset, keys: PERSISTED_KEYS, byOrdinal: maps.byOrdinal, byId: maps.byId, live, overlaid: options.overlaid === true}
+      },
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
         if (query === null || query === '') return query === null ? null : new Set()
+        // Documents not indexed yet are candidates. Read before the index: one filed in between
+        // (catchUp) is then either still pending here or already in the index below.
+        // (Always asked: the in-memory count is only a hint.) Over the limit: counted, not read.
+        if (limit !== undefined && this.statements.pendingUpTo.get(dataset, Math.floor(limit) + 1)! > limit) return null
+        const pending = this.statements.pendingIds.all(dataset)
+        if (limit !== undefined && pending.length > limit) return null
         // Counting first (in SQLite, no ids read) keeps a common word cheap; the count spans
         // every dataset, so over the limit may still narrow this one: not narrowing is always safe.
-        if (limit !== undefined && this.statements.countUpTo.get(query, Math.floor(limit) + 1)! > limit) return null
+        if (limit !== undefined && this.statements.countUpTo.get(query, Math.floor(limit) + 1)! + pending.length > limit) return null
         const ids = new Set(this.statements.search.all(query, dataset))
+        for (const id of pending) ids.add(id)
         if (limit !== undefined && ids.size > limit) return null
         if (this.generation !== since) {
           // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.

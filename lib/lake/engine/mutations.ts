@@ -176,7 +176,16 @@ async function targetIds(body: Record<string, unknown>, index: number, context: 
 export function checkDepth(value: unknown, index: number, id: string, depth = 0): void {
   if (typeof value !== 'object' || value === null) return
   if (depth >= MAX_DOCUMENT_DEPTH) throw invalidMutation(index, `Document "${id}" nests deeper than ${MAX_DOCUMENT_DEPTH} levels`)
-  for (const child of Object.values(value)) checkDepth(child, index, id, depth + 1)
+  // Only objects and arrays nest (imports check every document: no per-object arrays here).
+  if (Array.isArray(value)) {
+    for (const child of value) if (typeof child === 'object' && child !== null) checkDepth(child, index, id, depth + 1)
+    return
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const child = (value as Record<string, unknown>)[key]
+    if (typeof child === 'object' && child !== null) checkDepth(child, index, id, depth + 1)
+  }
 }
 
 /** Patch paths may not reach into JavaScript object internals (assigning `__proto__` swaps prototypes). */

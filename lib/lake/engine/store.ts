@@ -332,7 +332,7 @@ export class Store {
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
-  commit(tx: StoredTransaction): Map<object, string> {
+  commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, string> {
     // Never write into a store that failed its check (or before the check is done).
     this.integrity.assert()
     const {dataset} = tx
@@ -340,7 +340,7 @@ export class Store {
     // (create/createOrReplace of an import) share the same JSON text.
     const texts = new Map<object, string>()
     for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
-    this.db.transaction(() => {
+    const write = this.db.transaction(() => {
       const {lastInsertRowid} = this.statements.insertTransaction.run(
         tx.id,
         dataset,
@@ -349,9 +349,10 @@ export class Store {
         serializeMutations(tx.mutations, texts),
         JSON.stringify(tx.changes.map((change) => change.id)),
       )
-      for (const {id, after} of tx.changes) {
-        // The document's latest version may be stored as "the current row": give it its JSON first.
-        this.statements.materialiseVersion.run({dataset, id})
+      for (const {id, after, before} of tx.changes) {
+        // The document's latest version may be stored as "the current row": give it its JSON first
+        // (a document known not to exist before, e.g. an import's new ones, has no such version).
+        if (before !== null) this.statements.materialiseVersion.run({dataset, id})
         if (after) {
           const json = texts.get(after)!
           this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
@@ -362,9 +363,15 @@ export class Store {
           this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
         }
       }
-      this.fullText.index(dataset, tx.changes)
+      this.fullText.index(dataset, tx.changes, {defer: options.deferTextIndex})
       for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
-    }).immediate()
+    })
+    try {
+      write.immediate()
+    } catch (error) {
+      this.fullText.recount()
+      throw error
+    }
     return texts
   }
 
@@ -455,6 +462,25 @@ export class Store {
         `SELECT document_id, seq, rev, ${VERSION_JSON} AS json FROM document_versions v WHERE dataset = ? AND seq = ? AND document_id IN (${placeholders})`,
       )
       .all(dataset, seq, ...ids)
+  }
+
+  /**
+   * Files documents the full-text index is behind for (bulk imports defer it, see fts.ts) for
+   * about `budgetMs`, in one transaction; returns how many remain. Derived data only: its commit is not
+   * fsynced on its own (synchronous NORMAL; the WAL stays consistent, and a lost batch is simply
+   * still pending after a crash, so search stays exact), the next durable commit flushes it.
+   */
+  catchUpTextIndex(budgetMs: number): number {
+    this.integrity.assert()
+    this.db.pragma('synchronous = NORMAL')
+    try {
+      return this.fullText.catchUp(budgetMs)
+    } catch (error) {
+      this.fullText.recount()
+      throw error
+    } finally {
+      this.db.pragma('synchronous = FULL')
+    }
   }
 
   close(): void {

@@ -196,6 +196,13 @@ export interface Engine {
     documents: Iterable<Record<string, unknown>>,
     options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
   ): Promise<{count: number}>
+  /**
+   * Imports leave the full-text index behind (filed afterwards in the background, `match` exact
+   * meanwhile): resolves once it has caught up (or the engine closed).
+   */
+  catchUpTextIndex(): Promise<void>
+  /** How many stored documents the full-text index has not filed yet. */
+  readonly textIndexBehind: number
   datasets(): string[]
   /**
    * Resolves once the store passed its integrity check (run in the background while it opens);

@@ -9,6 +9,7 @@ import {evaluate, parse} from 'groq-js'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {Engine, Mutation, Perspective, SanityDocument} from '@/lib/lake/engine'
+import {textIndexing} from '@/lib/lake/engine/engine'
 import {planner} from '@/lib/lake/engine/executor'
 import {fieldIndexLimits} from '@/lib/lake/engine/field-index'
 import {ftsQuery, escapeWord} from '@/lib/lake/engine/fts'
@@ -194,17 +195,19 @@ describe('full-text index (FTS5) for GROQ match', () => {
   })
 
   it.each([
-    ['each document’s words', undefined],
-    ['the inverted lists (bulk mode)', 0],
-  ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin) => {
+    ['each document’s words and the persisted lists', undefined, true],
+    ['the inverted lists (bulk mode) and the persisted lists', 0, true],
+    ['the in-memory inverted lists alone (bulk mode)', 0, false],
+  ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin, persistedLists) => {
     const saved = {...planner}
     const savedLimits = {...fieldIndexLimits}
+    planner.persistedLists = persistedLists
     // Bulk mode for any number of candidates, and the top-k selection for any result size.
     if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9, textProbeAfter: 2, textSample: 3})
     // Unbuilt field indexes replaced by fresh ones at every commit.
     fieldIndexLimits.refreshAfter = 0
     try {
-      await differential(bulkMin === undefined ? SEED + 1 : SEED + 11)
+      await differential(bulkMin === undefined ? SEED + 1 : persistedLists ? SEED + 11 : SEED + 13)
     } finally {
       Object.assign(planner, saved)
       Object.assign(fieldIndexLimits, savedLimits)
@@ -368,6 +371,112 @@ describe('full-text index (FTS5) for GROQ match', () => {
       expect(store.fullText.search(DS).candidates('oil')!.has('a')).toBe(false)
     } finally {
       store.close()
+    }
+  })
+
+  it('an import leaves the index behind (durably noted): stored documents not filed yet are candidates, and catchUp files them', () => {
+    const store = new Store(join(tempDir(), 'lake.sqlite'))
+    try {
+      const tx = (id: string, changes: {id: string; after: SanityDocument | null; before?: SanityDocument | null}[]) => ({id, dataset: DS, timestamp: new Date().toISOString(), author: 'test', mutations: [], changes})
+      const doc = (id: string, title: string) => withSystemFields({_id: id, _type: 'post', title} as unknown as SanityDocument)
+      store.commit(tx('t1', [{id: 'a', after: doc('a', 'oil exports')}, {id: 'b', after: doc('b', 'wages')}]))
+      store.commit(tx('t2', [{id: 'b', after: doc('b', 'oil fields')}, {id: 'c', after: doc('c', 'harvest')}, {id: 'a', after: null}]), {deferTextIndex: true})
+      expect(store.fullText.behind).toBe(3)
+      // Pending documents (even deleted ones) are candidates; stale words of pending ones may stay.
+      expect(store.fullText.search(DS).candidates('oil')).toEqual(new Set(['a', 'b', 'c']))
+      expect(store.fullText.search(DS).candidates('oil', 2)).toBeNull()
+      // A normal commit of a pending document files it and clears its note.
+      store.commit(tx('t3', [{id: 'c', after: doc('c', 'oil harvest')}]))
+      expect(store.fullText.behind).toBe(2)
+      expect(store.catchUpTextIndex(1000)).toBe(0)
+      expect(store.fullText.behind).toBe(0)
+      expect(store.fullText.search(DS).candidates('oil')).toEqual(new Set(['b', 'c']))
+      expect(store.fullText.search(DS).candidates('exports')).toEqual(new Set())
+      expect(store.fullText.search(DS).candidates('wages')).toEqual(new Set())
+    } finally {
+      store.close()
+    }
+  })
+
+  it('a rolled-back deferred commit leaves no note, and a rolled-back catch-up leaves them pending', () => {
+    const store = new Store(join(tempDir(), 'lake.sqlite'))
+    try {
+      const tx = (id: string, changes: {id: string; after: SanityDocument | null}[]) => ({id, dataset: DS, timestamp: new Date().toISOString(), author: 'test', mutations: [], changes})
+      const doc = (id: string, title: string) => withSystemFields({_id: id, _type: 'post', title} as unknown as SanityDocument)
+      store.attach(() => (transaction) => {
+        if (transaction.id === 'boom') throw new Error('hook failed')
+      })
+      expect(() => store.commit(tx('boom', [{id: 'x', after: doc('x', 'oil')}]), {deferTextIndex: true})).toThrow('hook failed')
+      expect(store.fullText.behind).toBe(0)
+      expect(store.fullText.search(DS).candidates('oil')).toEqual(new Set())
+      store.commit(tx('t1', [{id: 'y', after: doc('y', 'oil')}]), {deferTextIndex: true})
+      const db = (store as unknown as {db: import('better-sqlite3').Database}).db
+      db.exec(`CREATE TEMP TRIGGER fail_catch_up BEFORE DELETE ON fts_pending BEGIN SELECT RAISE(ABORT, 'disk gone'); END`)
+      expect(() => store.catchUpTextIndex(1000)).toThrow('disk gone')
+      expect(store.fullText.behind).toBe(1)
+      expect(store.fullText.search(DS).candidates('oil')).toEqual(new Set(['y']))
+      db.exec('DROP TRIGGER fail_catch_up')
+      expect(store.catchUpTextIndex(1000)).toBe(0)
+      expect(store.fullText.search(DS).candidates('oil')).toEqual(new Set(['y']))
+    } finally {
+      store.close()
+    }
+  })
+
+  it('answers exactly as groq-js while an import is not indexed yet, across create/patch/delete/publish/discard, during and after the catch-up', {timeout: 300_000}, async () => {
+    const saved = {...textIndexing}
+    textIndexing.background = false
+    try {
+      const random = seeded(SEED + 31)
+      const engine = testEngine()
+      // Few pending documents among many indexed ones, so the index narrows (candidates are at most a quarter of the view).
+      const indexed = randomIds(random, 400)
+      await engine.mutate(DS, indexed.map((id) => ({create: randomDoc(random, id)})), author)
+      // Imported: new documents, and replacements of indexed ones (whose filed words are then stale).
+      const replaced = indexed.filter((_, i) => i % 20 === 0).map((id) => randomDoc(random, id))
+      await engine.importDocuments(DS, [...replaced, ...randomIds(random, 40).map((id) => randomDoc(random, `i${id}`))], {mode: 'createOrReplace', author: 'test'})
+      expect(engine.textIndexBehind).toBeGreaterThan(40)
+      const perspectives: Perspective[] = ['raw', 'published', 'drafts', ['r1', 'drafts']]
+      const failures: string[] = []
+      const check = async (label: string, cases: number) => {
+        const stored = [...engine.exportDocuments(DS)]
+        const views = perspectives.map((perspective) => applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true}))
+        for (let i = 0; i < cases; i++) {
+          const query = randomQuery(random)
+          const params = {p: pattern(random), q: pattern(random), types: pick(random, [['post'], ['post', 'page']]), limit: pick(random, [3, 1000])}
+          const which = Math.floor(random() * perspectives.length)
+          const expected = await groqJs(views[which], query, params)
+          const actual = await planned(engine, query, params, perspectives[which])
+          if (JSON.stringify(actual) !== JSON.stringify(expected)) failures.push(`${label}: ${query} ${JSON.stringify(params)}\n  groq-js: ${JSON.stringify(expected)}\n  engine:  ${JSON.stringify(actual)}`)
+        }
+      }
+      await check('behind', 150)
+      // Writes to documents not indexed yet: the commit files them (and clears their notes).
+      const imported = [...engine.exportDocuments(DS)].map((doc) => doc._id).filter((id) => /(^|\.)idoc/.test(id))
+      const plain = imported.filter((id) => !id.includes('.'))
+      await engine.mutate(DS, [
+        {delete: {id: plain[0]}},
+        {patch: {id: plain[1], set: {title: 'inflation government'}}},
+        {createOrReplace: randomDoc(random, plain[2])},
+        {create: {_id: 'fresh', _type: 'post', title: 'Inflation café'}},
+      ], author)
+      const drafts = imported.filter((id) => id.startsWith('drafts.'))
+      for (const [i, draftId] of drafts.slice(0, 4).entries()) {
+        const action = i % 2 === 0 ? {actionType: 'sanity.action.document.publish', draftId, publishedId: draftId.slice('drafts.'.length)} : {actionType: 'sanity.action.document.discard', draftId}
+        await engine.act(DS, [action], author)
+      }
+      const behind = engine.textIndexBehind
+      expect(behind).toBeGreaterThan(0)
+      await check('after writes, behind', 150)
+      // Part of the way: queries between catch-up steps.
+      const catchUp = engine.catchUpTextIndex()
+      await check('during catch-up', 60)
+      await catchUp
+      expect(engine.textIndexBehind).toBe(0)
+      await check('caught up', 150)
+      expect(failures.slice(0, 5).join('\n')).toBe('')
+    } finally {
+      Object.assign(textIndexing, saved)
     }
   })
 })

@@ -1,0 +1,235 @@
+/**
+ * Persisted per-field inverted lists (issue #12 part 1; NOT wired into the planner yet, see
+ * HANDOFF.md): for each registered text expression ("field") of a dataset, for each folded word,
+ * the documents holding it and how often, in SQLite, so a search over common words reads a few
+ * BLOBs instead of every document (bench/proto-text-postings.ts: 3.5 ms at 100,000 posts).
+ *
+ * - Each stored document version gets a fresh ordinal (`text_documents`, current ordinal per id):
+ *   lists are append-only. A commit appends one segment row per (field, word) it touched, holding
+ *   the new versions' (ordinal, count) pairs; entries of replaced or deleted versions point at
+ *   ordinals no document has any more and are skipped by readers (`liveOrdinals`), and dropped when
+ *   `merge` folds a word's segments into one.
+ * - Rows are written in the caller's SQLite transaction (the commit's), so the lists are exactly as
+ *   durable as the documents and roll back with them.
+ * - Ordinals are Uint32 little-endian, counts Uint8 with 255 meaning "look in `text_overflow`".
+ * - Words are stored as their UTF-16 code units (a BLOB, little-endian): SQLite's text is UTF-8,
+ *   which would turn a lone surrogate (a token may hold one) into U+FFFD and merge distinct words.
+ *   Words sharing a prefix are still contiguous in the BLOBs' byte order.
+ */
+import type Database from 'better-sqlite3'
+import {foldCase, tokenize} from './text-index'
+import type {SanityDocument} from './types'
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS text_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS text_documents (
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    PRIMARY KEY (dataset, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS text_postings (
+    field TEXT NOT NULL,
+    word BLOB NOT NULL,
+    segment INTEGER NOT NULL,
+    ords BLOB NOT NULL,
+    counts BLOB NOT NULL,
+    PRIMARY KEY (field, word, segment)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS text_overflow (
+    field TEXT NOT NULL,
+    word BLOB NOT NULL,
+    ordinal INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (field, word, ordinal)
+  ) WITHOUT ROWID;
+`
+
+/** A registered text expression: its key (the dataset's own) and the strings it tokenises in a document. */
+export interface TextField {
+  key: string
+  textOf: (doc: SanityDocument) => string[]
+}
+
+export interface Posting {
+  ords: Uint32Array
+  counts: Uint32Array
+}
+
+/** A word as stored (see the module comment). */
+function wordBlob(word: string): Buffer {
+  return Buffer.from(word, 'utf16le')
+}
+
+export class TextPostings {
+  private readonly statements
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA)
+    this.statements = {
+      meta: db.prepare<[string], number>('SELECT value FROM text_meta WHERE key = ?').pluck(),
+      setMeta: db.prepare<[string, number]>('INSERT INTO text_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      ordinalOf: db.prepare<[string, string], number>('SELECT ordinal FROM text_documents WHERE dataset = ? AND id = ?').pluck(),
+      setOrdinal: db.prepare<[string, string, number]>(
+        'INSERT INTO text_documents (dataset, id, ordinal) VALUES (?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET ordinal = excluded.ordinal',
+      ),
+      removeOrdinal: db.prepare<[string, string]>('DELETE FROM text_documents WHERE dataset = ? AND id = ?'),
+      live: db.prepare<[string], [number, string]>('SELECT ordinal, id FROM text_documents WHERE dataset = ?').raw(true),
+      addSegment: db.prepare<[string, Buffer, number, Buffer, Buffer]>('INSERT INTO text_postings (field, word, segment, ords, counts) VALUES (?, ?, ?, ?, ?)'),
+      segments: db.prepare<[string, Buffer], {segment: number; ords: Buffer; counts: Buffer}>(
+        'SELECT segment, ords, counts FROM text_postings WHERE field = ? AND word = ? ORDER BY segment',
+      ),
+      dropSegments: db.prepare<[string, Buffer]>('DELETE FROM text_postings WHERE field = ? AND word = ?'),
+      addOverflow: db.prepare<[string, Buffer, number, number]>('INSERT OR REPLACE INTO text_overflow (field, word, ordinal, count) VALUES (?, ?, ?, ?)'),
+      overflow: db.prepare<[string, Buffer], [number, number]>('SELECT ordinal, count FROM text_overflow WHERE field = ? AND word = ?').raw(true),
+      dropOverflowOf: db.prepare<[string, Buffer, number]>('DELETE FROM text_overflow WHERE field = ? AND word = ? AND ordinal = ?'),
+      wordsFrom: db.prepare<[string, Buffer], Buffer>('SELECT DISTINCT word FROM text_postings WHERE field = ? AND word >= ? ORDER BY word').pluck(),
+      fragmented: db.prepare<[number], {field: string; word: Buffer}>(
+        'SELECT field, word FROM text_postings GROUP BY field, word HAVING count(*) > 1 LIMIT ?',
+      ),
+      words: db.prepare<[string], Buffer>('SELECT DISTINCT word FROM text_postings WHERE field = ? ORDER BY word').pluck(),
+    }
+  }
+
+  private next(key: string): number {
+    const value = (this.statements.meta.get(key) ?? 0) + 1
+    this.statements.setMeta.run(key, value)
+    return value
+  }
+
+  /** Drops every list (a store whose lists are from an older layout, see fts.ts). */
+  reset(): void {
+    this.db.exec('DROP TABLE text_postings; DROP TABLE text_overflow; DROP TABLE text_documents;')
+    this.db.exec(SCHEMA)
+  }
+
+  /**
+   * Files a transaction's changed documents (`after` null: deleted) under every field given. Call
+   * inside the SQLite transaction that writes them. Returns the new ordinals by id.
+   */
+  index(dataset: string, changes: readonly {id: string; after: SanityDocument | null}[], fields: readonly TextField[]): Map<string, number> {
+    const ordinals = new Map<string, number>()
+    // Per field and word: the (ordinal, count) pairs of this transaction, in ordinal order.
+    const lists = fields.map(() => new Map<string, {ords: number[]; counts: number[]}>())
+    let last = this.statements.meta.get('ordinal') ?? 0
+    for (const {id, after} of changes) {
+      if (!after) {
+        this.statements.removeOrdinal.run(dataset, id)
+        continue
+      }
+      const ordinal = ++last
+      this.statements.setOrdinal.run(dataset, id, ordinal)
+      ordinals.set(id, ordinal)
+      fields.forEach((field, f) => {
+        for (const [word, count] of wordCounts(field.textOf(after))) {
+          let list = lists[f].get(word)
+          if (!list) lists[f].set(word, (list = {ords: [], counts: []}))
+          list.ords.push(ordinal)
+          list.counts.push(count)
+        }
+      })
+    }
+    if (ordinals.size === 0) return ordinals
+    this.statements.setMeta.run('ordinal', last)
+    const segment = this.next('segment')
+    fields.forEach((field, f) => {
+      const key = fieldKey(dataset, field.key)
+      for (const [word, list] of lists[f]) {
+        const counts = new Uint8Array(list.counts.length)
+        list.counts.forEach((count, i) => {
+          counts[i] = Math.min(count, 255)
+          if (count >= 255) this.statements.addOverflow.run(key, wordBlob(word), list.ords[i], count)
+        })
+        this.statements.addSegment.run(key, wordBlob(word), segment, Buffer.from(Uint32Array.from(list.ords).buffer), Buffer.from(counts.buffer))
+      }
+    })
+    return ordinals
+  }
+
+  /** The current ordinal of each stored document of `dataset` (ordinal → id): entries of other ordinals are stale. */
+  liveOrdinals(dataset: string): Map<number, string> {
+    const live = new Map<number, string>()
+    for (const [ordinal, id] of this.statements.live.iterate(dataset) as Iterable<[number, string]>) live.set(ordinal, id)
+    return live
+  }
+
+  /** Every (ordinal, exact count) filed for `word` in a field, stale ordinals included, in ordinal order. */
+  posting(dataset: string, field: string, word: string): Posting {
+    const key = fieldKey(dataset, field)
+    const blob = wordBlob(word)
+    const rows = this.statements.segments.all(key, blob)
+    let n = 0
+    for (const row of rows) n += row.ords.byteLength / 4
+    const ords = new Uint32Array(n)
+    const counts = new Uint32Array(n)
+    let at = 0
+    let overflow: Map<number, number> | null = null
+    for (const row of rows) {
+      const part = new Uint32Array(row.ords.buffer.slice(row.ords.byteOffset, row.ords.byteOffset + row.ords.byteLength))
+      ords.set(part, at)
+      for (let i = 0; i < part.length; i++) {
+        let count = row.counts[i]
+        if (count === 255) {
+          overflow ??= new Map(this.statements.overflow.all(key, blob) as [number, number][])
+          count = overflow.get(part[i])!
+        }
+        counts[at + i] = count
+      }
+      at += part.length
+    }
+    return {ords, counts}
+  }
+
+  /** The words of a field starting with `prefix` (all of them for ''), in code-unit order. */
+  wordsWithPrefix(dataset: string, field: string, prefix: string): string[] {
+    const key = fieldKey(dataset, field)
+    if (prefix === '') return this.statements.words.all(key).map((blob) => blob.toString('utf16le'))
+    const start = wordBlob(prefix)
+    const out: string[] = []
+    for (const blob of this.statements.wordsFrom.iterate(key, start) as Iterable<Buffer>) {
+      if (blob.length < start.length || !blob.subarray(0, start.length).equals(start)) break
+      out.push(blob.toString('utf16le'))
+    }
+    return out
+  }
+
+  /** Up to `limit` words (of any dataset and field) stored in more than one segment. */
+  fragmented(limit: number): {dataset: string; field: string; word: string}[] {
+    return this.statements.fragmented.all(limit).map((row) => {
+      const at = row.field.indexOf('\u0000')
+      return {dataset: row.field.slice(0, at), field: row.field.slice(at + 1), word: row.word.toString('utf16le')}
+    })
+  }
+
+  /**
+   * Folds a word's segments into one, without the entries of ordinals no document has any more
+   * (`live`, from `liveOrdinals`). Call inside a transaction, with `live` read in it.
+   */
+  merge(dataset: string, field: string, word: string, live: Map<number, string>): void {
+    const key = fieldKey(dataset, field)
+    const {ords, counts} = this.posting(dataset, field, word)
+    const keepOrds: number[] = []
+    const keepCounts: number[] = []
+    for (let i = 0; i < ords.length; i++) {
+      if (live.has(ords[i])) {
+        keepOrds.push(ords[i])
+        keepCounts.push(counts[i])
+      } else if (counts[i] >= 255) this.statements.dropOverflowOf.run(key, wordBlob(word), ords[i])
+    }
+    this.statements.dropSegments.run(key, wordBlob(word))
+    if (keepOrds.length === 0) return
+    const small = Uint8Array.from(keepCounts, (count) => Math.min(count, 255))
+    this.statements.addSegment.run(key, wordBlob(word), 0, Buffer.from(Uint32Array.from(keepOrds).buffer), Buffer.from(small.buffer))
+  }
+}
+
+function fieldKey(dataset: string, field: string): string {
+  return `${dataset}\u0000${field}`
+}
+
+/** How often each folded token occurs in the texts (groq-js's match tokens, as field-index.ts counts them). */
+export function wordCounts(texts: string[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const text of texts) for (const token of tokenize(foldCase(text))) counts.set(token, (counts.get(token) ?? 0) + 1)
+  return counts
+}
