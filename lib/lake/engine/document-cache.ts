@@ -36,8 +36,11 @@ export interface DocumentSource {
   documentJson(id: string): string | undefined
   /** Values at `path` by stored id (documents without one absent), or null: not extractable. */
   column(path: string[]): Map<string, unknown> | null
-  /** `each(array)` of the arrays at `path` by stored id (documents without one absent), or null: not extractable. */
-  arrayColumn<T>(path: string[], each: (array: unknown[]) => T): Map<string, T> | null
+  /**
+   * `each(values)` by stored id for the documents holding an array at `path`, `values` being the
+   * elements' values at `sub` (missing: null; objects and arrays: any object), or null: not extractable.
+   */
+  arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T): Map<string, T> | null
 }
 
 const STATE = Symbol('lake.handle')
@@ -377,7 +380,14 @@ export class DatasetDocuments {
       // Member keys repeat (a few categories across all posts): one string per distinct key.
       const interned = new Map<string, string>()
       const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key)
-      column = this.source.arrayColumn(path, (array) => membersOf({value: array}, ['value'], sub)!.map(intern))
+      column = this.source.arrayColumn(path, sub, (values) => {
+        const keys: string[] = []
+        for (const value of values) {
+          const key = groqKeyOf(value)
+          if (key !== null) keys.push(intern(key))
+        }
+        return keys
+      })
       this.memberColumns.set(key, column)
     }
     if (!bySub) this.membersByPath.set(path, (bySub = new WeakMap()))

@@ -374,7 +374,7 @@ export class LakeEngine implements Engine {
         {
           documentJson: (id) => store.documentJson(dataset, id),
           column: (path) => store.column(dataset, path, OPAQUE),
-          arrayColumn: (path, each) => store.arrayColumn(dataset, path, each),
+          arrayColumn: (path, sub, each) => store.arrayColumn(dataset, path, sub, each),
         },
         store.skeleton(dataset),
         this.workingSetBytes,

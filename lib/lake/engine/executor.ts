@@ -19,7 +19,7 @@ import {FieldIndex, type CompiledPattern} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
-import {compareEntries, lowerBound, type SortedEntry, type ViewIndex} from './view-index'
+import {compareEntries, lowerBound, reordered, type SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {documentOf, indexValue, isHandle, memberKeys} from './document-cache'
@@ -368,6 +368,12 @@ type Check = (doc: SanityDocument) => boolean
 interface Resolved {
   /** Checks that depend on the document only (types, defined, _id in path, ! of those): cached per view. */
   staticChecks: Check[]
+  /**
+   * What each static check tests, written out (staticKey): the lists filtered by them are cached
+   * per view under these, so pipelines with the same document-only terms (the site's visible-post
+   * filter in every query) share one list whatever else they filter on.
+   */
+  staticKeys: string[]
   /** Checks that depend on values of this evaluation (params, ^, now()). */
   checks: Check[]
   /** Candidate lists (in `_id` order) that hold every document the filter keeps. */
@@ -409,11 +415,12 @@ const EMPTY = Symbol('empty')
 async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext, deferText = true): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
-  const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
+  const resolved: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
   if (filter) {
     if (filter.types) {
       const types = filter.types
       resolved.staticChecks.push((doc) => types.has(doc._type))
+      resolved.staticKeys.push(`type:${JSON.stringify([...types].sort())}`)
     }
     for (const term of filter.terms) {
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
@@ -456,9 +463,9 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   const broad = filter?.types ? view.ofTypes(filter.types) : view.all
   const staticCheck = allOf(resolved.staticChecks)
   const dynamicCheck = allOf(resolved.checks)
-  const planKey = filter ? planKeyOf(filter) : 'all'
+  const staticKey = staticKeyOf(resolved)
   // The document-only part of the filter, applied once per view and remembered.
-  const base = resolved.staticChecks.length > 0 ? view.memo(`static:${planKey}`, () => broad.filter(staticCheck)) : broad
+  const base = resolved.staticChecks.length > 0 ? view.memo(`static:${staticKey}`, () => broad.filter(staticCheck)) : broad
   const source = resolved.sources.reduce((best, list) => (list.length < best.length ? list : best), base)
   const passes = source === base ? dynamicCheck : (doc: SanityDocument) => staticCheck(doc) && dynamicCheck(doc)
   const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
@@ -503,7 +510,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   if (pipeline.orderKeys) {
     const keys = pipeline.orderKeys
     if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
-      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const entries = sortedBase(view, filter, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
       // Every candidate list comes with a check (or groq-js's) that decides the same: membership
       // only helps skip documents early, and is worth building only for a list much shorter than the walk
       // (the set is remembered per list, so a page's count and its rows share it).
@@ -534,7 +541,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // Any ordering by that path serves (either direction, any tie-breakers): the home page's
       // `order(publishedAt desc, _id desc)` also counts its `publishedAt <= now()` total.
       const keys = view.sortedOn(filter?.types ?? null, path)?.keys ?? [{path, desc: false}]
-      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const entries = sortedBase(view, filter, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       return hi - lo
     }
@@ -544,7 +551,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // an index list is replaced whenever one of its documents changes, so this stays exact.
       const implied = impliedChecks.get(source)
       const remaining = implied ? resolved.checks.filter((check) => check !== implied) : resolved.checks
-      const filtered = staticallyFiltered(source, planKey, staticCheck)
+      const filtered = staticallyFiltered(source, staticKey, staticCheck)
       if (path && remaining.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
         // Only ranges on one path left (the category page's `publishedAt <= now()`): that list
         // ordered by the path, remembered with it, and the range counted by binary search.
@@ -872,11 +879,11 @@ const staticLists = new WeakMap<SanityDocument[], Map<string, SanityDocument[]>>
 /** Index lists whose every document passes a given check (the check of the term that chose the list). */
 const impliedChecks = new WeakMap<SanityDocument[], Check>()
 
-function staticallyFiltered(list: SanityDocument[], planKey: string, check: Check): SanityDocument[] {
+function staticallyFiltered(list: SanityDocument[], staticKey: string, check: Check): SanityDocument[] {
   let byPlan = staticLists.get(list)
   if (!byPlan) staticLists.set(list, (byPlan = new Map()))
-  let filtered = byPlan.get(planKey)
-  if (!filtered) byPlan.set(planKey, (filtered = list.filter(check)))
+  let filtered = byPlan.get(staticKey)
+  if (!filtered) byPlan.set(staticKey, (filtered = list.filter(check)))
   return filtered
 }
 
@@ -918,24 +925,22 @@ function samePath(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i])
 }
 
-const planKeys = new WeakMap<FilterPlan, string>()
-let nextPlanKey = 0
-
-function planKeyOf(filter: FilterPlan): string {
-  let key = planKeys.get(filter)
-  if (key === undefined) {
-    key = String(nextPlanKey++)
-    planKeys.set(filter, key)
-  }
-  return key
-}
-
 /** The view's sorted index for these keys, restricted to documents passing the filter's static checks. */
-function sortedBase(view: ViewIndex, filter: FilterPlan | null, planKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
-  const index = view.sorted(filter?.types ?? null, keys)
-  if (!staticCheck) return index.entries
-  const keysKey = keys.map((key) => `${key.path.join('.')}:${key.desc ? 'd' : 'a'}`).join(',')
-  return view.memo(`sorted:${planKey}:${keysKey}`, () => index.entries.filter((entry) => staticCheck(entry.doc)))
+function sortedBase(view: ViewIndex, filter: FilterPlan | null, staticKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
+  if (!staticCheck) return view.sorted(filter?.types ?? null, keys).entries
+  // Every ordering of these documents built so far, by its keys: a new one by the same first path
+  // (the other direction, other tie-breakers) is re-sorted from one of those, nearly in order already.
+  const orderings = view.memo(`sorted:${staticKey}`, () => new Map<string, SortedIndex>())
+  const keysKey = JSON.stringify(keys.map((key) => [key.path, key.desc]))
+  let ordering = orderings.get(keysKey)
+  if (!ordering) {
+    const sibling = [...orderings.values()].find((other) => samePath(other.keys[0].path, keys[0].path))
+    ordering = sibling
+      ? reordered(sibling, keys)
+      : {keys, entries: view.sorted(filter?.types ?? null, keys).entries.filter((entry) => staticCheck(entry.doc))}
+    orderings.set(keysKey, ordering)
+  }
+  return ordering.entries
 }
 
 function emptyResult(pipeline: Pipeline): unknown {
@@ -1037,9 +1042,32 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       return
     }
     default:
-      if (isStatic(term)) into.staticChecks.push(await checkOf(term, scope, context))
-      else into.checks.push(await checkOf(term, scope, context))
+      if (isStatic(term)) {
+        into.staticChecks.push(await checkOf(term, scope, context))
+        into.staticKeys.push(termKey(term))
+      } else into.checks.push(await checkOf(term, scope, context))
   }
+}
+
+/** A static term written out: equal keys test the same (see Resolved.staticKeys). */
+function termKey(term: Term): string {
+  switch (term.kind) {
+    case 'defined':
+      return `defined:${JSON.stringify(term.path)}`
+    case 'idPath':
+      return `idPath:${JSON.stringify(term.pattern)}`
+    case 'not':
+      return `not(${termKey(term.inner)})`
+    case 'or':
+      return `or(${termKey(term.left)},${termKey(term.right)})`
+    default:
+      throw new Error(`lake: ${term.kind} is not a static term`)
+  }
+}
+
+/** The static checks a pipeline resolved to, as one key (their order does not matter: they are a conjunction). */
+function staticKeyOf(resolved: Resolved): string {
+  return resolved.staticKeys.length === 0 ? 'all' : JSON.stringify([...resolved.staticKeys].sort())
 }
 
 function isStatic(term: Term): boolean {
@@ -1064,7 +1092,7 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
       return (doc) => left(doc) || right(doc)
     }
     default: {
-      const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
+      const scratch: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
       if ((await resolveTerm(term, scope, context, scratch)) === EMPTY) return () => false
       return allOf([...scratch.staticChecks, ...scratch.checks])
     }

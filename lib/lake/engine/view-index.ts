@@ -73,10 +73,15 @@ export class ViewIndex {
     const key = sortedKey(types, keys)
     let index = this.sortedIndexes.get(key)
     if (!index) {
-      const docs = types ? this.ofTypes(types) : this.all
-      const entries = docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
-      entries.sort((a, b) => compareEntries(keys, a, b))
-      index = {keys, entries}
+      // An ordering of the same documents by the same first path, if built: nearly in order already.
+      const sibling = this.sortedOn(types, keys[0].path)
+      if (sibling) index = reordered(sibling, keys)
+      else {
+        const docs = types ? this.ofTypes(types) : this.all
+        const entries = docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
+        entries.sort((a, b) => compareEntries(keys, a, b))
+        index = {keys, entries}
+      }
       this.sortedIndexes.set(key, index)
     }
     return index
@@ -229,6 +234,24 @@ function typesOfSortedKey(key: string): Set<string> | null {
 
 function byIdOrder(a: SanityDocument, b: SanityDocument): number {
   return compareIds(a._id, b._id)
+}
+
+/**
+ * The entries of `index` ordered by `keys`, whose first path is the index's first path: taken in
+ * the index's order (reversed for the other direction), then sorted, which a merge sort (V8's
+ * TimSort) does in about one comparison per entry for input this close to sorted.
+ */
+export function reordered(index: SortedIndex, keys: OrderKey[]): SortedIndex {
+  const reverse = index.keys[0].desc !== keys[0].desc
+  const n = index.entries.length
+  const entries: SortedEntry[] = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const entry = index.entries[reverse ? n - 1 - i : i]
+    const values = keys.map((key, k) => (k === 0 ? entry.values[0] : indexValue(entry.doc, key.path)))
+    entries[i] = {doc: entry.doc, values}
+  }
+  entries.sort((a, b) => compareEntries(keys, a, b))
+  return {keys, entries}
 }
 
 export function compareEntries(keys: OrderKey[], a: SortedEntry, b: SortedEntry): number {
