@@ -21,7 +21,7 @@ import {LruCache} from './lru'
 import {groqKeyOf, valueAt} from './groq-order'
 import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
-import {ViewIndex} from './view-index'
+import {ViewIndex, type IndexHint} from './view-index'
 
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !isHandle(value)) {
@@ -479,10 +479,33 @@ export class DatasetDocuments {
     let cached = this.views.get(key)
     if (!cached) {
       const docs = applyPerspective(this.all(), perspective, scope, overlayHandle)
-      cached = {perspective, scope, view: new ViewIndex(docs)}
+      const view = new ViewIndex(docs)
+      const viewText = JSON.stringify({perspective, scope})
+      view.recorder = (hint) => this.record(viewText, hint)
+      cached = {perspective, scope, view}
       this.views.set(key, cached)
     }
     return cached.view
+  }
+
+  /** Whether the view of this perspective is built (the warm-up builds it as a step of its own). */
+  hasView(perspective: ResolvedPerspective, scope: ReaderScope): boolean {
+    return this.views.get(perspectiveKey(perspective, scope)) !== undefined
+  }
+
+  /** Indexes built so far, by any view (tests check that a warmed-up store builds nothing more). */
+  indexBuilds = 0
+  /** Hints (warm-up.ts) already known: loaded from the store, or noted since. */
+  readonly hinted = new Set<string>()
+  /** Told of each new hint, as the JSON text the store keeps. */
+  onHint: ((hint: string) => void) | null = null
+
+  private record(viewText: string, hint: IndexHint): void {
+    this.indexBuilds++
+    const text = `{"view":${viewText},"index":${JSON.stringify(hint)}}`
+    if (this.hinted.has(text)) return
+    this.hinted.add(text)
+    this.onHint?.(text)
   }
 }
 

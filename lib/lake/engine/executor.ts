@@ -12,7 +12,7 @@
  * What groq-js evaluates keeps the enclosing scopes (`^`) by wrapping it in projections of them,
  * and gets the pipelines inside it pre-computed as hidden parameters.
  */
-import {evaluate} from 'groq-js'
+import {evaluate, Path} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
 import {FieldIndex, type CompiledPattern} from './field-index'
@@ -420,7 +420,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     if (filter.types) {
       const types = filter.types
       resolved.staticChecks.push((doc) => types.has(doc._type))
-      resolved.staticKeys.push(`type:${JSON.stringify([...types].sort())}`)
+      resolved.staticKeys.push(JSON.stringify(['type', [...types].sort()]))
     }
     for (const term of filter.terms) {
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
@@ -465,7 +465,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   const dynamicCheck = allOf(resolved.checks)
   const staticKey = staticKeyOf(resolved)
   // The document-only part of the filter, applied once per view and remembered.
-  const base = resolved.staticChecks.length > 0 ? view.memo(`static:${staticKey}`, () => broad.filter(staticCheck)) : broad
+  const base = resolved.staticChecks.length > 0 ? staticBase(view, staticKey, broad, staticCheck) : broad
   const source = resolved.sources.reduce((best, list) => (list.length < best.length ? list : best), base)
   const passes = source === base ? dynamicCheck : (doc: SanityDocument) => staticCheck(doc) && dynamicCheck(doc)
   const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
@@ -510,7 +510,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   if (pipeline.orderKeys) {
     const keys = pipeline.orderKeys
     if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
-      const entries = sortedBase(view, filter, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const entries = sortedBase(view, filter?.types ?? null, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
       // Every candidate list comes with a check (or groq-js's) that decides the same: membership
       // only helps skip documents early, and is worth building only for a list much shorter than the walk
       // (the set is remembered per list, so a page's count and its rows share it).
@@ -541,7 +541,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // Any ordering by that path serves (either direction, any tie-breakers): the home page's
       // `order(publishedAt desc, _id desc)` also counts its `publishedAt <= now()` total.
       const keys = view.sortedOn(filter?.types ?? null, path)?.keys ?? [{path, desc: false}]
-      const entries = sortedBase(view, filter, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const entries = sortedBase(view, filter?.types ?? null, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       return hi - lo
     }
@@ -551,14 +551,21 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // an index list is replaced whenever one of its documents changes, so this stays exact.
       const implied = impliedChecks.get(source)
       const remaining = implied ? resolved.checks.filter((check) => check !== implied) : resolved.checks
-      const filtered = staticallyFiltered(source, staticKey, staticCheck)
       if (path && remaining.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
         // Only ranges on one path left (the category page's `publishedAt <= now()`): that list
-        // ordered by the path, remembered with it, and the range counted by binary search.
+        // ordered by the path, remembered with it, and the range counted by binary search. A
+        // long list is taken from an ordering by that path of the documents passing the same
+        // static checks, if built (the page's own rows walk one), in one pass instead of a sort.
+        const ordering = source.length * 16 > view.all.length ? staticOrderingOn(view, staticKey, path) : undefined
+        if (ordering) {
+          const [lo, hi] = rangeOf(listInOrdering(source, ordering), ordering.keys[0], resolved.ranges)
+          return hi - lo
+        }
         const key = {path, desc: false}
-        const [lo, hi] = rangeOf(orderedBy(filtered, key), key, resolved.ranges)
+        const [lo, hi] = rangeOf(orderedBy(staticallyFiltered(source, staticKey, staticCheck), key), key, resolved.ranges)
         return hi - lo
       }
+      const filtered = staticallyFiltered(source, staticKey, staticCheck)
       const remainingCheck = allOf(remaining)
       for (const doc of filtered) if (remainingCheck(doc)) n++
       return n
@@ -903,6 +910,27 @@ function orderedBy(list: SanityDocument[], key: OrderKey): SortedEntry[] {
   return entries
 }
 
+/** An ordering already built of the documents passing a static key's checks whose first key is on `path`. */
+function staticOrderingOn(view: ViewIndex, staticKey: string, path: string[]): SortedIndex | undefined {
+  const orderings = view.memo(`sorted:${staticKey}`, () => new Map<string, SortedIndex>())
+  for (const ordering of orderings.values()) if (samePath(ordering.keys[0].path, path)) return ordering
+  return undefined
+}
+
+const inOrderings = new WeakMap<SortedEntry[], WeakMap<SanityDocument[], SortedEntry[]>>()
+
+/** The entries of an ordering whose documents are in `list` (both never mutated), remembered per pair. */
+function listInOrdering(list: SanityDocument[], ordering: SortedIndex): SortedEntry[] {
+  let byList = inOrderings.get(ordering.entries)
+  if (!byList) inOrderings.set(ordering.entries, (byList = new WeakMap()))
+  let entries = byList.get(list)
+  if (!entries) {
+    const members = membersOf(list)
+    byList.set(list, (entries = ordering.entries.filter((entry) => members.has(entry.doc))))
+  }
+  return entries
+}
+
 const memberSets = new WeakMap<SanityDocument[], Set<SanityDocument>>()
 
 /** The documents of a (never mutated) candidate list as a set, remembered per list. */
@@ -926,8 +954,8 @@ function samePath(a: string[], b: string[]): boolean {
 }
 
 /** The view's sorted index for these keys, restricted to documents passing the filter's static checks. */
-function sortedBase(view: ViewIndex, filter: FilterPlan | null, staticKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
-  if (!staticCheck) return view.sorted(filter?.types ?? null, keys).entries
+function sortedBase(view: ViewIndex, types: Set<string> | null, staticKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
+  if (!staticCheck) return view.sorted(types, keys).entries
   // Every ordering of these documents built so far, by its keys: a new one by the same first path
   // (the other direction, other tie-breakers) is re-sorted from one of those, nearly in order already.
   const orderings = view.memo(`sorted:${staticKey}`, () => new Map<string, SortedIndex>())
@@ -937,8 +965,9 @@ function sortedBase(view: ViewIndex, filter: FilterPlan | null, staticKey: strin
     const sibling = [...orderings.values()].find((other) => samePath(other.keys[0].path, keys[0].path))
     ordering = sibling
       ? reordered(sibling, keys)
-      : {keys, entries: view.sorted(filter?.types ?? null, keys).entries.filter((entry) => staticCheck(entry.doc))}
+      : {keys, entries: view.sorted(types, keys).entries.filter((entry) => staticCheck(entry.doc))}
     orderings.set(keysKey, ordering)
+    view.note({kind: 'staticSorted', key: staticKey, keys})
   }
   return ordering.entries
 }
@@ -1044,30 +1073,88 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
     default:
       if (isStatic(term)) {
         into.staticChecks.push(await checkOf(term, scope, context))
-        into.staticKeys.push(termKey(term))
+        into.staticKeys.push(JSON.stringify(termSpec(term)))
       } else into.checks.push(await checkOf(term, scope, context))
   }
 }
 
-/** A static term written out: equal keys test the same (see Resolved.staticKeys). */
-function termKey(term: Term): string {
+/**
+ * A static term written out as JSON-able data: equal specs test the same, and `specCheck` makes
+ * the test again from one (the warm-up after open rebuilds the lists a key names, warm-up.ts).
+ */
+type StaticSpec = ['type', string[]] | ['defined', string[]] | ['idPath', string] | ['not', StaticSpec] | ['or', StaticSpec, StaticSpec]
+
+function termSpec(term: Term): StaticSpec {
   switch (term.kind) {
     case 'defined':
-      return `defined:${JSON.stringify(term.path)}`
+      return ['defined', term.path]
     case 'idPath':
-      return `idPath:${JSON.stringify(term.pattern)}`
+      return ['idPath', term.pattern]
     case 'not':
-      return `not(${termKey(term.inner)})`
+      return ['not', termSpec(term.inner)]
     case 'or':
-      return `or(${termKey(term.left)},${termKey(term.right)})`
+      return ['or', termSpec(term.left), termSpec(term.right)]
     default:
       throw new Error(`lake: ${term.kind} is not a static term`)
   }
 }
 
+function specCheck(spec: StaticSpec): Check {
+  switch (spec[0]) {
+    case 'type': {
+      const types = new Set(spec[1])
+      return (doc) => types.has(doc._type)
+    }
+    case 'defined': {
+      const path = spec[1]
+      return (doc) => indexValue(doc, path) !== null
+    }
+    case 'idPath': {
+      const path = new Path(spec[1])
+      return (doc) => path.matches(doc._id)
+    }
+    case 'not': {
+      const inner = specCheck(spec[1])
+      return (doc) => !inner(doc)
+    }
+    case 'or': {
+      const left = specCheck(spec[1])
+      const right = specCheck(spec[2])
+      return (doc) => left(doc) || right(doc)
+    }
+  }
+  throw new TypeError(`lake: not a static term: ${JSON.stringify(spec)}`)
+}
+
 /** The static checks a pipeline resolved to, as one key (their order does not matter: they are a conjunction). */
 function staticKeyOf(resolved: Resolved): string {
   return resolved.staticKeys.length === 0 ? 'all' : JSON.stringify([...resolved.staticKeys].sort())
+}
+
+/** The view's documents passing the static checks a key names, remembered per view. */
+function staticBase(view: ViewIndex, staticKey: string, broad: SanityDocument[], check: Check): SanityDocument[] {
+  return view.memo(`static:${staticKey}`, () => {
+    view.note({kind: 'static', key: staticKey})
+    return broad.filter(check)
+  })
+}
+
+/** What a static key filters on: the types it allows (null: any) and one check for all its terms. */
+function parseStaticKey(staticKey: string): {types: Set<string> | null; check: Check} {
+  const specs = (JSON.parse(staticKey) as string[]).map((text) => JSON.parse(text) as StaticSpec)
+  let types: Set<string> | null = null
+  for (const spec of specs) if (spec[0] === 'type') types = new Set(spec[1])
+  return {types, check: allOf(specs.map(specCheck))}
+}
+
+/**
+ * Builds, ahead of any query, what a pipeline whose document-only terms a key names builds on
+ * first use: the list of documents passing them and, given `keys`, that list ordered by them.
+ */
+export function warmStatic(view: ViewIndex, staticKey: string, keys: OrderKey[] | null): void {
+  const {types, check} = parseStaticKey(staticKey)
+  staticBase(view, staticKey, types ? view.ofTypes(types) : view.all, check)
+  if (keys && keys.length > 0) sortedBase(view, types, staticKey, keys, check)
 }
 
 function isStatic(term: Term): boolean {

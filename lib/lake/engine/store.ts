@@ -95,6 +95,8 @@ const MIGRATIONS: string[] = [
 
 /** Attribute paths that get a persistent index (see ensurePathIndex). */
 const MAX_PATH_INDEXES = 16
+/** Index hints kept per dataset (see indexHints). */
+const MAX_INDEX_HINTS = 64
 
 export interface StoredChange {
   id: string
@@ -357,6 +359,31 @@ export class Store {
     const values = new Map<string, T>()
     for (let i = 0; i < ids.length; i++) values.set(ids[i], each(lists[i]))
     return values
+  }
+
+  /**
+   * The indexes the planner built in earlier runs (warm-up.ts), most recently noted first: hints
+   * only, kept apart from the documents (no answer depends on them). Read-only, so it works while
+   * the integrity check still runs; none before the first were noted.
+   */
+  indexHints(): {dataset: string; hint: string}[] {
+    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_hints'").get()
+    if (!exists) return []
+    return this.db.prepare<[], {dataset: string; hint: string}>('SELECT dataset, hint FROM index_hints ORDER BY noted_at DESC, rowid DESC').all()
+  }
+
+  /** Remembers hints (the newest MAX_INDEX_HINTS per dataset are kept). Only after the integrity check passed. */
+  noteIndexHints(dataset: string, hints: string[]): void {
+    this.integrity.assert()
+    this.db.transaction(() => {
+      this.db.exec('CREATE TABLE IF NOT EXISTS index_hints (dataset TEXT NOT NULL, hint TEXT NOT NULL, noted_at INTEGER NOT NULL, UNIQUE (dataset, hint))')
+      const upsert = this.db.prepare('INSERT INTO index_hints (dataset, hint, noted_at) VALUES (?, ?, ?) ON CONFLICT (dataset, hint) DO UPDATE SET noted_at = excluded.noted_at')
+      const now = Date.now()
+      for (const hint of hints) upsert.run(dataset, hint, now)
+      this.db
+        .prepare('DELETE FROM index_hints WHERE dataset = ? AND rowid NOT IN (SELECT rowid FROM index_hints WHERE dataset = ? ORDER BY noted_at DESC, rowid DESC LIMIT ?)')
+        .run(dataset, dataset, MAX_INDEX_HINTS)
+    })()
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */

@@ -8,6 +8,7 @@
  * (escapes, unicode, numbers, booleans, null, objects, nested arrays, missing keys), after a
  * reopen (nothing parsed: the SQLite paths answer) and across create/patch/delete/publish/discard.
  */
+import Database from 'better-sqlite3'
 import {evaluate, parse} from 'groq-js'
 import {describe, expect, it} from 'vitest'
 import type {Action, Engine, Perspective} from '@/lib/lake/engine'
@@ -141,5 +142,98 @@ describe('indexes built from SQLite after open', () => {
     await expectAgreement(engine, 'discard')
     engine.close()
     await expectAgreement(testEngine(engine.file), 'reopened')
+  })
+})
+
+describe('warm-up after open', () => {
+  /** The site's and the Studio's shapes: what a restart should find built. */
+  const SHAPES: [string, Record<string, unknown>, Perspective][] = [
+    ['*[_type == "post" && defined(slug.current) && !(_id in path("drafts.**"))] | order(rank desc, _id desc)[0...5]{_id, rank}', {}, 'published'],
+    ['count(*[_type == "post" && defined(slug.current) && !(_id in path("drafts.**")) && rank <= 2])', {}, 'published'],
+    ['*[_type == "post" && slug.current == $s][0]{_id, "prev": *[_type == "post" && defined(slug.current) && !(_id in path("drafts.**")) && rank < ^.rank] | order(rank desc)[0]._id}', {s: 's3'}, 'published'],
+    ['*[_type == "post" && defined(slug.current) && !(_id in path("drafts.**")) && $x in arr[]._ref] | order(rank desc, _id desc)[0...5]._id', {x: 'plain'}, 'published'],
+    ['count(*[_type == "post" && defined(slug.current) && !(_id in path("drafts.**")) && $x in arr[]._ref && rank <= 2])', {x: 'plain'}, 'published'],
+    ['*[references("plain")]._id', {}, 'raw'],
+    ['*[_type == "post" && !(_id in path("versions.**"))] | order(_updatedAt desc)[0...10]{_id, title}', {}, 'raw'],
+    ['*[_type == "page"] | order(title asc, _id)[0...10]._id', {}, 'drafts'],
+  ]
+
+  async function expectShapes(engine: Engine, step: string): Promise<void> {
+    const stored = [...engine.exportDocuments(DS)]
+    for (const [query, params, perspective] of SHAPES) {
+      const dataset = applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true})
+      const expected = await (await evaluate(parse(query, {params}), {dataset, params})).get()
+      const {result} = await engine.query(DS, query, params, {perspective})
+      expect(result, `${step}, ${perspective}: ${query}`).toEqual(expected)
+    }
+  }
+
+  it('a restart builds the indexes the last run built, before the first query needs them', async () => {
+    const first = await seeded()
+    await expectShapes(first, 'first run')
+    const built = first.workingSet(DS).indexBuilds
+    expect(built).toBeGreaterThan(8)
+    first.close()
+
+    const engine = testEngine(first.file) as LakeEngine & {file: string}
+    await engine.warmedUp
+    const warmed = engine.workingSet(DS).indexBuilds
+    expect(warmed).toBeGreaterThanOrEqual(built)
+    await expectShapes(engine, 'warmed up')
+    // Every index those queries need was there already.
+    expect(engine.workingSet(DS).indexBuilds).toBe(warmed)
+  })
+
+  it('queries and commits arriving during the warm-up are answered exactly, and the warmed indexes follow the commits', async () => {
+    const first = await seeded()
+    await expectShapes(first, 'first run')
+    first.close()
+    const engine = testEngine(first.file) as LakeEngine & {file: string}
+    let warm = false
+    void engine.warmedUp.then(() => (warm = true))
+    // No await before these: they interleave with the warm-up's steps (the first runs before any).
+    await expectShapes(engine, 'during warm-up')
+    await engine.mutate(DS, [{patch: {id: 'doc-001', set: {rank: 99, slug: {current: 's3'}, arr: [{_ref: 'plain'}]}}}, {delete: {id: 'doc-013'}}], author)
+    const committedDuring = !warm
+    await expectShapes(engine, 'after a commit')
+    await engine.warmedUp
+    await expectShapes(engine, 'after warm-up and a commit')
+    expect(committedDuring, 'the commit landed while the warm-up still ran').toBe(true)
+    await engine.mutate(DS, [{create: {...doc(300), rank: -5, arr: [{_ref: 'plain'}]}}], author)
+    await expectShapes(engine, 'after another commit')
+  })
+
+  it('hints another version wrote, or garbled ones, are skipped', async () => {
+    const first = await seeded()
+    await expectShapes(first, 'first run')
+    first.close()
+    const db = new Database(first.file)
+    const insert = db.prepare('INSERT INTO index_hints (dataset, hint, noted_at) VALUES (?, ?, ?)')
+    const view = {perspective: {kind: 'published'}, scope: {access: 'public', includeVersions: true}}
+    for (const hint of [
+      'not json',
+      JSON.stringify({view, index: {kind: 'unknown'}}),
+      JSON.stringify({view, index: {kind: 'sorted', types: null, keys: 'rank'}}),
+      JSON.stringify({view, index: {kind: 'static', key: '["[\\"nonsense\\"]"]'}}),
+      JSON.stringify({view, index: {kind: 'staticSorted', key: 'not json', keys: [{path: ['rank'], desc: true}]}}),
+      JSON.stringify({view: {perspective: {kind: 'stack', layers: 'drafts'}, scope: view.scope}, index: {kind: 'references'}}),
+      JSON.stringify({view, index: {kind: 'equality', path: []}}),
+    ]) {
+      insert.run(DS, hint, Date.now() + 1000)
+    }
+    db.close()
+    const errors: unknown[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => errors.push(args)
+    try {
+      const engine = testEngine(first.file) as LakeEngine & {file: string}
+      await engine.warmedUp
+      expect(errors).toEqual([])
+      const warmed = engine.workingSet(DS).indexBuilds
+      await expectShapes(engine, 'after garbled hints')
+      expect(engine.workingSet(DS).indexBuilds).toBe(warmed)
+    } finally {
+      console.error = original
+    }
   })
 })
