@@ -41,6 +41,8 @@ export interface DocumentSource {
    * elements' values at `sub` (missing: null; objects and arrays: any object), or null: not extractable.
    */
   arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T): Map<string, T> | null
+  /** Ids of the stored documents for which `value in path[].sub` is true (a string value), or null: cannot tell. */
+  memberIds(path: string[], sub: string[], value: string): string[] | null
 }
 
 const STATE = Symbol('lake.handle')
@@ -397,6 +399,7 @@ export class DatasetDocuments {
 
   /** Applies committed changes, deriving every cached view. Running queries keep the views they hold. */
   apply(changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[], texts?: Map<object, string>): void {
+    this.generation++
     // A bulk change (an import batch): its documents are not kept parsed, and views are rebuilt
     // when a query next needs them rather than updated change by change.
     const bulk = changes.length >= DERIVE_LIMIT
@@ -451,7 +454,9 @@ export class DatasetDocuments {
     }
     const next = new LruCache<string, CachedView>(MAX_VIEWS)
     for (const [key, cached] of this.views.entries()) {
-      next.set(key, {...cached, view: this.derive(cached, affected)})
+      const derived = {...cached, view: this.derive(cached, affected)}
+      this.connect(derived)
+      next.set(key, derived)
     }
     this.views = next
   }
@@ -483,10 +488,69 @@ export class DatasetDocuments {
       const viewText = JSON.stringify({perspective, scope})
       view.recorder = (hint) => this.record(viewText, hint)
       cached = {perspective, scope, view}
+      this.connect(cached)
       this.views.set(key, cached)
     }
     return cached.view
   }
+
+  /** Commits so far: a view made (or derived) at another generation is an old snapshot. */
+  private generation = 0
+
+  /** What a current view may use from here: column scans (while current) and background builds. */
+  private connect(cached: CachedView): void {
+    const {view, perspective, scope} = cached
+    const generation = this.generation
+    view.scanEqual = (path, value) => (this.generation === generation ? this.scanEqual(view, path, value) : null)
+    view.scanContaining = (path, sub, value) => (this.generation === generation ? this.scanContaining(view, path, sub, value) : null)
+    view.buildLater = (hint) => this.buildLater(perspective, scope, hint)
+  }
+
+  /**
+   * The documents of `view` (current: its handles are the stored documents' current versions,
+   * whose values the columns hold) whose value at `path` equals the scalar `value`, in `_id`
+   * order, from a scan of the path's column: a stored document with that value shows under its
+   * own id or, overlaid, under its published id. Null: no column for the path.
+   */
+  private scanEqual(view: ViewIndex, path: string[], value: unknown): SanityDocument[] | null {
+    if (path[0] === '_id' || path[0] === '_type' || path[0] === '_originalId' || value === null || typeof value === 'object') return null
+    const column = this.column(path)
+    if (!column) return null
+    const ids: string[] = []
+    for (const [id, stored] of column) if (stored === value) ids.push(id)
+    return shownIn(view, ids)
+  }
+
+  /** As scanEqual, for `value in path[].sub`: the stored documents SQLite finds (Store.memberIds), as `view` shows them. */
+  private scanContaining(view: ViewIndex, path: string[], sub: string[], value: unknown): SanityDocument[] | null {
+    if (typeof value !== 'string' || path[0] === '_id' || path[0] === '_originalId') return null
+    const ids = this.source.memberIds(path, sub, value)
+    return ids && shownIn(view, ids)
+  }
+
+  private readonly laterQueue: {perspective: ResolvedPerspective; scope: ReaderScope; hint: IndexHint}[] = []
+
+  /** Builds indexes a query asked for, one per macrotask, each on its perspective's view current then. */
+  private buildLater(perspective: ResolvedPerspective, scope: ReaderScope, hint: IndexHint): void {
+    this.laterQueue.push({perspective, scope, hint})
+    if (this.laterQueue.length > 1) return
+    const next = () => {
+      const job = this.laterQueue[0]
+      if (!job) return
+      try {
+        if (!this.closed) this.view(job.perspective, job.scope).warm(job.hint)
+      } catch (error) {
+        // Only a head start: the query that needs the index builds it (and reports what fails).
+        if (!this.closed) console.error('lake: background index build failed', error)
+      }
+      this.laterQueue.shift()
+      if (this.laterQueue.length > 0) setImmediate(next)
+    }
+    setImmediate(next)
+  }
+
+  /** Set when the engine closes: background builds stop. */
+  closed = false
 
   /** Whether the view of this perspective is built (the warm-up builds it as a step of its own). */
   hasView(perspective: ResolvedPerspective, scope: ReaderScope): boolean {
@@ -507,6 +571,26 @@ export class DatasetDocuments {
     this.hinted.add(text)
     this.onHint?.(text)
   }
+}
+
+/**
+ * The documents of `view` that are versions of these stored documents, in `_id` order: a stored
+ * document shows under its own id or, overlaid by a perspective, under its published id.
+ */
+function shownIn(view: ViewIndex, storedIds: string[]): SanityDocument[] {
+  // Sorted by the ids they show under (plain strings: no handle reads while sorting).
+  const found = new Map<string, SanityDocument>()
+  const consider = (shownAs: string, storedId: string) => {
+    const doc = view.byId.get(shownAs)
+    const state = doc && stateOf(doc)
+    if (state && (state.kind === 'overlay' ? state.base.id : state.id) === storedId) found.set(shownAs, doc)
+  }
+  for (const id of storedIds) {
+    consider(id, id)
+    const published = publishedIdOf(id)
+    if (published !== id) consider(published, id)
+  }
+  return [...found.keys()].sort(compareIds).map((id) => found.get(id)!)
 }
 
 /** A perspective's version of a stored document under `publishedId` (with `_originalId`). */

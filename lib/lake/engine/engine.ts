@@ -407,6 +407,7 @@ export class LakeEngine implements Engine {
     if (this.store.integrity.done && this.pendingHints.size > 0) this.flushHints()
     this.closed = true
     this.listeners.clear()
+    for (const documents of this.caches.values()) documents.closed = true
     this.caches.clear()
     this.store.close()
   }
@@ -433,6 +434,7 @@ export class LakeEngine implements Engine {
           documentJson: (id) => store.documentJson(dataset, id),
           column: (path) => store.column(dataset, path, OPAQUE),
           arrayColumn: (path, sub, each) => store.arrayColumn(dataset, path, sub, each),
+          memberIds: (path, sub, value) => store.memberIds(dataset, path, sub, value),
         },
         store.skeleton(dataset),
         this.workingSetBytes,

@@ -22,7 +22,7 @@ import type {SanityDocument} from './types'
 import {compareEntries, lowerBound, reordered, type SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
-import {documentOf, indexValue, isHandle, memberKeys} from './document-cache'
+import {documentOf, indexValue, isHandle} from './document-cache'
 import {portableText} from './text-index'
 
 export interface ExecutionContext {
@@ -1029,8 +1029,9 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       const key = groqKeyOf(value)
       if (key === null) return EMPTY
       const {path, sub} = term
-      const check: Check = (doc) => memberKeys(doc, path, sub)?.includes(key) === true
       const list = context.view.containing(path, sub, value)
+      // The list holds exactly the documents the term is true for (membership: no member column needed).
+      const check: Check = list.length === 0 ? () => false : (doc) => membersOf(list).has(doc)
       into.checks.push(check)
       into.sources.push(list)
       // Every document of that list passes this check: a count over the list can skip it.

@@ -386,6 +386,29 @@ export class Store {
     })()
   }
 
+  /**
+   * For `value in path[].sub` (sub empty: `value in path[]`) with a plain string `value`: the ids of
+   * the documents holding an array at `path` with an element whose value at `sub` is that string,
+   * found from the path's covering index (the arrays' JSON holding the quoted string, then each
+   * such array's elements checked). Null when the path cannot be extracted or `value` could be
+   * written differently in JSON (only letters, digits, `_.- ` are taken).
+   */
+  memberIds(dataset: string, path: string[], sub: string[], value: string): string[] | null {
+    if (!/^[A-Za-z0-9_.\- ]+$/.test(value)) return null
+    const expression = this.pathExpression(path)
+    if (!expression || sub.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    const subPath = ('$' + sub.map((key) => `."${key}"`).join('')).replaceAll("'", "''")
+    const element = sub.length === 0 ? `j.type = 'text' AND j.value = ?` : `j.type = 'object' AND json_type(j.value, '${subPath}') = 'text' AND j.value ->> '${subPath}' = ?`
+    const text = this.db
+      .prepare<[string, string, string], string>(
+        `SELECT json_group_array(id) FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL)
+         WHERE instr(v, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(v) j WHERE ${element})`,
+      )
+      .pluck()
+      .get(dataset, JSON.stringify(value), value) as string
+    return JSON.parse(text) as string[]
+  }
+
   /** Writes one transaction atomically: either all of it is durable or none of it. */
   commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, string> {
     // Never write into a store that failed its check (or before the check is done).

@@ -45,6 +45,8 @@ export type IndexHint =
   | {kind: 'static'; key: string}
   | {kind: 'staticSorted'; key: string; keys: OrderKey[]}
 
+/** Lookups by a path answered by scanning its column before its equality index is built regardless. */
+const MAX_SCANS = 4
 const MAX_TYPE_LISTS = 64
 const MAX_SORTED = 32
 const MAX_EQUALITY = 32
@@ -68,10 +70,22 @@ export class ViewIndex {
 
   /** Told of each index this view (or one derived from it) builds (see IndexHint). */
   recorder: ((hint: IndexHint) => void) | null = null
+  /**
+   * While this view is its perspective's current one: the documents whose value at a path equals
+   * a scalar, found by scanning the values SQLite extracted (DatasetDocuments.scanEqual) rather
+   * than building the equality index; null when that cannot answer (then the index is built).
+   */
+  scanEqual: ((path: string[], value: unknown) => SanityDocument[] | null) | null = null
+  /** Likewise for `value in path[].sub`, from SQLite (Store.memberIds) rather than the membership index. */
+  scanContaining: ((path: string[], sub: string[], value: unknown) => SanityDocument[] | null) | null = null
+  /** Asks for an index to be built in the background, on the perspective's view current then. */
+  buildLater: ((hint: IndexHint) => void) | null = null
+  private scans = new Map<string, number>()
+  private scanResults = new LruCache<string, SanityDocument[]>(MAX_SCANS * 4)
 
   constructor(all: SanityDocument[], byId?: Map<string, SanityDocument>) {
     this.all = all
-    this.byId = byId ?? new Map(all.map((doc) => [doc._id, doc]))
+    this.byId = byId ?? idMap(all)
   }
 
   note(hint: IndexHint): void {
@@ -158,7 +172,30 @@ export class ViewIndex {
       const doc = typeof value === 'string' ? this.byId.get(value) : undefined
       return doc ? [doc] : []
     }
+    const key = path.join('\u0000')
+    if (!this.equalityIndexes.get(key) && valueKey !== 'null' && this.scanEqual) {
+      // A first lookup by a path (a post by its slug after a restart): a scan of one column
+      // answers it in a few milliseconds; the index is built in the background, or now if
+      // lookups keep coming before that ran.
+      const scanned = (this.scans.get(key) ?? 0) + 1
+      const docs = this.scanned(`=${key}\u0000${valueKey}`, scanned, () => this.scanEqual!(path, value))
+      if (docs) {
+        this.scans.set(key, scanned)
+        if (scanned === 1) this.buildLater?.({kind: 'equality', path})
+        return docs
+      }
+    }
     return this.equality(path).get(valueKey) ?? []
+  }
+
+  /** A scan's answer, remembered for the view (a page asks for its list and its count); null once scans are used up. */
+  private scanned(key: string, scans: number, scan: () => SanityDocument[] | null): SanityDocument[] | null {
+    const known = this.scanResults.get(key)
+    if (known) return known
+    if (scans > MAX_SCANS) return null
+    const docs = scan()
+    if (docs) this.scanResults.set(key, docs)
+    return docs
   }
 
   private equality(path: string[]): Map<string, SanityDocument[]> {
@@ -177,6 +214,17 @@ export class ViewIndex {
   containing(path: string[], sub: string[], value: unknown): SanityDocument[] {
     const valueKey = groqKeyOf(value)
     if (valueKey === null) return []
+    const key = JSON.stringify([path, sub])
+    if (!this.memberIndexes.get(key) && this.scanContaining) {
+      // A first category page after a restart: SQLite finds that one value's documents.
+      const scanned = (this.scans.get(key) ?? 0) + 1
+      const docs = this.scanned(`in${key}\u0000${valueKey}`, scanned, () => this.scanContaining!(path, sub, value))
+      if (docs) {
+        this.scans.set(key, scanned)
+        if (scanned === 1) this.buildLater?.({kind: 'containing', path, sub})
+        return docs
+      }
+    }
     return this.members(path, sub).get(valueKey) ?? []
   }
 
@@ -275,6 +323,13 @@ export class ViewIndex {
   }
 }
 
+/** Documents by `_id` (a loop: no pair array per document, which at 100,000 documents was most of a new view's cost). */
+function idMap(docs: SanityDocument[]): Map<string, SanityDocument> {
+  const byId = new Map<string, SanityDocument>()
+  for (const doc of docs) byId.set(doc._id, doc)
+  return byId
+}
+
 function typesKey(types: Set<string>): string {
   return [...types].sort().join('\u0000')
 }
@@ -300,14 +355,27 @@ function byIdOrder(a: SanityDocument, b: SanityDocument): number {
 export function reordered(index: SortedIndex, keys: OrderKey[]): SortedIndex {
   const reverse = index.keys[0].desc !== keys[0].desc
   const n = index.entries.length
-  const entries: SortedEntry[] = new Array(n)
-  for (let i = 0; i < n; i++) {
-    const entry = index.entries[reverse ? n - 1 - i : i]
-    const values = keys.map((key, k) => (k === 0 ? entry.values[0] : indexValue(entry.doc, key.path)))
-    entries[i] = {doc: entry.doc, values}
+  // Entries hold the values of their index's keys; comparisons read only the first keys.length of
+  // them, so with the same paths up to there (`order(a desc)` from `order(a desc, _id desc)`) the
+  // same entry objects serve.
+  const shared = keys.length <= index.keys.length && keys.every((key, k) => samePath(key.path, index.keys[k].path))
+  let entries: SortedEntry[]
+  if (shared) {
+    entries = reverse ? index.entries.slice().reverse() : index.entries.slice()
+  } else {
+    entries = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const entry = index.entries[reverse ? n - 1 - i : i]
+      const values = keys.map((key, k) => (k === 0 ? entry.values[0] : indexValue(entry.doc, key.path)))
+      entries[i] = {doc: entry.doc, values}
+    }
   }
   entries.sort((a, b) => compareEntries(keys, a, b))
   return {keys, entries}
+}
+
+function samePath(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i])
 }
 
 export function compareEntries(keys: OrderKey[], a: SortedEntry, b: SortedEntry): number {

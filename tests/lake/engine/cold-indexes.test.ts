@@ -12,7 +12,9 @@ import Database from 'better-sqlite3'
 import {evaluate, parse} from 'groq-js'
 import {describe, expect, it} from 'vitest'
 import type {Action, Engine, Perspective} from '@/lib/lake/engine'
+import type {DatasetDocuments} from '@/lib/lake/engine/document-cache'
 import type {LakeEngine} from '@/lib/lake/engine/engine'
+import {valueAt} from '@/lib/lake/engine/groq-order'
 import {applyPerspective, resolvePerspective} from '@/lib/lake/engine/perspective'
 import {author, DS, testEngine} from './helpers'
 
@@ -235,5 +237,57 @@ describe('warm-up after open', () => {
     } finally {
       console.error = original
     }
+  })
+})
+
+describe('equality lookups before their index exists', () => {
+  it('a scan of the column answers the first lookups exactly, an old snapshot keeps its own answer, and the index follows', async () => {
+    const engine = await seeded()
+    engine.close()
+    const reopened = testEngine(engine.file) as LakeEngine & {file: string}
+    const documents = (reopened as unknown as {documents(dataset: string): DatasetDocuments}).documents(DS)
+    // A path per perspective, so each first lookup by it comes before any index of it exists.
+    const cases: [Perspective, string[], unknown][] = [['raw', ['value'], 'plain'], ['published', ['nested', 'value'], 'plain'], ['drafts', ['title'], 'Title 2']]
+    for (const [perspective, path, value] of cases) {
+      const resolved = resolvePerspective(perspective)
+      const scope = {access: 'all', includeVersions: true} as const
+      const holding = (docs: Record<string, unknown>[]) => docs.filter((doc) => valueAt(doc, path) === value).map((doc) => doc._id)
+      const view = documents.view(resolved, scope)
+      const before = holding(applyPerspective([...reopened.exportDocuments(DS)], resolved, scope))
+      // The snapshot outlives a commit that changes which documents hold the value (drafts included).
+      const set = (to: unknown) => Object.fromEntries([[path.join('.'), to]])
+      await reopened.mutate(DS, [{patch: {id: 'doc-000', set: set('gone')}}, {patch: {id: 'doc-011', set: set(value)}}, {patch: {id: 'drafts.doc-021', set: set(value)}}], author)
+      const now = holding(applyPerspective([...reopened.exportDocuments(DS)], resolved, scope))
+      expect(now, 'the commit changed the answer').not.toEqual(before)
+      expect(view.equal(path, value).map((doc) => doc._id), `${perspective}: old snapshot`).toEqual(before)
+      const current = documents.view(resolved, scope)
+      expect(current.equal(path, value).map((doc) => doc._id), `${perspective}: current`).toEqual(now)
+    }
+    // `value in path[].sub`: SQLite finds one value's documents before the membership index exists.
+    const memberCases: [Perspective, string[], string[], string][] = [['raw', ['arr'], ['_ref'], 'plain'], ['published', ['arr'], [], 'true'], ['drafts', ['arr'], ['_ref'], '10']]
+    for (const [perspective, path, sub, value] of memberCases) {
+      const resolved = resolvePerspective(perspective)
+      const scope = {access: 'all', includeVersions: true} as const
+      const holding = (docs: Record<string, unknown>[]) =>
+        docs.filter((doc) => {
+          const array = valueAt(doc, path)
+          return Array.isArray(array) && array.some((element) => valueAt(element, sub) === value)
+        }).map((doc) => doc._id)
+      const view = documents.view(resolved, scope)
+      const before = holding(applyPerspective([...reopened.exportDocuments(DS)], resolved, scope))
+      const element = sub.length === 0 ? value : {_key: 'n', [sub[0]]: value}
+      await reopened.mutate(DS, [{patch: {id: 'doc-012', set: {arr: []}}}, {patch: {id: 'doc-015', set: {arr: [element]}}}, {patch: {id: 'drafts.doc-031', set: {arr: [element]}}}], author)
+      const now = holding(applyPerspective([...reopened.exportDocuments(DS)], resolved, scope))
+      expect(now, 'the commit changed the answer').not.toEqual(before)
+      expect(view.containing(path, sub, value).map((doc) => doc._id), `${perspective}: old snapshot`).toEqual(before)
+      const current = documents.view(resolved, scope)
+      expect(current.containing(path, sub, value).map((doc) => doc._id), `${perspective}: current`).toEqual(now)
+      await reopened.mutate(DS, [{patch: {id: 'doc-015', set: {arr: []}}}], author)
+    }
+    // Lookups answered by scans leave a background build behind: after it, the index answers.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const builds = reopened.workingSet(DS).indexBuilds
+    expect(builds).toBeGreaterThan(0)
+    await expectAgreement(reopened, 'after background builds')
   })
 })
