@@ -503,6 +503,7 @@ export class DatasetDocuments {
     const generation = this.generation
     view.scanEqual = (path, value) => (this.generation === generation ? this.scanEqual(view, path, value) : null)
     view.scanContaining = (path, sub, value) => (this.generation === generation ? this.scanContaining(view, path, sub, value) : null)
+    view.columnOrder = (path) => (this.generation === generation ? this.columnOrder(view, path) : null)
     view.buildLater = (hint) => this.buildLater(perspective, scope, hint)
   }
 
@@ -519,6 +520,32 @@ export class DatasetDocuments {
     const ids: string[] = []
     for (const [id, stored] of column) if (stored === value) ids.push(id)
     return shownIn(view, ids)
+  }
+
+  /**
+   * The documents of `view` (current) holding a value at `path`, with it, in the column's order
+   * (SQLite's index order when read; documents a commit added come last). Null: no column.
+   */
+  private columnOrder(view: ViewIndex, path: string[]): {docs: SanityDocument[]; values: unknown[]} | null {
+    if (path[0] === '_id' || path[0] === '_type' || path[0] === '_originalId') return null
+    const column = this.column(path)
+    if (!column) return null
+    const docs: SanityDocument[] = []
+    const values: unknown[] = []
+    const consider = (shownAs: string, storedId: string, value: unknown) => {
+      const doc = view.byId.get(shownAs)
+      const state = doc && stateOf(doc)
+      if (state && (state.kind === 'overlay' ? state.base.id : state.id) === storedId) {
+        docs.push(doc)
+        values.push(value)
+      }
+    }
+    for (const [id, value] of column) {
+      consider(id, id, value)
+      const published = publishedIdOf(id)
+      if (published !== id) consider(published, id, value)
+    }
+    return {docs, values}
   }
 
   /** As scanEqual, for `value in path[].sub`: the stored documents SQLite finds (Store.memberIds), as `view` shows them. */

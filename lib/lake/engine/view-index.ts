@@ -78,6 +78,37 @@ export class ViewIndex {
   scanEqual: ((path: string[], value: unknown) => SanityDocument[] | null) | null = null
   /** Likewise for `value in path[].sub`, from SQLite (Store.memberIds) rather than the membership index. */
   scanContaining: ((path: string[], sub: string[], value: unknown) => SanityDocument[] | null) | null = null
+  /**
+   * While this view is current: its documents holding a value at `path`, with that value, in the
+   * order SQLite's index of the path keeps them (its JSON text order, close to GROQ's for the
+   * dates and names lists are ordered by), read from the path's column (DatasetDocuments.columnOrder).
+   */
+  columnOrder: ((path: string[]) => {docs: SanityDocument[]; values: unknown[]} | null) | null = null
+
+  /**
+   * The entries of `docs` (a type list or all) for `keys`, in an order close to theirs (SQLite's
+   * order of the first key's values, reversed for `desc`; documents without a value last), so the
+   * sort that follows runs in about one comparison per entry. Null when the view cannot tell.
+   */
+  private presorted(docs: SanityDocument[], types: Set<string> | null, keys: OrderKey[]): SortedEntry[] | null {
+    const hint = this.columnOrder?.(keys[0].path)
+    if (!hint) return null
+    const entries: SortedEntry[] = []
+    const placed = new Set<SanityDocument>()
+    const n = hint.docs.length
+    for (let i = 0; i < n; i++) {
+      const at = keys[0].desc ? n - 1 - i : i
+      const doc = hint.docs[at]
+      if (types && !types.has(doc._type)) continue
+      placed.add(doc)
+      entries.push({doc, values: keys.map((key, k) => (k === 0 ? hint.values[at] : indexValue(doc, key.path)))})
+    }
+    const missing: SortedEntry[] = []
+    for (const doc of docs) if (!placed.has(doc)) missing.push({doc, values: keys.map((k) => indexValue(doc, k.path))})
+    // Without a value (null) they rank apart from the scalars: after them ascending, before them descending.
+    return keys[0].desc ? [...missing, ...entries] : [...entries, ...missing]
+  }
+
   /** Asks for an index to be built in the background, on the perspective's view current then. */
   buildLater: ((hint: IndexHint) => void) | null = null
   private scans = new Map<string, number>()
@@ -135,7 +166,7 @@ export class ViewIndex {
       if (sibling) index = reordered(sibling, keys)
       else {
         const docs = types ? this.ofTypes(types) : this.all
-        const entries = docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
+        const entries = this.presorted(docs, types, keys) ?? docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
         entries.sort((a, b) => compareEntries(keys, a, b))
         index = {keys, entries}
       }

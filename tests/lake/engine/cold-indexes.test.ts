@@ -253,7 +253,10 @@ describe('equality lookups before their index exists', () => {
       const scope = {access: 'all', includeVersions: true} as const
       const holding = (docs: Record<string, unknown>[]) => docs.filter((doc) => valueAt(doc, path) === value).map((doc) => doc._id)
       const view = documents.view(resolved, scope)
-      const before = holding(applyPerspective([...reopened.exportDocuments(DS)], resolved, scope))
+      const beforeDocs = applyPerspective([...reopened.exportDocuments(DS)], resolved, scope)
+      const before = holding(beforeDocs)
+      const ordered = async (docs: Record<string, unknown>[]) =>
+        (await (await evaluate(parse(`*[] | order(${path.join('.')} desc)._id`), {dataset: docs})).get()) as string[]
       // The snapshot outlives a commit that changes which documents hold the value (drafts included).
       const set = (to: unknown) => Object.fromEntries([[path.join('.'), to]])
       await reopened.mutate(DS, [{patch: {id: 'doc-000', set: set('gone')}}, {patch: {id: 'doc-011', set: set(value)}}, {patch: {id: 'drafts.doc-021', set: set(value)}}], author)
@@ -262,6 +265,11 @@ describe('equality lookups before their index exists', () => {
       expect(view.equal(path, value).map((doc) => doc._id), `${perspective}: old snapshot`).toEqual(before)
       const current = documents.view(resolved, scope)
       expect(current.equal(path, value).map((doc) => doc._id), `${perspective}: current`).toEqual(now)
+      // Orderings by the path: the current view's from SQLite's order of its column, the old one's by its own documents.
+      const keys = [{path, desc: true}]
+      expect(view.sorted(null, keys).entries.map((entry) => entry.doc._id), `${perspective}: old snapshot ordered`).toEqual(await ordered(beforeDocs))
+      const nowDocs = applyPerspective([...reopened.exportDocuments(DS)], resolved, scope)
+      expect(current.sorted(null, keys).entries.map((entry) => entry.doc._id), `${perspective}: current ordered`).toEqual(await ordered(nowDocs))
     }
     // `value in path[].sub`: SQLite finds one value's documents before the membership index exists.
     const memberCases: [Perspective, string[], string[], string][] = [['raw', ['arr'], ['_ref'], 'plain'], ['published', ['arr'], [], 'true'], ['drafts', ['arr'], ['_ref'], '10']]
