@@ -486,7 +486,7 @@ export class DatasetDocuments {
       const docs = applyPerspective(this.all(), perspective, scope, overlayHandle)
       const view = new ViewIndex(docs)
       const viewText = JSON.stringify({perspective, scope})
-      view.recorder = (hint) => this.record(viewText, hint)
+      view.recorder = (hint, built) => this.record(viewText, hint, built)
       cached = {perspective, scope, view}
       this.connect(cached)
       this.views.set(key, cached)
@@ -591,8 +591,8 @@ export class DatasetDocuments {
   /** Told of each new hint, as the JSON text the store keeps. */
   onHint: ((hint: string) => void) | null = null
 
-  private record(viewText: string, hint: IndexHint): void {
-    this.indexBuilds++
+  private record(viewText: string, hint: IndexHint, built: boolean): void {
+    if (built) this.indexBuilds++
     const text = `{"view":${viewText},"index":${JSON.stringify(hint)}}`
     if (this.hinted.has(text)) return
     this.hinted.add(text)

@@ -69,7 +69,7 @@ export class ViewIndex {
   private memos = new LruCache<string, unknown>(MAX_MEMOS)
 
   /** Told of each index this view (or one derived from it) builds (see IndexHint). */
-  recorder: ((hint: IndexHint) => void) | null = null
+  recorder: ((hint: IndexHint, built: boolean) => void) | null = null
   /**
    * While this view is its perspective's current one: the documents whose value at a path equals
    * a scalar, found by scanning the values SQLite extracted (DatasetDocuments.scanEqual) rather
@@ -119,8 +119,14 @@ export class ViewIndex {
     this.byId = byId ?? idMap(all)
   }
 
-  note(hint: IndexHint): void {
-    this.recorder?.(hint)
+  /** `built`: false for an index a query asked to be built later (noted now: it may not be built before the process ends). */
+  note(hint: IndexHint, built = true): void {
+    this.recorder?.(hint, built)
+  }
+
+  private later(hint: IndexHint): void {
+    this.note(hint, false)
+    this.buildLater?.(hint)
   }
 
   /** Builds the index a hint names, if this view has not yet (what the first query needing it would build). */
@@ -212,7 +218,7 @@ export class ViewIndex {
       const docs = this.scanned(`=${key}\u0000${valueKey}`, scanned, () => this.scanEqual!(path, value))
       if (docs) {
         this.scans.set(key, scanned)
-        if (scanned === 1) this.buildLater?.({kind: 'equality', path})
+        if (scanned === 1) this.later({kind: 'equality', path})
         return docs
       }
     }
@@ -252,7 +258,7 @@ export class ViewIndex {
       const docs = this.scanned(`in${key}\u0000${valueKey}`, scanned, () => this.scanContaining!(path, sub, value))
       if (docs) {
         this.scans.set(key, scanned)
-        if (scanned === 1) this.buildLater?.({kind: 'containing', path, sub})
+        if (scanned === 1) this.later({kind: 'containing', path, sub})
         return docs
       }
     }
