@@ -484,7 +484,9 @@ export class DatasetDocuments {
     let cached = this.views.get(key)
     if (!cached) {
       const docs = applyPerspective(this.all(), perspective, scope, overlayHandle)
-      const view = new ViewIndex(docs)
+      // Every stored document (the Studio's raw view): the handles by id are that view's map already.
+      const everything = perspective.kind === 'raw' && scope.access === 'all' && scope.includeVersions
+      const view = new ViewIndex(docs, everything ? new Map(this.handles) : undefined)
       const viewText = JSON.stringify({perspective, scope})
       view.recorder = (hint, built) => this.record(viewText, hint, built)
       cached = {perspective, scope, view}
@@ -503,7 +505,8 @@ export class DatasetDocuments {
     const generation = this.generation
     view.scanEqual = (path, value) => (this.generation === generation ? this.scanEqual(view, path, value) : null)
     view.scanContaining = (path, sub, value) => (this.generation === generation ? this.scanContaining(view, path, sub, value) : null)
-    view.columnOrder = (path) => (this.generation === generation ? this.columnOrder(view, path) : null)
+    const overlaid = perspective.kind === 'stack'
+    view.columnOrder = (path) => (this.generation === generation ? this.columnOrder(view, path, overlaid) : null)
     view.buildLater = (hint) => this.buildLater(perspective, scope, hint)
   }
 
@@ -526,7 +529,7 @@ export class DatasetDocuments {
    * The documents of `view` (current) holding a value at `path`, with it, in the column's order
    * (SQLite's index order when read; documents a commit added come last). Null: no column.
    */
-  private columnOrder(view: ViewIndex, path: string[]): {docs: SanityDocument[]; values: unknown[]} | null {
+  private columnOrder(view: ViewIndex, path: string[], overlaid: boolean): {docs: SanityDocument[]; values: unknown[]} | null {
     if (path[0] === '_id' || path[0] === '_type' || path[0] === '_originalId') return null
     const column = this.column(path)
     if (!column) return null
@@ -542,6 +545,8 @@ export class DatasetDocuments {
     }
     for (const [id, value] of column) {
       consider(id, id, value)
+      // Only a stack perspective shows stored documents under other ids (drafts and versions overlaid).
+      if (!overlaid) continue
       const published = publishedIdOf(id)
       if (published !== id) consider(published, id, value)
     }

@@ -94,17 +94,19 @@ export class ViewIndex {
     const hint = this.columnOrder?.(keys[0].path)
     if (!hint) return null
     const entries: SortedEntry[] = []
-    const placed = new Set<SanityDocument>()
     const n = hint.docs.length
     for (let i = 0; i < n; i++) {
       const at = keys[0].desc ? n - 1 - i : i
       const doc = hint.docs[at]
       if (types && !types.has(doc._type)) continue
-      placed.add(doc)
-      entries.push({doc, values: keys.map((key, k) => (k === 0 ? hint.values[at] : indexValue(doc, key.path)))})
+      entries.push({doc, values: keys.length === 1 ? [hint.values[at]] : keys.map((key, k) => (k === 0 ? hint.values[at] : indexValue(doc, key.path)))})
     }
+    // The hint's documents of these types are among `docs`, once each: the rest have no value.
     const missing: SortedEntry[] = []
-    for (const doc of docs) if (!placed.has(doc)) missing.push({doc, values: keys.map((k) => indexValue(doc, k.path))})
+    if (entries.length < docs.length) {
+      const placed = new Set(entries.map((entry) => entry.doc))
+      for (const doc of docs) if (!placed.has(doc)) missing.push({doc, values: keys.map((k) => indexValue(doc, k.path))})
+    }
     // Without a value (null) they rank apart from the scalars: after them ascending, before them descending.
     return keys[0].desc ? [...missing, ...entries] : [...entries, ...missing]
   }
