@@ -21,7 +21,7 @@ import {LruCache} from './lru'
 import {groqKeyOf, valueAt} from './groq-order'
 import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
-import {ViewIndex} from './view-index'
+import {ViewIndex, type IndexHint} from './view-index'
 
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value) && !isHandle(value)) {
@@ -36,8 +36,11 @@ export interface DocumentSource {
   documentJson(id: string): string | undefined
   /** Values at `path` by stored id (documents without one absent), or null: not extractable. */
   column(path: string[]): Map<string, unknown> | null
-  /** `each(array)` of the arrays at `path` by stored id (documents without one absent), or null: not extractable. */
-  arrayColumn<T>(path: string[], each: (array: unknown[]) => T): Map<string, T> | null
+  /**
+   * `each(values)` by stored id for the documents holding an array at `path`, `values` being the
+   * elements' values at `sub` (missing: null; objects and arrays: any object), or null: not extractable.
+   */
+  arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T): Map<string, T> | null
 }
 
 const STATE = Symbol('lake.handle')
@@ -377,7 +380,14 @@ export class DatasetDocuments {
       // Member keys repeat (a few categories across all posts): one string per distinct key.
       const interned = new Map<string, string>()
       const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key)
-      column = this.source.arrayColumn(path, (array) => membersOf({value: array}, ['value'], sub)!.map(intern))
+      column = this.source.arrayColumn(path, sub, (values) => {
+        const keys: string[] = []
+        for (const value of values) {
+          const key = groqKeyOf(value)
+          if (key !== null) keys.push(intern(key))
+        }
+        return keys
+      })
       this.memberColumns.set(key, column)
     }
     if (!bySub) this.membersByPath.set(path, (bySub = new WeakMap()))
@@ -469,10 +479,33 @@ export class DatasetDocuments {
     let cached = this.views.get(key)
     if (!cached) {
       const docs = applyPerspective(this.all(), perspective, scope, overlayHandle)
-      cached = {perspective, scope, view: new ViewIndex(docs)}
+      const view = new ViewIndex(docs)
+      const viewText = JSON.stringify({perspective, scope})
+      view.recorder = (hint) => this.record(viewText, hint)
+      cached = {perspective, scope, view}
       this.views.set(key, cached)
     }
     return cached.view
+  }
+
+  /** Whether the view of this perspective is built (the warm-up builds it as a step of its own). */
+  hasView(perspective: ResolvedPerspective, scope: ReaderScope): boolean {
+    return this.views.get(perspectiveKey(perspective, scope)) !== undefined
+  }
+
+  /** Indexes built so far, by any view (tests check that a warmed-up store builds nothing more). */
+  indexBuilds = 0
+  /** Hints (warm-up.ts) already known: loaded from the store, or noted since. */
+  readonly hinted = new Set<string>()
+  /** Told of each new hint, as the JSON text the store keeps. */
+  onHint: ((hint: string) => void) | null = null
+
+  private record(viewText: string, hint: IndexHint): void {
+    this.indexBuilds++
+    const text = `{"view":${viewText},"index":${JSON.stringify(hint)}}`
+    if (this.hinted.has(text)) return
+    this.hinted.add(text)
+    this.onHint?.(text)
   }
 }
 

@@ -31,6 +31,7 @@ import {
   type Transaction,
 } from './types'
 import {ViewIndex} from './view-index'
+import {warmUp, warmUpSettings} from './warm-up'
 import {WorkingSet} from './working-set'
 
 export interface EngineOptions {
@@ -76,6 +77,59 @@ export class LakeEngine implements Engine {
     this.workingSetBytes = options.workingSetBytes ?? DEFAULT_WORKING_SET_BYTES
     // A crash during an earlier catch-up left documents to file: finish it in the background.
     if (textIndexing.background && this.store.fullText.needsWork) this.catchUpInBackground()
+    this.warmedUp = warmUpSettings.enabled ? this.warmUp() : Promise.resolve()
+  }
+
+  // ---- index warm-up (warm-up.ts) ----
+
+  /** Resolves when the indexes earlier runs built are built again (or the engine closed); never rejects. */
+  readonly warmedUp: Promise<void>
+  private readonly pendingHints = new Map<string, Set<string>>()
+  private hintFlush: NodeJS.Timeout | null = null
+
+  private async warmUp(): Promise<void> {
+    try {
+      const byDataset = new Map<string, string[]>()
+      for (const {dataset, hint} of this.store.indexHints()) byDataset.set(dataset, [...(byDataset.get(dataset) ?? []), hint])
+      for (const [dataset, hints] of byDataset) {
+        if (this.closed || !isValidDatasetName(dataset)) continue
+        // Known hints are not written again when the warm-up (or a query) builds their index.
+        await new Promise((resolve) => setImmediate(resolve))
+        if (this.closed) return
+        for (const hint of hints) this.documents(dataset).hinted.add(hint)
+        await warmUp(hints, () => this.documents(dataset), () => !this.closed)
+      }
+    } catch (error) {
+      // A damaged store is reported by every query and write (intact()); the warm-up only stops.
+      if (!this.closed && !(error instanceof DamagedDatabaseError)) console.error('lake: index warm-up failed', error)
+    }
+  }
+
+  private noteHint(dataset: string, hint: string): void {
+    let pending = this.pendingHints.get(dataset)
+    if (!pending) this.pendingHints.set(dataset, (pending = new Set()))
+    pending.add(hint)
+    if (this.hintFlush) return
+    this.hintFlush = setTimeout(() => {
+      this.hintFlush = null
+      this.intact().then(
+        () => this.flushHints(),
+        () => undefined,
+      )
+    }, 1000)
+    this.hintFlush.unref()
+  }
+
+  private flushHints(): void {
+    if (this.closed) return
+    for (const [dataset, hints] of this.pendingHints) {
+      try {
+        this.store.noteIndexHints(dataset, [...hints])
+      } catch (error) {
+        if (!(error instanceof DamagedDatabaseError)) console.error('lake: could not keep index hints', error)
+      }
+    }
+    this.pendingHints.clear()
   }
 
   // ---- reading ----
@@ -338,15 +392,19 @@ export class LakeEngine implements Engine {
   }
 
   /** How much of a dataset is parsed in memory: documents parsed from SQLite so far, and the working set's size. */
-  workingSet(dataset: string): {documents: number; parsed: number; cachedBytes: number; budgetBytes: number} {
+  workingSet(dataset: string): {documents: number; parsed: number; cachedBytes: number; budgetBytes: number; indexBuilds: number} {
     const documents = this.documents(dataset)
-    return {documents: documents.size, parsed: documents.parsed, cachedBytes: documents.cache.bytes, budgetBytes: documents.cache.budget}
+    return {documents: documents.size, parsed: documents.parsed, cachedBytes: documents.cache.bytes, budgetBytes: documents.cache.budget, indexBuilds: documents.indexBuilds}
   }
 
   // ---- lifecycle ----
 
   close(): void {
     if (this.closed) return
+    if (this.hintFlush) clearTimeout(this.hintFlush)
+    this.hintFlush = null
+    // Hints noted since the last flush, if the store may be written (its check passed).
+    if (this.store.integrity.done && this.pendingHints.size > 0) this.flushHints()
     this.closed = true
     this.listeners.clear()
     this.caches.clear()
@@ -374,11 +432,12 @@ export class LakeEngine implements Engine {
         {
           documentJson: (id) => store.documentJson(dataset, id),
           column: (path) => store.column(dataset, path, OPAQUE),
-          arrayColumn: (path, each) => store.arrayColumn(dataset, path, each),
+          arrayColumn: (path, sub, each) => store.arrayColumn(dataset, path, sub, each),
         },
         store.skeleton(dataset),
         this.workingSetBytes,
       )
+      documents.onHint = (hint) => this.noteHint(dataset, hint)
       this.caches.set(dataset, documents)
     }
     return documents

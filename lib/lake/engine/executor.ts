@@ -12,14 +12,14 @@
  * What groq-js evaluates keeps the enclosing scopes (`^`) by wrapping it in projections of them,
  * and gets the pipelines inside it pre-computed as hidden parameters.
  */
-import {evaluate} from 'groq-js'
+import {evaluate, Path} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
 import {FieldIndex, type CompiledPattern} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
-import {compareEntries, lowerBound, type SortedEntry, type ViewIndex} from './view-index'
+import {compareEntries, lowerBound, reordered, type SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {documentOf, indexValue, isHandle, memberKeys} from './document-cache'
@@ -368,6 +368,12 @@ type Check = (doc: SanityDocument) => boolean
 interface Resolved {
   /** Checks that depend on the document only (types, defined, _id in path, ! of those): cached per view. */
   staticChecks: Check[]
+  /**
+   * What each static check tests, written out (staticKey): the lists filtered by them are cached
+   * per view under these, so pipelines with the same document-only terms (the site's visible-post
+   * filter in every query) share one list whatever else they filter on.
+   */
+  staticKeys: string[]
   /** Checks that depend on values of this evaluation (params, ^, now()). */
   checks: Check[]
   /** Candidate lists (in `_id` order) that hold every document the filter keeps. */
@@ -409,11 +415,12 @@ const EMPTY = Symbol('empty')
 async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext, deferText = true): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
-  const resolved: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
+  const resolved: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
   if (filter) {
     if (filter.types) {
       const types = filter.types
       resolved.staticChecks.push((doc) => types.has(doc._type))
+      resolved.staticKeys.push(JSON.stringify(['type', [...types].sort()]))
     }
     for (const term of filter.terms) {
       if ((await resolveTerm(term, scope, context, resolved)) === EMPTY) return emptyResult(pipeline)
@@ -456,9 +463,9 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   const broad = filter?.types ? view.ofTypes(filter.types) : view.all
   const staticCheck = allOf(resolved.staticChecks)
   const dynamicCheck = allOf(resolved.checks)
-  const planKey = filter ? planKeyOf(filter) : 'all'
+  const staticKey = staticKeyOf(resolved)
   // The document-only part of the filter, applied once per view and remembered.
-  const base = resolved.staticChecks.length > 0 ? view.memo(`static:${planKey}`, () => broad.filter(staticCheck)) : broad
+  const base = resolved.staticChecks.length > 0 ? staticBase(view, staticKey, broad, staticCheck) : broad
   const source = resolved.sources.reduce((best, list) => (list.length < best.length ? list : best), base)
   const passes = source === base ? dynamicCheck : (doc: SanityDocument) => staticCheck(doc) && dynamicCheck(doc)
   const verify = filter?.remaining ? (batch: SanityDocument[]) => keepRemaining(filter, batch, scope, context) : null
@@ -503,7 +510,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   if (pipeline.orderKeys) {
     const keys = pipeline.orderKeys
     if (need !== null && (source === base || source.length > Math.max(4 * need, 1024))) {
-      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const entries = sortedBase(view, filter?.types ?? null, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
       // Every candidate list comes with a check (or groq-js's) that decides the same: membership
       // only helps skip documents early, and is worth building only for a list much shorter than the walk
       // (the set is remembered per list, so a page's count and its rows share it).
@@ -534,7 +541,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // Any ordering by that path serves (either direction, any tie-breakers): the home page's
       // `order(publishedAt desc, _id desc)` also counts its `publishedAt <= now()` total.
       const keys = view.sortedOn(filter?.types ?? null, path)?.keys ?? [{path, desc: false}]
-      const entries = sortedBase(view, filter, planKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
+      const entries = sortedBase(view, filter?.types ?? null, staticKey, keys, resolved.staticChecks.length > 0 ? staticCheck : null)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       return hi - lo
     }
@@ -544,14 +551,21 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       // an index list is replaced whenever one of its documents changes, so this stays exact.
       const implied = impliedChecks.get(source)
       const remaining = implied ? resolved.checks.filter((check) => check !== implied) : resolved.checks
-      const filtered = staticallyFiltered(source, planKey, staticCheck)
       if (path && remaining.length === resolved.ranges.length && resolved.ranges.every((r) => samePath(r.path, path))) {
         // Only ranges on one path left (the category page's `publishedAt <= now()`): that list
-        // ordered by the path, remembered with it, and the range counted by binary search.
+        // ordered by the path, remembered with it, and the range counted by binary search. A
+        // long list is taken from an ordering by that path of the documents passing the same
+        // static checks, if built (the page's own rows walk one), in one pass instead of a sort.
+        const ordering = source.length * 16 > view.all.length ? staticOrderingOn(view, staticKey, path) : undefined
+        if (ordering) {
+          const [lo, hi] = rangeOf(listInOrdering(source, ordering), ordering.keys[0], resolved.ranges)
+          return hi - lo
+        }
         const key = {path, desc: false}
-        const [lo, hi] = rangeOf(orderedBy(filtered, key), key, resolved.ranges)
+        const [lo, hi] = rangeOf(orderedBy(staticallyFiltered(source, staticKey, staticCheck), key), key, resolved.ranges)
         return hi - lo
       }
+      const filtered = staticallyFiltered(source, staticKey, staticCheck)
       const remainingCheck = allOf(remaining)
       for (const doc of filtered) if (remainingCheck(doc)) n++
       return n
@@ -872,11 +886,11 @@ const staticLists = new WeakMap<SanityDocument[], Map<string, SanityDocument[]>>
 /** Index lists whose every document passes a given check (the check of the term that chose the list). */
 const impliedChecks = new WeakMap<SanityDocument[], Check>()
 
-function staticallyFiltered(list: SanityDocument[], planKey: string, check: Check): SanityDocument[] {
+function staticallyFiltered(list: SanityDocument[], staticKey: string, check: Check): SanityDocument[] {
   let byPlan = staticLists.get(list)
   if (!byPlan) staticLists.set(list, (byPlan = new Map()))
-  let filtered = byPlan.get(planKey)
-  if (!filtered) byPlan.set(planKey, (filtered = list.filter(check)))
+  let filtered = byPlan.get(staticKey)
+  if (!filtered) byPlan.set(staticKey, (filtered = list.filter(check)))
   return filtered
 }
 
@@ -892,6 +906,27 @@ function orderedBy(list: SanityDocument[], key: OrderKey): SortedEntry[] {
     entries = list.map((doc) => ({doc, values: [indexValue(doc, key.path)]}))
     entries.sort((a, b) => compareEntries([key], a, b))
     byKey.set(name, entries)
+  }
+  return entries
+}
+
+/** An ordering already built of the documents passing a static key's checks whose first key is on `path`. */
+function staticOrderingOn(view: ViewIndex, staticKey: string, path: string[]): SortedIndex | undefined {
+  const orderings = view.memo(`sorted:${staticKey}`, () => new Map<string, SortedIndex>())
+  for (const ordering of orderings.values()) if (samePath(ordering.keys[0].path, path)) return ordering
+  return undefined
+}
+
+const inOrderings = new WeakMap<SortedEntry[], WeakMap<SanityDocument[], SortedEntry[]>>()
+
+/** The entries of an ordering whose documents are in `list` (both never mutated), remembered per pair. */
+function listInOrdering(list: SanityDocument[], ordering: SortedIndex): SortedEntry[] {
+  let byList = inOrderings.get(ordering.entries)
+  if (!byList) inOrderings.set(ordering.entries, (byList = new WeakMap()))
+  let entries = byList.get(list)
+  if (!entries) {
+    const members = membersOf(list)
+    byList.set(list, (entries = ordering.entries.filter((entry) => members.has(entry.doc))))
   }
   return entries
 }
@@ -918,24 +953,23 @@ function samePath(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i])
 }
 
-const planKeys = new WeakMap<FilterPlan, string>()
-let nextPlanKey = 0
-
-function planKeyOf(filter: FilterPlan): string {
-  let key = planKeys.get(filter)
-  if (key === undefined) {
-    key = String(nextPlanKey++)
-    planKeys.set(filter, key)
-  }
-  return key
-}
-
 /** The view's sorted index for these keys, restricted to documents passing the filter's static checks. */
-function sortedBase(view: ViewIndex, filter: FilterPlan | null, planKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
-  const index = view.sorted(filter?.types ?? null, keys)
-  if (!staticCheck) return index.entries
-  const keysKey = keys.map((key) => `${key.path.join('.')}:${key.desc ? 'd' : 'a'}`).join(',')
-  return view.memo(`sorted:${planKey}:${keysKey}`, () => index.entries.filter((entry) => staticCheck(entry.doc)))
+function sortedBase(view: ViewIndex, types: Set<string> | null, staticKey: string, keys: OrderKey[], staticCheck: Check | null): SortedEntry[] {
+  if (!staticCheck) return view.sorted(types, keys).entries
+  // Every ordering of these documents built so far, by its keys: a new one by the same first path
+  // (the other direction, other tie-breakers) is re-sorted from one of those, nearly in order already.
+  const orderings = view.memo(`sorted:${staticKey}`, () => new Map<string, SortedIndex>())
+  const keysKey = JSON.stringify(keys.map((key) => [key.path, key.desc]))
+  let ordering = orderings.get(keysKey)
+  if (!ordering) {
+    const sibling = [...orderings.values()].find((other) => samePath(other.keys[0].path, keys[0].path))
+    ordering = sibling
+      ? reordered(sibling, keys)
+      : {keys, entries: view.sorted(types, keys).entries.filter((entry) => staticCheck(entry.doc))}
+    orderings.set(keysKey, ordering)
+    view.note({kind: 'staticSorted', key: staticKey, keys})
+  }
+  return ordering.entries
 }
 
 function emptyResult(pipeline: Pipeline): unknown {
@@ -1037,9 +1071,90 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       return
     }
     default:
-      if (isStatic(term)) into.staticChecks.push(await checkOf(term, scope, context))
-      else into.checks.push(await checkOf(term, scope, context))
+      if (isStatic(term)) {
+        into.staticChecks.push(await checkOf(term, scope, context))
+        into.staticKeys.push(JSON.stringify(termSpec(term)))
+      } else into.checks.push(await checkOf(term, scope, context))
   }
+}
+
+/**
+ * A static term written out as JSON-able data: equal specs test the same, and `specCheck` makes
+ * the test again from one (the warm-up after open rebuilds the lists a key names, warm-up.ts).
+ */
+type StaticSpec = ['type', string[]] | ['defined', string[]] | ['idPath', string] | ['not', StaticSpec] | ['or', StaticSpec, StaticSpec]
+
+function termSpec(term: Term): StaticSpec {
+  switch (term.kind) {
+    case 'defined':
+      return ['defined', term.path]
+    case 'idPath':
+      return ['idPath', term.pattern]
+    case 'not':
+      return ['not', termSpec(term.inner)]
+    case 'or':
+      return ['or', termSpec(term.left), termSpec(term.right)]
+    default:
+      throw new Error(`lake: ${term.kind} is not a static term`)
+  }
+}
+
+function specCheck(spec: StaticSpec): Check {
+  switch (spec[0]) {
+    case 'type': {
+      const types = new Set(spec[1])
+      return (doc) => types.has(doc._type)
+    }
+    case 'defined': {
+      const path = spec[1]
+      return (doc) => indexValue(doc, path) !== null
+    }
+    case 'idPath': {
+      const path = new Path(spec[1])
+      return (doc) => path.matches(doc._id)
+    }
+    case 'not': {
+      const inner = specCheck(spec[1])
+      return (doc) => !inner(doc)
+    }
+    case 'or': {
+      const left = specCheck(spec[1])
+      const right = specCheck(spec[2])
+      return (doc) => left(doc) || right(doc)
+    }
+  }
+  throw new TypeError(`lake: not a static term: ${JSON.stringify(spec)}`)
+}
+
+/** The static checks a pipeline resolved to, as one key (their order does not matter: they are a conjunction). */
+function staticKeyOf(resolved: Resolved): string {
+  return resolved.staticKeys.length === 0 ? 'all' : JSON.stringify([...resolved.staticKeys].sort())
+}
+
+/** The view's documents passing the static checks a key names, remembered per view. */
+function staticBase(view: ViewIndex, staticKey: string, broad: SanityDocument[], check: Check): SanityDocument[] {
+  return view.memo(`static:${staticKey}`, () => {
+    view.note({kind: 'static', key: staticKey})
+    return broad.filter(check)
+  })
+}
+
+/** What a static key filters on: the types it allows (null: any) and one check for all its terms. */
+function parseStaticKey(staticKey: string): {types: Set<string> | null; check: Check} {
+  const specs = (JSON.parse(staticKey) as string[]).map((text) => JSON.parse(text) as StaticSpec)
+  let types: Set<string> | null = null
+  for (const spec of specs) if (spec[0] === 'type') types = new Set(spec[1])
+  return {types, check: allOf(specs.map(specCheck))}
+}
+
+/**
+ * Builds, ahead of any query, what a pipeline whose document-only terms a key names builds on
+ * first use: the list of documents passing them and, given `keys`, that list ordered by them.
+ */
+export function warmStatic(view: ViewIndex, staticKey: string, keys: OrderKey[] | null): void {
+  const {types, check} = parseStaticKey(staticKey)
+  staticBase(view, staticKey, types ? view.ofTypes(types) : view.all, check)
+  if (keys && keys.length > 0) sortedBase(view, types, staticKey, keys, check)
 }
 
 function isStatic(term: Term): boolean {
@@ -1064,7 +1179,7 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
       return (doc) => left(doc) || right(doc)
     }
     default: {
-      const scratch: Resolved = {staticChecks: [], checks: [], sources: [], ranges: [], texts: []}
+      const scratch: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
       if ((await resolveTerm(term, scope, context, scratch)) === EMPTY) return () => false
       return allOf([...scratch.staticChecks, ...scratch.checks])
     }

@@ -39,7 +39,7 @@ export function forEachChild(node: Node, visit: (child: Node) => void): void {
 export type Term =
   | {kind: 'compare'; path: string[]; op: string; operand: Node}
   | {kind: 'defined'; path: string[]}
-  | {kind: 'idPath'; test: (id: string) => boolean}
+  | {kind: 'idPath'; test: (id: string) => boolean; pattern: string}
   | {kind: 'not'; inner: Term}
   | {kind: 'references'; operand: Node}
   /**
@@ -326,7 +326,7 @@ function plannedTerm(term: unknown): {term: Term; twoValued: boolean} | null {
   if (match) return {term: {kind: 'match', ...match}, twoValued: true}
   // _id in path("…"): _id is always a string, so this is always true or false.
   const matcher = idPathMatcher(term)
-  if (matcher) return {term: {kind: 'idPath', test: matcher}, twoValued: true}
+  if (matcher) return {term: {kind: 'idPath', ...matcher}, twoValued: true}
   if (term.type === 'FuncCall' && term.namespace === 'global' && Array.isArray(term.args)) {
     if (term.name === 'defined' && term.args.length === 1) {
       const path = attributePath(term.args[0])
@@ -381,14 +381,14 @@ function containsFuncCall(node: Node): boolean {
   return found
 }
 
-function idPathMatcher(term: Node): ((id: string) => boolean) | null {
+function idPathMatcher(term: Node): {test: (id: string) => boolean; pattern: string} | null {
   if (term.type !== 'OpCall' || term.op !== 'in' || !isAttributePath(term.left, ['_id'])) return null
   const call = term.right
   if (!isNode(call) || call.type !== 'FuncCall' || call.name !== 'path' || call.namespace !== 'global') return null
   const args = call.args as unknown[]
   if (args.length !== 1 || !isStringValue(args[0])) return null
   const path = new Path(args[0].value)
-  return (id) => path.matches(id)
+  return {test: (id) => path.matches(id), pattern: args[0].value}
 }
 
 const MIRRORED: Record<string, string> = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}

@@ -95,6 +95,8 @@ const MIGRATIONS: string[] = [
 
 /** Attribute paths that get a persistent index (see ensurePathIndex). */
 const MAX_PATH_INDEXES = 16
+/** Index hints kept per dataset (see indexHints). */
+const MAX_INDEX_HINTS = 64
 
 export interface StoredChange {
   id: string
@@ -269,26 +271,43 @@ export class Store {
    * Objects and arrays are given as `composite`. Returns null when the path cannot be written as an SQLite JSON path (then callers read documents).
    */
   column(dataset: string, path: string[], composite: unknown): Map<string, unknown> | null {
-    if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
-    const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
-    let statement = this.columnStatements.get(jsonPath)
+    const expression = this.pathExpression(path)
+    if (!expression) return null
+    let statement = this.columnStatements.get(expression)
     if (!statement) {
-      // The path as a literal, so SQLite matches the expression of the path's index (below).
-      const expression = `json -> '${jsonPath.replaceAll("'", "''")}'`
-      this.ensurePathIndex(jsonPath, expression)
+      // One row for all documents (two JSON arrays, parsed natively): 100,000 rows handed to JS one
+      // by one cost more than SQLite's walk of the covering index. Objects and arrays come as {}.
       statement = this.db
-        .prepare<[string], [string, string]>(`SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL`)
+        .prepare<[string], [string, string]>(
+          `SELECT json_group_array(id), json_group_array(${scalarJson('v')}) FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL)`,
+        )
         .raw(true) as unknown as Database.Statement<[string], [string, string]>
-      this.columnStatements.set(jsonPath, statement)
+      this.columnStatements.set(expression, statement)
     }
+    const [idsText, valuesText] = statement.get(dataset) as unknown as [string, string]
+    const ids = JSON.parse(idsText) as string[]
+    const found = JSON.parse(valuesText) as unknown[]
     const values = new Map<string, unknown>()
-    for (const row of statement.iterate(dataset) as unknown as Iterable<[string, string]>) {
-      const [id, text] = row
-      if (text === 'null') continue
+    for (let i = 0; i < ids.length; i++) {
+      const value = found[i]
+      if (value === null) continue
       // Objects and arrays: only "present and not a scalar" matters to an index (see indexValue).
-      values.set(id, text[0] === '{' || text[0] === '[' ? composite : JSON.parse(text))
+      values.set(ids[i], typeof value === 'object' ? composite : value)
     }
     return values
+  }
+
+  /**
+   * `json -> '$."a"."b"'` for an attribute path, written as a literal so SQLite matches the
+   * expression of the path's covering index (created here on first use, see ensurePathIndex);
+   * null when the path cannot be written as an SQLite JSON path (then callers read documents).
+   */
+  private pathExpression(path: string[]): string | null {
+    if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
+    const expression = `json -> '${jsonPath.replaceAll("'", "''")}'`
+    this.ensurePathIndex(jsonPath, expression)
+    return expression
   }
 
   hasTransaction(dataset: string, id: string): boolean {
@@ -316,19 +335,55 @@ export class Store {
   }
 
   /**
-   * The arrays at an attribute path (documents holding an array there only), each parsed and handed
-   * to `each` one row at a time (so only what `each` keeps stays in memory); null: path not extractable.
+   * For `x in path[].sub`: the values at `sub` of the elements of the array at `path` (the
+   * elements themselves for an empty `sub`; missing: null; objects and arrays: {}), of every
+   * document holding an array there, extracted by SQLite from the path's covering index and each
+   * handed to `each` (only what it keeps stays in memory); null: path not extractable.
    */
-  arrayColumn<T>(dataset: string, path: string[], each: (array: unknown[]) => T): Map<string, T> | null {
-    if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
-    const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
-    const rows = this.db
-      .prepare<[string, string, string], [string, string]>("SELECT id, json -> ? FROM documents WHERE dataset = ? AND json_type(json, ?) = 'array'")
+  arrayColumn<T>(dataset: string, path: string[], sub: string[], each: (values: unknown[]) => T): Map<string, T> | null {
+    const expression = this.pathExpression(path)
+    if (!expression || sub.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    // An element's value as JSON text: json_each gives SQL values for scalars, so quote those back.
+    const element = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' WHEN 'object' THEN j.value WHEN 'array' THEN j.value ELSE json_quote(j.value) END`
+    const item = sub.length === 0 ? element : `coalesce((${element}) -> '${('$' + sub.map((key) => `."${key}"`).join('')).replaceAll("'", "''")}', 'null')`
+    const [idsText, listsText] = this.db
+      .prepare<[string], [string, string]>(
+        `SELECT json_group_array(id), json_group_array(json(items)) FROM (
+           SELECT id, (SELECT json_group_array(${scalarJson(item)}) FROM json_each(v) j) AS items
+           FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL) WHERE substr(v, 1, 1) = '[')`,
+      )
       .raw(true)
-      .iterate(jsonPath, dataset, jsonPath) as unknown as Iterable<[string, string]>
+      .get(dataset) as unknown as [string, string]
+    const ids = JSON.parse(idsText) as string[]
+    const lists = JSON.parse(listsText) as unknown[][]
     const values = new Map<string, T>()
-    for (const [id, text] of rows) values.set(id, each(JSON.parse(text) as unknown[]))
+    for (let i = 0; i < ids.length; i++) values.set(ids[i], each(lists[i]))
     return values
+  }
+
+  /**
+   * The indexes the planner built in earlier runs (warm-up.ts), most recently noted first: hints
+   * only, kept apart from the documents (no answer depends on them). Read-only, so it works while
+   * the integrity check still runs; none before the first were noted.
+   */
+  indexHints(): {dataset: string; hint: string}[] {
+    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_hints'").get()
+    if (!exists) return []
+    return this.db.prepare<[], {dataset: string; hint: string}>('SELECT dataset, hint FROM index_hints ORDER BY noted_at DESC, rowid DESC').all()
+  }
+
+  /** Remembers hints (the newest MAX_INDEX_HINTS per dataset are kept). Only after the integrity check passed. */
+  noteIndexHints(dataset: string, hints: string[]): void {
+    this.integrity.assert()
+    this.db.transaction(() => {
+      this.db.exec('CREATE TABLE IF NOT EXISTS index_hints (dataset TEXT NOT NULL, hint TEXT NOT NULL, noted_at INTEGER NOT NULL, UNIQUE (dataset, hint))')
+      const upsert = this.db.prepare('INSERT INTO index_hints (dataset, hint, noted_at) VALUES (?, ?, ?) ON CONFLICT (dataset, hint) DO UPDATE SET noted_at = excluded.noted_at')
+      const now = Date.now()
+      for (const hint of hints) upsert.run(dataset, hint, now)
+      this.db
+        .prepare('DELETE FROM index_hints WHERE dataset = ? AND rowid NOT IN (SELECT rowid FROM index_hints WHERE dataset = ? ORDER BY noted_at DESC, rowid DESC LIMIT ?)')
+        .run(dataset, dataset, MAX_INDEX_HINTS)
+    })()
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
@@ -518,4 +573,9 @@ function serializeMutations(mutations: Mutation[], texts: Map<object, string>): 
     return JSON.stringify(mutation)
   })
   return `[${parts.join(',')}]`
+}
+
+/** SQL: JSON text `x` (NULL stays NULL) as a JSON value for json_group_array, objects and arrays as {}. */
+function scalarJson(x: string): string {
+  return `CASE WHEN substr(${x}, 1, 1) IN ('{', '[') THEN json_object() ELSE json(${x}) END`
 }

@@ -31,6 +31,20 @@ export interface SortedEntry {
   values: unknown[]
 }
 
+/**
+ * An index a view built, written out so a later process can build it again ahead of queries
+ * (warm-up.ts): what the planner needed once it will likely need again after a restart.
+ */
+export type IndexHint =
+  | {kind: 'types'; types: string[]}
+  | {kind: 'sorted'; types: string[] | null; keys: OrderKey[]}
+  | {kind: 'equality'; path: string[]}
+  | {kind: 'containing'; path: string[]; sub: string[]}
+  | {kind: 'references'}
+  /** The documents passing a pipeline's document-only terms (executor.ts, staticKeyOf). */
+  | {kind: 'static'; key: string}
+  | {kind: 'staticSorted'; key: string; keys: OrderKey[]}
+
 const MAX_TYPE_LISTS = 64
 const MAX_SORTED = 32
 const MAX_EQUALITY = 32
@@ -52,9 +66,37 @@ export class ViewIndex {
   /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
   private memos = new LruCache<string, unknown>(MAX_MEMOS)
 
+  /** Told of each index this view (or one derived from it) builds (see IndexHint). */
+  recorder: ((hint: IndexHint) => void) | null = null
+
   constructor(all: SanityDocument[], byId?: Map<string, SanityDocument>) {
     this.all = all
     this.byId = byId ?? new Map(all.map((doc) => [doc._id, doc]))
+  }
+
+  note(hint: IndexHint): void {
+    this.recorder?.(hint)
+  }
+
+  /** Builds the index a hint names, if this view has not yet (what the first query needing it would build). */
+  warm(hint: IndexHint): void {
+    switch (hint.kind) {
+      case 'types':
+        this.ofTypes(new Set(hint.types))
+        return
+      case 'sorted':
+        this.sorted(hint.types ? new Set(hint.types) : null, hint.keys)
+        return
+      case 'equality':
+        this.equality(hint.path)
+        return
+      case 'containing':
+        this.members(hint.path, hint.sub)
+        return
+      case 'references':
+        this.references()
+        return
+    }
   }
 
   /** The view's documents of these types, in `_id` order. */
@@ -64,6 +106,7 @@ export class ViewIndex {
     if (!docs) {
       docs = this.all.filter((doc) => types.has(doc._type))
       this.typeLists.set(key, docs)
+      this.note({kind: 'types', types: [...types].sort()})
     }
     return docs
   }
@@ -73,11 +116,17 @@ export class ViewIndex {
     const key = sortedKey(types, keys)
     let index = this.sortedIndexes.get(key)
     if (!index) {
-      const docs = types ? this.ofTypes(types) : this.all
-      const entries = docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
-      entries.sort((a, b) => compareEntries(keys, a, b))
-      index = {keys, entries}
+      // An ordering of the same documents by the same first path, if built: nearly in order already.
+      const sibling = this.sortedOn(types, keys[0].path)
+      if (sibling) index = reordered(sibling, keys)
+      else {
+        const docs = types ? this.ofTypes(types) : this.all
+        const entries = docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
+        entries.sort((a, b) => compareEntries(keys, a, b))
+        index = {keys, entries}
+      }
       this.sortedIndexes.set(key, index)
+      this.note({kind: 'sorted', types: types ? [...types].sort() : null, keys})
     }
     return index
   }
@@ -119,6 +168,7 @@ export class ViewIndex {
       index = new Map()
       for (const doc of this.all) addTo(index, groqKeyOf(indexValue(doc, path)), doc)
       this.equalityIndexes.set(key, index)
+      this.note({kind: 'equality', path})
     }
     return index
   }
@@ -127,23 +177,33 @@ export class ViewIndex {
   containing(path: string[], sub: string[], value: unknown): SanityDocument[] {
     const valueKey = groqKeyOf(value)
     if (valueKey === null) return []
+    return this.members(path, sub).get(valueKey) ?? []
+  }
+
+  private members(path: string[], sub: string[]): Map<string, SanityDocument[]> {
     const key = JSON.stringify([path, sub])
     let index = this.memberIndexes.get(key)
     if (!index) {
       index = new Map()
       for (const doc of this.all) for (const member of new Set(memberKeys(doc, path, sub))) addTo(index, member, doc)
       this.memberIndexes.set(key, index)
+      this.note({kind: 'containing', path, sub})
     }
-    return index.get(valueKey) ?? []
+    return index
   }
 
   /** Documents for which groq-js's `references(id)` is true, in `_id` order. */
   referencing(id: string): SanityDocument[] {
+    return this.references().get(id) ?? []
+  }
+
+  private references(): Map<string, SanityDocument[]> {
     if (!this.referenceIndex) {
       this.referenceIndex = new Map()
       for (const doc of this.all) for (const ref of collectReferences(doc)) addTo(this.referenceIndex, ref, doc)
+      this.note({kind: 'references'})
     }
-    return this.referenceIndex.get(id) ?? []
+    return this.referenceIndex
   }
 
   /** The full-text index of a `match` left side (its syntax tree), built on first use. */
@@ -178,6 +238,7 @@ export class ViewIndex {
       byId.set(doc._id, doc)
     }
     const next = new ViewIndex(all, byId)
+    next.recorder = this.recorder
     for (const [key, docs] of this.typeLists.entries()) {
       const types = new Set(key.split('\u0000'))
       const list = docs.slice()
@@ -229,6 +290,24 @@ function typesOfSortedKey(key: string): Set<string> | null {
 
 function byIdOrder(a: SanityDocument, b: SanityDocument): number {
   return compareIds(a._id, b._id)
+}
+
+/**
+ * The entries of `index` ordered by `keys`, whose first path is the index's first path: taken in
+ * the index's order (reversed for the other direction), then sorted, which a merge sort (V8's
+ * TimSort) does in about one comparison per entry for input this close to sorted.
+ */
+export function reordered(index: SortedIndex, keys: OrderKey[]): SortedIndex {
+  const reverse = index.keys[0].desc !== keys[0].desc
+  const n = index.entries.length
+  const entries: SortedEntry[] = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const entry = index.entries[reverse ? n - 1 - i : i]
+    const values = keys.map((key, k) => (k === 0 ? entry.values[0] : indexValue(entry.doc, key.path)))
+    entries[i] = {doc: entry.doc, values}
+  }
+  entries.sort((a, b) => compareEntries(keys, a, b))
+  return {keys, entries}
 }
 
 export function compareEntries(keys: OrderKey[], a: SortedEntry, b: SortedEntry): number {
