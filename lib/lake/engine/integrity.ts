@@ -291,6 +291,11 @@ port.postMessage(first)
 Atomics.store(flag, 0, 1)
 Atomics.notify(flag, 0)
 if (first.findings && first.findings.length === 0) {
+  // Unmap the file before the slow part: every page part 1 touched stays mapped (and counted in the
+  // process's RSS, ~1.2 GiB at 100,000 posts) for as long as the map lives.
+  try {
+    db.pragma('mmap_size = 0')
+  } catch {}
   // Part 2 is background work: on Linux a thread's nice value is its own (setpriority on the
   // calling thread), so it yields the CPU to the lake's first queries. Elsewhere it would apply
   // to the whole process: left alone.
