@@ -8,11 +8,12 @@ import path from 'node:path'
 import {createClient, type SanityClient} from '@sanity/client'
 import {evaluate, parse} from 'groq-js'
 import {ensureToken, startLake, type RunningLake} from '@/lib/lake/server'
-import {openEngine, type QueryOptions, type SanityDocument} from '@/lib/lake/engine'
+import {spawnSync} from 'node:child_process'
+import {type QueryOptions, type SanityDocument} from '@/lib/lake/engine'
 import {applyPerspective, resolvePerspective} from '@/lib/lake/engine/perspective'
-import {searchTerms, SEARCH_RESULT_LIMIT} from '@/lib/site/search'
-import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
-import {COMMON_SEARCH_WORD, generateDataset, postSlug} from './dataset'
+import {generateDataset} from './dataset'
+import type {LakeProcessFigures} from './lake-process'
+import {QUERIES, READER, STUDIO} from './lake-queries'
 import {API_VERSION, DATA_DIR, DATASET, PORTS} from './paths'
 import type {ReportSection} from './report'
 import {formatMs, formatRate, summarize, type Summary} from './stats'
@@ -28,72 +29,6 @@ export interface LakeBenchOptions {
   listen: {listeners: number; commits: number}
   log: (line: string) => void
 }
-
-interface BenchQuery {
-  name: string
-  /** Who runs it: readers (anonymous, published) or the Studio (token, raw). */
-  as?: 'reader' | 'studio'
-  query: string
-  params: (posts: number) => Record<string, unknown>
-  /** Guards against benchmarking a query that silently found nothing. */
-  check: (result: unknown) => boolean
-}
-
-const QUERIES: BenchQuery[] = [
-  {
-    name: 'home (postListQuery, 10 posts + total)',
-    query: postListQuery,
-    params: () => ({start: 0, end: 10}),
-    check: (r) => (r as {posts: unknown[]}).posts.length === 10,
-  },
-  {
-    name: 'post by slug (postQuery, body, refs, prev/next)',
-    query: postQuery,
-    params: (posts) => ({slug: postSlug(Math.floor(posts / 2))}),
-    check: (r) => r !== null && typeof (r as {title?: unknown}).title === 'string',
-  },
-  {
-    name: 'category page (categoryPageQuery, 10 posts + total)',
-    query: categoryPageQuery,
-    params: () => ({slug: 'politics', start: 0, end: 10}),
-    check: (r) => (r as {posts: unknown[]}).posts.length === 10,
-  },
-  {
-    name: `search (searchQuery, "${COMMON_SEARCH_WORD} government")`,
-    query: searchQuery,
-    params: () => ({terms: searchTerms(`${COMMON_SEARCH_WORD} government`), limit: SEARCH_RESULT_LIMIT}),
-    check: (r) => (r as unknown[]).length === SEARCH_RESULT_LIMIT,
-  },
-  {
-    name: 'feed (feedPostsQuery, 20 full posts)',
-    query: feedPostsQuery,
-    params: () => ({topicId: '', limit: 20}),
-    check: (r) => (r as unknown[]).length === 20,
-  },
-  {
-    // The shape of the Studio's document list pane: one type, newest edits first, a page of ids.
-    name: 'Studio document list (posts by _updatedAt desc, 50)',
-    as: 'studio',
-    query: `*[_type == "post" && !(_id in path("versions.**"))] | order(_updatedAt desc)[0...50]{_id, _type, _updatedAt, title}`,
-    params: () => ({}),
-    check: (r) => (r as unknown[]).length === 50,
-  },
-  {
-    // The shape of the Studio's search: any searchable type, each term against its text fields.
-    name: 'Studio search ("government", 4 types, 50)',
-    as: 'studio',
-    query:
-      '*[_type in ["post", "author", "category", "tag"] && !(_id in path("versions.**")) && (title match $t0 || name match $t0 || slug.current match $t0)]' +
-      ' | order(_updatedAt desc)[0...50]{_id, _type, title, name}',
-    params: () => ({t0: 'government*'}),
-    check: (r) => Array.isArray(r) && r.length > 0,
-  },
-]
-
-/** What readers' requests look like to the engine: anonymous, published perspective. */
-const READER: QueryOptions = {perspective: 'published', access: 'public'}
-/** The Studio reads with a token and sees drafts and published documents side by side. */
-const STUDIO: QueryOptions = {perspective: 'raw', access: 'all'}
 
 /**
  * The baseline: plain groq-js evaluating the query over the same view (every document the
@@ -174,8 +109,10 @@ interface LoadFigure {
   ms: number
   heapMiB: number
   rssMiB: number
-  /** A fresh engine on the imported file: open + first home query answered. */
-  coldStartMs: number
+  /** The SQLite file and its WAL after the queries. */
+  storeBytes: number
+  /** The lake alone in a fresh process on the imported file (lake-process.ts). */
+  alone: LakeProcessFigures
 }
 
 /** GROQ query latency per dataset size, engine and HTTP. Also runs mutations and listen on the first size. */
@@ -225,16 +162,20 @@ export async function benchLake(options: LakeBenchOptions): Promise<ReportSectio
         }
       }
       const memory = process.memoryUsage()
-      const coldStartMs = await coldStart(path.join(bench.dataDir, 'lake.sqlite'))
+      const file = path.join(bench.dataDir, 'lake.sqlite')
+      const storeBytes = ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(file + suffix, {throwIfNoEntry: false})?.size ?? 0), 0)
+      const alone = lakeAlone(file, posts)
       imports.push({
+        storeBytes,
         posts,
         documents: count,
         ms: importMs,
         heapMiB: Math.round(memory.heapUsed / 2 ** 20),
         rssMiB: Math.round(memory.rss / 2 ** 20),
-        coldStartMs,
+        alone,
       })
-      options.log(`  heap ${imports.at(-1)!.heapMiB} MiB, RSS ${imports.at(-1)!.rssMiB} MiB; cold start ${formatMs(coldStartMs)}`)
+      options.log(`  bench process: heap ${imports.at(-1)!.heapMiB} MiB, RSS ${imports.at(-1)!.rssMiB} MiB`)
+      options.log(`  lake alone (fresh process): cold start ${formatMs(alone.coldStartMs)}, RSS ${alone.rssMiB} MiB, heap ${alone.heapMiB} MiB after every query`)
 
       if (index === 0) {
         mutationSection = await benchMutations(bench.lake, token, posts, options)
@@ -275,23 +216,41 @@ export async function benchLake(options: LakeBenchOptions): Promise<ReportSectio
     notes: imports.map(
       (i) =>
         `${i.posts.toLocaleString('en-US')} posts: import of ${i.documents.toLocaleString('en-US')} documents (generated on the fly) in ${formatMs(i.ms)} ` +
-        `(${formatRate(i.documents / (i.ms / 1000))} documents/s); after the queries heap ${i.heapMiB} MiB, RSS ${i.rssMiB} MiB (whole bench process); ` +
-        `cold start (open the file in a fresh engine, first home query answered) ${formatMs(i.coldStartMs)}.`,
+        `(${formatRate(i.documents / (i.ms / 1000))} documents/s); after the queries heap ${i.heapMiB} MiB, RSS ${i.rssMiB} MiB (whole bench process: ` +
+        'it also holds the groq-js baseline’s parsed documents; the lake’s own memory is in the next table).',
     ),
   }
-  return [querySection, ...(mutationSection ? [mutationSection] : []), ...(listenSection ? [listenSection] : [])]
+  const aloneSection: ReportSection = {
+    title: 'Lake alone: cold start, first answers and memory',
+    method:
+      'After each size’s import, `bench/lake-process.ts` opens the same SQLite file in a fresh process (nothing cached, the integrity check included) and times ' +
+      'open → first home answer (“cold start”), then each query above once (“first”, in the order of the table: what the first reader or editor after a restart waits) ' +
+      'and warm. RSS and JS heap are that process’s after every query, the Studio’s search included: what a lake serving this archive needs. ' +
+      'Import = `engine.importDocuments` of the generated documents (the full-text index is filed after it, in the background).',
+    columns: ['posts (documents)', 'import', 'store', 'cold start', ...QUERIES.map((q) => `first: ${q.name.replace(/ \(.*$/, '')}`), 'RSS', 'heap'],
+    rows: imports.map((i) => [
+      `${i.posts.toLocaleString('en-US')} (${i.documents.toLocaleString('en-US')})`,
+      `${formatRate(i.documents / (i.ms / 1000))} docs/s`,
+      `${(i.storeBytes / 1e9).toFixed(2)} GB`,
+      formatMs(i.alone.coldStartMs),
+      ...QUERIES.map((q) => formatMs(i.alone.queries.find((f) => f.name === q.name)?.firstMs ?? Number.NaN)),
+      `${i.alone.rssMiB} MiB`,
+      `${i.alone.heapMiB} MiB`,
+    ]),
+    data: {imports},
+  }
+  return [querySection, aloneSection, ...(mutationSection ? [mutationSection] : []), ...(listenSection ? [listenSection] : [])]
 }
 
-/** Opens the lake file in a new engine and times until the first home query is answered. */
-async function coldStart(file: string): Promise<number> {
-  const started = performance.now()
-  const engine = openEngine({file})
-  try {
-    await engine.query(DATASET, postListQuery, {start: 0, end: 10}, READER)
-    return performance.now() - started
-  } finally {
-    engine.close()
-  }
+/**
+ * The lake alone in a fresh process on the imported file (lake-process.ts): cold start, each
+ * query's first and warm runs, and the RSS a lake serving this dataset actually needs.
+ */
+function lakeAlone(file: string, posts: number): LakeProcessFigures {
+  const script = path.join(path.dirname(new URL(import.meta.url).pathname), 'lake-process.ts')
+  const child = spawnSync(process.execPath, [...process.execArgv, script, file, String(posts)], {encoding: 'utf8', maxBuffer: 16 * 2 ** 20})
+  if (child.status !== 0) throw new Error(`lake-process.ts failed (${child.status ?? child.signal}): ${child.stderr.slice(-2000)}`)
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LakeProcessFigures
 }
 
 /** A new post as an editor would publish it: small body, references to existing documents. */

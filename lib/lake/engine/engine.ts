@@ -77,6 +77,16 @@ export class LakeEngine implements Engine {
     this.workingSetBytes = options.workingSetBytes ?? DEFAULT_WORKING_SET_BYTES
     // A crash during an earlier catch-up left documents to file: finish it in the background.
     if (textIndexing.background && this.store.fullText.needsWork) this.catchUpInBackground()
+    void this.store.textIndexChecked.then(({outcome, findings}) => {
+      if ((outcome !== 'rebuilt' && outcome !== 'damaged') || this.closed) return
+      console.error(
+        `lake: the full-text index of ${options.file} failed its integrity check (${findings!.slice(0, 3).join('; ')}); ` +
+          (outcome === 'rebuilt'
+            ? 'it is being rebuilt in the background (searches stay exact meanwhile)'
+            : 'it is not used until the lake restarts (searches stay exact, unnarrowed)'),
+      )
+      if (outcome === 'rebuilt' && textIndexing.background) this.catchUpInBackground()
+    })
     this.warmedUp = warmUpSettings.enabled ? this.warmUp() : Promise.resolve()
   }
 
@@ -382,7 +392,8 @@ export class LakeEngine implements Engine {
   private catchUpInBackground(): void {
     this.catchUpTextIndex(false).catch((error) => {
       // A damaged store is reported by every query and write (intact()); nothing to add here.
-      if (!(error instanceof DamagedDatabaseError)) console.error('lake: full-text catch-up failed', error)
+      // (Nor when the engine closed under it.)
+      if (!(error instanceof DamagedDatabaseError) && !this.closed) console.error('lake: full-text catch-up failed', error)
     })
   }
 

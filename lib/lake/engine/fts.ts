@@ -240,6 +240,27 @@ export class FullTextIndex {
   /** Documents (of every dataset) the index is behind for (`fts_pending`), as this connection last wrote or read it. */
   private pending = 0
 
+  /**
+   * Whether the FTS5 index passed its own integrity check since the store opened (integrity.ts,
+   * part 2, which runs after the store is already serving). Until then searches are not narrowed
+   * by it: answers stay exact, as when the index is far behind.
+   */
+  verified = false
+
+  /**
+   * The FTS5 index failed its check: its words are dropped (FTS5's 'delete-all' rewrites the index
+   * without reading it) and every stored document is noted pending, so the catch-up files them all
+   * again; searches stay exact meanwhile (pending documents are candidates).
+   */
+  rebuild(): void {
+    this.db.transaction(() => {
+      this.db.exec(`INSERT INTO fts_words (fts_words) VALUES ('delete-all'); DELETE FROM fts_documents;`)
+      this.db.exec('INSERT OR IGNORE INTO fts_pending (dataset, id) SELECT dataset, id FROM documents')
+    })()
+    this.recount()
+    this.verified = true
+  }
+
   /** Re-reads the count of documents not indexed yet (after a rolled-back transaction). */
   recount(): void {
     this.pending = this.statements.pendingCount.get()!
@@ -360,6 +381,8 @@ export class FullTextIndex {
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
         if (query === null || query === '') return query === null ? null : new Set()
+        // Not checked yet (or damaged and not rebuilt): not read at all.
+        if (!this.verified) return null
         // Documents not indexed yet are candidates. Read before the index: one filed in between
         // (catchUp) is then either still pending here or already in the index below.
         // (Always asked: the in-memory count is only a hint.) Over the limit: counted, not read.

@@ -150,6 +150,13 @@ export class Store {
    */
   readonly integrity: IntegrityCheck
 
+  /**
+   * The full-text index's own check (integrity.ts, part 2, after the store serves): 'ok', it now
+   * narrows searches; 'rebuilt', it was damaged and is being filed again (`findings`); 'damaged',
+   * it was and could not be rebuilt (not used until the next start); 'unchecked', the store closed first.
+   */
+  readonly textIndexChecked: Promise<{outcome: 'ok' | 'rebuilt' | 'damaged' | 'unchecked'; findings?: string[]}>
+
   constructor(file: string) {
     this.db = openDatabase(file)
     let integrity: IntegrityCheck | null = null
@@ -170,6 +177,7 @@ export class Store {
       throw asDamaged(file, error)
     }
     this.integrity = integrity
+    this.textIndexChecked = this.watchTextIndex(integrity)
     const db = this.db
     this.statements = {
       allDocuments: db.prepare<[string], {json: string}>('SELECT json FROM documents WHERE dataset = ? ORDER BY id'),
@@ -209,6 +217,27 @@ export class Store {
          ORDER BY seq DESC LIMIT 1`,
       ),
     }
+  }
+
+  private watchTextIndex(integrity: IntegrityCheck): Store['textIndexChecked'] {
+    const verdict = (findings: string[] | null): Awaited<Store['textIndexChecked']> => {
+      if (findings === null || !this.db.open) return {outcome: 'unchecked'}
+      if (findings.length === 0) {
+        this.fullText.verified = true
+        return {outcome: 'ok'}
+      }
+      try {
+        this.fullText.rebuild()
+        return {outcome: 'rebuilt', findings}
+      } catch (error) {
+        // Left unverified: never used to narrow a search in this process.
+        return {outcome: 'damaged', findings: [...findings, `rebuild failed: ${(error as Error).message}`]}
+      }
+    }
+    // Known already (a store checked before it opened): no search of this process goes unnarrowed.
+    const known = integrity.virtualVerdict
+    if (known !== undefined) return Promise.resolve(verdict(known))
+    return integrity.virtualTables.then(verdict)
   }
 
   /**

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type Database from 'better-sqlite3'
-import {describe, expect, it} from 'vitest'
+import Database from 'better-sqlite3'
+import {describe, expect, it, vi} from 'vitest'
 import {openEngine} from '@/lib/lake/engine'
 import {DamagedDatabaseError, openCheckedDatabase} from '@/lib/lake/engine/integrity'
 import {tempDir, testEngine} from './helpers'
@@ -106,6 +106,95 @@ describe('the integrity check at open', () => {
     await engine.mutate('production', [{patch: {id: 'a', set: {title: 'B'}}}], {author: 't'})
     expect(engine.getDocuments('production', ['a'])[0]?.title).toBe('B')
     engine.close()
+  })
+
+  /** A store of `count` posts whose titles are filed in the full-text index (normal commits). */
+  async function storeWithTitles(count: number): Promise<string> {
+    const file = path.join(tempDir(), 'lake.sqlite')
+    const engine = openEngine({file})
+    const words = ['harbour', 'election', 'refinery', 'harvest', 'budget', 'flood']
+    for (let start = 0; start < count; start += 200) {
+      const batch = Array.from({length: Math.min(200, count - start)}, (_, k) => start + k)
+      await engine.mutate(
+        'production',
+        batch.map((i) => ({create: {_id: `p${i}`, _type: 'post', title: `${words[i % 6]} ${words[(i * 7) % 6]} report ${i} w${i % 97}`}})),
+        {author: 't'},
+      )
+    }
+    engine.close()
+    return file
+  }
+
+  /** Answers of a few `match` searches, from groq-js's rules (the store's documents are simple titles). */
+  async function searches(engine: ReturnType<typeof openEngine>) {
+    const answers: unknown[] = []
+    for (const pattern of ['harbour', 'harv*', 'w42', 'report']) {
+      answers.push((await engine.query('production', 'count(*[title match $p])', {p: pattern})).result)
+    }
+    return answers
+  }
+
+  it('does not use a full-text index that fails its own check, and rebuilds it (the store still serves)', async () => {
+    const file = await storeWithTitles(1200)
+    const healthy = openEngine({file})
+    const expected = await searches(healthy)
+    healthy.close()
+    expect(expected).toEqual([200, 200, 12, 1200])
+    // Damage the FTS5 index's content (not its b-trees), as a bug or a bad restore might: the
+    // shadow tables stay valid SQLite tables, the index's own check fails, and reading it errors.
+    const raw = new Database(file)
+    raw.unsafeMode(true)
+    raw.prepare('UPDATE fts_words_data SET block = randomblob(length(block)) WHERE id > 10').run()
+    expect(() => raw.prepare(`SELECT count(*) FROM fts_words WHERE fts_words MATCH 'harbour'`).get()).toThrow(/corrupt/i)
+    raw.close()
+
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const engine = openEngine({file})
+      const store = (engine as unknown as {store: {fullText: {verified: boolean; search(dataset: string): {candidates(p: unknown, limit?: number): unknown}}; textIndexChecked: Promise<{outcome: string; findings?: string[]}>}}).store
+      // Until its check passed the index is not read at all (reading it would fail here)…
+      expect(store.fullText.verified).toBe(false)
+      expect(store.fullText.search('production').candidates('harbour', 100)).toBeNull()
+      expect(await searches(engine)).toEqual(expected)
+      // …the check finds the damage, the index is emptied and every document noted for refiling…
+      const verdict = await store.textIndexChecked
+      expect(verdict.outcome).toBe('rebuilt')
+      expect(verdict.findings!.join('\n')).toMatch(/fts5/)
+      expect(logged.mock.calls.flat().join(' ')).toMatch(/full-text index .* failed its integrity check.*rebuilt/)
+      expect(await searches(engine)).toEqual(expected)
+      // …and the background catch-up files them again: the index narrows searches and is whole.
+      await engine.catchUpTextIndex()
+      expect(engine.textIndexBehind).toBe(0)
+      expect(store.fullText.search('production').candidates('w42', 100)).toEqual(new Set(Array.from({length: 12}, (_, k) => `p${42 + 97 * k}`)))
+      expect(await searches(engine)).toEqual(expected)
+      engine.close()
+    } finally {
+      logged.mockRestore()
+    }
+    const check = new Database(file, {readonly: true})
+    expect(check.pragma(`quick_check('fts_words')`, {simple: true})).toBe('ok')
+    check.close()
+  })
+
+  it('still refuses a store whose ordinary table (or the FTS5 index\'s own b-tree) has a damaged page', async () => {
+    for (const table of ['documents', 'fts_words_data']) {
+      const file = await storeWithTitles(1200)
+      const raw = new Database(file, {readonly: true})
+      const pageSize = raw.pragma('page_size', {simple: true}) as number
+      const pages = raw.prepare<[string], number>(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`).pluck().all(table)
+      raw.close()
+      expect(pages.length, table).toBeGreaterThan(2)
+      const page = pages[Math.floor(pages.length / 2)]
+      const fd = fs.openSync(file, 'r+')
+      fs.writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (page - 1) * pageSize)
+      fs.closeSync(fd)
+      const bytes = fs.readFileSync(file)
+      const engine = openEngine({file})
+      await expect(engine.query('production', 'count(*)', {}), table).rejects.toThrow(DamagedDatabaseError)
+      await expect(engine.mutate('production', [{create: {_id: 'new', _type: 'post'}}], {author: 't'})).rejects.toThrow(DamagedDatabaseError)
+      engine.close()
+      expect(fs.readFileSync(file).equals(bytes), table).toBe(true)
+    }
   })
 
   it('opens an intact database', () => {
