@@ -99,6 +99,9 @@ export class LakeEngine implements Engine {
 
   private async warmUp(): Promise<void> {
     try {
+      // After the integrity check: a first query waiting for its verdict is answered as soon as it
+      // passes, not after a warm-up step (its continuation runs before this one's).
+      await this.intact()
       const byDataset = new Map<string, string[]>()
       for (const {dataset, hint} of this.store.indexHints()) byDataset.set(dataset, [...(byDataset.get(dataset) ?? []), hint])
       for (const [dataset, hints] of byDataset) {

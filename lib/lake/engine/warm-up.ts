@@ -4,9 +4,9 @@
  * pipeline's document-only terms and their orderings) are built on first use, which at 100,000
  * documents takes a first query hundreds of milliseconds. Each index a view builds is noted as a
  * hint (`IndexHint`, with the view's perspective), and the store keeps the most recent ones
- * (Store.indexHints). The next process builds them again right after it opens, one index per
- * step and yielding to queries and commits between steps, while the integrity check runs in its
- * worker and after — so the first reader or editor finds them built.
+ * (Store.indexHints). The next process builds them again right after it opens (once the integrity
+ * check passed, so the first answer is not delayed), one index per step and yielding to queries and
+ * commits between steps — so the first reader or editor finds them built.
  *
  * Nothing depends on a hint for correctness: a step builds exactly what the first query needing
  * the index would build (the same code), on the view current at that step; a query arriving
