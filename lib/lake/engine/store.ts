@@ -417,38 +417,26 @@ export class Store {
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
   commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, string> {
+    return this.commitGroup([{tx, deferTextIndex: options.deferTextIndex}])[0]
+  }
+
+  /**
+   * Writes transactions in order, in one SQLite transaction (group commit: one WAL fsync for all of
+   * them): each keeps its own `transactions` row, versions and commit-hook work, and either all of
+   * them are durable or none is. Returns each transaction's JSON texts (see below).
+   */
+  commitGroup(group: readonly {tx: StoredTransaction; deferTextIndex?: boolean}[]): Map<object, string>[] {
     // Never write into a store that failed its check (or before the check is done).
     this.integrity.assert()
-    const {dataset} = tx
     // Each document is serialised once: its row, its version and the mutations that carry it whole
     // (create/createOrReplace of an import) share the same JSON text.
-    const texts = new Map<object, string>()
-    for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
+    const allTexts = group.map(({tx}) => {
+      const texts = new Map<object, string>()
+      for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
+      return texts
+    })
     const write = this.db.transaction(() => {
-      const {lastInsertRowid} = this.statements.insertTransaction.run(
-        tx.id,
-        dataset,
-        tx.timestamp,
-        tx.author,
-        serializeMutations(tx.mutations, texts),
-        JSON.stringify(tx.changes.map((change) => change.id)),
-      )
-      for (const {id, after, before} of tx.changes) {
-        // The document's latest version may be stored as "the current row": give it its JSON first
-        // (a document known not to exist before, e.g. an import's new ones, has no such version).
-        if (before !== null) this.statements.materialiseVersion.run({dataset, id})
-        if (after) {
-          const json = texts.get(after)!
-          this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
-          // The version this transaction wrote is the document row itself (no second copy of the JSON).
-          this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
-        } else {
-          this.statements.deleteDocument.run(dataset, id)
-          this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
-        }
-      }
-      this.fullText.index(dataset, tx.changes, {defer: options.deferTextIndex})
-      for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
+      group.forEach(({tx, deferTextIndex}, i) => this.write(tx, allTexts[i], deferTextIndex === true))
     })
     try {
       write.immediate()
@@ -456,7 +444,36 @@ export class Store {
       this.fullText.recount()
       throw error
     }
-    return texts
+    return allTexts
+  }
+
+  /** One transaction's rows, inside the caller's SQLite transaction. */
+  private write(tx: StoredTransaction, texts: Map<object, string>, deferTextIndex: boolean): void {
+    const {dataset} = tx
+    const {lastInsertRowid} = this.statements.insertTransaction.run(
+      tx.id,
+      dataset,
+      tx.timestamp,
+      tx.author,
+      serializeMutations(tx.mutations, texts),
+      JSON.stringify(tx.changes.map((change) => change.id)),
+    )
+    for (const {id, after, before} of tx.changes) {
+      // The document's latest version may be stored as "the current row": give it its JSON first
+      // (a document known not to exist before, e.g. an import's new ones, has no such version).
+      if (before !== null) this.statements.materialiseVersion.run({dataset, id})
+      if (after) {
+        const json = texts.get(after)!
+        this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        // The version this transaction wrote is the document row itself (no second copy of the JSON).
+        this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
+      } else {
+        this.statements.deleteDocument.run(dataset, id)
+        this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
+      }
+    }
+    this.fullText.index(dataset, tx.changes, {defer: deferTextIndex})
+    for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
   }
 
   /**

@@ -1,0 +1,102 @@
+/**
+ * Group commit (engine.ts drainWrites): transactions queued while others are prepared are written
+ * in one SQLite transaction, each still acknowledged only after that commit returned.
+ */
+import {describe, expect, it, vi} from 'vitest'
+import type {LakeEngine} from '@/lib/lake/engine/engine'
+import type {Store} from '@/lib/lake/engine/store'
+import {author, DS, lakeError, testEngine} from './helpers'
+
+function storeOf(engine: unknown): Store {
+  return (engine as {store: Store}).store
+}
+
+describe('group commit', () => {
+  it('commits transactions queued together in fewer SQLite transactions, each with its own log entry and revision', async () => {
+    const engine = testEngine()
+    const commits = vi.spyOn(storeOf(engine), 'commitGroup')
+    const results = await Promise.all(
+      Array.from({length: 10}, (_, i) => engine.mutate(DS, [{create: {_id: `doc-${i}`, _type: 'post', i}}], {...author, transactionId: `tx-${i}`})),
+    )
+    expect(results.map((result) => result.transactionId)).toEqual(Array.from({length: 10}, (_, i) => `tx-${i}`))
+    const groups = commits.mock.calls.map(([group]) => group.map(({tx}) => tx.id))
+    expect(groups.flat()).toEqual(Array.from({length: 10}, (_, i) => `tx-${i}`))
+    expect(groups.length).toBeLessThan(10)
+    for (let i = 0; i < 10; i++) expect(engine.getDocuments(DS, [`doc-${i}`])[0]).toMatchObject({i, _rev: `tx-${i}`})
+    // Each is its own transaction in the log and in history.
+    expect(engine.transactionsFrom(DS, 'tx-0', 100)!.map((tx) => tx.id)).toEqual(results.map((result) => result.transactionId))
+    expect(engine.history(DS, ['doc-3'], {}).map((entry) => entry.id)).toEqual(['tx-3'])
+  })
+
+  it('a later transaction sees the earlier ones of its group; readers see none of them before the commit, and none is acknowledged before it', async () => {
+    const engine = testEngine() as unknown as LakeEngine
+    const first = engine.mutate(DS, [{create: {_id: 'a', _type: 'post', title: 'first'}}], {...author, transactionId: 'tx-a'})
+    let acknowledged = false
+    void first.then(() => (acknowledged = true))
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let seen: unknown
+    const second = engine.transact(DS, author, async ({workingSet}) => {
+      seen = workingSet.get('a')
+      await gate
+      return {results: [], applied: []}
+    })
+    await vi.waitFor(() => expect(seen).toBeDefined())
+    expect(seen).toMatchObject({_id: 'a', title: 'first', _rev: 'tx-a'})
+    expect(engine.getDocuments(DS, ['a'])).toEqual([null])
+    expect((await engine.query(DS, '*[_id == "a"][0]', {})).result).toBeNull()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(acknowledged).toBe(false)
+    release()
+    await Promise.all([first, second])
+    expect(engine.getDocuments(DS, ['a'])[0]).toMatchObject({title: 'first'})
+  })
+
+  it('mutations in one group build on each other like sequential ones (create, patch, create conflict, transaction id reuse)', async () => {
+    const engine = testEngine()
+    const commits = vi.spyOn(storeOf(engine), 'commitGroup')
+    const created = engine.mutate(DS, [{create: {_id: 'p', _type: 'post', n: 1}}], {...author, transactionId: 'one'})
+    const patched = engine.mutate(DS, [{patch: {id: 'p', inc: {n: 1}}}], {...author, transactionId: 'two'})
+    const conflict = lakeError(() => engine.mutate(DS, [{create: {_id: 'p', _type: 'post'}}], author))
+    const reused = lakeError(() => engine.mutate(DS, [{create: {_id: 'q', _type: 'post'}}], {...author, transactionId: 'one'}))
+    const byQuery = engine.mutate(DS, [{patch: {query: '*[_type == "post" && n == 2]', set: {found: true}}}], {...author, transactionId: 'three'})
+    await Promise.all([created, patched, byQuery])
+    expect((await conflict).status).toBe(409)
+    expect((await reused).status).toBe(409)
+    expect(commits.mock.calls.some(([group]) => group.length > 1)).toBe(true)
+    expect(engine.getDocuments(DS, ['p'])[0]).toMatchObject({n: 2, found: true, _rev: 'three'})
+    expect(engine.getDocuments(DS, ['q'])).toEqual([null])
+    // History holds each version as it was.
+    expect(engine.documentAt(DS, 'p', {revision: 'one'})).toMatchObject({n: 1})
+    expect(engine.documentAt(DS, 'p', {revision: 'two'})).toMatchObject({n: 2})
+    expect(engine.documentAt(DS, 'p', {revision: 'two'})).not.toHaveProperty('found')
+  })
+
+  it('a commit that fails for one member fails only it and those after it; those before are committed and announced', async () => {
+    const engine = testEngine()
+    engine.attachLog(() => (tx) => {
+      if (tx.id === 'bad') throw new Error('refused by a commit hook')
+    })
+    const announced: string[] = []
+    engine.subscribe((tx) => announced.push(tx.id))
+    const ids = ['ok-1', 'ok-2', 'bad', 'after']
+    const outcomes = await Promise.allSettled(ids.map((id) => engine.mutate(DS, [{create: {_id: `doc-${id}`, _type: 'post'}}], {...author, transactionId: id})))
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected'])
+    expect(announced).toEqual(['ok-1', 'ok-2'])
+    expect(engine.getDocuments(DS, ids.map((id) => `doc-${id}`)).map(Boolean)).toEqual([true, true, false, false])
+    // The store is consistent and takes the next write.
+    await engine.mutate(DS, [{create: {_id: 'doc-next', _type: 'post'}}], {...author, transactionId: 'next'})
+    expect(engine.transactionsFrom(DS, 'ok-1', 10)!.map((tx) => tx.id)).toEqual(['ok-1', 'ok-2', 'next'])
+  })
+
+  it('a dry run in a group writes nothing', async () => {
+    const engine = testEngine()
+    const [, dry] = await Promise.all([
+      engine.mutate(DS, [{create: {_id: 'x', _type: 'post'}}], author),
+      engine.mutate(DS, [{create: {_id: 'y', _type: 'post'}}], {...author, dryRun: true}),
+      engine.mutate(DS, [{create: {_id: 'z', _type: 'post'}}], author),
+    ])
+    expect(dry.results).toEqual([{id: 'y', operation: 'create'}])
+    expect(engine.getDocuments(DS, ['x', 'y', 'z']).map(Boolean)).toEqual([true, false, true])
+  })
+})
