@@ -316,8 +316,12 @@ export class LakeEngine implements Engine {
     try {
       while (this.writes.length > 0) {
         const group = new WriteGroup()
-        while (this.writes.length > 0 && group.open) {
-          await this.prepareWrite(this.writes.shift()!, group)
+        for (;;) {
+          while (this.writes.length > 0 && group.open) await this.prepareWrite(this.writes.shift()!, group)
+          if (group.members.length === 0 || !group.open) break
+          // Requests that have arrived but not been read yet (HTTP) may join: one turn of the event loop.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (this.writes.length === 0) break
         }
         this.commitGroup(group)
       }

@@ -28,6 +28,15 @@ describe('group commit', () => {
     expect(engine.history(DS, ['doc-3'], {}).map((entry) => entry.id)).toEqual(['tx-3'])
   })
 
+  it('waits one turn of the event loop for writes that have arrived but not been read yet (HTTP requests)', async () => {
+    const engine = testEngine()
+    const commits = vi.spyOn(storeOf(engine), 'commitGroup')
+    const first = engine.mutate(DS, [{create: {_id: 'one', _type: 'post'}}], {...author, transactionId: 'one'})
+    const second = new Promise((resolve) => setImmediate(() => resolve(engine.mutate(DS, [{create: {_id: 'two', _type: 'post'}}], {...author, transactionId: 'two'}))))
+    await Promise.all([first, second])
+    expect(commits.mock.calls.map(([group]) => group.map(({tx}) => tx.id))).toEqual([['one', 'two']])
+  })
+
   it('a later transaction sees the earlier ones of its group; readers see none of them before the commit, and none is acknowledged before it', async () => {
     const engine = testEngine() as unknown as LakeEngine
     const first = engine.mutate(DS, [{create: {_id: 'a', _type: 'post', title: 'first'}}], {...author, transactionId: 'tx-a'})
