@@ -193,10 +193,13 @@ export class Store {
         'INSERT INTO transactions (id, dataset, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertVersion: db.prepare('INSERT INTO document_versions (dataset, document_id, seq, rev, json) VALUES (?, ?, ?, ?, ?)'),
-      // A version stored as "the current document row" gets its JSON before that row changes.
+      // A version stored as "the current document row" gets its JSON before that row changes. Only
+      // a document's newest version can be one (each commit materialises it before adding the next),
+      // so only that row is read: a draft with thousands of versions costs what a new one does.
       materialiseVersion: db.prepare<[{dataset: string; id: string}]>(
         `UPDATE document_versions SET json = (SELECT json FROM documents WHERE dataset = @dataset AND id = @id)
-         WHERE dataset = @dataset AND document_id = @id AND json IS NULL AND rev IS NOT NULL`,
+         WHERE rowid = (SELECT rowid FROM document_versions WHERE dataset = @dataset AND document_id = @id ORDER BY seq DESC LIMIT 1)
+         AND json IS NULL AND rev IS NOT NULL`,
       ),
       transactionExists: db.prepare<[string, string], {one: number}>('SELECT 1 AS one FROM transactions WHERE dataset = ? AND id = ?'),
       transactionSeq: db.prepare<[string, string], {seq: number}>('SELECT seq FROM transactions WHERE dataset = ? AND id = ?'),
