@@ -2,7 +2,7 @@
  * The lake at scale, each figure in a fresh process so RSS is the lake's own (the main bench's RSS
  * is its whole process: groq-js baselines, HTTP clients and the dataset generator included):
  *
- *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint)
+ *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint): docs/s, MB/s, CPU µs/doc
  *   npx tsx bench/lake-scale.ts cold <file> <posts> [--no-warm-up]
  *                                                      open → first home answer, then first/p50/p99 of the site's and the
  *                                                      Studio's queries right after, RSS; the index warm-up (warm-up.ts) runs
@@ -29,12 +29,21 @@ async function importRun(posts: number, file: string): Promise<void> {
   const generated = performance.now()
   const documents = [...generateDataset({posts, settings: true})]
   const generateMs = performance.now() - generated
+  // The documents' own JSON (as the file would hold them), for a bytes/s figure.
+  let bytes = 0
+  for (const document of documents) bytes += Buffer.byteLength(JSON.stringify(document))
   const engine = openEngine({file})
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const {count} = await engine.importDocuments(DATASET, documents, {mode: 'create', author: 'bench'})
   engine.close()
   const ms = performance.now() - started
-  console.log(`import: ${count} documents in ${Math.round(ms)} ms = ${Math.round(count / (ms / 1000))} documents/s (generation apart: ${Math.round(generateMs)} ms)`)
+  const {user, system} = process.cpuUsage(cpu)
+  console.log(
+    `import: ${count} documents (${(bytes / 1e6).toFixed(1)} MB of JSON, ${Math.round(bytes / count)} B each) in ${Math.round(ms)} ms = ` +
+      `${Math.round(count / (ms / 1000))} documents/s, ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s; ` +
+      `${((user + system) / count).toFixed(0)} µs CPU per document (generation apart: ${Math.round(generateMs)} ms)`,
+  )
 }
 
 async function coldRun(file: string, posts: number, warm: boolean): Promise<void> {

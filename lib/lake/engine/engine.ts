@@ -88,9 +88,23 @@ class WriteGroup {
   private overlays = new Map<string, WorkingSet>()
   private ids = new Set<string>()
 
-  /** The documents of `dataset` as the group's transactions leave them; undefined: untouched by the group. */
+  /**
+   * The documents of `dataset` as the group's transactions leave them; undefined: untouched by the
+   * group. Built when a later transaction asks (an import batch usually commits alone: never built).
+   */
   overlay(dataset: string): WorkingSet | undefined {
-    return this.overlays.get(dataset)
+    let overlay = this.overlays.get(dataset)
+    if (overlay) return overlay
+    const members = this.members.filter((member) => member.transaction.dataset === dataset)
+    if (members.length === 0) return undefined
+    const documents = members[0].documents
+    overlay = new WorkingSet(
+      (id) => documents.get(id),
+      () => documents.all(),
+    )
+    for (const member of members) for (const change of member.transaction.changes) overlay.put(change.id, change.after)
+    this.overlays.set(dataset, overlay)
+    return overlay
   }
 
   hasTransaction(dataset: string, id: string): boolean {
@@ -99,16 +113,9 @@ class WriteGroup {
 
   add(member: PreparedWrite): void {
     const {dataset, id, changes} = member.transaction
-    let overlay = this.overlays.get(dataset)
-    if (!overlay) {
-      const documents = member.documents
-      overlay = new WorkingSet(
-        (docId) => documents.get(docId),
-        () => documents.all(),
-      )
-      this.overlays.set(dataset, overlay)
-    }
-    for (const change of changes) overlay.put(change.id, change.after)
+    // An overlay already built for the dataset takes the new changes; otherwise it is built when asked.
+    const overlay = this.overlays.get(dataset)
+    if (overlay) for (const change of changes) overlay.put(change.id, change.after)
     this.ids.add(`${dataset}\u0000${id}`)
     if (this.members.length === 0) this.started = performance.now()
     this.members.push(member)
