@@ -536,6 +536,8 @@ export class LakeEngine implements Engine {
             paused = true
             break
           }
+          // Writes first: a group waiting a turn of the event loop (drainWrites) is not held up by a step.
+          if (this.draining) continue
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {

@@ -3,7 +3,7 @@
  * in one SQLite transaction, each still acknowledged only after that commit returned.
  */
 import {describe, expect, it, vi} from 'vitest'
-import type {LakeEngine} from '@/lib/lake/engine/engine'
+import {textIndexing, type LakeEngine} from '@/lib/lake/engine/engine'
 import type {Store} from '@/lib/lake/engine/store'
 import {author, DS, lakeError, testEngine} from './helpers'
 
@@ -35,6 +35,27 @@ describe('group commit', () => {
     const second = new Promise((resolve) => setImmediate(() => resolve(engine.mutate(DS, [{create: {_id: 'two', _type: 'post'}}], {...author, transactionId: 'two'}))))
     await Promise.all([first, second])
     expect(commits.mock.calls.map(([group]) => group.map(({tx}) => tx.id))).toEqual([['one', 'two']])
+  })
+
+  it('a write waiting for its group is not held up by steps of the background full-text catch-up', async () => {
+    const saved = {...textIndexing}
+    textIndexing.background = false
+    try {
+      const engine = testEngine()
+      // Enough pending documents for many catch-up steps (an import defers the index).
+      await engine.importDocuments(DS, Array.from({length: 3000}, (_, i) => ({_id: `d-${i}`, _type: 'post', title: `word${i} `.repeat(200)})), {mode: 'create', author: 'test'})
+      const steps = vi.spyOn(storeOf(engine), 'catchUpTextIndex')
+      const catchUp = engine.catchUpTextIndex()
+      await vi.waitFor(() => expect(steps).toHaveBeenCalled())
+      const before = steps.mock.calls.length
+      await engine.mutate(DS, [{create: {_id: 'edit', _type: 'post'}}], author)
+      expect(steps.mock.calls.length).toBe(before)
+      expect(engine.textIndexBehind).toBeGreaterThan(0)
+      await catchUp
+      expect(engine.textIndexBehind).toBe(0)
+    } finally {
+      Object.assign(textIndexing, saved)
+    }
   })
 
   it('a later transaction sees the earlier ones of its group; readers see none of them before the commit, and none is acknowledged before it', async () => {
