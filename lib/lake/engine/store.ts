@@ -438,8 +438,22 @@ export class Store {
       for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
       return texts
     })
+    // The full-text index is filed once per dataset for the whole group, with each document as the
+    // group leaves it (one segment per word in the persisted lists instead of one per transaction).
+    // An import batch (deferred) in the group keeps its own call.
+    const merged = group.length > 1 && group.every(({deferTextIndex}) => !deferTextIndex)
     const write = this.db.transaction(() => {
-      group.forEach(({tx, deferTextIndex}, i) => this.write(tx, allTexts[i], deferTextIndex === true))
+      group.forEach(({tx, deferTextIndex}, i) => this.write(tx, allTexts[i], deferTextIndex === true, !merged))
+      if (merged) {
+        const byDataset = new Map<string, Map<string, StoredChange>>()
+        for (const {tx} of group) {
+          let changes = byDataset.get(tx.dataset)
+          if (!changes) byDataset.set(tx.dataset, (changes = new Map()))
+          // A document changed twice is filed once, as the last change left it.
+          for (const change of tx.changes) changes.set(change.id, {id: change.id, after: change.after})
+        }
+        for (const [dataset, changes] of byDataset) this.fullText.index(dataset, [...changes.values()])
+      }
     })
     try {
       write.immediate()
@@ -451,7 +465,7 @@ export class Store {
   }
 
   /** One transaction's rows, inside the caller's SQLite transaction. */
-  private write(tx: StoredTransaction, texts: Map<object, string>, deferTextIndex: boolean): void {
+  private write(tx: StoredTransaction, texts: Map<object, string>, deferTextIndex: boolean, textIndex: boolean): void {
     const {dataset} = tx
     const {lastInsertRowid} = this.statements.insertTransaction.run(
       tx.id,
@@ -475,7 +489,7 @@ export class Store {
         this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
       }
     }
-    this.fullText.index(dataset, tx.changes, {defer: deferTextIndex})
+    if (textIndex) this.fullText.index(dataset, tx.changes, {defer: deferTextIndex})
     for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
   }
 

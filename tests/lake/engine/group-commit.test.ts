@@ -2,6 +2,7 @@
  * Group commit (engine.ts drainWrites): transactions queued while others are prepared are written
  * in one SQLite transaction, each still acknowledged only after that commit returned.
  */
+import {evaluate, parse} from 'groq-js'
 import {describe, expect, it, vi} from 'vitest'
 import {textIndexing, type LakeEngine} from '@/lib/lake/engine/engine'
 import type {Store} from '@/lib/lake/engine/store'
@@ -100,6 +101,31 @@ describe('group commit', () => {
     expect(engine.documentAt(DS, 'p', {revision: 'one'})).toMatchObject({n: 1})
     expect(engine.documentAt(DS, 'p', {revision: 'two'})).toMatchObject({n: 2})
     expect(engine.documentAt(DS, 'p', {revision: 'two'})).not.toHaveProperty('found')
+  })
+
+  it('files the full-text index once per group, each document as the group left it (search stays exact)', async () => {
+    const engine = testEngine()
+    await engine.mutate(DS, [{create: {_id: 'gone', _type: 'post', title: 'alpha omega', excerpt: 'alpha'}}], author)
+    const filed = vi.spyOn(storeOf(engine).fullText, 'index')
+    await Promise.all([
+      engine.mutate(DS, [{create: {_id: 'p', _type: 'post', title: 'alpha first', excerpt: 'one'}}], author),
+      engine.mutate(DS, [{patch: {id: 'p', set: {title: 'beta second'}}}], author),
+      engine.mutate(DS, [{create: {_id: 'q', _type: 'post', title: 'alpha gamma', excerpt: 'alpha alpha'}}], author),
+      engine.mutate(DS, [{delete: {id: 'gone'}}], author),
+      engine.mutate(DS, [{create: {_id: 'drafts.q', _type: 'post', title: 'beta draft', excerpt: 'alpha'}}], author),
+    ])
+    expect(filed.mock.calls.length).toBeLessThan(5)
+    expect(filed.mock.calls.flatMap(([, changes]) => changes.map((change) => change.id)).sort()).toEqual(['drafts.q', 'gone', 'p', 'q'])
+    const dataset = [...engine.exportDocuments(DS)]
+    for (const query of [
+      '*[title match "alpha"]._id',
+      '*[title match "beta"]._id',
+      '*[[title, excerpt] match "alpha"] | order(_id)._id',
+      '*[_type == "post"] | score(title match "alpha", excerpt match "alpha") | order(_score desc, _id)[0...5]{_id, _score}',
+    ]) {
+      const expected = await (await evaluate(parse(query), {dataset})).get()
+      expect((await engine.query(DS, query, {}, {perspective: 'raw'})).result, query).toEqual(expected)
+    }
   })
 
   it('a commit that fails for one member fails only it and those after it; those before are committed and announced', async () => {
