@@ -83,6 +83,20 @@ describe('group commit', () => {
     expect(engine.getDocuments(DS, ['a'])[0]).toMatchObject({title: 'first'})
   })
 
+  it('a transaction reading history (documentAt) first commits the group before it, so it finds their revisions', async () => {
+    const engine = testEngine() as unknown as LakeEngine
+    const commits = vi.spyOn(storeOf(engine), 'commitGroup')
+    const first = engine.mutate(DS, [{create: {_id: 'h', _type: 'post', n: 1}}], {...author, transactionId: 'h1'})
+    let found: unknown
+    const second = engine.transact(DS, author, async ({documentAt}) => {
+      found = documentAt('h', {revision: 'h1'})
+      return {results: [], applied: []}
+    })
+    await Promise.all([first, second])
+    expect(found).toMatchObject({_id: 'h', n: 1})
+    expect(commits.mock.calls[0][0].map(({tx}) => tx.id)).toEqual(['h1'])
+  })
+
   it('mutations in one group build on each other like sequential ones (create, patch, create conflict, transaction id reuse)', async () => {
     const engine = testEngine()
     const commits = vi.spyOn(storeOf(engine), 'commitGroup')
