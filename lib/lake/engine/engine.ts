@@ -394,23 +394,30 @@ export class LakeEngine implements Engine {
       // One of them may be at fault (a commit hook refusing it): commit them one at a time, in order.
       // Later ones were prepared on top of a failed one's changes, so they fail with it.
       for (const [index, member] of members.entries()) {
+        let single: Map<object, string>
         try {
-          this.finishWrite(member, this.store.commit(member.transaction, {deferTextIndex: member.deferTextIndex}))
-        } catch (single) {
-          for (const rest of members.slice(index)) rest.reject(single)
+          single = this.store.commit(member.transaction, {deferTextIndex: member.deferTextIndex})
+        } catch (failure) {
+          for (const rest of members.slice(index)) rest.reject(failure)
           break
         }
+        this.finishWrite(member, single)
       }
       return
     }
     for (const [index, member] of members.entries()) this.finishWrite(member, texts[index])
   }
 
+  /** After the durable commit: the cache, listeners, the caller. Never throws (the write loop goes on). */
   private finishWrite(member: PreparedWrite, texts: Map<object, string>): void {
     const {transaction} = member
-    member.documents.apply(transaction.changes, texts)
-    // Commits add segments to the persisted word lists: compacted in the background now and then.
-    if (textIndexing.background && !member.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
+    try {
+      member.documents.apply(transaction.changes, texts)
+      // Commits add segments to the persisted word lists: compacted in the background now and then.
+      if (textIndexing.background && !member.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
+    } catch (error) {
+      return member.reject(error)
+    }
     this.notify(transaction)
     member.resolve(member.result)
   }

@@ -159,6 +159,17 @@ describe('group commit', () => {
     expect(engine.transactionsFrom(DS, 'ok-1', 10)!.map((tx) => tx.id)).toEqual(['ok-1', 'ok-2', 'next'])
   })
 
+  it('a failure after the commit (applying it to the cache) fails that write only; the write loop goes on', async () => {
+    const engine = testEngine()
+    const cache = (engine as unknown as {documents(dataset: string): {apply(): void}}).documents(DS)
+    vi.spyOn(cache, 'apply').mockImplementationOnce(() => {
+      throw new Error('cache failure')
+    })
+    await expect(engine.mutate(DS, [{create: {_id: 'x', _type: 'post'}}], author)).rejects.toThrow('cache failure')
+    await engine.mutate(DS, [{create: {_id: 'y', _type: 'post'}}], author)
+    expect(engine.getDocuments(DS, ['y'])[0]).toMatchObject({_id: 'y'})
+  })
+
   it('a dry run in a group writes nothing', async () => {
     const engine = testEngine()
     const [, dry] = await Promise.all([
