@@ -2,7 +2,7 @@
  * The lake at scale, each figure in a fresh process so RSS is the lake's own (the main bench's RSS
  * is its whole process: groq-js baselines, HTTP clients and the dataset generator included):
  *
- *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint)
+ *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint): docs/s, MB/s, CPU µs/doc
  *   npx tsx bench/lake-scale.ts cold <file> <posts> [--no-warm-up | --after-warm-up]
  *                                                      open → first home answer, then first/p50/p99 of the site's and the
  *                                                      Studio's queries right after, RSS; the index warm-up (warm-up.ts) runs
@@ -11,15 +11,19 @@
  *                                                      up for a few seconds), instead of back to back with the home answer
  *   npx tsx bench/lake-scale.ts catchup <file>          open, then time the full-text indexing an import deferred
  *   npx tsx bench/lake-scale.ts search <file>           open, catch up, then the site's search (common and rare words), RSS
+ *   npx tsx bench/lake-scale.ts commits <file>          durable commits in process (1,000 posts, live event log attached):
+ *                                                       tx/s and CPU per commit, 1 and 16 in flight, and WAL pages each commit writes
  *
  * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
  */
 import fs from 'node:fs'
-import {openEngine, type QueryOptions} from '@/lib/lake/engine'
+import {openEngine, type Engine, type QueryOptions} from '@/lib/lake/engine'
 import {warmUpSettings} from '@/lib/lake/engine/warm-up'
+import {LiveEventLog} from '@/lib/lake/live'
 import {searchTerms, SEARCH_RESULT_LIMIT} from '@/lib/site/search'
 import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
 import {COMMON_SEARCH_WORD, generateDataset, postSlug} from './dataset'
+import {newPost} from './lake'
 
 const DATASET = 'production'
 const READER: QueryOptions = {perspective: 'published', access: 'public'}
@@ -31,12 +35,21 @@ async function importRun(posts: number, file: string): Promise<void> {
   const generated = performance.now()
   const documents = [...generateDataset({posts, settings: true})]
   const generateMs = performance.now() - generated
+  // The documents' own JSON (as the file would hold them), for a bytes/s figure.
+  let bytes = 0
+  for (const document of documents) bytes += Buffer.byteLength(JSON.stringify(document))
   const engine = openEngine({file})
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const {count} = await engine.importDocuments(DATASET, documents, {mode: 'create', author: 'bench'})
   engine.close()
   const ms = performance.now() - started
-  console.log(`import: ${count} documents in ${Math.round(ms)} ms = ${Math.round(count / (ms / 1000))} documents/s (generation apart: ${Math.round(generateMs)} ms)`)
+  const {user, system} = process.cpuUsage(cpu)
+  console.log(
+    `import: ${count} documents (${(bytes / 1e6).toFixed(1)} MB of JSON, ${Math.round(bytes / count)} B each) in ${Math.round(ms)} ms = ` +
+      `${Math.round(count / (ms / 1000))} documents/s, ${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s; ` +
+      `${((user + system) / count).toFixed(0)} µs CPU per document (generation apart: ${Math.round(generateMs)} ms)`,
+  )
 }
 
 async function coldRun(file: string, posts: number, warm: boolean): Promise<void> {
@@ -128,9 +141,68 @@ async function searchRun(file: string): Promise<void> {
   engine.close()
 }
 
+/**
+ * The engine's durable commit path alone (no HTTP): bench/lake.ts's create/patch loop on a 1,000-post
+ * store with the live event log attached, as the lake server runs it. Pages per commit are counted
+ * from the WAL (frames appended; automatic checkpoints off while counting).
+ */
+async function commitsRun(file: string): Promise<void> {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, {force: true})
+  const engine = openEngine({file})
+  const live = new LiveEventLog(engine)
+  await engine.importDocuments(DATASET, generateDataset({posts: 1000, settings: true}), {mode: 'create', author: 'bench'})
+  await engine.catchUpTextIndex()
+  let n = 0
+  const commitOne = (target: Engine) => {
+    const i = n++
+    const id = `post-mutation-bench-${Math.floor(i / 2)}`
+    return i % 2 === 0
+      ? target.mutate(DATASET, [{create: newPost(id, i)}], {author: 'bench'})
+      : target.mutate(DATASET, [{patch: {id, set: {title: `Mutation benchmark ${i} (edited)`}}}], {author: 'bench'})
+  }
+  for (const [total, inFlight] of [
+    [300, 1],
+    [600, 16],
+  ]) {
+    let remaining = total
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    await Promise.all(
+      Array.from({length: inFlight}, async () => {
+        while (remaining-- > 0) await commitOne(engine)
+      }),
+    )
+    const ms = performance.now() - started
+    const {user, system} = process.cpuUsage(cpu)
+    console.log(`${inFlight} in flight: ${Math.round(total / (ms / 1000))} tx/s, ${((user + system) / 1000 / total).toFixed(2)} ms CPU per commit`)
+  }
+  engine.close()
+  live.close()
+  // Pages per commit: the WAL's frame count (mxFrame in the wal-index header, -shm offset 16) before
+  // and after each commit; a commit that checkpointed and restarted the WAL is not counted.
+  const probe = openEngine({file})
+  const probeLive = new LiveEventLog(probe)
+  const frames = () => fs.readFileSync(file + '-shm').readUInt32LE(16)
+  let pages = 0
+  let commits = 0
+  for (let i = 0; i < 100; i++) {
+    const before = frames()
+    await commitOne(probe)
+    const after = frames()
+    if (after > before) {
+      pages += after - before
+      commits++
+    }
+  }
+  console.log(`WAL pages per commit: ${(pages / Math.max(1, commits)).toFixed(1)} (${commits} of 100 commits counted)`)
+  probeLive.close()
+  probe.close()
+}
+
 const [command, a, b] = process.argv.slice(2)
 if (command === 'import') await importRun(Number(a), b)
 else if (command === 'cold') await coldRun(a, Number(b), !process.argv.includes('--no-warm-up'))
 else if (command === 'catchup') await catchUpRun(a)
 else if (command === 'search') await searchRun(a)
-else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts> [--no-warm-up | --after-warm-up] | catchup <file> | search <file>')
+else if (command === 'commits') await commitsRun(a)
+else throw new Error('usage: lake-scale.ts import <posts> <file> | cold <file> <posts> [--no-warm-up | --after-warm-up] | catchup <file> | search <file> | commits <file>')

@@ -254,7 +254,7 @@ function lakeAlone(file: string, posts: number): LakeProcessFigures {
 }
 
 /** A new post as an editor would publish it: small body, references to existing documents. */
-function newPost(id: string, n: number) {
+export function newPost(id: string, n: number) {
   return {
     _id: id,
     _type: 'post',

@@ -1,7 +1,8 @@
 /**
  * The lake engine: wires storage, the document cache, GROQ and mutations together behind the
  * `Engine` contract. Writes are serialized (one transaction at a time, in arrival order) so a
- * transaction that awaits GROQ for its query targets never interleaves with another.
+ * transaction that awaits GROQ for its query targets never interleaves with another; transactions
+ * queued meanwhile are committed together (group commit, `drainWrites`).
  */
 import {act as runActions} from './actions'
 import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE} from './document-cache'
@@ -54,6 +55,90 @@ export type TransactionBody = (context: {
   documentAt: (id: string, at: {revision?: string}) => SanityDocument | null
 }) => Promise<AppliedMutations>
 
+/** Group commit: at most this many transactions in one SQLite transaction... */
+const MAX_GROUP_TRANSACTIONS = 64
+/** ...and no more are added once the group changes this many documents (an import batch commits alone). */
+const MAX_GROUP_CHANGES = 1000
+/** ...nor once its first transaction has waited this long (a slow body after it would delay its acknowledgement). */
+const MAX_GROUP_WAIT_MS = 5
+
+interface QueuedWrite {
+  dataset: string
+  options: CommitOptions
+  body: TransactionBody
+  deferTextIndex: boolean
+  resolve: (result: CommitResult) => void
+  reject: (error: unknown) => void
+}
+
+interface PreparedWrite {
+  transaction: Transaction
+  documents: DatasetDocuments
+  result: CommitResult
+  deferTextIndex: boolean
+  resolve: (result: CommitResult) => void
+  reject: (error: unknown) => void
+}
+
+/** Transactions prepared but not committed yet, and the documents as they leave them (per dataset). */
+class WriteGroup {
+  members: PreparedWrite[] = []
+  changes = 0
+  private started = 0
+  private overlays = new Map<string, WorkingSet>()
+  private ids = new Set<string>()
+
+  /**
+   * The documents of `dataset` as the group's transactions leave them; undefined: untouched by the
+   * group. Built when a later transaction asks (an import batch usually commits alone: never built).
+   */
+  overlay(dataset: string): WorkingSet | undefined {
+    let overlay = this.overlays.get(dataset)
+    if (overlay) return overlay
+    const members = this.members.filter((member) => member.transaction.dataset === dataset)
+    if (members.length === 0) return undefined
+    const documents = members[0].documents
+    overlay = new WorkingSet(
+      (id) => documents.get(id),
+      () => documents.all(),
+    )
+    for (const member of members) for (const change of member.transaction.changes) overlay.put(change.id, change.after)
+    this.overlays.set(dataset, overlay)
+    return overlay
+  }
+
+  hasTransaction(dataset: string, id: string): boolean {
+    return this.ids.has(`${dataset}\u0000${id}`)
+  }
+
+  add(member: PreparedWrite): void {
+    const {dataset, id, changes} = member.transaction
+    // An overlay already built for the dataset takes the new changes; otherwise it is built when asked.
+    const overlay = this.overlays.get(dataset)
+    if (overlay) for (const change of changes) overlay.put(change.id, change.after)
+    this.ids.add(`${dataset}\u0000${id}`)
+    if (this.members.length === 0) this.started = performance.now()
+    this.members.push(member)
+    this.changes += changes.length
+  }
+
+  /** Whether another transaction may join before the group is committed. */
+  get open(): boolean {
+    if (this.members.length === 0) return true
+    return this.members.length < MAX_GROUP_TRANSACTIONS && this.changes < MAX_GROUP_CHANGES && performance.now() - this.started < MAX_GROUP_WAIT_MS
+  }
+
+  /** The members, leaving the group empty (they are being committed). */
+  take(): PreparedWrite[] {
+    const members = this.members
+    this.members = []
+    this.changes = 0
+    this.overlays = new Map()
+    this.ids = new Set()
+    return members
+  }
+}
+
 /** Tunables (tests turn the background catch-up off to hold a store behind, then call `catchUpTextIndex`). */
 export const textIndexing = {background: true}
 
@@ -64,7 +149,9 @@ export class LakeEngine implements Engine {
   private readonly store: Store
   private readonly caches = new Map<string, DatasetDocuments>()
   private readonly listeners = new Set<(tx: Transaction) => void>()
-  private writeQueue: Promise<unknown> = Promise.resolve()
+  /** Transactions waiting to be prepared and committed (drainWrites), in arrival order. */
+  private readonly writes: QueuedWrite[] = []
+  private draining = false
   private textCatchUp: Promise<void> | null = null
   /** Imports running (the background catch-up pauses for them). */
   private importing = 0
@@ -215,25 +302,73 @@ export class LakeEngine implements Engine {
 
   /**
    * Runs `body` against a fresh working set and commits its changes as one transaction. Any error
-   * leaves storage, cache and listeners untouched.
+   * leaves storage, cache and listeners untouched. Transactions run one at a time in arrival order;
+   * those queued while others are prepared are committed together (see drainWrites).
    */
   transact(dataset: string, options: CommitOptions, body: TransactionBody, internal: {deferTextIndex?: boolean} = {}): Promise<CommitResult> {
-    return this.serialized(async () => {
+    this.assertOpen()
+    return new Promise<CommitResult>((resolve, reject) => {
+      this.writes.push({dataset, options, body, deferTextIndex: internal.deferTextIndex === true, resolve, reject})
+      if (!this.draining) void this.drainWrites()
+    })
+  }
+
+  /**
+   * Group commit: takes queued transactions one by one, runs each body against the committed
+   * documents plus the changes of the transactions before it in the group (nothing is visible to
+   * readers yet), then writes the whole group in one SQLite transaction — one WAL fsync instead of
+   * one per transaction — and only then applies it to the cache, notifies listeners and resolves
+   * each transaction's promise. A transaction that arrives while nothing else is queued is committed
+   * on its own at once, so a single writer waits for nothing.
+   */
+  private async drainWrites(): Promise<void> {
+    this.draining = true
+    try {
+      while (this.writes.length > 0) {
+        const group = new WriteGroup()
+        for (;;) {
+          while (this.writes.length > 0 && group.open) await this.prepareWrite(this.writes.shift()!, group)
+          if (group.members.length === 0 || !group.open) break
+          // Requests that have arrived but not been read yet (HTTP) may join: one turn of the event loop.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (this.writes.length === 0) break
+        }
+        this.commitGroup(group)
+      }
+    } finally {
+      this.draining = false
+    }
+  }
+
+  private async prepareWrite(request: QueuedWrite, group: WriteGroup): Promise<void> {
+    try {
+      const {dataset, options, body} = request
       await this.intact()
       const documents = this.documents(dataset)
-      const transactionId = this.newTransactionId(dataset, options?.transactionId)
+      const transactionId = this.newTransactionId(dataset, options?.transactionId, group)
       const author = typeof options?.author === 'string' ? options.author : ''
       const timestamp = new Date().toISOString()
-      const workingSet = new WorkingSet(
-        (id) => documents.get(id),
-        () => documents.all(),
-      )
+      // What the transactions before this one in the group left (not committed yet).
+      const base = group.overlay(dataset)
+      const workingSet = base
+        ? new WorkingSet(
+            (id) => base.get(id) ?? undefined,
+            () => base.all(),
+          )
+        : new WorkingSet(
+            (id) => documents.get(id),
+            () => documents.all(),
+          )
       const outcome = await body({
         workingSet,
         transactionId,
         timestamp,
         resolveQuery: (query, params, index) => this.resolveQueryTargets(workingSet, query, params, index),
-        documentAt: (id, at) => documentAt(this.store, dataset, id, at),
+        // History is read from storage: the group's transactions so far are committed first.
+        documentAt: (id, at) => {
+          this.commitGroup(group)
+          return documentAt(this.store, dataset, id, at)
+        },
       })
       const changes = workingSet.changes()
       const result: CommitResult = {
@@ -241,16 +376,53 @@ export class LakeEngine implements Engine {
         results: outcome.results,
         documents: outcome.results.map(({id}) => workingSet.get(id)),
       }
-      if (options?.dryRun) return result
+      if (options?.dryRun) return request.resolve(result)
       const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
+      group.add({transaction, documents, result, deferTextIndex: request.deferTextIndex, resolve: request.resolve, reject: request.reject})
+    } catch (error) {
+      request.reject(error)
+    }
+  }
+
+  /** Writes the group's transactions durably, then applies, announces and acknowledges them in order. */
+  private commitGroup(group: WriteGroup): void {
+    const members = group.take()
+    if (members.length === 0) return
+    let texts: Map<object, string>[]
+    try {
       // The transaction itself (changes with `before`): commit hooks (the live event log) read it.
-      const texts = this.store.commit(transaction, {deferTextIndex: internal.deferTextIndex})
-      documents.apply(changes, texts)
+      texts = this.store.commitGroup(members.map((member) => ({tx: member.transaction, deferTextIndex: member.deferTextIndex})))
+    } catch (error) {
+      if (members.length === 1) return members[0].reject(error)
+      // One of them may be at fault (a commit hook refusing it): commit them one at a time, in order.
+      // Later ones were prepared on top of a failed one's changes, so they fail with it.
+      for (const [index, member] of members.entries()) {
+        let single: Map<object, string>
+        try {
+          single = this.store.commit(member.transaction, {deferTextIndex: member.deferTextIndex})
+        } catch (failure) {
+          for (const rest of members.slice(index)) rest.reject(failure)
+          break
+        }
+        this.finishWrite(member, single)
+      }
+      return
+    }
+    for (const [index, member] of members.entries()) this.finishWrite(member, texts[index])
+  }
+
+  /** After the durable commit: the cache, listeners, the caller. Never throws (the write loop goes on). */
+  private finishWrite(member: PreparedWrite, texts: Map<object, string>): void {
+    const {transaction} = member
+    try {
+      member.documents.apply(transaction.changes, texts)
       // Commits add segments to the persisted word lists: compacted in the background now and then.
-      if (textIndexing.background && !internal.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
-      this.notify(transaction)
-      return result
-    })
+      if (textIndexing.background && !member.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
+    } catch (error) {
+      return member.reject(error)
+    }
+    this.notify(transaction)
+    member.resolve(member.result)
   }
 
   private async resolveQueryTargets(workingSet: WorkingSet, query: string, params: Record<string, unknown>, index: number): Promise<string[]> {
@@ -275,24 +447,17 @@ export class LakeEngine implements Engine {
     return ids
   }
 
-  private newTransactionId(dataset: string, requested: unknown): string {
+  private newTransactionId(dataset: string, requested: unknown, group: WriteGroup): string {
     if (requested === undefined || requested === null || requested === '') return generateTransactionId()
     if (!isValidTransactionId(requested)) {
       throw badRequest(`Invalid transactionId ${JSON.stringify(requested)}: use 1-128 characters of a-zA-Z0-9._-`)
     }
-    if (this.store.hasTransaction(dataset, requested)) {
+    if (this.store.hasTransaction(dataset, requested) || group.hasTransaction(dataset, requested)) {
       throw new LakeError(409, {
         error: {type: 'conflictError', description: `Transaction ID "${requested}" has already been used in dataset "${dataset}"`},
       })
     }
     return requested
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    this.assertOpen()
-    const run = this.writeQueue.then(work, work)
-    this.writeQueue = run.catch(() => undefined)
-    return run
   }
 
   private notify(transaction: Transaction): void {
@@ -381,6 +546,8 @@ export class LakeEngine implements Engine {
             paused = true
             break
           }
+          // Writes first: a group waiting a turn of the event loop (drainWrites) is not held up by a step.
+          if (this.draining) continue
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {

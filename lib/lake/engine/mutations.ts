@@ -101,6 +101,15 @@ function runMutator(mutation: Record<string, unknown>, current: SanityDocument |
   }
 }
 
+function copyDocument(document: Record<string, unknown>, index: number, id: string): Record<string, unknown> {
+  try {
+    return structuredClone(document)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw invalidMutation(index, `Could not apply mutation to document "${id}": ${reason}`)
+  }
+}
+
 function applyCreate(
   kind: 'create' | 'createOrReplace' | 'createIfNotExists',
   body: Record<string, unknown>,
@@ -121,7 +130,9 @@ function applyCreate(
     outcome.results.push({id, operation: 'none'})
     return
   }
-  const created = runMutator({[kind]: structuredClone(document)}, existing, index, id)
+  // What @sanity/mutator makes of a create that applies (the document itself, `_createdAt` filled in;
+  // the system fields are set below anyway), without compiling a mutation or cloning `existing`.
+  const created = copyDocument(document, index, id)
   const createdAt = isTimestamp(body._createdAt) ? body._createdAt : (existing?._createdAt ?? context.timestamp)
   context.workingSet.put(id, withSystemFields(created, id, createdAt, context))
   outcome.results.push({id, operation: existing ? 'update' : 'create'})

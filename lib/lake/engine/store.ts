@@ -193,10 +193,13 @@ export class Store {
         'INSERT INTO transactions (id, dataset, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertVersion: db.prepare('INSERT INTO document_versions (dataset, document_id, seq, rev, json) VALUES (?, ?, ?, ?, ?)'),
-      // A version stored as "the current document row" gets its JSON before that row changes.
+      // A version stored as "the current document row" gets its JSON before that row changes. Only
+      // a document's newest version can be one (each commit materialises it before adding the next),
+      // so only that row is read: a draft with thousands of versions costs what a new one does.
       materialiseVersion: db.prepare<[{dataset: string; id: string}]>(
         `UPDATE document_versions SET json = (SELECT json FROM documents WHERE dataset = @dataset AND id = @id)
-         WHERE dataset = @dataset AND document_id = @id AND json IS NULL AND rev IS NOT NULL`,
+         WHERE rowid = (SELECT rowid FROM document_versions WHERE dataset = @dataset AND document_id = @id ORDER BY seq DESC LIMIT 1)
+         AND json IS NULL AND rev IS NOT NULL`,
       ),
       transactionExists: db.prepare<[string, string], {one: number}>('SELECT 1 AS one FROM transactions WHERE dataset = ? AND id = ?'),
       transactionSeq: db.prepare<[string, string], {seq: number}>('SELECT seq FROM transactions WHERE dataset = ? AND id = ?'),
@@ -440,38 +443,40 @@ export class Store {
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
   commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, string> {
+    return this.commitGroup([{tx, deferTextIndex: options.deferTextIndex}])[0]
+  }
+
+  /**
+   * Writes transactions in order, in one SQLite transaction (group commit: one WAL fsync for all of
+   * them): each keeps its own `transactions` row, versions and commit-hook work, and either all of
+   * them are durable or none is. Returns each transaction's JSON texts (see below).
+   */
+  commitGroup(group: readonly {tx: StoredTransaction; deferTextIndex?: boolean}[]): Map<object, string>[] {
     // Never write into a store that failed its check (or before the check is done).
     this.integrity.assert()
-    const {dataset} = tx
     // Each document is serialised once: its row, its version and the mutations that carry it whole
     // (create/createOrReplace of an import) share the same JSON text.
-    const texts = new Map<object, string>()
-    for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
+    const allTexts = group.map(({tx}) => {
+      const texts = new Map<object, string>()
+      for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
+      return texts
+    })
+    // The full-text index is filed once per dataset for the whole group, with each document as the
+    // group leaves it (one segment per word in the persisted lists instead of one per transaction).
+    // An import batch (deferred) in the group keeps its own call.
+    const merged = group.length > 1 && group.every(({deferTextIndex}) => !deferTextIndex)
     const write = this.db.transaction(() => {
-      const {lastInsertRowid} = this.statements.insertTransaction.run(
-        tx.id,
-        dataset,
-        tx.timestamp,
-        tx.author,
-        serializeMutations(tx.mutations, texts),
-        JSON.stringify(tx.changes.map((change) => change.id)),
-      )
-      for (const {id, after, before} of tx.changes) {
-        // The document's latest version may be stored as "the current row": give it its JSON first
-        // (a document known not to exist before, e.g. an import's new ones, has no such version).
-        if (before !== null) this.statements.materialiseVersion.run({dataset, id})
-        if (after) {
-          const json = texts.get(after)!
-          this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
-          // The version this transaction wrote is the document row itself (no second copy of the JSON).
-          this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
-        } else {
-          this.statements.deleteDocument.run(dataset, id)
-          this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
+      group.forEach(({tx, deferTextIndex}, i) => this.write(tx, allTexts[i], deferTextIndex === true, !merged))
+      if (merged) {
+        const byDataset = new Map<string, Map<string, StoredChange>>()
+        for (const {tx} of group) {
+          let changes = byDataset.get(tx.dataset)
+          if (!changes) byDataset.set(tx.dataset, (changes = new Map()))
+          // A document changed twice is filed once, as the last change left it.
+          for (const change of tx.changes) changes.set(change.id, {id: change.id, after: change.after})
         }
+        for (const [dataset, changes] of byDataset) this.fullText.index(dataset, [...changes.values()])
       }
-      this.fullText.index(dataset, tx.changes, {defer: options.deferTextIndex})
-      for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
     })
     try {
       write.immediate()
@@ -479,7 +484,36 @@ export class Store {
       this.fullText.recount()
       throw error
     }
-    return texts
+    return allTexts
+  }
+
+  /** One transaction's rows, inside the caller's SQLite transaction. */
+  private write(tx: StoredTransaction, texts: Map<object, string>, deferTextIndex: boolean, textIndex: boolean): void {
+    const {dataset} = tx
+    const {lastInsertRowid} = this.statements.insertTransaction.run(
+      tx.id,
+      dataset,
+      tx.timestamp,
+      tx.author,
+      serializeMutations(tx.mutations, texts),
+      JSON.stringify(tx.changes.map((change) => change.id)),
+    )
+    for (const {id, after, before} of tx.changes) {
+      // The document's latest version may be stored as "the current row": give it its JSON first
+      // (a document known not to exist before, e.g. an import's new ones, has no such version).
+      if (before !== null) this.statements.materialiseVersion.run({dataset, id})
+      if (after) {
+        const json = texts.get(after)!
+        this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        // The version this transaction wrote is the document row itself (no second copy of the JSON).
+        this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
+      } else {
+        this.statements.deleteDocument.run(dataset, id)
+        this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
+      }
+    }
+    if (textIndex) this.fullText.index(dataset, tx.changes, {defer: deferTextIndex})
+    for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
   }
 
   /**

@@ -69,6 +69,22 @@ describe('crash safety', () => {
     expect(engine.getDocuments(DS, ['counter'])[0]!.n).toBe(stored.size + 1)
   })
 
+  it('concurrent writers (group commits): every acknowledged transaction survives kill -9, and groups are atomic', async () => {
+    const file = join(tempDir(), 'crash-concurrent.sqlite')
+    const acknowledged = await commitThenKill(file, 200, join(__dirname, 'fixtures', 'commit-concurrent.ts'))
+    const db = new Database(file)
+    expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
+    const stored = new Set(db.prepare('SELECT id FROM transactions').pluck().all() as string[])
+    db.close()
+    for (const id of acknowledged) expect(stored.has(id), id).toBe(true)
+    const engine = testEngine(file)
+    // Each stored transaction incremented the counter once, and wrote its own document.
+    expect(engine.getDocuments(DS, ['counter'])[0]!.n).toBe(stored.size)
+    expect(engine.getDocuments(DS, [...stored].map((id) => `doc-${id.split('-').slice(2).join('-')}`)).every(Boolean)).toBe(true)
+    await engine.mutate(DS, [{patch: {id: 'counter', inc: {n: 1}}}], {author: 'after-crash'})
+    expect(engine.getDocuments(DS, ['counter'])[0]!.n).toBe(stored.size + 1)
+  })
+
   it('a kill -9 in the middle of an import leaves whole batches: every acknowledged one, history and full text consistent', async () => {
     const file = join(tempDir(), 'import-crash.sqlite')
     // Batches of 2,000 over 5,000 ids: by the 4th batch, imports replace documents of earlier ones.

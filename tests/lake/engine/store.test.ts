@@ -27,6 +27,28 @@ describe('SQLite store', () => {
     db.close()
   })
 
+  it("a commit copies only the document's newest version into history (older rows are never read, however long the history)", async () => {
+    const engine = testEngine()
+    await engine.mutate(DS, [{create: {_id: 'p', _type: 'post', n: 1}}], {...author, transactionId: 'v1'})
+    await engine.mutate(DS, [{patch: {id: 'p', inc: {n: 1}}}], {...author, transactionId: 'v2'})
+    // Mark the oldest version "the current row" (json NULL), a state no commit leaves: a commit
+    // that looked at every version of the document would overwrite it.
+    const side = new Database(engine.file)
+    side.prepare("UPDATE document_versions SET json = NULL WHERE document_id = 'p' AND rev = 'v1'").run()
+    side.close()
+    await engine.mutate(DS, [{patch: {id: 'p', inc: {n: 1}}}], {...author, transactionId: 'v3'})
+    const db = new Database(engine.file, {readonly: true})
+    const rows = db.prepare("SELECT rev, json ->> '$.n' AS n FROM document_versions WHERE document_id = 'p' ORDER BY seq").all()
+    db.close()
+    expect(rows).toEqual([
+      {rev: 'v1', n: null},
+      {rev: 'v2', n: 2},
+      {rev: 'v3', n: null},
+    ])
+    expect(engine.documentAt(DS, 'p', {revision: 'v2'})).toMatchObject({n: 2})
+    expect(engine.documentAt(DS, 'p', {revision: 'v3'})).toMatchObject({n: 3})
+  })
+
   it('refuses a store written by a newer schema instead of misreading it', () => {
     const file = join(tempDir(), 'future.sqlite')
     const db = new Database(file)
