@@ -525,7 +525,12 @@ export class FullTextIndex {
   search(dataset: string, options: {overlaid?: boolean} = {}): TextSearch {
     const since = this.generation
     return {
-      ready: () => (this.verified || !this.checking ? null : this.checking.then(() => undefined)),
+      ready: () => {
+        if (this.verified || !this.checking) return null
+        // The check's worker does not keep a process alive; a query waiting for it does.
+        const alive = setInterval(() => {}, 60_000)
+        return this.checking.then(() => clearInterval(alive))
+      },
       lists: () => {
         const changed = this.changedSince(since, dataset)
         if (changed === null) return null
