@@ -427,7 +427,35 @@ describe('full-text index (FTS5) for GROQ match', () => {
     }
   })
 
-  it('an import leaves the index behind (durably noted): stored documents not filed yet are candidates, and catchUp files them', () => {
+  it('while the index\'s own check runs, a search waits for it (not narrowed before) and keeps the process alive meanwhile', async () => {
+    const store = new Store(join(tempDir(), 'lake.sqlite'))
+    try {
+      // As just after a start: the check (integrity.ts, part 2) still running.
+      let finish!: () => void
+      store.fullText.verified = false
+      store.fullText.checking = new Promise<void>((resolve) => (finish = resolve))
+      const search = store.fullText.search(DS)
+      expect(search.candidates('oil')).toBeNull()
+      const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+      const before = timers()
+      let waited = false
+      const ready = search.ready()!.then(() => (waited = true))
+      // The check's worker does not hold the process open; the waiting search does.
+      expect(timers()).toBe(before + 1)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(waited).toBe(false)
+      store.fullText.verified = true
+      finish()
+      await ready
+      expect(timers()).toBe(before)
+      expect(search.ready()).toBeNull()
+      expect(search.candidates('oil')).toEqual(new Set())
+    } finally {
+      store.close()
+    }
+  })
+
+    it('an import leaves the index behind (durably noted): stored documents not filed yet are candidates, and catchUp files them', () => {
     const store = new Store(join(tempDir(), 'lake.sqlite'))
     try {
       const tx = (id: string, changes: {id: string; after: SanityDocument | null; before?: SanityDocument | null}[]) => ({id, dataset: DS, timestamp: new Date().toISOString(), author: 'test', mutations: [], changes})
