@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3'
 import {evaluate, parse} from 'groq-js'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import type {Engine, Mutation, Perspective, SanityDocument} from '@/lib/lake/engine'
 import {textIndexing} from '@/lib/lake/engine/engine'
 import {planner} from '@/lib/lake/engine/executor'
@@ -246,6 +246,7 @@ describe('full-text index (FTS5) for GROQ match', () => {
   async function differential(seed: number) {
     const random = seeded(seed)
     const staleRandom = seeded(seed + 1000)
+    const persistedRandom = seeded(seed + 2000)
     const engine = testEngine()
     await engine.mutate(DS, randomIds(random, 70).map((id) => ({create: randomDoc(random, id)})), author)
     const perspectives: Perspective[] = ['raw', 'published', 'drafts', ['r1', 'drafts']]
@@ -271,10 +272,14 @@ describe('full-text index (FTS5) for GROQ match', () => {
       // edits): the persisted lists are newer than these views by then.
       // (Their own random stream: the queries above stay those of earlier runs of this seed.)
       const stale: {label: string; params: {p: unknown; q: unknown}; expected: unknown; run: () => Promise<unknown>}[] = []
-      for (let i = 0; i < CASES / rounds / 10; i++) {
-        const query = persistedSearchQuery(staleRandom)
-        const params = {p: pattern(staleRandom), q: pattern(staleRandom), limit: pick(staleRandom, [3, 1000])}
-        const which = Math.floor(staleRandom() * perspectives.length)
+      // Every score() shape (in-memory lists of old and new versions side by side), then the site's
+      // search on persisted texts only (the walk over the persisted lists).
+      for (let i = 0; i < CASES / rounds / 5; i++) {
+        const from = i < CASES / rounds / 10 ? staleRandom : persistedRandom
+        let query = from === staleRandom ? randomQuery(from) : persistedSearchQuery(from)
+        while (!query.includes('score(')) query = randomQuery(from)
+        const params = {p: pattern(from), q: pattern(from), limit: pick(from, [3, 1000])}
+        const which = Math.floor(from() * perspectives.length)
         stale.push({label: `${query} ${JSON.stringify(params)} [${JSON.stringify(perspectives[which])}] stale view`, params, expected: await groqJs(views[which], query, params), run: staleQuery(engine, query, params, perspectives[which])})
       }
       // Documents those views show now hold their patterns (in the lists, they would score high).
@@ -436,18 +441,26 @@ describe('full-text index (FTS5) for GROQ match', () => {
       store.fullText.checking = new Promise<void>((resolve) => (finish = resolve))
       const search = store.fullText.search(DS)
       expect(search.candidates('oil')).toBeNull()
-      const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
-      const before = timers()
-      let waited = false
-      const ready = search.ready()!.then(() => (waited = true))
-      // The check's worker does not hold the process open; the waiting search does.
-      expect(timers()).toBe(before + 1)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      expect(waited).toBe(false)
-      store.fullText.verified = true
-      finish()
-      await ready
-      expect(timers()).toBe(before)
+      const started = vi.spyOn(globalThis, 'setInterval')
+      const stopped = vi.spyOn(globalThis, 'clearInterval')
+      try {
+        let waited = false
+        const ready = search.ready()!.then(() => (waited = true))
+        // The check's worker does not hold the process open; the waiting search does (a ref'd timer).
+        expect(started).toHaveBeenCalledTimes(1)
+        const handle = started.mock.results[0].value as NodeJS.Timeout
+        expect(handle.hasRef()).toBe(true)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        expect(waited).toBe(false)
+        expect(stopped).not.toHaveBeenCalledWith(handle)
+        store.fullText.verified = true
+        finish()
+        await ready
+        expect(stopped).toHaveBeenCalledWith(handle)
+      } finally {
+        started.mockRestore()
+        stopped.mockRestore()
+      }
       expect(search.ready()).toBeNull()
       expect(search.candidates('oil')).toEqual(new Set())
     } finally {
