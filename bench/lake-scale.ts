@@ -108,10 +108,15 @@ async function coldRun(file: string, posts: number, warm: boolean): Promise<void
 async function catchUpRun(file: string): Promise<void> {
   const started = performance.now()
   const engine = openEngine({file})
-  const behind = engine.textIndexBehind
+  // FTS words and persisted lists have their own notes (a store from before the lists: lists only).
+  const words = engine.textIndexBehind
+  const lists = (engine as unknown as {store: {fullText: {listsBehind: number}}}).store.fullText.listsBehind
+  const behind = Math.max(words, lists)
   await engine.catchUpTextIndex()
   const ms = performance.now() - started
-  console.log(`full-text catch-up: ${behind} documents in ${Math.round(ms)} ms = ${Math.round(behind / (ms / 1000))} documents/s`)
+  console.log(
+    `full-text catch-up (FTS words of ${words}, lists of ${lists} documents; compaction included): ${behind} documents in ${Math.round(ms)} ms = ${Math.round(behind / (ms / 1000))} documents/s`,
+  )
   engine.close()
 }
 

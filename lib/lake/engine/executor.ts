@@ -450,7 +450,9 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
   // and FTS5 would merge its whole list of documents for nothing).
   const deferred = deferText && !!context.text && !!filter && filter.matches.length > 0 && !!pipeline.orderKeys && !scorers && !pipeline.count && topK(pipeline) !== null
   if (filter && !deferred) {
-    if (context.text) {
+    if (context.text && filter.matches.length > 0) {
+      // Just after a start, the index is usable once its own check passed (seconds): wait for it.
+      await context.text.ready()
       for (const hint of filter.matches) {
         const values = await Promise.all(hint.operands.map((operand) => run(operand, scope, context)))
         const docs = matchCandidates(view, context.text, values, view.all.length / 4)
@@ -644,13 +646,37 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
   if (!scorers.every(({field}) => field.textKey !== null)) return null
   const lists = text.lists()
   if (!lists || !scorers.every(({field}) => lists.keys.has(field.textKey!))) return null
-  const {size, live} = lists.live()
+  const {size: listed, live: current} = lists.live()
   const storedIdOf = (doc: SanityDocument) => (lists.overlaid ? (doc._originalId as string | undefined) : doc._id)
+  /** The view's document of a stored id (shown under its published id in an overlaid view). */
+  const shownAs = (id: string): SanityDocument | undefined => {
+    if (!lists.overlaid) return view.byId.get(id)
+    const doc = view.byId.get(publishedIdOf(id))
+    return doc && doc._originalId === id ? doc : undefined
+  }
+  // Documents committed since the view was taken: their current entries do not count, and the
+  // view's versions get ordinals after the lists' (`extras`), scored from their own words below.
+  let live = current
+  const extras: SanityDocument[] = []
+  const extraOrdinal = new Map<SanityDocument, number>()
+  if (lists.changed.size > 0) {
+    live = current.slice()
+    for (const id of lists.changed) {
+      const ordinal = lists.byId.get(id)
+      if (ordinal !== undefined && ordinal < listed) live[ordinal] = 0
+      const doc = shownAs(id)
+      if (doc && !extraOrdinal.has(doc)) {
+        extraOrdinal.set(doc, listed + extras.length)
+        extras.push(doc)
+      }
+    }
+  }
+  const size = listed + extras.length
   const totals = new Float64Array(size)
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
     if (typeof entry.values[0] !== 'number') break
     const id = storedIdOf(entry.doc)
-    const ordinal = id === undefined ? undefined : lists.byId.get(id)
+    const ordinal = extraOrdinal.get(entry.doc) ?? (id === undefined || lists.changed.has(id) ? undefined : lists.byId.get(id))
     if (ordinal === undefined) return null
     totals[ordinal] = entry.values[0]
   }
@@ -678,7 +704,7 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
         for (const {ords, counts} of read) {
           for (let i = 0; i < ords.length; i++) {
             const ordinal = ords[i]
-            if (ordinal < size && live[ordinal] === 1) freq[ordinal] += counts[i]
+            if (ordinal < listed && live[ordinal] === 1) freq[ordinal] += counts[i]
           }
         }
         for (let ordinal = 0; ordinal < size; ordinal++) {
@@ -693,7 +719,7 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
       for (const {ords, counts} of read) {
         for (let i = 0; i < ords.length; i++) {
           const ordinal = ords[i]
-          if (ordinal >= size || live[ordinal] === 0) continue
+          if (ordinal >= listed || live[ordinal] === 0) continue
           if (freq[ordinal] === 0) touched.push(ordinal)
           freq[ordinal] += counts[i]
         }
@@ -718,12 +744,18 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
       }
     }
   }
+  // The extras: each scorer's sum from the document's words, added in the same order as above.
+  extras.forEach((doc, k) => {
+    for (const {field, pattern} of scorers) {
+      const score = field.score(doc, pattern)
+      if (score !== 0) totals[listed + k] += score
+    }
+  })
   const docOf = (ordinal: number): SanityDocument | undefined => {
+    if (ordinal >= listed) return extras[ordinal - listed]
     const id = lists.byOrdinal.get(ordinal)
-    if (id === undefined) return undefined
-    if (!lists.overlaid) return view.byId.get(id)
-    const doc = view.byId.get(publishedIdOf(id))
-    return doc && doc._originalId === id ? doc : undefined
+    if (id === undefined || lists.changed.has(id)) return undefined
+    return shownAs(id)
   }
   return {space: {totals, docOf}, postings}
 }

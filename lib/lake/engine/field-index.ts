@@ -162,6 +162,8 @@ interface Bulk {
   building: Promise<void> | null
   /** Exact counts of 255 and more, by word id · 2^32 + ordinal. */
   overflow: Map<number, number>
+  /** Which ordinals are filed (1): a document in two of the lists filed is counted once. */
+  filed: Uint8Array
 }
 
 /** A `match` right-hand side compiled against the vocabulary: per pattern term, which word ids match. */
@@ -228,7 +230,7 @@ export class FieldIndex {
     private readonly parts: FieldIndex[] | null,
     docs: SanityDocument[],
   ) {
-    this.bulkState = parts === null ? {pending: [docs], pendingCount: 0, postings: null, building: null, overflow: new Map()} : null
+    this.bulkState = parts === null ? {pending: [docs], pendingCount: 0, postings: null, building: null, overflow: new Map(), filed: new Uint8Array(0)} : null
   }
 
   /**
@@ -289,6 +291,13 @@ export class FieldIndex {
     const bulk = this.bulkState!
     const postings = bulk.postings!
     const ordinal = this.space.assign(doc)
+    if (ordinal >= bulk.filed.length) {
+      const grown = new Uint8Array(Math.max(ordinal + 1, bulk.filed.length * 2, 1024))
+      grown.set(bulk.filed)
+      bulk.filed = grown
+    }
+    if (bulk.filed[ordinal] === 1) return
+    bulk.filed[ordinal] = 1
     const words = this.wordsOf(doc)
     for (let i = 0; i < words.ids.length; i++) {
       const id = words.ids[i]

@@ -26,8 +26,8 @@ import {publishedIdOf} from './ids'
 import {parse} from 'groq-js'
 import {textParts} from './field-index'
 import type {TreeNode} from './scan-plan'
-import {foldCase, patternTerms, wordsOf} from './text-index'
-import {TextPostings, type TextField} from './text-postings'
+import {foldCase, patternTerms, tokenMemo, wordsOf, type TokensOf} from './text-index'
+import {countFields, TextPostings, type CountedDocument, type FragmentCursor, type TextField} from './text-postings'
 import type {SanityDocument} from './types'
 
 /** Bump to rebuild every store's index on open (when what gets indexed changes). */
@@ -37,7 +37,8 @@ const FTS_VERSION = 1
  * common words (the site's searchQuery scores these three). Changing the list: bump POSTINGS_VERSION.
  */
 const PERSISTED_TEXTS = ['title', 'excerpt', 'pt::text(body)']
-const POSTINGS_VERSION = 2
+/** 3: the lists have their own pending notes (`text_pending`; version 2 shared `fts_pending`). */
+const POSTINGS_VERSION = 3
 
 /** The persisted texts, keyed as `FieldIndex.textKey` keys them (their `match` left side, as JSON). */
 export const persistedFields: TextField[] = PERSISTED_TEXTS.map((expression) => {
@@ -52,12 +53,52 @@ interface OrdinalMaps {
   bitmap: {size: number; live: Uint8Array} | null
 }
 
-const PERSISTED_KEYS = new Set(persistedFields.map((field) => field.key))
+const PERSISTED_FIELD_KEYS = persistedFields.map((field) => field.key)
+const PERSISTED_KEYS = new Set(PERSISTED_FIELD_KEYS)
 
 /**
- * The persisted lists as a query may use them: only when its view is the latest one (no commit since
- * it was taken) and no document of the dataset is waiting to be filed, so the lists hold exactly the
- * view's stored documents. `ordinals`: the current ordinal of each stored document and back.
+ * Lists the catch-up has counted and not written yet, per dataset, in the order counted. A commit
+ * of one of these documents makes its counts stale (`forget`): it is filed by that commit, or
+ * noted again by a deferred one.
+ */
+class ListBuild {
+  private readonly datasets = new Map<string, Map<string, CountedDocument>>()
+  size = 0
+
+  add(dataset: string, doc: CountedDocument): void {
+    let docs = this.datasets.get(dataset)
+    if (!docs) this.datasets.set(dataset, (docs = new Map()))
+    // (Counted again after a rolled-back step: the later count replaces it, in the later place.)
+    if (docs.delete(doc.id)) this.size--
+    docs.set(doc.id, doc)
+    this.size++
+  }
+
+  forget(dataset: string, changes: readonly {id: string}[]): void {
+    const docs = this.size > 0 ? this.datasets.get(dataset) : undefined
+    if (docs) for (const {id} of changes) if (docs.delete(id)) this.size--
+  }
+
+  /** Everything counted, per dataset; the build is empty after. */
+  take(): [string, CountedDocument[]][] {
+    const out = [...this.datasets].map(([dataset, docs]): [string, CountedDocument[]] => [dataset, [...docs.values()]])
+    this.clear()
+    return out
+  }
+
+  clear(): void {
+    this.datasets.clear()
+    this.size = 0
+  }
+}
+
+const NO_IDS: ReadonlySet<string> = new Set()
+
+/**
+ * The persisted lists as a query may use them: when no document of the dataset is waiting to be
+ * filed, so the lists hold exactly the stored documents, and the commits since its view was taken
+ * are remembered (`changed`): the lists hold the view's version of every other document.
+ * `byOrdinal`/`byId`: the current ordinal of each stored document and back.
  */
 export interface PersistedLists {
   postings: TextPostings
@@ -69,6 +110,11 @@ export interface PersistedLists {
   live(): {size: number; live: Uint8Array}
   /** The view shows documents under their published id, with `_originalId` (a release/drafts stack). */
   overlaid: boolean
+  /**
+   * Stored ids committed since the view was taken: their entries in the lists are of newer
+   * versions (or of none the view has), so the view's versions are scored from their own words.
+   */
+  changed: ReadonlySet<string>
 }
 
 /** Commits (segments) after which the engine's background work compacts the persisted lists. */
@@ -78,6 +124,12 @@ const COMPACT_WORDS = 256
 
 /** Pending documents `catchUp` reads at a time. */
 const CATCH_UP_ROWS = 16
+/**
+ * Documents whose persisted lists the catch-up counts in memory (over many steps) before it
+ * writes them, as one segment per (field, word): few, large segments instead of one per word per
+ * step. Bounds the memory it holds (a few MB) and the length of the step that writes them.
+ */
+const LIST_BATCH = 4000
 /** Commits remembered for queries whose view is older than the index (see `search`). */
 const RECENT_COMMITS = 4096
 
@@ -95,6 +147,13 @@ const SCHEMA = `
   -- Documents written without indexing them (bulk import): the index is behind for these. They
   -- are always candidates until catchUp files them (their row goes in the same transaction).
   CREATE TABLE IF NOT EXISTS fts_pending (
+    dataset TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (dataset, id)
+  ) WITHOUT ROWID;
+  -- Documents whose persisted lists (text-postings.ts) are not filed: the lists are not used for
+  -- a dataset while it has any. Apart from fts_pending: either may be current without the other.
+  CREATE TABLE IF NOT EXISTS text_pending (
     dataset TEXT NOT NULL,
     id TEXT NOT NULL,
     PRIMARY KEY (dataset, id)
@@ -118,6 +177,12 @@ export interface TextSearch {
   candidates(pattern: unknown, limit?: number): Set<string> | null
   /** The persisted per-word counts, when they hold exactly the query's view's stored documents (see PersistedLists); else null. */
   lists(): PersistedLists | null
+  /**
+   * While the index's own integrity check runs (the first seconds after a start), resolves when it
+   * has finished: a search that needs candidates waits for it rather than going without (a scan of
+   * every document, far slower than the check's few seconds). Null when there is nothing to wait for.
+   */
+  ready(): Promise<void> | null
 }
 
 export class FullTextIndex {
@@ -148,8 +213,17 @@ export class FullTextIndex {
       postingsVersion: db.prepare<[], {value: string}>(`SELECT value FROM fts_meta WHERE key = 'postings'`),
       setPostingsVersion: db.prepare(`INSERT INTO fts_meta (key, value) VALUES ('postings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       pendingUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fts_pending WHERE dataset = ? LIMIT ?)'),
-      pendingBatch: db.prepare<[number], {dataset: string; id: string; json: string | null}>(
-        `SELECT p.dataset, p.id, d.json FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id LIMIT ?`,
+      pendingBatch: db.prepare<[number], {dataset: string; id: string; json: string | null; lists: number}>(
+        `SELECT p.dataset, p.id, d.json, EXISTS (SELECT 1 FROM text_pending t WHERE t.dataset = p.dataset AND t.id = p.id) AS lists
+         FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id LIMIT ?`,
+      ),
+      addTextPending: db.prepare<[string, string]>('INSERT OR IGNORE INTO text_pending (dataset, id) VALUES (?, ?)'),
+      removeTextPending: db.prepare<[string, string]>('DELETE FROM text_pending WHERE dataset = ? AND id = ?'),
+      textPendingCount: db.prepare<[], number>('SELECT count(*) FROM text_pending'),
+      textPendingUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM text_pending WHERE dataset = ? LIMIT ?)'),
+      textPendingAfter: db.prepare<[string, string, number], {dataset: string; id: string; json: string | null}>(
+        `SELECT t.dataset, t.id, d.json FROM text_pending t LEFT JOIN documents d ON d.dataset = t.dataset AND d.id = t.id
+         WHERE (t.dataset, t.id) > (?, ?) ORDER BY t.dataset, t.id LIMIT ?`,
       ),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
@@ -160,56 +234,80 @@ export class FullTextIndex {
     this.statements.pendingIds.pluck()
     this.statements.pendingCount.pluck()
     this.statements.pendingUpTo.pluck()
+    this.statements.textPendingCount.pluck()
+    this.statements.textPendingUpTo.pluck()
     this.postings = new TextPostings(db)
     this.migrate()
     this.migratePostings()
     this.pending = this.statements.pendingCount.get()!
+    this.listsPending = this.statements.textPendingCount.get()!
   }
+
+  /** Lists counted by the catch-up and not written yet (see LIST_BATCH). */
+  private readonly build = new ListBuild()
+  /** Where the catch-up of lists alone (documents whose FTS words are current) goes on from. */
+  private listCursor: {dataset: string; id: string} | null = null
+  /** Where compaction goes on from (see TextPostings.fragmented). */
+  private compactCursor: FragmentCursor | null = null
+  /** Documents (of every dataset) whose persisted lists are not filed (`text_pending`), as last written or read. */
+  private listsPending = 0
 
   /** Segments written since the last compaction found nothing to fold (a hint for `needsWork`). */
   private fragments = COMPACT_AFTER + 1
 
   /** Whether catchUp has something to do: documents to file, or persisted lists to compact. */
   get needsWork(): boolean {
-    return this.pending > 0 || this.fragments > COMPACT_AFTER
+    return this.pending > 0 || this.listsPending > 0 || this.fragments > COMPACT_AFTER
   }
 
-  /** Folds fragmented words' segments into one until the step's budget is spent. */
+  /** Compacts fragmented words (TextPostings.merge), going on where the last step stopped, until the step's budget is spent. */
   private compact(started: number, budgetMs: number): void {
     for (;;) {
-      const words = this.postings.fragmented(COMPACT_WORDS)
+      const words = this.postings.fragmented(COMPACT_WORDS, this.compactCursor)
       if (words.length === 0) {
+        // A whole round done: nothing to do until more segments are written.
+        this.compactCursor = null
         this.fragments = 0
         return
       }
       const live = new Map<string, Map<number, string>>()
-      for (const {dataset, field, word} of words) {
+      for (const {dataset, field, word, cursor} of words) {
         let ordinals = live.get(dataset)
         if (!ordinals) live.set(dataset, (ordinals = this.ordinalMaps(dataset).byOrdinal))
         this.postings.merge(dataset, field, word, ordinals)
+        this.compactCursor = cursor
         if (performance.now() - started >= budgetMs) return
       }
     }
   }
 
-  /** A store without the persisted lists (or an older list of texts): every document is filed again by the catch-up. */
+  /**
+   * A store without the persisted lists (or an older list of texts): every document's lists are
+   * filed again by the catch-up (its FTS words are current: they stay). A store of version 2 noted
+   * documents whose lists were not filed in `fts_pending`: they are noted for the lists too.
+   */
   private migratePostings(): void {
-    if (this.statements.postingsVersion.get()?.value === String(POSTINGS_VERSION)) return
+    const version = this.statements.postingsVersion.get()?.value
+    if (version === String(POSTINGS_VERSION)) return
     this.db.transaction(() => {
-      this.postings.reset()
-      this.db.exec('INSERT OR IGNORE INTO fts_pending (dataset, id) SELECT dataset, id FROM documents')
+      if (version === '2') this.db.exec('INSERT OR IGNORE INTO text_pending (dataset, id) SELECT dataset, id FROM fts_pending')
+      else {
+        this.postings.reset()
+        this.db.exec('DELETE FROM text_pending; INSERT INTO text_pending (dataset, id) SELECT dataset, id FROM documents')
+      }
       this.statements.setPostingsVersion.run(String(POSTINGS_VERSION))
     })()
   }
 
-  /** Files documents' words in the persisted lists and keeps the ordinal maps current (inside the writing transaction). */
-  private filePostings(dataset: string, changes: readonly StoredChange[]): void {
-    const assigned = this.postings.index(dataset, changes, persistedFields)
+  /** Files documents' counted words in the persisted lists, clears their notes and keeps the ordinal maps current (inside the writing transaction). */
+  private filePostings(dataset: string, docs: readonly CountedDocument[]): void {
+    const assigned = this.postings.file(dataset, docs, PERSISTED_FIELD_KEYS)
     if (assigned.size > 0) this.fragments++
+    if (this.listsPending > 0) for (const {id} of docs) this.listsPending -= this.statements.removeTextPending.run(dataset, id).changes
     const maps = this.ordinals.get(dataset)
     if (!maps) return
     maps.bitmap = null
-    for (const {id} of changes) {
+    for (const {id} of docs) {
       const old = maps.byId.get(id)
       if (old !== undefined) maps.byOrdinal.delete(old)
       maps.byId.delete(id)
@@ -246,6 +344,8 @@ export class FullTextIndex {
    * by it: answers stay exact, as when the index is far behind.
    */
   verified = false
+  /** The integrity check of the index, while it runs (set by the store). */
+  checking: Promise<unknown> | null = null
 
   /**
    * The FTS5 index failed its check: its words are dropped (FTS5's 'delete-all' rewrites the index
@@ -264,6 +364,7 @@ export class FullTextIndex {
   /** Re-reads the count of documents not indexed yet (after a rolled-back transaction). */
   recount(): void {
     this.pending = this.statements.pendingCount.get()!
+    this.listsPending = this.statements.textPendingCount.get()!
     // The ordinal maps may hold a rolled-back transaction's ordinals: read them again when needed.
     this.ordinals.clear()
   }
@@ -273,35 +374,76 @@ export class FullTextIndex {
     return this.pending
   }
 
+  /** How many stored documents are not in the persisted lists yet (deferred by bulk writes, or a store from before them). */
+  get listsBehind(): number {
+    return this.listsPending
+  }
+
   /**
    * Files documents the index is behind for, for about `budgetMs` (at least one small batch), in
-   * one transaction (the caller's, if it is in one): each one's words as it is stored now, and its
-   * pending row goes. Returns how many remain. A crash before the transaction commits leaves them
-   * pending (still candidates), never lost.
+   * one transaction (the caller's, if it is in one): each one's FTS words as it is stored now, and
+   * its `fts_pending` row goes. A crash before the transaction commits leaves them pending (still
+   * candidates), never lost. Their persisted lists are counted from the same tokens and kept in
+   * memory until LIST_BATCH documents (or all that are pending) are counted, then written in one
+   * step with their `text_pending` rows: a crash before that leaves those noted, filed again by the
+   * next catch-up. Documents whose FTS words are current but whose lists are not (a store from
+   * before the lists) are read for their lists alone. Returns how many FTS words remain to file.
    */
   catchUp(budgetMs: number): number {
     const started = performance.now()
-    this.db.transaction(() => {
-      // The persisted lists get one segment per word for the whole step.
-      const byDataset = new Map<string, StoredChange[]>()
-      do {
-        const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
-        if (rows.length === 0) break
-        for (const row of rows) {
-          const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
-          this.write(row.dataset, row.id, after)
-          this.statements.removePending.run(row.dataset, row.id)
-          const changes = byDataset.get(row.dataset) ?? []
-          changes.push({id: row.id, after})
-          byDataset.set(row.dataset, changes)
+    const late = () => performance.now() - started >= budgetMs
+    try {
+      this.db.transaction(() => {
+        let wordsDone = this.pending === 0
+        while (!wordsDone) {
+          const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
+          for (const row of rows) {
+            const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
+            const tokensOf = tokenMemo()
+            this.write(row.dataset, row.id, after, after ? indexedText(row.id, after, tokensOf) : '')
+            this.pending -= this.statements.removePending.run(row.dataset, row.id).changes
+            if (row.lists) this.build.add(row.dataset, {id: row.id, fields: after ? countFields(after, persistedFields, tokensOf) : null})
+            if (this.build.size >= LIST_BATCH) this.flushLists()
+          }
+          wordsDone = rows.length < CATCH_UP_ROWS
+          if (late()) break
         }
-      } while (performance.now() - started < budgetMs)
-      for (const [dataset, changes] of byDataset) this.filePostings(dataset, changes)
-      // Nothing left to file: fold words' segments (and drop stale entries) for the rest of the step.
-      if (byDataset.size === 0 || performance.now() - started < budgetMs) this.compact(started, budgetMs)
-    })()
-    this.pending = this.statements.pendingCount.get()!
+        if (!wordsDone) return
+        // Every FTS word filed: the lists counted with them are written, then lists alone are counted.
+        if (this.listCursor === null && this.build.size > 0) this.flushLists()
+        let listsDone = this.listsPending === 0
+        while (!listsDone && !late()) {
+          const cursor = this.listCursor ?? {dataset: '', id: ''}
+          const rows = this.statements.textPendingAfter.all(cursor.dataset, cursor.id, CATCH_UP_ROWS)
+          for (const row of rows) {
+            const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
+            this.build.add(row.dataset, {id: row.id, fields: after ? countFields(after, persistedFields, tokenMemo()) : null})
+            this.listCursor = {dataset: row.dataset, id: row.id}
+          }
+          listsDone = rows.length < CATCH_UP_ROWS
+          if (listsDone || this.build.size >= LIST_BATCH) this.flushLists()
+          if (listsDone) this.listCursor = null
+        }
+        // Nothing left to file: compact the lists for the rest of the step.
+        if (listsDone && !late()) this.compact(started, budgetMs)
+      })()
+    } catch (error) {
+      // What was counted in the rolled-back step is counted again (its notes are back).
+      this.build.clear()
+      this.listCursor = null
+      this.recount()
+      throw error
+    }
+    // (Kept by counting what each statement removed: counting the notes each step costs at 100,000.)
+    if (this.pending < 0 || this.listsPending < 0) this.recount()
     return this.pending
+  }
+
+  /** Writes the lists counted so far (inside the catch-up's transaction). */
+  private flushLists(): void {
+    for (const [dataset, docs] of this.build.take()) this.filePostings(dataset, docs)
+    // Many fresh segments: compact once nothing is pending.
+    this.fragments = COMPACT_AFTER + 1
   }
 
   /** Builds the index of a store that predates it (or an older index version), in one transaction. */
@@ -315,7 +457,10 @@ export class FullTextIndex {
       let after = {dataset: '', id: ''}
       for (;;) {
         const rows = this.statements.documentsAfter.all(after.dataset, after.id)
-        for (const row of rows) this.write(row.dataset, row.id, JSON.parse(row.json) as SanityDocument)
+        for (const row of rows) {
+          const doc = JSON.parse(row.json) as SanityDocument
+          this.write(row.dataset, row.id, doc, indexedText(row.id, doc))
+        }
         if (rows.length === 0) break
         after = rows[rows.length - 1]
       }
@@ -328,22 +473,41 @@ export class FullTextIndex {
    * transaction that writes them, so the index commits (or rolls back) with the documents.
    */
   index(dataset: string, changes: readonly StoredChange[], options: {defer?: boolean} = {}): void {
+    // Lists the catch-up counted for these documents are of older versions now.
+    this.build.forget(dataset, changes)
     if (options.defer) {
       // Bulk writes: only a durable note that these are not indexed yet (catchUp files them later).
-      for (const {id} of changes) this.pending += this.statements.addPending.run(dataset, id).changes
-    } else {
-      for (const {id, after} of changes) {
-        this.write(dataset, id, after)
-        if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
+      for (const {id} of changes) {
+        this.pending += this.statements.addPending.run(dataset, id).changes
+        this.listsPending += this.statements.addTextPending.run(dataset, id).changes
       }
-      this.filePostings(dataset, changes)
+    } else {
+      const counted: CountedDocument[] = []
+      for (const {id, after} of changes) {
+        // Each string tokenised once, for the FTS words and the lists.
+        const tokensOf = tokenMemo()
+        this.write(dataset, id, after, after ? indexedText(id, after, tokensOf) : '')
+        if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
+        counted.push({id, fields: after ? countFields(after, persistedFields, tokensOf) : null})
+      }
+      this.filePostings(dataset, counted)
     }
     this.generation++
     this.recent.push({generation: this.generation, dataset, ids: changes.map((change) => change.id)})
     if (this.recent.length > RECENT_COMMITS) this.recent.splice(0, this.recent.length - RECENT_COMMITS)
   }
 
-  private write(dataset: string, id: string, doc: SanityDocument | null): void {
+  /** The ids of `dataset` that commits changed after generation `since`; null if some of those commits are forgotten. */
+  private changedSince(since: number, dataset: string): ReadonlySet<string> | null {
+    if (this.generation === since) return NO_IDS
+    if ((this.recent[0]?.generation ?? Infinity) > since + 1) return null
+    const changed = new Set<string>()
+    for (const commit of this.recent) if (commit.generation > since && commit.dataset === dataset) for (const id of commit.ids) changed.add(id)
+    return changed
+  }
+
+  /** Files a document's FTS words (`text`: its `indexedText`), or removes them (`doc` null). */
+  private write(dataset: string, id: string, doc: SanityDocument | null, text: string): void {
     const row = this.statements.rowOf.get(dataset, id)?.rowid
     if (row !== undefined) {
       this.statements.removeWords.run(row)
@@ -351,7 +515,7 @@ export class FullTextIndex {
     }
     if (!doc) return
     const rowid = row ?? Number(this.statements.addRow.run(dataset, id).lastInsertRowid)
-    this.statements.addWords.run(rowid, indexedText(id, doc))
+    this.statements.addWords.run(rowid, text)
   }
 
   /**
@@ -360,11 +524,17 @@ export class FullTextIndex {
    */
   search(dataset: string, options: {overlaid?: boolean} = {}): TextSearch {
     const since = this.generation
-    const oldest = this.recent[0]?.generation ?? this.generation + 1
     return {
+      ready: () => {
+        if (this.verified || !this.checking) return null
+        // The check's worker does not keep a process alive; a query waiting for it does.
+        const alive = setInterval(() => {}, 60_000)
+        return this.checking.then(() => clearInterval(alive))
+      },
       lists: () => {
-        if (this.generation !== since) return null
-        if (this.statements.pendingUpTo.get(dataset, 1)! > 0) return null
+        const changed = this.changedSince(since, dataset)
+        if (changed === null) return null
+        if (this.statements.textPendingUpTo.get(dataset, 1)! > 0) return null
         const maps = this.ordinalMaps(dataset)
         const live = () => {
           if (!maps.bitmap) {
@@ -376,7 +546,7 @@ export class FullTextIndex {
           }
           return maps.bitmap
         }
-        return {postings: this.postings, dataset, keys: PERSISTED_KEYS, byOrdinal: maps.byOrdinal, byId: maps.byId, live, overlaid: options.overlaid === true}
+        return {postings: this.postings, dataset, keys: PERSISTED_KEYS, byOrdinal: maps.byOrdinal, byId: maps.byId, live, overlaid: options.overlaid === true, changed}
       },
       candidates: (pattern, limit) => {
         const query = ftsQuery(pattern)
@@ -395,13 +565,10 @@ export class FullTextIndex {
         const ids = new Set(this.statements.search.all(query, dataset))
         for (const id of pending) ids.add(id)
         if (limit !== undefined && ids.size > limit) return null
-        if (this.generation !== since) {
-          // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.
-          if (since + 1 < oldest) return null
-          for (const commit of this.recent) {
-            if (commit.generation > since && commit.dataset === dataset) for (const id of commit.ids) ids.add(id)
-          }
-        }
+        // Commits the index has seen since the view was taken; if some were forgotten, give up narrowing.
+        const changed = this.changedSince(since, dataset)
+        if (changed === null) return null
+        for (const id of changed) ids.add(id)
         return ids
       },
     }
@@ -409,10 +576,10 @@ export class FullTextIndex {
 }
 
 /** The text FTS5 stores for a document: its escaped folded words, space-separated. */
-export function indexedText(id: string, doc: SanityDocument): string {
-  const words = wordsOf(doc)
+export function indexedText(id: string, doc: SanityDocument, tokensOf?: TokensOf): string {
+  const words = wordsOf(doc, tokensOf)
   // A perspective shows drafts and release versions under their published id.
-  for (const word of wordsOf(publishedIdOf(id))) words.add(word)
+  for (const word of wordsOf(publishedIdOf(id), tokensOf)) words.add(word)
   let text = ''
   for (const word of words) text += (text ? ' ' : '') + escapeWord(word)
   return text

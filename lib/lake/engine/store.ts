@@ -224,6 +224,7 @@ export class Store {
 
   private watchTextIndex(integrity: IntegrityCheck): Store['textIndexChecked'] {
     const verdict = (findings: string[] | null): Awaited<Store['textIndexChecked']> => {
+      this.fullText.checking = null
       if (findings === null || !this.db.open) return {outcome: 'unchecked'}
       if (findings.length === 0) {
         this.fullText.verified = true
@@ -240,7 +241,9 @@ export class Store {
     // Known already (a store checked before it opened): no search of this process goes unnarrowed.
     const known = integrity.virtualVerdict
     if (known !== undefined) return Promise.resolve(verdict(known))
-    return integrity.virtualTables.then(verdict)
+    const checked = integrity.virtualTables.then(verdict)
+    this.fullText.checking = checked
+    return checked
   }
 
   /**

@@ -43,13 +43,50 @@ export function foldCase(text: string): string {
   return out
 }
 
+/** The folded tokens of a string. */
+export type TokensOf = (text: string) => string[]
+
+/**
+ * Folded tokens, each distinct string tokenised once: a document's strings repeat (a block's text
+ * is often its one span's, and `pt::text()` is its blocks' texts). Folding commutes with
+ * tokenising (it never turns a separator into a token character or back, nor changes what \b
+ * sees), and folding a whole string at once is much faster. For one document at a time.
+ */
+export function tokenMemo(): TokensOf {
+  const memo = new Map<string, string[]>()
+  return (text) => {
+    let tokens = memo.get(text)
+    if (tokens === undefined) {
+      tokens = tokenize(foldCase(text))
+      memo.set(text, tokens)
+    }
+    return tokens
+  }
+}
+
+const plainTokens: TokensOf = (text) => tokenize(foldCase(text))
+
+/**
+ * The tokens of `text` are those of its parts split at blank lines, in order (a split at
+ * whitespace changes neither a token nor what \b sees at the split): `pt::text()` of a body
+ * is its blocks' texts joined by blank lines, so a memo already holds them.
+ */
+export function tokensByParagraph(text: string, tokensOf: TokensOf): string[] {
+  if (!text.includes('\n\n')) return tokensOf(text)
+  const out: string[] = []
+  for (const part of text.split('\n\n')) for (const token of tokensOf(part)) out.push(token)
+  return out
+}
+
 /** Every folded token of a document's strings and Portable Text blocks. */
-export function wordsOf(doc: unknown): Set<string> {
+export function wordsOf(doc: unknown, tokensOf: TokensOf = plainTokens): Set<string> {
   const words = new Set<string>()
-  // Folding commutes with tokenising (it never turns a separator into a token character or back,
-  // nor changes what \b sees), and folding a whole string at once is much faster.
+  // A string seen before adds no word (a block's text is often its one span's).
+  const seen = new Set<string>()
   const addText = (text: string) => {
-    for (const token of tokenize(foldCase(text))) words.add(token)
+    if (seen.has(text)) return
+    seen.add(text)
+    for (const token of tokensOf(text)) words.add(token)
   }
   const walk = (value: unknown) => {
     if (typeof value === 'string') addText(value)

@@ -17,7 +17,7 @@
  *   Words sharing a prefix are still contiguous in the BLOBs' byte order.
  */
 import type Database from 'better-sqlite3'
-import {foldCase, tokenize} from './text-index'
+import {foldCase, tokenize, tokensByParagraph, type TokensOf} from './text-index'
 import type {SanityDocument} from './types'
 
 const SCHEMA = `
@@ -36,6 +36,8 @@ const SCHEMA = `
     counts BLOB NOT NULL,
     PRIMARY KEY (field, word, segment)
   ) WITHOUT ROWID;
+  -- The words with segments after their base (compaction's work list).
+  CREATE INDEX IF NOT EXISTS text_postings_tails ON text_postings (field, word) WHERE segment > 0;
   CREATE TABLE IF NOT EXISTS text_overflow (
     field TEXT NOT NULL,
     word BLOB NOT NULL,
@@ -85,8 +87,16 @@ export class TextPostings {
       dropOverflowOf: db.prepare<[string, Buffer, number]>('DELETE FROM text_overflow WHERE field = ? AND word = ? AND ordinal = ?'),
       wordsFrom: db.prepare<[string, Buffer], Buffer>('SELECT DISTINCT word FROM text_postings WHERE field = ? AND word >= ? ORDER BY word').pluck(),
       fragmented: db.prepare<[number], {field: string; word: Buffer}>(
-        'SELECT field, word FROM text_postings GROUP BY field, word HAVING count(*) > 1 LIMIT ?',
+        'SELECT DISTINCT field, word FROM text_postings INDEXED BY text_postings_tails WHERE segment > 0 ORDER BY field, word LIMIT ?',
       ),
+      fragmentedAfter: db.prepare<[string, Buffer, number], {field: string; word: Buffer}>(
+        'SELECT DISTINCT field, word FROM text_postings INDEXED BY text_postings_tails WHERE segment > 0 AND (field, word) > (?, ?) ORDER BY field, word LIMIT ?',
+      ),
+      baseLength: db.prepare<[string, Buffer], number>('SELECT length(ords) / 4 FROM text_postings WHERE field = ? AND word = ? AND segment = 0').pluck(),
+      tails: db.prepare<[string, Buffer], {segment: number; ords: Buffer; counts: Buffer}>(
+        'SELECT segment, ords, counts FROM text_postings WHERE field = ? AND word = ? AND segment > 0 ORDER BY segment',
+      ),
+      dropTails: db.prepare<[string, Buffer]>('DELETE FROM text_postings WHERE field = ? AND word = ? AND segment > 0'),
       words: db.prepare<[string], Buffer>('SELECT DISTINCT word FROM text_postings WHERE field = ? ORDER BY word').pluck(),
     }
   }
@@ -107,33 +117,53 @@ export class TextPostings {
    * Files a transaction's changed documents (`after` null: deleted) under every field given. Call
    * inside the SQLite transaction that writes them. Returns the new ordinals by id.
    */
-  index(dataset: string, changes: readonly {id: string; after: SanityDocument | null}[], fields: readonly TextField[]): Map<string, number> {
+  index(
+    dataset: string,
+    changes: readonly {id: string; after: SanityDocument | null}[],
+    fields: readonly TextField[],
+    tokensOf?: (after: SanityDocument) => TokensOf,
+  ): Map<string, number> {
+    return this.file(
+      dataset,
+      changes.map(({id, after}) => ({id, fields: after ? countFields(after, fields, tokensOf?.(after)) : null})),
+      fields.map((field) => field.key),
+    )
+  }
+
+  /**
+   * Files documents whose words are counted already (`countFields`, in `fieldKeys`' order; null:
+   * deleted), as one segment per (field, word). Call inside the writing transaction. Returns the
+   * new ordinals by id.
+   */
+  file(dataset: string, docs: readonly CountedDocument[], fieldKeys: readonly string[]): Map<string, number> {
     const ordinals = new Map<string, number>()
-    // Per field and word: the (ordinal, count) pairs of this transaction, in ordinal order.
-    const lists = fields.map(() => new Map<string, {ords: number[]; counts: number[]}>())
+    // Per field and word: the (ordinal, count) pairs of these documents, in ordinal order.
+    const lists = fieldKeys.map(() => new Map<string, {ords: number[]; counts: number[]}>())
     let last = this.statements.meta.get('ordinal') ?? 0
-    for (const {id, after} of changes) {
-      if (!after) {
+    for (const {id, fields} of docs) {
+      if (!fields) {
         this.statements.removeOrdinal.run(dataset, id)
+        ordinals.delete(id)
         continue
       }
       const ordinal = ++last
       this.statements.setOrdinal.run(dataset, id, ordinal)
       ordinals.set(id, ordinal)
-      fields.forEach((field, f) => {
-        for (const [word, count] of wordCounts(field.textOf(after))) {
-          let list = lists[f].get(word)
-          if (!list) lists[f].set(word, (list = {ords: [], counts: []}))
+      fields.forEach(({words, counts}, f) => {
+        const byWord = lists[f]
+        for (let i = 0; i < words.length; i++) {
+          let list = byWord.get(words[i])
+          if (!list) byWord.set(words[i], (list = {ords: [], counts: []}))
           list.ords.push(ordinal)
-          list.counts.push(count)
+          list.counts.push(counts[i])
         }
       })
     }
-    if (ordinals.size === 0) return ordinals
+    if (last === (this.statements.meta.get('ordinal') ?? 0)) return ordinals
     this.statements.setMeta.run('ordinal', last)
     const segment = this.next('segment')
-    fields.forEach((field, f) => {
-      const key = fieldKey(dataset, field.key)
+    fieldKeys.forEach((fieldKey_, f) => {
+      const key = fieldKey(dataset, fieldKey_)
       for (const [word, list] of lists[f]) {
         const counts = new Uint8Array(list.counts.length)
         list.counts.forEach((count, i) => {
@@ -193,34 +223,87 @@ export class TextPostings {
     return out
   }
 
-  /** Up to `limit` words (of any dataset and field) stored in more than one segment. */
-  fragmented(limit: number): {dataset: string; field: string; word: string}[] {
-    return this.statements.fragmented.all(limit).map((row) => {
+  /**
+   * Up to `limit` words (of any dataset and field) with segments after their base (segment 0),
+   * after `cursor` in (field, word) order: from the partial index of those rows only, so finding
+   * them costs nothing when the lists are compact.
+   */
+  fragmented(limit: number, cursor: FragmentCursor | null): {dataset: string; field: string; word: string; cursor: FragmentCursor}[] {
+    const rows = cursor ? this.statements.fragmentedAfter.all(cursor.field, cursor.word, limit) : this.statements.fragmented.all(limit)
+    return rows.map((row) => {
       const at = row.field.indexOf('\u0000')
-      return {dataset: row.field.slice(0, at), field: row.field.slice(at + 1), word: row.word.toString('utf16le')}
+      return {dataset: row.field.slice(0, at), field: row.field.slice(at + 1), word: row.word.toString('utf16le'), cursor: row}
     })
   }
 
   /**
-   * Folds a word's segments into one, without the entries of ordinals no document has any more
-   * (`live`, from `liveOrdinals`). Call inside a transaction, with `live` read in it.
+   * Compacts a word's segments by size tiers, dropping the entries of ordinals no document has any
+   * more (`live`, from `liveOrdinals`): the base (segment 0) is rewritten only once the segments
+   * after it hold at least 1/8 as many entries (so each entry is rewritten a bounded number of
+   * times as a list grows); until then several tail segments are folded into one. Call inside a
+   * transaction, with `live` read in it. Returns how many entries it wrote.
    */
-  merge(dataset: string, field: string, word: string, live: Map<number, string>): void {
+  merge(dataset: string, field: string, word: string, live: Map<number, string>): number {
     const key = fieldKey(dataset, field)
-    const {ords, counts} = this.posting(dataset, field, word)
+    const blob = wordBlob(word)
+    const base = this.statements.baseLength.get(key, blob) ?? 0
+    const tails = this.statements.tails.all(key, blob)
+    const tailEntries = tails.reduce((sum, row) => sum + row.ords.byteLength / 4, 0)
+    if (base > 0 && tailEntries * 8 < base) {
+      if (tails.length < 2) return 0
+      return this.rewrite(key, blob, tails, live, tails[0].segment, this.statements.dropTails)
+    }
+    return this.rewrite(key, blob, this.statements.segments.all(key, blob), live, 0, this.statements.dropSegments)
+  }
+
+  /** Replaces `rows` (all of a word's segments, or its tails: `drop` deletes exactly those) by one segment `segment` of their live entries. */
+  private rewrite(
+    key: string,
+    blob: Buffer,
+    rows: {segment: number; ords: Buffer; counts: Buffer}[],
+    live: Map<number, string>,
+    segment: number,
+    drop: Database.Statement<[string, Buffer]>,
+  ): number {
     const keepOrds: number[] = []
     const keepCounts: number[] = []
-    for (let i = 0; i < ords.length; i++) {
-      if (live.has(ords[i])) {
-        keepOrds.push(ords[i])
-        keepCounts.push(counts[i])
-      } else if (counts[i] >= 255) this.statements.dropOverflowOf.run(key, wordBlob(word), ords[i])
+    for (const row of rows) {
+      const ords = new Uint32Array(row.ords.buffer.slice(row.ords.byteOffset, row.ords.byteOffset + row.ords.byteLength))
+      for (let i = 0; i < ords.length; i++) {
+        const count = row.counts[i]
+        if (live.has(ords[i])) {
+          keepOrds.push(ords[i])
+          keepCounts.push(count)
+        } else if (count === 255) this.statements.dropOverflowOf.run(key, blob, ords[i])
+      }
     }
-    this.statements.dropSegments.run(key, wordBlob(word))
-    if (keepOrds.length === 0) return
-    const small = Uint8Array.from(keepCounts, (count) => Math.min(count, 255))
-    this.statements.addSegment.run(key, wordBlob(word), 0, Buffer.from(Uint32Array.from(keepOrds).buffer), Buffer.from(small.buffer))
+    drop.run(key, blob)
+    if (keepOrds.length > 0) {
+      // Counts stay as stored (255: the exact count is in text_overflow, keyed by ordinal).
+      this.statements.addSegment.run(key, blob, segment, Buffer.from(Uint32Array.from(keepOrds).buffer), Buffer.from(Uint8Array.from(keepCounts).buffer))
+    }
+    return keepOrds.length
   }
+}
+
+/** Where `fragmented` goes on from: the last (field, word) it returned, as stored. */
+export interface FragmentCursor {
+  field: string
+  word: Buffer
+}
+
+/** One document's words per field (parallel arrays, see `countFields`); null: the document is deleted. */
+export interface CountedDocument {
+  id: string
+  fields: {words: string[]; counts: number[]}[] | null
+}
+
+/** A document's words and how often each occurs, per field (`tokensOf`: a memo shared with other uses of its strings). */
+export function countFields(doc: SanityDocument, fields: readonly TextField[], tokensOf?: TokensOf): {words: string[]; counts: number[]}[] {
+  return fields.map((field) => {
+    const counted = wordCounts(field.textOf(doc), tokensOf)
+    return {words: [...counted.keys()], counts: [...counted.values()]}
+  })
 }
 
 function fieldKey(dataset: string, field: string): string {
@@ -228,8 +311,8 @@ function fieldKey(dataset: string, field: string): string {
 }
 
 /** How often each folded token occurs in the texts (groq-js's match tokens, as field-index.ts counts them). */
-export function wordCounts(texts: string[]): Map<string, number> {
+export function wordCounts(texts: string[], tokensOf: TokensOf = (text) => tokenize(foldCase(text))): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const text of texts) for (const token of tokenize(foldCase(text))) counts.set(token, (counts.get(token) ?? 0) + 1)
+  for (const text of texts) for (const token of tokensByParagraph(text, tokensOf)) counts.set(token, (counts.get(token) ?? 0) + 1)
   return counts
 }

@@ -176,7 +176,25 @@ describe('the integrity check at open', () => {
     check.close()
   })
 
-  it('still refuses a store whose ordinary table (or the FTS5 index\'s own b-tree) has a damaged page', async () => {
+  it('a search that needs the full-text index just after a start waits for its check instead of scanning every document', async () => {
+    const file = await storeWithTitles(400)
+    const engine = openEngine({file})
+    const store = (engine as unknown as {store: {textIndexChecked: Promise<unknown>}}).store
+    const order: string[] = []
+    const checked = store.textIndexChecked.then(() => order.push('index checked'))
+    const plain = engine.query('production', 'count(*[_type == "post"])', {}).then(() => order.push('plain answered'))
+    const search = engine.query('production', '*[title match "w42"]._id', {}).then(({result}) => {
+      order.push('search answered')
+      return result
+    })
+    expect((await search as string[]).length).toBe(4)
+    await Promise.all([checked, plain])
+    // A query without `match` does not wait for it.
+    expect(order).toEqual(['plain answered', 'index checked', 'search answered'])
+    engine.close()
+  })
+
+    it('still refuses a store whose ordinary table (or the FTS5 index\'s own b-tree) has a damaged page', async () => {
     for (const table of ['documents', 'fts_words_data']) {
       const file = await storeWithTitles(1200)
       const raw = new Database(file, {readonly: true})

@@ -109,4 +109,26 @@ describe('persisted per-field inverted lists', () => {
     verify('after reopen')
     db.close()
   })
+
+  it('compacts by size tiers: a large base is rewritten only once the segments after it hold 1/8 of its entries', () => {
+    const db = new Database(join(tempDir(), 'tiers.sqlite'))
+    const postings = new TextPostings(db)
+    const doc = (id: string) => ({id, after: {_id: id, _type: 'post', title: 'inflation'} as unknown as SanityDocument})
+    const segments = () => db.prepare(`SELECT count(*) FROM text_postings WHERE field = ? AND word = ?`).pluck().get('ds\u0000title', Buffer.from('INFLATION', 'utf16le'))
+    const merge = () => db.transaction(() => postings.merge('ds', 'title', 'INFLATION', postings.liveOrdinals('ds')))()
+    db.transaction(() => postings.index('ds', Array.from({length: 80}, (_, i) => doc(`a${i}`)), FIELDS))()
+    expect(merge()).toBe(80)
+    expect(segments()).toBe(1)
+    // Three small commits: their segments are folded together, the base of 80 stays as it is.
+    for (const id of ['b1', 'b2', 'b3']) db.transaction(() => postings.index('ds', [doc(id)], FIELDS))()
+    expect(segments()).toBe(4)
+    expect(merge()).toBe(3)
+    expect(segments()).toBe(2)
+    // A replaced document (a stale entry in the base) and enough new entries: everything is folded into one.
+    for (const id of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'a0']) db.transaction(() => postings.index('ds', [doc(id)], FIELDS))()
+    expect(merge()).toBe(89)
+    expect(segments()).toBe(1)
+    expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(89)
+    db.close()
+  })
 })
