@@ -1,0 +1,91 @@
+/**
+ * `npm run lake -- import` at archive scale: the NDJSON is streamed (twice: check, then write), so
+ * a file larger than the importer's heap imports; a bad line anywhere fails before anything is
+ * written, naming the line; a batch the lake refuses stops the import saying how many documents
+ * were written.
+ */
+import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {startTestLake} from '../server/helpers'
+import {runCli, tempDirs} from './helpers'
+
+const tempDir = tempDirs()
+
+/** The CLI as `npm run lake` runs it, in its own process with a capped V8 heap. */
+function runCliProcess(dataDir: string, heapMiB: number, ...args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMiB}`, '--import', 'tsx', 'lib/lake/cli.ts', ...args], {
+    cwd: path.resolve(__dirname, '../../..'),
+    env: {...process.env, LAKE_DATA_DIR: dataDir},
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  return new Promise((resolve) => child.on('close', (code) => resolve({code, stdout, stderr})))
+}
+
+function writeNdjson(file: string, count: number, make: (index: number) => unknown) {
+  const fd = fs.openSync(file, 'w')
+  try {
+    for (let i = 0; i < count; i++) fs.writeSync(fd, JSON.stringify(make(i)) + '\n')
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+describe('streaming import', () => {
+  it('imports a 40 MB NDJSON with a 64 MiB heap (holding the file parsed would need twice that)', async () => {
+    const lake = await startTestLake()
+    try {
+      const file = path.join(tempDir('lake-stream-'), 'big.ndjson')
+      const body = 'lorem ipsum dolor sit amet '.repeat(3800).slice(0, 100 * 1024)
+      writeNdjson(file, 400, (i) => ({_id: `big-${i}`, _type: 'note', body: `${body}${i}`}))
+      expect(fs.statSync(file).size).toBeGreaterThan(40e6)
+      // Through the running lake: the child's heap holds only the importer, not the lake.
+      const result = await runCliProcess(lake.dataDir, 64, 'import', file)
+      expect(result.stderr).not.toContain('heap out of memory')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('Imported 400 documents and 0 assets into "production" (create) through the running lake')
+      expect(await lake.editor.fetch('count(*[_type == "note"])')).toBe(400)
+      expect(await lake.editor.fetch('*[_id == "big-399"][0].body')).toBe(`${body}399`)
+    } finally {
+      await lake.close()
+    }
+  }, 120_000)
+
+  it('fails on a bad line deep in the file before writing anything, naming the line', async () => {
+    const dataDir = tempDir('lake-stream-bad-')
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
+    fs.appendFileSync(file, '\n["an array"]\n')
+    const result = await runCli(dataDir, 'import', file)
+    expect(result.code).toBe(2)
+    expect(result.out).toContain('in.ndjson:1202: not a JSON object')
+    fs.appendFileSync(file, '{"_id": broken\n')
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('["an array"]\n', ''))
+    const broken = await runCli(dataDir, 'import', file)
+    expect(broken.out).toContain('in.ndjson:1202: not valid JSON')
+    // Nothing was written: the whole file imports afterwards without a conflict.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('{"_id": broken\n', ''))
+    const clean = await runCli(dataDir, 'import', file)
+    expect(clean.out).toContain('Imported 1200 documents')
+  })
+
+  it('a batch the lake refuses stops the import and says how many documents were written', async () => {
+    const dataDir = tempDir('lake-stream-conflict-')
+    const first = path.join(dataDir, 'first.ndjson')
+    writeNdjson(first, 1, () => ({_id: 'n-1100', _type: 'note', title: 'already here'}))
+    expect((await runCli(dataDir, 'import', first)).code).toBe(0)
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
+    const result = await runCli(dataDir, 'import', file)
+    expect(result.code).toBe(1)
+    expect(result.out).toContain('n-1100')
+    expect(result.out).toContain(`The import stopped at the batch of lines ${file}:1001-1200: 1000 of 1200 documents were written before it, none after.`)
+    // --missing then completes it.
+    const resumed = await runCli(dataDir, 'import', file, '--missing')
+    expect(resumed.out).toContain('Imported 1200 documents')
+  })
+})
