@@ -5,9 +5,14 @@
  * were written.
  */
 import {spawn} from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
+import tar from 'tar-stream'
 import {describe, expect, it} from 'vitest'
+import {openEngine} from '@/lib/lake/engine'
 import {startTestLake} from '../server/helpers'
 import {runCli, tempDirs} from './helpers'
 
@@ -87,5 +92,29 @@ describe('streaming import', () => {
     // --missing then completes it.
     const resumed = await runCli(dataDir, 'import', file, '--missing')
     expect(resumed.out).toContain('Imported 1200 documents')
+  })
+
+  it('unpacks an archive entry by entry, skipping names that would land outside its folder', async () => {
+    const escape = `lake-escape-${crypto.randomBytes(6).toString('hex')}.ndjson`
+    const prefix = 'production-export-2026-01-01t00-00-00-000z'
+    const pack = tar.pack()
+    pack.entry({name: `${prefix}/data.ndjson`}, '{"_id":"a-1","_type":"note"}\n{"_id":"a-2","_type":"note"}\n')
+    pack.entry({name: `../${escape}`}, '{"_id":"evil","_type":"note"}\n')
+    pack.entry({name: `/tmp/${escape}`}, 'x')
+    pack.finalize()
+    const chunks: Buffer[] = []
+    for await (const chunk of pack) chunks.push(chunk as Buffer)
+    const dataDir = tempDir('lake-stream-archive-')
+    const archive = path.join(dataDir, 'export.tar.gz')
+    fs.writeFileSync(archive, zlib.gzipSync(Buffer.concat(chunks)))
+    const result = await runCli(dataDir, 'import', archive)
+    expect(result.out).toContain('Imported 2 documents and 0 assets')
+    expect(fs.existsSync(path.join(os.tmpdir(), escape))).toBe(false)
+    const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
+    try {
+      expect([...engine.exportDocuments('production')].map((doc) => doc._id).sort()).toEqual(['a-1', 'a-2'])
+    } finally {
+      engine.close()
+    }
   })
 })
