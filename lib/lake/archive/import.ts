@@ -92,28 +92,35 @@ async function importFrom(source: Source, dataDir: string, options: ImportOption
       assetIds.set(key, await uploadAsset(lake.client, placeholder, source.readAsset(placeholder), source.assetMap))
     }
     // Pass 2: parse again, resolve, write batch by batch.
+    // (Reading the next batch while the lake commits one was tried: no gain, the lake sets the pace.)
     let written = 0
-    for await (const batch of batches(documents(source), assetIds)) {
-      const transaction = lake.client.transaction()
-      for (const {doc} of batch) {
-        const document = doc as {_id: string; _type: string}
-        if (options.mode === 'create') transaction.create(document)
-        else if (options.mode === 'createOrReplace') transaction.createOrReplace(document)
-        else transaction.createIfNotExists(document)
+    try {
+      for await (const batch of batches(documents(source), assetIds)) {
+        const transaction = lake.client.transaction()
+        for (const {doc} of batch) {
+          const document = doc as {_id: string; _type: string}
+          if (options.mode === 'create') transaction.create(document)
+          else if (options.mode === 'createOrReplace') transaction.createOrReplace(document)
+          else transaction.createIfNotExists(document)
+        }
+        try {
+          await transaction.commit({visibility: 'sync', tag: 'import'})
+        } catch (error) {
+          const reason = (error as {body?: {error?: {description?: string}}}).body?.error?.description ?? (error as Error).message ?? String(error)
+          const lines = `${source.label}:${batch[0].line}-${batch[batch.length - 1].line}`
+          throw new ImportWriteError(
+            `${reason}\nThe import stopped at the batch of lines ${lines}: ${written} of ${total} documents were written before it, none after.`,
+            written,
+            error,
+          )
+        }
+        written += batch.length
+        options.onProgress?.(written)
       }
-      try {
-        await transaction.commit({visibility: 'sync', tag: 'import'})
-      } catch (error) {
-        const reason = (error as {body?: {error?: {description?: string}}}).body?.error?.description ?? (error as Error).message ?? String(error)
-        const lines = `${source.label}:${batch[0].line}-${batch[batch.length - 1].line}`
-        throw new ImportWriteError(
-          `${reason}\nThe import stopped at the batch of lines ${lines}: ${written} of ${total} documents were written before it, none after.`,
-          written,
-          error,
-        )
-      }
-      written += batch.length
-      options.onProgress?.(written)
+    } catch (error) {
+      // A line the first pass accepted fails now only if the file changed in between.
+      if (error instanceof ImportFileError) throw new ImportFileError(`${error.message} (the file changed during the import: ${written} of ${total} documents were written)`)
+      throw error
     }
     return {documents: written, assets: placeholders.size, throughRunningLake: lake.shared}
   } finally {

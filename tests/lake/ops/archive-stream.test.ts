@@ -12,6 +12,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import tar from 'tar-stream'
 import {describe, expect, it} from 'vitest'
+import {importDataset} from '@/lib/lake/archive'
 import {openEngine} from '@/lib/lake/engine'
 import {startTestLake} from '../server/helpers'
 import {runCli, tempDirs} from './helpers'
@@ -116,5 +117,22 @@ describe('streaming import', () => {
     } finally {
       engine.close()
     }
+  })
+
+  it('a line that breaks between the check and the write (the file changed) says how many documents were written', async () => {
+    const dataDir = tempDir('lake-stream-changed-')
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note', text: 'x'.repeat(1000)}))
+    let changed = false
+    const importing = importDataset(dataDir, file, {
+      dataset: 'production',
+      mode: 'create',
+      onProgress: () => {
+        if (!changed) fs.appendFileSync(file, '{"_id": broken\n')
+        changed = true
+      },
+    })
+    await expect(importing).rejects.toThrow(`${file}:1201: not valid JSON`)
+    await expect(importing).rejects.toThrow('(the file changed during the import: 1000 of 1200 documents were written)')
   })
 })
