@@ -101,15 +101,18 @@ async function importFile(dataDir: string, positionals: string[], values: Record
   if (values.replace && values.missing) throw new UsageError('Use either --replace or --missing, not both')
   const mode: ImportMode = values.replace ? 'createOrReplace' : values.missing ? 'createIfNotExists' : 'create'
   const dataset = datasetOption(values)
+  let progress = false
   const result = await importDataset(dataDir, file, {
     dataset,
     mode,
     log: (line) => process.stderr.write(`[lake] ${line}\n`),
-    onProgress: (n) => process.stderr.write(`\rImported ${n} documents…`),
+    onProgress: (n) => ((progress = true), process.stderr.write(`\rImported ${n} documents…`)),
   }).catch((error: unknown) => {
+    // A failure after some batches says how many were written (ImportWriteError's message).
+    if (progress) process.stderr.write('\n')
     throw error instanceof ImportFileError ? new UsageError(error.message) : error
   })
-  process.stderr.write('\n')
+  if (progress) process.stderr.write('\n')
   const via = result.throughRunningLake ? 'through the running lake' : 'through a private lake (none was running)'
   console.log(`Imported ${result.documents} documents and ${result.assets} assets into "${dataset}" (${mode}) ${via}`)
 }

@@ -5,9 +5,15 @@
  * 1. every distinct `_sanityAsset` file is uploaded (same bytes, same asset id) and given the
  *    metadata assets.json keeps for it;
  * 2. documents get their asset references back and are committed in batches.
+ *
+ * The NDJSON is streamed twice, never held: a first pass checks every line and collects the
+ * placeholders (a bad line or a missing asset file fails the import before anything is written),
+ * a second parses again and writes batch by batch, so memory is bounded by a batch, not by the
+ * file. An archive is extracted to a temporary folder first (removed afterwards).
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {SanityClient} from '@sanity/client'
@@ -15,13 +21,25 @@ import mime from 'mime-types'
 import {connectToLake} from '../connect'
 import type {ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
-import {isGzip, readArchive} from './tarball'
+import {extractArchive, isGzip} from './tarball'
 
 /** Per transaction: well under the lake's 10 MB write limit, few enough to report progress. */
 const BATCH_DOCUMENTS = 500
 const BATCH_BYTES = 4 * 1024 * 1024
 
+/** Bad input (unreadable line, missing asset file): nothing was written. */
 export class ImportFileError extends Error {}
+
+/** The lake refused a batch: the batches before it are committed, this one and the rest are not. */
+export class ImportWriteError extends Error {
+  constructor(
+    message: string,
+    readonly written: number,
+    readonly cause: unknown,
+  ) {
+    super(message)
+  }
+}
 
 export interface ImportOptions {
   dataset: string
@@ -38,40 +56,123 @@ export interface ImportResult {
 }
 
 interface Source {
-  documents: Record<string, unknown>[]
+  /** The NDJSON, readable once per call, and how its lines are named in errors. */
+  ndjson(): fs.ReadStream
+  label: string
   assetMap: Record<string, unknown>
   readAsset(placeholder: Placeholder): Buffer
+  close(): void
 }
 
 export async function importDataset(dataDir: string, file: string, options: ImportOptions): Promise<ImportResult> {
   const source = isGzip(file) ? await archiveSource(file) : ndjsonSource(file)
+  try {
+    return await importFrom(source, dataDir, options)
+  } finally {
+    source.close()
+  }
+}
+
+async function importFrom(source: Source, dataDir: string, options: ImportOptions): Promise<ImportResult> {
+  // Pass 1: every line parses to an object, every asset is readable, before anything is written.
   const placeholders = new Map<string, Placeholder>()
-  for (const doc of source.documents) findPlaceholders(doc, placeholders)
-  // Read every asset before writing anything: a missing file fails the import up front.
-  const assetData = new Map([...placeholders].map(([key, placeholder]) => [key, source.readAsset(placeholder)] as const))
+  let total = 0
+  for await (const {doc} of documents(source)) {
+    findPlaceholders(doc, placeholders)
+    total++
+  }
+  // Asset files are read one at a time (here to check, again at upload): a dataset's images
+  // together may be far larger than memory.
+  for (const placeholder of placeholders.values()) source.readAsset(placeholder)
 
   const lake = await connectToLake(dataDir, {dataset: options.dataset, log: options.log})
   try {
     const assetIds = new Map<string, string>()
     for (const [key, placeholder] of placeholders) {
-      assetIds.set(key, await uploadAsset(lake.client, placeholder, assetData.get(key)!, source.assetMap))
+      assetIds.set(key, await uploadAsset(lake.client, placeholder, source.readAsset(placeholder), source.assetMap))
     }
+    // Pass 2: parse again, resolve, write batch by batch.
+    // (Reading the next batch while the lake commits one was tried: no gain, the lake sets the pace.)
     let written = 0
-    for (const batch of batches(source.documents.map((doc) => resolvePlaceholders(doc, assetIds)))) {
-      const transaction = lake.client.transaction()
-      for (const doc of batch) {
-        const document = doc as {_id: string; _type: string}
-        if (options.mode === 'create') transaction.create(document)
-        else if (options.mode === 'createOrReplace') transaction.createOrReplace(document)
-        else transaction.createIfNotExists(document)
+    try {
+      for await (const batch of batches(documents(source), assetIds)) {
+        const transaction = lake.client.transaction()
+        for (const {doc} of batch) {
+          const document = doc as {_id: string; _type: string}
+          if (options.mode === 'create') transaction.create(document)
+          else if (options.mode === 'createOrReplace') transaction.createOrReplace(document)
+          else transaction.createIfNotExists(document)
+        }
+        try {
+          await transaction.commit({visibility: 'sync', tag: 'import'})
+        } catch (error) {
+          const reason = (error as {body?: {error?: {description?: string}}}).body?.error?.description ?? (error as Error).message ?? String(error)
+          const lines = `${source.label}:${batch[0].line}-${batch[batch.length - 1].line}`
+          throw new ImportWriteError(
+            `${reason}\nThe import stopped at the batch of lines ${lines}: ${written} of ${total} documents were written before it, none after.`,
+            written,
+            error,
+          )
+        }
+        written += batch.length
+        options.onProgress?.(written)
       }
-      await transaction.commit({visibility: 'sync', tag: 'import'})
-      written += batch.length
-      options.onProgress?.(written)
+    } catch (error) {
+      // A line the first pass accepted fails now only if the file changed in between.
+      if (error instanceof ImportFileError) throw new ImportFileError(`${error.message} (the file changed during the import: ${written} of ${total} documents were written)`)
+      throw error
     }
     return {documents: written, assets: placeholders.size, throughRunningLake: lake.shared}
   } finally {
     await lake.close()
+  }
+}
+
+interface Line {
+  doc: Record<string, unknown>
+  /** 1-based line number in the NDJSON. */
+  line: number
+}
+
+/** The NDJSON's documents, one line at a time; a line that is not a JSON object fails with its number. */
+async function* documents(source: Source): AsyncGenerator<Line> {
+  let number = 0
+  for await (const text of lines(source.ndjson())) {
+    number++
+    if (!text.trim()) continue
+    let doc: unknown
+    try {
+      doc = JSON.parse(text)
+    } catch (error) {
+      throw new ImportFileError(`${source.label}:${number}: not valid JSON (${(error as Error).message})`)
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ImportFileError(`${source.label}:${number}: not a JSON object`)
+    yield {doc: doc as Record<string, unknown>, line: number}
+  }
+}
+
+/**
+ * The stream's lines (split on `\n`), pulled chunk by chunk: the stream is read only as fast as
+ * lines are taken. (readline's async iterator reads ahead up to a thousand lines whatever their
+ * size — 100 MB of 100 kB documents.)
+ */
+async function* lines(input: fs.ReadStream): AsyncGenerator<string> {
+  input.setEncoding('utf8')
+  let pending: string[] = []
+  try {
+    for await (const chunk of input as AsyncIterable<string>) {
+      let start = 0
+      for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+        pending.push(chunk.slice(start, end))
+        yield pending.join('')
+        pending = []
+        start = end + 1
+      }
+      if (start < chunk.length) pending.push(chunk.slice(start))
+    }
+    if (pending.length > 0) yield pending.join('')
+  } finally {
+    input.destroy()
   }
 }
 
@@ -86,49 +187,45 @@ async function uploadAsset(client: SanityClient, placeholder: Placeholder, data:
   return asset._id
 }
 
-function* batches(documents: Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
-  let batch: Record<string, unknown>[] = []
+/** Batches under the lake's write limit, asset references put back. */
+async function* batches(lines: AsyncIterable<Line>, assetIds: ReadonlyMap<string, string>): AsyncGenerator<Line[]> {
+  let batch: Line[] = []
   let bytes = 0
-  for (const doc of documents) {
-    const size = Buffer.byteLength(JSON.stringify(doc))
+  for await (const {doc, line} of lines) {
+    const resolved = resolvePlaceholders(doc, assetIds)
+    const size = Buffer.byteLength(JSON.stringify(resolved))
     if (batch.length > 0 && (batch.length >= BATCH_DOCUMENTS || bytes + size > BATCH_BYTES)) {
       yield batch
       batch = []
       bytes = 0
     }
-    batch.push(doc)
+    batch.push({doc: resolved, line})
     bytes += size
   }
   if (batch.length > 0) yield batch
 }
 
-function parseNdjson(text: string, label: string): Record<string, unknown>[] {
-  const documents: Record<string, unknown>[] = []
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return
-    let doc: unknown
-    try {
-      doc = JSON.parse(line)
-    } catch (error) {
-      throw new ImportFileError(`${label}:${index + 1}: not valid JSON (${(error as Error).message})`)
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ImportFileError(`${label}:${index + 1}: not a JSON object`)
-    documents.push(doc as Record<string, unknown>)
-  })
-  return documents
-}
-
 async function archiveSource(file: string): Promise<Source> {
-  const archive = await readArchive(file)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lake-import-'))
+  const remove = () => fs.rmSync(dir, {recursive: true, force: true})
+  let archive: Awaited<ReturnType<typeof extractArchive>>
+  try {
+    archive = await extractArchive(file, dir)
+  } catch (error) {
+    remove()
+    throw error
+  }
   return {
-    documents: parseNdjson(archive.ndjson, `${file}: data.ndjson`),
+    ndjson: () => fs.createReadStream(path.join(archive.root, 'data.ndjson')),
+    label: `${file}: data.ndjson`,
     assetMap: archive.assetMap,
     readAsset(placeholder) {
       const relative = /^file:\/\/\.\/(.+)$/.exec(placeholder.url)?.[1]
-      const data = relative ? archive.files.get(path.posix.normalize(relative)) : undefined
-      if (!data) throw new ImportFileError(`${file}: the archive has no file for ${placeholder.kind}@${placeholder.url}`)
-      return data
+      const name = relative ? path.posix.normalize(relative) : undefined
+      if (!name || !archive.files.has(name)) throw new ImportFileError(`${file}: the archive has no file for ${placeholder.kind}@${placeholder.url}`)
+      return fs.readFileSync(path.join(archive.root, ...name.split('/')))
     },
+    close: remove,
   }
 }
 
@@ -136,7 +233,8 @@ async function archiveSource(file: string): Promise<Source> {
 function ndjsonSource(file: string): Source {
   const base = path.dirname(path.resolve(file))
   return {
-    documents: parseNdjson(fs.readFileSync(file, 'utf8'), file),
+    ndjson: () => fs.createReadStream(file),
+    label: file,
     assetMap: {},
     readAsset(placeholder) {
       const relative = /^file:\/\/\.\/(.+)$/.exec(placeholder.url)?.[1]
@@ -147,5 +245,6 @@ function ndjsonSource(file: string): Source {
       if (!fs.existsSync(target)) throw new ImportFileError(`${file}: no such asset file ${target}`)
       return fs.readFileSync(target)
     },
+    close() {},
   }
 }

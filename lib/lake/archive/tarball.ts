@@ -10,13 +10,13 @@ import {pipeline} from 'node:stream/promises'
 import zlib from 'node:zlib'
 import tar from 'tar-stream'
 
-export interface ArchiveContents {
-  /** data.ndjson, undecoded. */
-  ndjson: string
+export interface ExtractedArchive {
+  /** The folder (inside the extraction dir) holding data.ndjson: the archive's root. */
+  root: string
   /** assets.json, parsed ({} when absent). */
   assetMap: Record<string, unknown>
-  /** Asset files by archive-relative path (`images/…`, `files/…`). */
-  files: Map<string, Buffer>
+  /** Root-relative paths of the asset files extracted (`images/…`, `files/…`). */
+  files: Set<string>
 }
 
 /** Archives are recognised by content (gzip magic), not name, like Sanity's import does. */
@@ -30,31 +30,44 @@ export function isGzip(file: string): boolean {
   }
 }
 
-export async function readArchive(file: string): Promise<ArchiveContents> {
-  const entries = new Map<string, Buffer>()
+/**
+ * Extracts the archive's regular files into `dir` (an empty folder the caller owns and removes),
+ * one entry at a time: memory stays at a chunk, whatever the size of data.ndjson. Entry names that
+ * would land outside `dir` (absolute, `..`) are skipped, as are links and devices.
+ */
+export async function extractArchive(file: string, dir: string): Promise<ExtractedArchive> {
+  const names: string[] = []
   const extract = tar.extract()
   const reading = (async () => {
     for await (const entry of extract) {
-      const chunks: Buffer[] = []
-      for await (const chunk of entry) chunks.push(chunk as Buffer)
-      if (entry.header.type === 'file') entries.set(path.posix.normalize(entry.header.name), Buffer.concat(chunks))
+      const name = path.posix.normalize(entry.header.name).replace(/^\.\//, '')
+      const unsafe = name.startsWith('/') || name === '..' || name.startsWith('../') || name === '.'
+      if (entry.header.type !== 'file' || unsafe) {
+        entry.resume()
+        continue
+      }
+      const target = path.join(dir, ...name.split('/'))
+      fs.mkdirSync(path.dirname(target), {recursive: true})
+      await pipeline(entry, fs.createWriteStream(target))
+      names.push(name)
     }
   })()
   await Promise.all([pipeline(fs.createReadStream(file), zlib.createGunzip(), extract), reading])
 
   // The top folder's name varies (dataset and date): the one holding data.ndjson is the root.
-  const dataPath = [...entries.keys()].filter((name) => path.posix.basename(name) === 'data.ndjson').sort((a, b) => a.length - b.length)[0]
+  const dataPath = names.filter((name) => path.posix.basename(name) === 'data.ndjson').sort((a, b) => a.length - b.length)[0]
   if (!dataPath) throw new Error(`${file} is not a dataset archive: it has no data.ndjson`)
   const root = path.posix.dirname(dataPath)
   const relative = (name: string) => (root === '.' ? name : name.startsWith(`${root}/`) ? name.slice(root.length + 1) : null)
-  const files = new Map<string, Buffer>()
+  const files = new Set<string>()
   let assetMap: Record<string, unknown> = {}
-  for (const [name, data] of entries) {
+  const rootDir = path.join(dir, ...(root === '.' ? [] : root.split('/')))
+  for (const name of names) {
     const rel = relative(name)
-    if (rel === 'assets.json') assetMap = JSON.parse(data.toString('utf8')) as Record<string, unknown>
-    else if (rel && /^(images|files)\//.test(rel)) files.set(rel, data)
+    if (rel === 'assets.json') assetMap = JSON.parse(fs.readFileSync(path.join(rootDir, 'assets.json'), 'utf8')) as Record<string, unknown>
+    else if (rel && /^(images|files)\//.test(rel)) files.add(rel)
   }
-  return {ndjson: entries.get(dataPath)!.toString('utf8'), assetMap, files}
+  return {root: rootDir, assetMap, files}
 }
 
 export interface ArchiveEntry {

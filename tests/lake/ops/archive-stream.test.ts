@@ -1,0 +1,138 @@
+/**
+ * `npm run lake -- import` at archive scale: the NDJSON is streamed (twice: check, then write), so
+ * a file larger than the importer's heap imports; a bad line anywhere fails before anything is
+ * written, naming the line; a batch the lake refuses stops the import saying how many documents
+ * were written.
+ */
+import {spawn} from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import tar from 'tar-stream'
+import {describe, expect, it} from 'vitest'
+import {importDataset} from '@/lib/lake/archive'
+import {openEngine} from '@/lib/lake/engine'
+import {startTestLake} from '../server/helpers'
+import {runCli, tempDirs} from './helpers'
+
+const tempDir = tempDirs()
+
+/** The CLI as `npm run lake` runs it, in its own process with a capped V8 heap. */
+function runCliProcess(dataDir: string, heapMiB: number, ...args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMiB}`, '--import', 'tsx', 'lib/lake/cli.ts', ...args], {
+    cwd: path.resolve(__dirname, '../../..'),
+    env: {...process.env, LAKE_DATA_DIR: dataDir},
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  return new Promise((resolve) => child.on('close', (code) => resolve({code, stdout, stderr})))
+}
+
+function writeNdjson(file: string, count: number, make: (index: number) => unknown) {
+  const fd = fs.openSync(file, 'w')
+  try {
+    for (let i = 0; i < count; i++) fs.writeSync(fd, JSON.stringify(make(i)) + '\n')
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+describe('streaming import', () => {
+  it('imports a 40 MB NDJSON with a 64 MiB heap (holding the file parsed would need twice that)', async () => {
+    const lake = await startTestLake()
+    try {
+      const file = path.join(tempDir('lake-stream-'), 'big.ndjson')
+      const body = 'lorem ipsum dolor sit amet '.repeat(3800).slice(0, 100 * 1024)
+      writeNdjson(file, 400, (i) => ({_id: `big-${i}`, _type: 'note', body: `${body}${i}`}))
+      expect(fs.statSync(file).size).toBeGreaterThan(40e6)
+      // Through the running lake: the child's heap holds only the importer, not the lake.
+      const result = await runCliProcess(lake.dataDir, 64, 'import', file)
+      expect(result.stderr).not.toContain('heap out of memory')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('Imported 400 documents and 0 assets into "production" (create) through the running lake')
+      expect(await lake.editor.fetch('count(*[_type == "note"])')).toBe(400)
+      expect(await lake.editor.fetch('*[_id == "big-399"][0].body')).toBe(`${body}399`)
+    } finally {
+      await lake.close()
+    }
+  }, 120_000)
+
+  it('fails on a bad line deep in the file before writing anything, naming the line', async () => {
+    const dataDir = tempDir('lake-stream-bad-')
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
+    fs.appendFileSync(file, '\n["an array"]\n')
+    const result = await runCli(dataDir, 'import', file)
+    expect(result.code).toBe(2)
+    expect(result.out).toContain('in.ndjson:1202: not a JSON object')
+    fs.appendFileSync(file, '{"_id": broken\n')
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('["an array"]\n', ''))
+    const broken = await runCli(dataDir, 'import', file)
+    expect(broken.out).toContain('in.ndjson:1202: not valid JSON')
+    // Nothing was written: the whole file imports afterwards without a conflict.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('{"_id": broken\n', ''))
+    const clean = await runCli(dataDir, 'import', file)
+    expect(clean.out).toContain('Imported 1200 documents')
+  })
+
+  it('a batch the lake refuses stops the import and says how many documents were written', async () => {
+    const dataDir = tempDir('lake-stream-conflict-')
+    const first = path.join(dataDir, 'first.ndjson')
+    writeNdjson(first, 1, () => ({_id: 'n-1100', _type: 'note', title: 'already here'}))
+    expect((await runCli(dataDir, 'import', first)).code).toBe(0)
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
+    const result = await runCli(dataDir, 'import', file)
+    expect(result.code).toBe(1)
+    expect(result.out).toContain('n-1100')
+    expect(result.out).toContain(`The import stopped at the batch of lines ${file}:1001-1200: 1000 of 1200 documents were written before it, none after.`)
+    // --missing then completes it.
+    const resumed = await runCli(dataDir, 'import', file, '--missing')
+    expect(resumed.out).toContain('Imported 1200 documents')
+  })
+
+  it('unpacks an archive entry by entry, skipping names that would land outside its folder', async () => {
+    const escape = `lake-escape-${crypto.randomBytes(6).toString('hex')}.ndjson`
+    const prefix = 'production-export-2026-01-01t00-00-00-000z'
+    const pack = tar.pack()
+    pack.entry({name: `${prefix}/data.ndjson`}, '{"_id":"a-1","_type":"note"}\n{"_id":"a-2","_type":"note"}\n')
+    pack.entry({name: `../${escape}`}, '{"_id":"evil","_type":"note"}\n')
+    pack.entry({name: `/tmp/${escape}`}, 'x')
+    pack.finalize()
+    const chunks: Buffer[] = []
+    for await (const chunk of pack) chunks.push(chunk as Buffer)
+    const dataDir = tempDir('lake-stream-archive-')
+    const archive = path.join(dataDir, 'export.tar.gz')
+    fs.writeFileSync(archive, zlib.gzipSync(Buffer.concat(chunks)))
+    const result = await runCli(dataDir, 'import', archive)
+    expect(result.out).toContain('Imported 2 documents and 0 assets')
+    expect(fs.existsSync(path.join(os.tmpdir(), escape))).toBe(false)
+    const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
+    try {
+      expect([...engine.exportDocuments('production')].map((doc) => doc._id).sort()).toEqual(['a-1', 'a-2'])
+    } finally {
+      engine.close()
+    }
+  })
+
+  it('a line that breaks between the check and the write (the file changed) says how many documents were written', async () => {
+    const dataDir = tempDir('lake-stream-changed-')
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note', text: 'x'.repeat(1000)}))
+    let changed = false
+    const importing = importDataset(dataDir, file, {
+      dataset: 'production',
+      mode: 'create',
+      onProgress: () => {
+        if (!changed) fs.appendFileSync(file, '{"_id": broken\n')
+        changed = true
+      },
+    })
+    await expect(importing).rejects.toThrow(`${file}:1201: not valid JSON`)
+    await expect(importing).rejects.toThrow('(the file changed during the import: 1000 of 1200 documents were written)')
+  })
+})
