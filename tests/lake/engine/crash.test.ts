@@ -7,34 +7,48 @@ import {DS, tempDir, testEngine} from './helpers'
 
 const FIXTURE = join(__dirname, 'fixtures', 'commit-loop.ts')
 
-/** Starts the commit loop (or another fixture) and SIGKILLs it once it has acknowledged at least `count` lines. */
-function commitThenKill(file: string, count: number, fixture = FIXTURE): Promise<string[]> {
+/**
+ * Runs `fixture` on `file` and SIGKILLs it as soon as `killWhen` holds for the lines it has printed
+ * (each line it prints is something it has done durably). Resolves with those lines; rejects if
+ * the child ended without being killed, or `enough` does not hold for what it printed.
+ */
+function runUntilKilled(
+  fixture: string,
+  file: string,
+  options: {killWhen: (lines: string[]) => boolean; enough: (lines: string[]) => boolean; guardMs: number; name: string},
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a grandchild process
     // that would survive our SIGKILL and keep writing.
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, file], {stdio: ['ignore', 'pipe', 'pipe']})
-    const acknowledged: string[] = []
+    const lines: string[] = []
     let buffered = ''
     let stderr = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => {
       buffered += chunk
-      const lines = buffered.split('\n')
-      buffered = lines.pop()!
-      acknowledged.push(...lines.filter(Boolean))
-      if (acknowledged.length >= count && !child.killed) child.kill('SIGKILL')
+      const parts = buffered.split('\n')
+      buffered = parts.pop()!
+      lines.push(...parts.filter(Boolean))
+      if (!child.killed && options.killWhen(lines)) child.kill('SIGKILL')
     })
     child.stderr.on('data', (chunk) => (stderr += chunk))
-    // Never leave a writer behind, even if it stalls before printing enough ids.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    // Never leave a writer behind, even if it stalls before printing enough.
+    const guard = setTimeout(() => child.kill('SIGKILL'), options.guardMs)
     child.on('error', reject)
     child.on('exit', (_code, signal) => {
       clearTimeout(guard)
-      if (acknowledged.length < count) return reject(new Error(`commit loop stopped after ${acknowledged.length} ids: ${stderr}`))
-      if (signal !== 'SIGKILL') reject(new Error(`commit loop exited on its own: ${stderr}`))
-      else resolve(acknowledged)
+      if (!options.enough(lines)) return reject(new Error(`${options.name} stopped after ${lines.length} lines (last: ${lines.at(-1)}): ${stderr}`))
+      if (signal !== 'SIGKILL') reject(new Error(`${options.name} exited on its own: ${stderr}`))
+      else resolve(lines)
     })
   })
+}
+
+/** Starts the commit loop (or another fixture) and SIGKILLs it once it has acknowledged at least `count` lines. */
+function commitThenKill(file: string, count: number, fixture = FIXTURE): Promise<string[]> {
+  const enough = (lines: string[]) => lines.length >= count
+  return runUntilKilled(fixture, file, {killWhen: enough, enough, guardMs: 60_000, name: 'commit loop'})
 }
 
 describe('crash safety', () => {
@@ -122,28 +136,12 @@ describe('crash safety', () => {
     const file = join(tempDir(), 'catch-up-crash.sqlite')
     // Killed once the background catch-up has filed most of the 6,000 imported documents (the rest,
     // still pending, are few enough that the index narrows searches: they must come from the notes).
-    const lines = await new Promise<string[]>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'text-catch-up.ts'), file], {stdio: ['ignore', 'pipe', 'pipe']})
-      const seen: string[] = []
-      let buffered = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8')
-      child.stdout.on('data', (chunk: string) => {
-        buffered += chunk
-        const parts = buffered.split('\n')
-        buffered = parts.pop()!
-        seen.push(...parts.filter(Boolean))
-        const behind = Number(seen.at(-1)?.split(' ')[1])
-        if (seen.at(-1)?.startsWith('behind') && behind > 0 && behind < 800 && !child.killed) child.kill('SIGKILL')
-      })
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      const guard = setTimeout(() => child.kill('SIGKILL'), 90_000)
-      child.on('error', reject)
-      child.on('exit', (_code, signal) => {
-        clearTimeout(guard)
-        if (signal !== 'SIGKILL' || !seen.some((line) => line.startsWith('behind'))) reject(new Error(`catch-up child ended without being killed mid-way: ${seen.at(-1)} ${stderr}`))
-        else resolve(seen)
-      })
+    const behind = (lines: string[]) => (lines.at(-1)?.startsWith('behind') ? Number(lines.at(-1)!.split(' ')[1]) : NaN)
+    const lines = await runUntilKilled(join(__dirname, 'fixtures', 'text-catch-up.ts'), file, {
+      killWhen: (seen) => behind(seen) > 0 && behind(seen) < 800,
+      enough: (seen) => seen.some((line) => line.startsWith('behind')),
+      guardMs: 90_000,
+      name: 'catch-up child',
     })
     expect(lines[0]).toBe('imported 6000')
 
