@@ -72,6 +72,8 @@ interface QueuedWrite {
 }
 
 interface PreparedWrite {
+  /** What was asked: prepared again if the group's commit fails for an earlier member. */
+  request: QueuedWrite
   transaction: Transaction
   documents: DatasetDocuments
   result: CommitResult
@@ -378,7 +380,7 @@ export class LakeEngine implements Engine {
       }
       if (options?.dryRun) return request.resolve(result)
       const transaction: Transaction = {id: transactionId, dataset, timestamp, author, mutations: outcome.applied, changes}
-      group.add({transaction, documents, result, deferTextIndex: request.deferTextIndex, resolve: request.resolve, reject: request.reject})
+      group.add({request, transaction, documents, result, deferTextIndex: request.deferTextIndex, resolve: request.resolve, reject: request.reject})
     } catch (error) {
       request.reject(error)
     }
@@ -395,13 +397,16 @@ export class LakeEngine implements Engine {
     } catch (error) {
       if (members.length === 1) return members[0].reject(error)
       // One of them may be at fault (a commit hook refusing it): commit them one at a time, in order.
-      // Later ones were prepared on top of a failed one's changes, so they fail with it.
+      // Those after a failed one were prepared on top of its changes: they go back to the front of
+      // the queue and are prepared again on what was actually committed (not failed for another's fault).
       for (const [index, member] of members.entries()) {
         let single: Map<object, string>
         try {
           single = this.store.commit(member.transaction, {deferTextIndex: member.deferTextIndex})
         } catch (failure) {
-          for (const rest of members.slice(index)) rest.reject(failure)
+          member.reject(failure)
+          this.writes.unshift(...members.slice(index + 1).map((rest) => rest.request))
+          if (!this.draining && this.writes.length > 0) void this.drainWrites()
           break
         }
         this.finishWrite(member, single)

@@ -142,7 +142,7 @@ describe('group commit', () => {
     }
   })
 
-  it('a commit that fails for one member fails only it and those after it; those before are committed and announced', async () => {
+  it('a commit that fails for one member fails only it; those before are committed, those after are prepared again and committed', async () => {
     const engine = testEngine()
     engine.attachLog(() => (tx) => {
       if (tx.id === 'bad') throw new Error('refused by a commit hook')
@@ -150,13 +150,17 @@ describe('group commit', () => {
     const announced: string[] = []
     engine.subscribe((tx) => announced.push(tx.id))
     const ids = ['ok-1', 'ok-2', 'bad', 'after']
-    const outcomes = await Promise.allSettled(ids.map((id) => engine.mutate(DS, [{create: {_id: `doc-${id}`, _type: 'post'}}], {...author, transactionId: id})))
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected'])
-    expect(announced).toEqual(['ok-1', 'ok-2'])
-    expect(engine.getDocuments(DS, ids.map((id) => `doc-${id}`)).map(Boolean)).toEqual([true, true, false, false])
+    const writes = ids.map((id) => engine.mutate(DS, [{create: {_id: `doc-${id}`, _type: 'post'}}], {...author, transactionId: id}))
+    // Prepared on top of the refused create, it is prepared again without it: as if sequential, it finds nothing to patch.
+    const onTheRefused = engine.mutate(DS, [{patch: {id: 'doc-bad', set: {title: 'x'}}}], {...author, transactionId: 'on-bad'})
+    const outcomes = await Promise.allSettled([...writes, onTheRefused])
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected'])
+    expect(String((outcomes[4] as PromiseRejectedResult).reason)).not.toContain('refused by a commit hook')
+    expect(announced).toEqual(['ok-1', 'ok-2', 'after'])
+    expect(engine.getDocuments(DS, ids.map((id) => `doc-${id}`)).map(Boolean)).toEqual([true, true, false, true])
     // The store is consistent and takes the next write.
     await engine.mutate(DS, [{create: {_id: 'doc-next', _type: 'post'}}], {...author, transactionId: 'next'})
-    expect(engine.transactionsFrom(DS, 'ok-1', 10)!.map((tx) => tx.id)).toEqual(['ok-1', 'ok-2', 'next'])
+    expect(engine.transactionsFrom(DS, 'ok-1', 10)!.map((tx) => tx.id)).toEqual(['ok-1', 'ok-2', 'after', 'next'])
   })
 
   it('a failure after the commit (applying it to the cache) fails that write only; the write loop goes on', async () => {
