@@ -51,17 +51,23 @@ function commitThenKill(file: string, count: number, fixture = FIXTURE): Promise
   return runUntilKilled(fixture, file, {killWhen: enough, enough, guardMs: 60_000, name: 'commit loop'})
 }
 
+/** After a kill: the file passes integrity_check and holds every acknowledged transaction; returns the ids it holds. */
+function storedAfterKill(file: string, acknowledged: string[]): Set<string> {
+  const db = new Database(file)
+  expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
+  const stored = new Set(db.prepare('SELECT id FROM transactions').pluck().all() as string[])
+  db.close()
+  for (const id of acknowledged) expect(stored.has(id), id).toBe(true)
+  return stored
+}
+
 describe('crash safety', () => {
   it('every acknowledged transaction survives kill -9, and the store stays consistent', async () => {
     const file = join(tempDir(), 'crash.sqlite')
     const acknowledged = await commitThenKill(file, 40)
     expect(acknowledged.length).toBeGreaterThanOrEqual(40)
 
-    const db = new Database(file)
-    expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
-    const stored = new Set(db.prepare('SELECT id FROM transactions').pluck().all() as string[])
-    db.close()
-    for (const id of acknowledged) expect(stored.has(id), id).toBe(true)
+    const stored = storedAfterKill(file, acknowledged)
 
     const engine = testEngine(file)
     const last = acknowledged.length - 1
@@ -86,11 +92,7 @@ describe('crash safety', () => {
   it('concurrent writers (group commits): every acknowledged transaction survives kill -9, and groups are atomic', async () => {
     const file = join(tempDir(), 'crash-concurrent.sqlite')
     const acknowledged = await commitThenKill(file, 200, join(__dirname, 'fixtures', 'commit-concurrent.ts'))
-    const db = new Database(file)
-    expect(db.pragma('integrity_check', {simple: true})).toBe('ok')
-    const stored = new Set(db.prepare('SELECT id FROM transactions').pluck().all() as string[])
-    db.close()
-    for (const id of acknowledged) expect(stored.has(id), id).toBe(true)
+    const stored = storedAfterKill(file, acknowledged)
     const engine = testEngine(file)
     // Each stored transaction incremented the counter once, and wrote its own document.
     expect(engine.getDocuments(DS, ['counter'])[0]!.n).toBe(stored.size)
