@@ -2,7 +2,9 @@
  * The lake at scale, each figure in a fresh process so RSS is the lake's own (the main bench's RSS
  * is its whole process: groq-js baselines, HTTP clients and the dataset generator included):
  *
- *   npx tsx bench/lake-scale.ts import <posts> <file>   generate, then time the import alone (+ final WAL checkpoint): docs/s, MB/s, CPU µs/doc
+ *   npx tsx bench/lake-scale.ts import <posts> <file> [--ndjson]
+ *                                                      generate, then time the import alone (+ final WAL checkpoint): docs/s, MB/s, CPU µs/doc;
+ *                                                      --ndjson: from an export file (NDJSON) read line by line, as `npm run lake -- import` does
  *   npx tsx bench/lake-scale.ts cold <file> <posts> [--no-warm-up | --after-warm-up]
  *                                                      open → first home answer, then first/p50/p99 of the site's and the
  *                                                      Studio's queries right after, RSS; the index warm-up (warm-up.ts) runs
@@ -17,6 +19,7 @@
  * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
  */
 import fs from 'node:fs'
+import {lines} from '@/lib/lake/archive/ndjson-lines'
 import {openEngine, type Engine, type QueryOptions} from '@/lib/lake/engine'
 import {warmUpSettings} from '@/lib/lake/engine/warm-up'
 import {LiveEventLog} from '@/lib/lake/live'
@@ -30,7 +33,7 @@ const READER: QueryOptions = {perspective: 'published', access: 'public'}
 const STUDIO: QueryOptions = {perspective: 'raw', access: 'all'}
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20)
 
-async function importRun(posts: number, file: string): Promise<void> {
+async function importRun(posts: number, file: string, fromExport: boolean): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, {force: true})
   const generated = performance.now()
   const documents = [...generateDataset({posts, settings: true})]
@@ -38,10 +41,14 @@ async function importRun(posts: number, file: string): Promise<void> {
   // The documents' own JSON (as the file would hold them), for a bytes/s figure.
   let bytes = 0
   for (const document of documents) bytes += Buffer.byteLength(JSON.stringify(document))
+  // --ndjson: what an import usually is, an export file read line by line (the documents as texts).
+  const exportFile = `${file}.ndjson`
+  if (fromExport) fs.writeFileSync(exportFile, documents.map((document) => JSON.stringify(document)).join('\n') + '\n')
   const engine = openEngine({file})
   const cpu = process.cpuUsage()
   const started = performance.now()
-  const {count} = await engine.importDocuments(DATASET, documents, {mode: 'create', author: 'bench'})
+  const {count} = await engine.importDocuments(DATASET, fromExport ? lines(fs.createReadStream(exportFile)) : documents, {mode: 'create', author: 'bench'})
+  if (fromExport) fs.rmSync(exportFile)
   engine.close()
   const ms = performance.now() - started
   const {user, system} = process.cpuUsage(cpu)
@@ -205,7 +212,7 @@ async function commitsRun(file: string): Promise<void> {
 }
 
 const [command, a, b] = process.argv.slice(2)
-if (command === 'import') await importRun(Number(a), b)
+if (command === 'import') await importRun(Number(a), b, process.argv.includes('--ndjson'))
 else if (command === 'cold') await coldRun(a, Number(b), !process.argv.includes('--no-warm-up'))
 else if (command === 'catchup') await catchUpRun(a)
 else if (command === 'search') await searchRun(a)

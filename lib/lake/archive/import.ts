@@ -21,6 +21,7 @@ import mime from 'mime-types'
 import {connectToLake} from '../connect'
 import type {ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
+import {lines} from './ndjson-lines'
 import {extractArchive, isGzip} from './tarball'
 
 /** Per transaction: well under the lake's 10 MB write limit, few enough to report progress. */
@@ -148,31 +149,6 @@ async function* documents(source: Source): AsyncGenerator<Line> {
     }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ImportFileError(`${source.label}:${number}: not a JSON object`)
     yield {doc: doc as Record<string, unknown>, line: number}
-  }
-}
-
-/**
- * The stream's lines (split on `\n`), pulled chunk by chunk: the stream is read only as fast as
- * lines are taken. (readline's async iterator reads ahead up to a thousand lines whatever their
- * size — 100 MB of 100 kB documents.)
- */
-async function* lines(input: fs.ReadStream): AsyncGenerator<string> {
-  input.setEncoding('utf8')
-  let pending: string[] = []
-  try {
-    for await (const chunk of input as AsyncIterable<string>) {
-      let start = 0
-      for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
-        pending.push(chunk.slice(start, end))
-        yield pending.join('')
-        pending = []
-        start = end + 1
-      }
-      if (start < chunk.length) pending.push(chunk.slice(start))
-    }
-    if (pending.length > 0) yield pending.join('')
-  } finally {
-    input.destroy()
   }
 }
 

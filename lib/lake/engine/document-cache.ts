@@ -18,6 +18,7 @@
  */
 import {DRAFTS_PREFIX, publishedIdOf, VERSIONS_PREFIX} from './ids'
 import {LruCache} from './lru'
+import {isRawDocument, plainDocument} from './raw-document'
 import {groqKeyOf, valueAt} from './groq-order'
 import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
@@ -364,7 +365,10 @@ export class DatasetDocuments {
   }
 
   private makeRoomForColumn(): void {
-    if (this.columns.size + this.memberColumns.size < MAX_COLUMNS) return
+    if (this.columns.size + this.memberColumns.size >= MAX_COLUMNS) this.dropColumns()
+  }
+
+  private dropColumns(): void {
     this.columns.clear()
     this.memberColumns.clear()
     this.columnEpoch++
@@ -416,7 +420,7 @@ export class DatasetDocuments {
         // An import batch: its documents are read back from SQLite when a query wants them.
         this.handles.set(id, makeHandle({kind: 'stored', id, type: after._type, owner: this, doc: null, pinned: false, recent: false, size: 0, generation: 0}))
       } else if (after) {
-        const doc = deepFreeze(after)
+        const doc = deepFreeze(plainDocument(after))
         const state: StoredState = {kind: 'stored', id, type: doc._type, owner: this, doc, pinned: false, recent: false, size: 0, generation: 0}
         this.cache.add(state, texts?.get(after)?.length ?? JSON.stringify(doc).length)
         this.handles.set(id, makeHandle(state))
@@ -424,6 +428,9 @@ export class DatasetDocuments {
         this.handles.delete(id)
       }
     }
+    // An import batch of raw texts (raw-document.ts): columns are read again from SQLite when
+    // next needed, rather than each of its documents parsed here for them.
+    if (bulk && changes.some(({after}) => isRawDocument(after))) this.dropColumns()
     for (const [key, column] of this.columns.entries()) {
       if (!column) continue
       const path = key.split('\u0000')

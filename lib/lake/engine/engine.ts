@@ -11,11 +11,12 @@ import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history, transactionsFrom} from './history'
 import {DamagedDatabaseError} from './integrity'
 import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
-import {exportDocuments, importDocuments} from './import-export'
+import {exportDocuments, importDocuments, type ImportItem} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
 import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
 import type {Database as SqliteDatabase} from 'better-sqlite3'
+import {plainTransaction} from './raw-document'
 import {Store, type StoredTransaction} from './store'
 import {
   LakeError,
@@ -124,9 +125,18 @@ class WriteGroup {
     this.changes += changes.length
   }
 
+  /**
+   * Whether `write` may join. An import batch (deferred full-text indexing) commits alone: its
+   * documents may be raw texts (raw-document.ts), which no other transaction's body should get.
+   */
+  accepts(write: {deferTextIndex: boolean}): boolean {
+    return this.members.length === 0 || (this.open && !write.deferTextIndex)
+  }
+
   /** Whether another transaction may join before the group is committed. */
   get open(): boolean {
     if (this.members.length === 0) return true
+    if (this.members[0].deferTextIndex) return false
     return this.members.length < MAX_GROUP_TRANSACTIONS && this.changes < MAX_GROUP_CHANGES && performance.now() - this.started < MAX_GROUP_WAIT_MS
   }
 
@@ -329,8 +339,9 @@ export class LakeEngine implements Engine {
       while (this.writes.length > 0) {
         const group = new WriteGroup()
         for (;;) {
-          while (this.writes.length > 0 && group.open) await this.prepareWrite(this.writes.shift()!, group)
-          if (group.members.length === 0 || !group.open) break
+          while (this.writes.length > 0 && group.accepts(this.writes[0])) await this.prepareWrite(this.writes.shift()!, group)
+          // Closed, or the next one commits alone (an import batch): this group goes now.
+          if (group.members.length === 0 || !group.open || this.writes.length > 0) break
           // Requests that have arrived but not been read yet (HTTP) may join: one turn of the event loop.
           await new Promise((resolve) => setImmediate(resolve))
           if (this.writes.length === 0) break
@@ -426,7 +437,8 @@ export class LakeEngine implements Engine {
     } catch (error) {
       return member.reject(error)
     }
-    this.notify(transaction)
+    // Listeners get plain documents (an import's raw texts are parsed only when someone listens).
+    this.notify(this.listeners.size > 0 && member.deferTextIndex ? plainTransaction(transaction) : transaction)
     member.resolve(member.result)
   }
 
@@ -518,7 +530,7 @@ export class LakeEngine implements Engine {
 
   importDocuments(
     dataset: string,
-    documents: Iterable<Record<string, unknown>>,
+    documents: Iterable<ImportItem> | AsyncIterable<ImportItem>,
     options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
   ): Promise<{count: number}> {
     this.checkDataset(dataset)

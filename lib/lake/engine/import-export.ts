@@ -2,11 +2,18 @@
  * `sanity dataset export` / `import` semantics: export yields every document as stored (system
  * fields included); import writes documents in batches, one transaction each, keeping the file's
  * `_createdAt`, `_updatedAt` and `_rev` when present.
+ *
+ * Documents come as objects or as JSON texts (the lines of an export file). A text the lake can
+ * vouch for without parsing it (document-text.ts) is stored as it came, with the system fields it
+ * lacks spliced in; any other text is parsed and goes the way an object does.
  */
 import {documentOf} from './document-cache'
+import type {DocumentTextFields} from './document-text'
 import {invalidMutation, documentAlreadyExists} from './errors'
 import {isValidDocumentId, resolveNewDocumentId} from './ids'
 import {checkDepth, isPlainObject, isTimestamp, type AppliedMutations} from './mutations'
+import {rawDocument} from './raw-document'
+import {textCheckPool} from './text-check-pool'
 import type {TransactionBody} from './engine'
 import type {ImportMode, SanityDocument} from './types'
 
@@ -20,42 +27,72 @@ export function* exportDocuments(documents: readonly SanityDocument[]): Generato
   for (const doc of documents) yield documentOf(doc)
 }
 
+/** What an import takes: a document, or one document's JSON text (an NDJSON line). */
+export type ImportItem = Record<string, unknown> | string
+
 export async function importDocuments(
-  documents: Iterable<Record<string, unknown>>,
+  documents: Iterable<ImportItem> | AsyncIterable<ImportItem>,
   options: {mode: ImportMode; onProgress?: (count: number) => void},
   commitBatch: (body: TransactionBody) => Promise<void>,
 ): Promise<{count: number}> {
   if (!['create', 'createOrReplace', 'createIfNotExists'].includes(options?.mode)) {
     throw invalidMutation(0, `Import mode must be create, createOrReplace or createIfNotExists; got ${JSON.stringify(options?.mode)}`)
   }
+  // Batch n+1's texts are checked (on the worker, text-check-pool.ts) while batch n commits.
+  let read = 0
   let count = 0
-  let batch: Record<string, unknown>[] = []
+  let batch: ImportItem[] = []
+  let committing: Promise<void> | null = null
   const flush = async () => {
     if (batch.length === 0) return
-    const documentsInBatch = batch
-    const offset = count
+    const items = batch
+    const offset = read
     batch = []
-    await commitBatch(async (context) => importBatch(documentsInBatch, offset, options.mode, context))
-    count += documentsInBatch.length
-    options.onProgress?.(count)
+    read += items.length
+    const checked = textCheckPool.check(items.map((item) => (typeof item === 'string' ? item : null)))
+    await committing
+    // Caught at once (awaited at the next flush): a failure must not surface as an unhandled rejection meanwhile.
+    const commit = commitBatch(async (context) => importBatch(items, offset, options.mode, context, await checked)).then(() => {
+      count += items.length
+      options.onProgress?.(count)
+    })
+    committing = commit
+    commit.catch(() => {})
   }
-  for (const document of documents) {
+  for await (const document of documents) {
     batch.push(document)
     if (batch.length >= IMPORT_BATCH_SIZE) await flush()
   }
   await flush()
+  await committing
   return {count}
 }
 
 function importBatch(
-  documents: Record<string, unknown>[],
+  items: ImportItem[],
   offset: number,
   mode: ImportMode,
   context: Parameters<TransactionBody>[0],
+  checked: (DocumentTextFields | null)[],
 ): AppliedMutations {
   const outcome: AppliedMutations = {results: [], applied: []}
-  for (const [position, document] of documents.entries()) {
+  for (const [position, item] of items.entries()) {
     const index = offset + position
+    const fields = checked[position]
+    const raw = typeof item === 'string' && fields ? storableText(item, fields, context) : null
+    if (raw) {
+      const existing = context.workingSet.get(raw._id)
+      if (existing && mode === 'create') throw documentAlreadyExists(index, raw._id)
+      if (existing && mode === 'createIfNotExists') {
+        outcome.results.push({id: raw._id, operation: 'none'})
+        continue
+      }
+      context.workingSet.put(raw._id, raw)
+      outcome.applied.push({[mode]: raw})
+      outcome.results.push({id: raw._id, operation: existing ? 'update' : 'create'})
+      continue
+    }
+    const document = typeof item === 'string' ? parseLine(item, index) : item
     if (!isPlainObject(document)) throw invalidMutation(index, `Import line ${index + 1} is not a document object`)
     const id = resolveNewDocumentId(document._id)
     if (!isValidDocumentId(id)) throw invalidMutation(index, `Malformed document ID: ${JSON.stringify(id)}`)
@@ -82,4 +119,42 @@ function importBatch(
     outcome.results.push({id, operation: existing ? 'update' : 'create'})
   }
   return outcome
+}
+
+function parseLine(text: string, index: number): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw invalidMutation(index, `Import line ${index + 1} is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+/**
+ * `text` (which `fields` says is strict JSON the lake vouches for, document-text.ts) as a document
+ * stored as it came, when it can be: with a
+ * valid `_id` and `_type` and, for `_rev`/`_createdAt`/`_updatedAt`, either a valid value or none
+ * (then the transaction's is spliced in, as the object path would set it). Null: parse it instead.
+ */
+function storableText(text: string, fields: DocumentTextFields, context: Parameters<TransactionBody>[0]) {
+  const trimmed = text.trim()
+  const {_id, _type} = fields
+  if (_id === undefined || !isValidDocumentId(_id) || resolveNewDocumentId(_id) !== _id) return null
+  if (_type === undefined || _type.trim() === '') return null
+  const missing: DocumentTextFields = {}
+  if (fields._rev === undefined) missing._rev = context.transactionId
+  else if (!REVISION.test(fields._rev)) return null
+  for (const key of ['_createdAt', '_updatedAt'] as const) {
+    if (fields[key] === undefined) missing[key] = context.timestamp
+    else if (!isTimestamp(fields[key])) return null
+  }
+  // Keys the text lacks, written first: no key appears twice.
+  const added = JSON.stringify(missing)
+  const stored = added === '{}' ? trimmed : `${added.slice(0, -1)},${trimmed.slice(1)}`
+  return rawDocument(stored, {
+    _id,
+    _type,
+    _rev: fields._rev ?? context.transactionId,
+    _createdAt: fields._createdAt ?? context.timestamp,
+    _updatedAt: fields._updatedAt ?? context.timestamp,
+  })
 }

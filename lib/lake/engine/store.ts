@@ -7,6 +7,7 @@ import {createHash} from 'node:crypto'
 import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
 import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
+import {rawTextOf} from './raw-document'
 import type {Mutation, SanityDocument} from './types'
 
 /** Bump when the schema changes and add a step to MIGRATIONS: old stores are upgraded in place. */
@@ -461,7 +462,7 @@ export class Store {
     // (create/createOrReplace of an import) share the same JSON text.
     const allTexts = group.map(({tx}) => {
       const texts = new Map<object, string>()
-      for (const {after} of tx.changes) if (after) texts.set(after, JSON.stringify(after))
+      for (const {after} of tx.changes) if (after) texts.set(after, rawTextOf(after) ?? JSON.stringify(after))
       return texts
     })
     // The full-text index is filed once per dataset for the whole group, with each document as the

@@ -6,6 +6,7 @@ import {evaluate, parse} from 'groq-js'
 import {describe, expect, it, vi} from 'vitest'
 import {textIndexing, type LakeEngine} from '@/lib/lake/engine/engine'
 import type {Store} from '@/lib/lake/engine/store'
+import {rawDocument} from '@/lib/lake/engine/raw-document'
 import {author, DS, lakeError, testEngine} from './helpers'
 
 function storeOf(engine: unknown): Store {
@@ -27,6 +28,31 @@ describe('group commit', () => {
     // Each is its own transaction in the log and in history.
     expect(engine.transactionsFrom(DS, 'tx-0', 100)!.map((tx) => tx.id)).toEqual(results.map((result) => result.transactionId))
     expect(engine.history(DS, ['doc-3'], {}).map((entry) => entry.id)).toEqual(['tx-3'])
+  })
+
+  it('an import batch commits alone: a write queued behind it reads the committed documents, not its raw texts', async () => {
+    const engine = testEngine()
+    const commits = vi.spyOn(storeOf(engine), 'commitGroup')
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const text = '{"_id":"imported","_type":"post","_rev":"r1","_createdAt":"2020-01-01T00:00:00Z","_updatedAt":"2020-01-01T00:00:00Z","tags":["a"]}'
+    const imported = (engine as unknown as LakeEngine).transact(
+      DS,
+      {...author, transactionId: 'import'},
+      async (context) => {
+        await gate
+        const doc = rawDocument(text, {_id: 'imported', _type: 'post', _rev: 'r1', _createdAt: '2020-01-01T00:00:00Z', _updatedAt: '2020-01-01T00:00:00Z'})
+        context.workingSet.put('imported', doc)
+        return {results: [{id: 'imported', operation: 'create'}], applied: [{create: doc}]}
+      },
+      {deferTextIndex: true},
+    )
+    // Queued while the import batch is being prepared: it would join its group if allowed.
+    const patched = engine.mutate(DS, [{patch: {id: 'imported', insert: {after: 'tags[-1]', items: ['b']}}}], {...author, transactionId: 'patch'})
+    release()
+    await Promise.all([imported, patched])
+    expect(commits.mock.calls.map(([group]) => group.map(({tx}) => tx.id))).toEqual([['import'], ['patch']])
+    expect(engine.getDocuments(DS, ['imported'])[0]).toMatchObject({tags: ['a', 'b'], _rev: 'patch'})
   })
 
   it('waits one turn of the event loop for writes that have arrived but not been read yet (HTTP requests)', async () => {

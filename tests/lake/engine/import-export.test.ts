@@ -1,6 +1,18 @@
+import Database from 'better-sqlite3'
 import {describe, expect, it} from 'vitest'
 import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
+import type {Transaction} from '@/lib/lake/engine/types'
 import {author, DS, lakeError, testEngine} from './helpers'
+
+/** The JSON text the store holds for `id` (what the lake will read back). */
+function storedText(file: string, id: string): string {
+  const db = new Database(file, {readonly: true})
+  try {
+    return (db.prepare('SELECT json FROM documents WHERE dataset = ? AND id = ?').pluck().get(DS, id) as string) ?? ''
+  } finally {
+    db.close()
+  }
+}
 
 describe('export and import', () => {
   it('export → import round trip is identical (system fields kept)', async () => {
@@ -71,5 +83,86 @@ describe('export and import', () => {
     expect(badId.status).toBe(400)
     const badMode = await lakeError(() => engine.importDocuments(DS, [], {mode: 'merge' as never, author: 'i'}))
     expect(badMode.status).toBe(400)
+  })
+
+  describe('from JSON texts (the lines of an export file)', () => {
+    it('stores a line the lake vouches for as it came, splicing in only the system fields it lacks', async () => {
+      const engine = testEngine()
+      const full = '{"_id":"post-1","_type":"post","_rev":"rev-1","_createdAt":"2020-01-01T00:00:00Z","_updatedAt":"2021-01-01T00:00:00Z", "title" : "Été \\u00e9"}'
+      const bare = '{"title":"Bare","_type":"post","_id":"post-2"}'
+      async function* lines() {
+        yield `  ${full}  `
+        yield bare
+      }
+      const {count} = await engine.importDocuments(DS, lines(), {mode: 'create', author: 'importer'})
+      expect(count).toBe(2)
+      // Exactly the line (spacing and all), trimmed: it was not parsed and serialised again.
+      expect(storedText(engine.file, 'post-1')).toBe(full)
+      const [post1, post2] = engine.getDocuments(DS, ['post-1', 'post-2'])
+      expect(post1).toEqual(JSON.parse(full))
+      expect(post2).toMatchObject({_id: 'post-2', _type: 'post', title: 'Bare', _rev: expect.stringMatching(/^[A-Za-z0-9]{22}$/)})
+      expect(post2!._createdAt).toBe(post2!._updatedAt)
+      expect(storedText(engine.file, 'post-2')).toBe(`{"_rev":"${post2!._rev}","_createdAt":"${post2!._createdAt}","_updatedAt":"${post2!._updatedAt}",${bare.slice(1)}`)
+      expect((await engine.query(DS, '*[_type == "post"] | order(_id) {_id, title}', {})).result).toEqual([
+        {_id: 'post-1', title: 'Été é'},
+        {_id: 'post-2', title: 'Bare'},
+      ])
+    })
+
+    it('a line with a repeated key is stored as JSON.parse reads it, so SQLite and the engine agree', async () => {
+      const engine = testEngine()
+      await engine.importDocuments(DS, ['{"_id":"d","_type":"t","slug":{"current":"first","current":"last"}}'], {mode: 'create', author: 'i'})
+      expect(engine.getDocuments(DS, ['d'])[0]).toMatchObject({slug: {current: 'last'}})
+      expect(JSON.parse(storedText(engine.file, 'd'))).toMatchObject({slug: {current: 'last'}})
+      expect(storedText(engine.file, 'd')).not.toContain('first')
+      expect((await engine.query(DS, '*[slug.current == "last"]._id', {})).result).toEqual(['d'])
+      expect((await engine.query(DS, '*[slug.current == "first"]._id', {})).result).toEqual([])
+    })
+
+    it('lines it cannot vouch for go the ordinary way: generated ids, re-set system fields, precise errors', async () => {
+      const engine = testEngine()
+      await engine.importDocuments(
+        DS,
+        ['{"_type":"t","n":1}', '{"_id":"bad-rev","_type":"t","_rev":"no spaces allowed"}', {_id: 'object', _type: 't'}, '{"_id":"deep","_type":"t","x":[[1]]}'],
+        {mode: 'create', author: 'i'},
+      )
+      expect((await engine.query(DS, 'count(*[_type == "t"])', {})).result).toBe(4)
+      expect(engine.getDocuments(DS, ['bad-rev'])[0]!._rev).toMatch(/^[A-Za-z0-9]{22}$/)
+      const error = await lakeError(() => engine.importDocuments(DS, ['{"_id":"ok","_type":"t"}', '{"_id":"broken","_type":"t"'], {mode: 'create', author: 'i'}))
+      expect(error.status).toBe(400)
+      expect(JSON.stringify(error.body)).toMatch(/Import line 2 is not valid JSON/)
+      expect(engine.getDocuments(DS, ['ok'])).toEqual([null])
+      const notObject = await lakeError(() => engine.importDocuments(DS, ['[1,2]'], {mode: 'create', author: 'i'}))
+      expect(JSON.stringify(notObject.body)).toMatch(/Import line 1 is not a document object/)
+    })
+
+    it('modes apply to texts as to objects', async () => {
+      const engine = testEngine()
+      await engine.mutate(DS, [{create: {_id: 'a', _type: 'thing', v: 'old'}}], author)
+      const create = await lakeError(() => engine.importDocuments(DS, ['{"_id":"a","_type":"thing","v":"new"}'], {mode: 'create', author: 'i'}))
+      expect(create.status).toBe(409)
+      await engine.importDocuments(DS, ['{"_id":"a","_type":"thing","v":"new"}'], {mode: 'createIfNotExists', author: 'i'})
+      expect(engine.getDocuments(DS, ['a'])[0]!.v).toBe('old')
+      await engine.importDocuments(DS, ['{"_id":"a","_type":"thing","v":"new"}'], {mode: 'createOrReplace', author: 'i'})
+      expect(engine.getDocuments(DS, ['a'])[0]!.v).toBe('new')
+      // The replaced version is still in history.
+      const history = engine.history(DS, ['a'], {})
+      expect(JSON.stringify(history)).toContain('"v":"old"')
+    })
+
+    it('listeners get plain documents (clonable, frozen by nobody else), batches as large as an import', async () => {
+      const engine = testEngine()
+      const heard: Transaction[] = []
+      engine.subscribe((tx) => heard.push(tx))
+      const lines = Array.from({length: IMPORT_BATCH_SIZE + 10}, (_, i) => JSON.stringify({_id: `doc-${i}`, _type: 'thing', i, nested: {list: [i]}}))
+      await engine.importDocuments(DS, lines, {mode: 'create', author: 'i'})
+      expect(heard).toHaveLength(2)
+      const [change] = heard[1].changes
+      expect(structuredClone(change.after)).toMatchObject(JSON.parse(lines[IMPORT_BATCH_SIZE]))
+      expect(Object.keys(change.after!)).toContain('nested')
+      const created = heard[0].mutations[0] as {create: Record<string, unknown>}
+      expect(structuredClone(created.create)).toMatchObject({_id: 'doc-0', i: 0})
+      expect((await engine.query(DS, '*[_type == "thing" && i == 2001][0].nested.list[0]', {})).result).toBe(2001)
+    })
   })
 })

@@ -1,0 +1,86 @@
+/**
+ * A document an import stores as the JSON text it came in (see document-text.ts): the store writes
+ * the text, the document cache keeps only a handle, and nothing parses it unless something reads
+ * beyond its system fields (a commit hook, a listener). It reads like the document through a Proxy,
+ * parsing the text on first use; `plainDocument` gives the parsed object where a real one is needed
+ * (freezing, `structuredClone`, handing it to listeners).
+ */
+import type {Mutation, SanityDocument, Transaction} from './types'
+
+const RAW = Symbol('lake.rawDocument')
+
+interface RawState {
+  text: string
+  fields: Pick<SanityDocument, '_id' | '_type' | '_rev' | '_createdAt' | '_updatedAt'>
+  parsed: SanityDocument | null
+}
+
+function parsed(state: RawState): SanityDocument {
+  return (state.parsed ??= JSON.parse(state.text) as SanityDocument)
+}
+
+const handler: ProxyHandler<{[RAW]: RawState}> = {
+  get(target, key) {
+    const state = target[RAW]
+    if (key === RAW) return state
+    if (typeof key === 'string' && Object.hasOwn(state.fields, key)) return state.fields[key as keyof RawState['fields']]
+    return Reflect.get(parsed(state), key)
+  },
+  has(target, key) {
+    return key === RAW || Reflect.has(parsed(target[RAW]), key)
+  },
+  ownKeys(target) {
+    return Reflect.ownKeys(parsed(target[RAW]))
+  },
+  getOwnPropertyDescriptor(target, key) {
+    const doc = parsed(target[RAW])
+    if (!Object.hasOwn(doc, key)) return undefined
+    return {value: (doc as unknown as Record<string | symbol, unknown>)[key], writable: false, enumerable: true, configurable: true}
+  },
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+  preventExtensions: () => false,
+}
+
+/** `text` (a JSON object whose system fields are `fields`, already checked) as a document. */
+export function rawDocument(text: string, fields: RawState['fields']): SanityDocument {
+  const state: RawState = {text, fields, parsed: null}
+  const proxy = new Proxy({[RAW]: state}, handler)
+  states.set(proxy, state)
+  return proxy as unknown as SanityDocument
+}
+
+/** Looked up by identity: reading a symbol off another Proxy (a cache handle) would make it parse its document. */
+const states = new WeakMap<object, RawState>()
+
+function stateOf(value: unknown): RawState | undefined {
+  return typeof value === 'object' && value !== null ? states.get(value) : undefined
+}
+
+/** The stored JSON text of a raw document; undefined for any other value. */
+export function rawTextOf(value: unknown): string | undefined {
+  return stateOf(value)?.text
+}
+
+export function isRawDocument(value: unknown): boolean {
+  return stateOf(value) !== undefined
+}
+
+/** The document as a plain object (raw documents parsed; anything else as it is). */
+export function plainDocument<T extends SanityDocument | null>(value: T): T {
+  const state = stateOf(value)
+  return state ? (parsed(state) as T) : value
+}
+
+/** `tx` with its raw documents parsed (its mutations carry them whole, its changes as `after`). */
+export function plainTransaction(tx: Transaction): Transaction {
+  return {
+    ...tx,
+    mutations: tx.mutations.map((mutation) => {
+      const [operation, body] = Object.entries(mutation)[0] ?? []
+      return operation !== undefined && isRawDocument(body) ? ({[operation]: plainDocument(body as SanityDocument)} as Mutation) : mutation
+    }),
+    changes: tx.changes.map((change) => (isRawDocument(change.after) ? {...change, after: plainDocument(change.after)} : change)),
+  }
+}
