@@ -16,7 +16,6 @@ import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutati
 import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
 import type {Database as SqliteDatabase} from 'better-sqlite3'
-import {plainTransaction} from './raw-document'
 import {Store, type StoredTransaction} from './store'
 import {
   LakeError,
@@ -437,8 +436,9 @@ export class LakeEngine implements Engine {
     } catch (error) {
       return member.reject(error)
     }
-    // Listeners get plain documents (an import's raw texts are parsed only when someone listens).
-    this.notify(this.listeners.size > 0 && member.deferTextIndex ? plainTransaction(transaction) : transaction)
+    // The same object the commit hooks saw (the live event log finds its event by it). An import's
+    // raw documents are parsed only if a listener reads past their system fields.
+    this.notify(transaction)
     member.resolve(member.result)
   }
 

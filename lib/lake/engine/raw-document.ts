@@ -2,10 +2,11 @@
  * A document an import stores as the JSON text it came in (see document-text.ts): the store writes
  * the text, the document cache keeps only a handle, and nothing parses it unless something reads
  * beyond its system fields (a commit hook, a listener). It reads like the document through a Proxy,
- * parsing the text on first use; `plainDocument` gives the parsed object where a real one is needed
- * (freezing, `structuredClone`, handing it to listeners).
+ * parsing the text on first use, and refuses changes as a frozen document does (listeners get it in
+ * the transaction); `plainDocument` gives the parsed object where a real one is needed (freezing,
+ * `structuredClone`).
  */
-import type {Mutation, SanityDocument, Transaction} from './types'
+import type {SanityDocument} from './types'
 
 const RAW = Symbol('lake.rawDocument')
 
@@ -73,14 +74,3 @@ export function plainDocument<T extends SanityDocument | null>(value: T): T {
   return state ? (parsed(state) as T) : value
 }
 
-/** `tx` with its raw documents parsed (its mutations carry them whole, its changes as `after`). */
-export function plainTransaction(tx: Transaction): Transaction {
-  return {
-    ...tx,
-    mutations: tx.mutations.map((mutation) => {
-      const [operation, body] = Object.entries(mutation)[0] ?? []
-      return operation !== undefined && isRawDocument(body) ? ({[operation]: plainDocument(body as SanityDocument)} as Mutation) : mutation
-    }),
-    changes: tx.changes.map((change) => (isRawDocument(change.after) ? {...change, after: plainDocument(change.after)} : change)),
-  }
-}
