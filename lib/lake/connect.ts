@@ -8,6 +8,7 @@
 import {createClient, type SanityClient} from '@sanity/client'
 import {apiVersion} from '@/lib/env'
 import {DEFAULT_PROJECT_ID} from './config'
+import type {Engine} from './engine/types'
 import {findRunningLake, lakeCliToken} from './running'
 
 export interface LakeConnection {
@@ -16,6 +17,8 @@ export interface LakeConnection {
   httpUrl: string
   /** True when a lake was already serving the data dir; false when a private one was started. */
   shared: boolean
+  /** The private lake's engine (bulk imports write through it directly); undefined for a shared lake. */
+  engine?: Engine
   close(): Promise<void>
 }
 
@@ -23,11 +26,13 @@ export async function connectToLake(dataDir: string, options: {dataset: string; 
   const running = await findRunningLake(dataDir)
   let httpUrl = running?.httpUrl
   let close = async () => {}
+  let engine: Engine | undefined
   if (!httpUrl) {
     // Imported lazily: the server pulls in the HTTP stack, which a shared connection never needs.
     const {startLake} = await import('./server')
     const lake = await startLake({dataDir, port: 0, httpPort: 0, logger: options.log ?? (() => {})})
     httpUrl = lake.httpUrl
+    engine = lake.engine
     close = () => lake.close()
   }
   const client = createClient({
@@ -41,5 +46,5 @@ export async function connectToLake(dataDir: string, options: {dataset: string; 
     perspective: 'raw',
     requestTagPrefix: 'lake-cli',
   })
-  return {client, httpUrl, shared: Boolean(running), close}
+  return {client, httpUrl, shared: Boolean(running), engine, close}
 }

@@ -1,14 +1,15 @@
 /**
  * `npm run lake -- import <file>`: a Sanity dataset archive (`.tar.gz` from `sanity dataset
- * export`) or plain NDJSON, written through the lake's API as transactions (lib/lake/connect.ts:
- * the running lake, or a private one), the way `sanity dataset import` writes to Sanity:
+ * export`) or plain NDJSON, written into the lake (lib/lake/connect.ts): through the running lake's
+ * API as transactions, the way `sanity dataset import` writes to Sanity, or, when no lake is
+ * running, straight into a private lake's engine in bulk (the lines stored as they came):
  * 1. every distinct `_sanityAsset` file is uploaded (same bytes, same asset id) and given the
  *    metadata assets.json keeps for it;
  * 2. documents get their asset references back and are committed in batches.
  *
  * The NDJSON is streamed twice, never held: a first pass checks every line and collects the
  * placeholders (a bad line or a missing asset file fails the import before anything is written),
- * a second parses again and writes batch by batch, so memory is bounded by a batch, not by the
+ * a second reads it again and writes batch by batch, so memory is bounded by a batch, not by the
  * file. An archive is extracted to a temporary folder first (removed afterwards).
  */
 import crypto from 'node:crypto'
@@ -19,7 +20,8 @@ import {fileURLToPath} from 'node:url'
 import type {SanityClient} from '@sanity/client'
 import mime from 'mime-types'
 import {connectToLake} from '../connect'
-import type {ImportMode} from '../engine/types'
+import {textCheckPool} from '../engine/text-check-pool'
+import {LakeError, type Engine, type ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
 import {lines} from './ndjson-lines'
 import {extractArchive, isGzip} from './tarball'
@@ -75,13 +77,8 @@ export async function importDataset(dataDir: string, file: string, options: Impo
 }
 
 async function importFrom(source: Source, dataDir: string, options: ImportOptions): Promise<ImportResult> {
-  // Pass 1: every line parses to an object, every asset is readable, before anything is written.
-  const placeholders = new Map<string, Placeholder>()
-  let total = 0
-  for await (const {doc} of documents(source)) {
-    findPlaceholders(doc, placeholders)
-    total++
-  }
+  // Pass 1: every line is a JSON object, every asset is readable, before anything is written.
+  const {placeholders, total} = await checkLines(source)
   // Asset files are read one at a time (here to check, again at upload): a dataset's images
   // together may be far larger than memory.
   for (const placeholder of placeholders.values()) source.readAsset(placeholder)
@@ -92,41 +89,140 @@ async function importFrom(source: Source, dataDir: string, options: ImportOption
     for (const [key, placeholder] of placeholders) {
       assetIds.set(key, await uploadAsset(lake.client, placeholder, source.readAsset(placeholder), source.assetMap))
     }
-    // Pass 2: parse again, resolve, write batch by batch.
-    // (Reading the next batch while the lake commits one was tried: no gain, the lake sets the pace.)
-    let written = 0
-    try {
-      for await (const batch of batches(documents(source), assetIds)) {
-        const transaction = lake.client.transaction()
-        for (const {doc} of batch) {
-          const document = doc as {_id: string; _type: string}
-          if (options.mode === 'create') transaction.create(document)
-          else if (options.mode === 'createOrReplace') transaction.createOrReplace(document)
-          else transaction.createIfNotExists(document)
-        }
-        try {
-          await transaction.commit({visibility: 'sync', tag: 'import'})
-        } catch (error) {
-          const reason = (error as {body?: {error?: {description?: string}}}).body?.error?.description ?? (error as Error).message ?? String(error)
-          const lines = `${source.label}:${batch[0].line}-${batch[batch.length - 1].line}`
-          throw new ImportWriteError(
-            `${reason}\nThe import stopped at the batch of lines ${lines}: ${written} of ${total} documents were written before it, none after.`,
-            written,
-            error,
-          )
-        }
-        written += batch.length
-        options.onProgress?.(written)
-      }
-    } catch (error) {
-      // A line the first pass accepted fails now only if the file changed in between.
-      if (error instanceof ImportFileError) throw new ImportFileError(`${error.message} (the file changed during the import: ${written} of ${total} documents were written)`)
-      throw error
-    }
+    // Pass 2: read again, resolve, write. A private lake takes the lines in bulk (its engine
+    // stores them as they came, engine/import-export.ts); a running one through its API.
+    const written = lake.engine
+      ? await writeThroughEngine(lake.engine, source, assetIds, total, options)
+      : await writeThroughApi(lake.client, source, assetIds, total, options)
     return {documents: written, assets: placeholders.size, throughRunningLake: lake.shared}
   } finally {
     await lake.close()
   }
+}
+
+/** Lines checked per step of pass 1 (on the import check worker, engine/text-check-pool.ts). */
+const CHECK_BATCH = 2000
+
+/**
+ * Pass 1: a line the lake vouches for without parsing (and that names no asset) is fine as it is;
+ * any other is parsed, must be an object, and has its asset placeholders collected.
+ */
+async function checkLines(source: Source): Promise<{placeholders: Map<string, Placeholder>; total: number}> {
+  const placeholders = new Map<string, Placeholder>()
+  let total = 0
+  let batch: NumberedLine[] = []
+  const check = async () => {
+    const fields = await textCheckPool.check(batch.map(({text}) => text))
+    for (const [i, line] of batch.entries()) {
+      if (fields[i] && !line.text.includes(ASSET_KEY)) continue
+      findPlaceholders(parseLine(source, line), placeholders)
+    }
+    total += batch.length
+    batch = []
+  }
+  for await (const line of numberedLines(source)) {
+    batch.push(line)
+    if (batch.length >= CHECK_BATCH) await check()
+  }
+  await check()
+  return {placeholders, total}
+}
+
+/** Pass 2 into a private lake: the lines go to the engine's bulk import, in its batches. */
+async function writeThroughEngine(
+  engine: Engine,
+  source: Source,
+  assetIds: ReadonlyMap<string, string>,
+  total: number,
+  options: ImportOptions,
+): Promise<number> {
+  let written = 0
+  // The file line of each document handed over (the engine names failures by position).
+  const lineOf: number[] = []
+  async function* items(): AsyncGenerator<string | Record<string, unknown>> {
+    for await (const line of numberedLines(source)) {
+      lineOf.push(line.number)
+      yield line.text.includes(ASSET_KEY) ? resolvePlaceholders(parseLine(source, line), assetIds) : line.text
+    }
+  }
+  try {
+    await engine.importDocuments(options.dataset, items(), {
+      mode: options.mode,
+      author: IMPORT_AUTHOR,
+      onProgress: (count) => {
+        written = count
+        options.onProgress?.(count)
+      },
+    })
+  } catch (error) {
+    if (error instanceof ImportFileError) throw fileChanged(error, written, total)
+    const body = error instanceof LakeError ? (error.body as {error?: {description?: unknown; items?: {index?: unknown}[]}}) : undefined
+    const index = body?.error?.items?.[0]?.index
+    if (typeof index !== 'number' || lineOf[index] === undefined) throw error
+    const description = String(body?.error?.description ?? (error as Error).message)
+    // Pass 1 accepted every line: one the engine now finds malformed was changed in between.
+    if (/^Import line \d+ is not (valid JSON|a document object)/.test(description)) {
+      throw fileChanged(new ImportFileError(`${source.label}:${lineOf[index]}: ${description.replace(/^Import line \d+ is /, '')}`), written, total)
+    }
+    // Batches commit in order: the failing one begins after the documents written.
+    throw new ImportWriteError(
+      `${description}\nThe import stopped at ${source.label}:${lineOf[index]}, in the batch beginning at line ${lineOf[written]}: ` +
+        `${written} of ${total} documents were written before it, none after.`,
+      written,
+      error,
+    )
+  }
+  return written
+}
+
+/** Pass 2 into the running lake: transactions through its API, as `sanity dataset import` writes to Sanity. */
+async function writeThroughApi(
+  client: SanityClient,
+  source: Source,
+  assetIds: ReadonlyMap<string, string>,
+  total: number,
+  options: ImportOptions,
+): Promise<number> {
+  // (Reading the next batch while the lake commits one was tried: no gain, the lake sets the pace.)
+  let written = 0
+  try {
+    for await (const batch of batches(documents(source), assetIds)) {
+      const transaction = client.transaction()
+      for (const {doc} of batch) {
+        const document = doc as {_id: string; _type: string}
+        if (options.mode === 'create') transaction.create(document)
+        else if (options.mode === 'createOrReplace') transaction.createOrReplace(document)
+        else transaction.createIfNotExists(document)
+      }
+      try {
+        await transaction.commit({visibility: 'sync', tag: 'import'})
+      } catch (error) {
+        const reason = (error as {body?: {error?: {description?: string}}}).body?.error?.description ?? (error as Error).message ?? String(error)
+        const lines = `${source.label}:${batch[0].line}-${batch[batch.length - 1].line}`
+        throw new ImportWriteError(`${reason}\nThe import stopped at the batch of lines ${lines}: ${written} of ${total} documents were written before it, none after.`, written, error)
+      }
+      written += batch.length
+      options.onProgress?.(written)
+    }
+  } catch (error) {
+    if (error instanceof ImportFileError) throw fileChanged(error, written, total)
+    throw error
+  }
+  return written
+}
+
+/** A line the first pass accepted fails now only if the file changed in between. */
+function fileChanged(error: ImportFileError, written: number, total: number): ImportFileError {
+  return new ImportFileError(`${error.message} (the file changed during the import: ${written} of ${total} documents were written)`)
+}
+
+const ASSET_KEY = '"_sanityAsset"'
+const IMPORT_AUTHOR = 'lake-cli'
+
+interface NumberedLine {
+  text: string
+  /** 1-based line number in the NDJSON. */
+  number: number
 }
 
 interface Line {
@@ -135,21 +231,30 @@ interface Line {
   line: number
 }
 
-/** The NDJSON's documents, one line at a time; a line that is not a JSON object fails with its number. */
-async function* documents(source: Source): AsyncGenerator<Line> {
+/** The NDJSON's non-blank lines with their numbers. */
+async function* numberedLines(source: Source): AsyncGenerator<NumberedLine> {
   let number = 0
   for await (const text of lines(source.ndjson())) {
     number++
-    if (!text.trim()) continue
-    let doc: unknown
-    try {
-      doc = JSON.parse(text)
-    } catch (error) {
-      throw new ImportFileError(`${source.label}:${number}: not valid JSON (${(error as Error).message})`)
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ImportFileError(`${source.label}:${number}: not a JSON object`)
-    yield {doc: doc as Record<string, unknown>, line: number}
+    if (text.trim()) yield {text, number}
   }
+}
+
+/** A line as a document; one that is not a JSON object fails with its number. */
+function parseLine(source: Source, {text, number}: NumberedLine): Record<string, unknown> {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (error) {
+    throw new ImportFileError(`${source.label}:${number}: not valid JSON (${(error as Error).message})`)
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ImportFileError(`${source.label}:${number}: not a JSON object`)
+  return doc as Record<string, unknown>
+}
+
+/** The NDJSON's documents, one line at a time. */
+async function* documents(source: Source): AsyncGenerator<Line> {
+  for await (const line of numberedLines(source)) yield {doc: parseLine(source, line), line: line.number}
 }
 
 async function uploadAsset(client: SanityClient, placeholder: Placeholder, data: Buffer, assetMap: Record<string, unknown>): Promise<string> {

@@ -17,8 +17,10 @@ import {textCheckPool} from './text-check-pool'
 import type {TransactionBody} from './engine'
 import type {ImportMode, SanityDocument} from './types'
 
-/** Documents per import transaction: large enough that commits (each an fsync) are a small part of the work. */
+/** Documents per import transaction: large enough that commits (each an fsync) are a small part of the work... */
 export const IMPORT_BATCH_SIZE = 2000
+/** ...and at most this much JSON text in one (two batches are in memory at once: one read, one committing). */
+export const IMPORT_BATCH_TEXT = 8 * 2 ** 20
 const REVISION = /^[A-Za-z0-9._-]{1,128}$/
 
 export function* exportDocuments(documents: readonly SanityDocument[]): Generator<SanityDocument> {
@@ -42,12 +44,14 @@ export async function importDocuments(
   let read = 0
   let count = 0
   let batch: ImportItem[] = []
+  let batchText = 0
   let committing: Promise<void> | null = null
   const flush = async () => {
     if (batch.length === 0) return
     const items = batch
     const offset = read
     batch = []
+    batchText = 0
     read += items.length
     const checked = textCheckPool.check(items.map((item) => (typeof item === 'string' ? item : null)))
     await committing
@@ -61,7 +65,8 @@ export async function importDocuments(
   }
   for await (const document of documents) {
     batch.push(document)
-    if (batch.length >= IMPORT_BATCH_SIZE) await flush()
+    if (typeof document === 'string') batchText += document.length
+    if (batch.length >= IMPORT_BATCH_SIZE || batchText >= IMPORT_BATCH_TEXT) await flush()
   }
   await flush()
   await committing

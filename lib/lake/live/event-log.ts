@@ -181,13 +181,15 @@ export class LiveEventLog {
   private write(tx: Transaction, seq: number): void {
     const publicTags = new Set<SyncTag>()
     const allTags = new Set<SyncTag>()
-    for (const change of tx.changes) {
+    // Every change fires its document's own tag: more changes than the limit are too many tags
+    // without computing any (an import batch, whose documents would each be parsed for it).
+    for (const change of tx.changes.length > MAX_TAGS_PER_EVENT ? [] : tx.changes) {
       if (allTags.size > MAX_TAGS_PER_EVENT) break
       const tags = tagsForChange(tx.dataset, change)
       for (const tag of tags) allTags.add(tag)
       if (isPublicId(change.id)) for (const tag of tags) publicTags.add(tag)
     }
-    const tooMany = allTags.size > MAX_TAGS_PER_EVENT
+    const tooMany = tx.changes.length > MAX_TAGS_PER_EVENT || allTags.size > MAX_TAGS_PER_EVENT
     const event: LiveEvent = {
       id: `${checkOf(tx.id)}-${seq}`,
       dataset: tx.dataset,

@@ -14,6 +14,7 @@ import tar from 'tar-stream'
 import {describe, expect, it} from 'vitest'
 import {importDataset} from '@/lib/lake/archive'
 import {openEngine} from '@/lib/lake/engine'
+import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
 import {startTestLake} from '../server/helpers'
 import {runCli, tempDirs} from './helpers'
 
@@ -79,20 +80,62 @@ describe('streaming import', () => {
     expect(clean.out).toContain('Imported 1200 documents')
   })
 
-  it('a batch the lake refuses stops the import and says how many documents were written', async () => {
+  it('a batch the lake refuses stops the import and says how many documents were written (private lake: in bulk)', async () => {
     const dataDir = tempDir('lake-stream-conflict-')
     const first = path.join(dataDir, 'first.ndjson')
-    writeNdjson(first, 1, () => ({_id: 'n-1100', _type: 'note', title: 'already here'}))
+    const total = IMPORT_BATCH_SIZE + 200
+    const taken = IMPORT_BATCH_SIZE + 100
+    writeNdjson(first, 1, () => ({_id: `n-${taken}`, _type: 'note', title: 'already here'}))
     expect((await runCli(dataDir, 'import', first)).code).toBe(0)
     const file = path.join(dataDir, 'in.ndjson')
-    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
+    writeNdjson(file, total, (i) => ({_id: `n-${i}`, _type: 'note'}))
     const result = await runCli(dataDir, 'import', file)
     expect(result.code).toBe(1)
-    expect(result.out).toContain('n-1100')
-    expect(result.out).toContain(`The import stopped at the batch of lines ${file}:1001-1200: 1000 of 1200 documents were written before it, none after.`)
+    expect(result.out).toContain(`Document by ID "n-${taken}" already exists`)
+    expect(result.out).toContain(
+      `The import stopped at ${file}:${taken + 1}, in the batch beginning at line ${IMPORT_BATCH_SIZE + 1}: ${IMPORT_BATCH_SIZE} of ${total} documents were written before it, none after.`,
+    )
     // --missing then completes it.
     const resumed = await runCli(dataDir, 'import', file, '--missing')
-    expect(resumed.out).toContain('Imported 1200 documents')
+    expect(resumed.out).toContain(`Imported ${total} documents`)
+    expect(resumed.out).toContain('through a private lake')
+  })
+
+  it('a batch the running lake refuses stops the import and says how many documents were written', async () => {
+    const lake = await startTestLake()
+    try {
+      await lake.editor.create({_id: 'n-1100', _type: 'note', title: 'already here'})
+      const file = path.join(tempDir('lake-stream-conflict-api-'), 'in.ndjson')
+      writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
+      const result = await runCli(lake.dataDir, 'import', file)
+      expect(result.code).toBe(1)
+      expect(result.out).toContain('n-1100')
+      expect(result.out).toContain(`The import stopped at the batch of lines ${file}:1001-1200: 1000 of 1200 documents were written before it, none after.`)
+    } finally {
+      await lake.close()
+    }
+  })
+
+  it('a private lake stores the lines as they came, in bulk, and they read back as JSON.parse reads them', async () => {
+    const dataDir = tempDir('lake-stream-bulk-')
+    const file = path.join(dataDir, 'in.ndjson')
+    const lines = [
+      '{"_id":"p-1","_type":"post","_rev":"r1","_createdAt":"2020-01-01T00:00:00Z","_updatedAt":"2020-01-02T00:00:00Z", "title": "Spaced"}',
+      '{"_id":"p-2","_type":"post","slug":{"current":"a","current":"b"}}',
+      '{"_type":"post","title":"no id"}',
+    ]
+    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n\r\n`)
+    const result = await runCli(dataDir, 'import', file)
+    expect(result.out).toContain('Imported 3 documents and 0 assets into "production" (create) through a private lake')
+    const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
+    try {
+      expect(engine.getDocuments('production', ['p-1'])[0]).toEqual(JSON.parse(lines[0]))
+      expect(engine.getDocuments('production', ['p-2'])[0]).toMatchObject({slug: {current: 'b'}})
+      expect((await engine.query('production', '*[slug.current == "b"]._id', {})).result).toEqual(['p-2'])
+      expect((await engine.query('production', 'count(*[_type == "post"])', {})).result).toBe(3)
+    } finally {
+      engine.close()
+    }
   })
 
   it('unpacks an archive entry by entry, skipping names that would land outside its folder', async () => {
@@ -122,7 +165,8 @@ describe('streaming import', () => {
   it('a line that breaks between the check and the write (the file changed) says how many documents were written', async () => {
     const dataDir = tempDir('lake-stream-changed-')
     const file = path.join(dataDir, 'in.ndjson')
-    writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note', text: 'x'.repeat(1000)}))
+    const total = 2 * IMPORT_BATCH_SIZE + 200
+    writeNdjson(file, total, (i) => ({_id: `n-${i}`, _type: 'note', text: 'x'.repeat(1000)}))
     let changed = false
     const importing = importDataset(dataDir, file, {
       dataset: 'production',
@@ -132,7 +176,8 @@ describe('streaming import', () => {
         changed = true
       },
     })
-    await expect(importing).rejects.toThrow(`${file}:1201: not valid JSON`)
-    await expect(importing).rejects.toThrow('(the file changed during the import: 1000 of 1200 documents were written)')
+    // Into a private lake, in bulk: the batch holding the changed line is the third.
+    await expect(importing).rejects.toThrow(`${file}:${total + 1}: not valid JSON`)
+    await expect(importing).rejects.toThrow(`(the file changed during the import: ${2 * IMPORT_BATCH_SIZE} of ${total} documents were written)`)
   })
 })

@@ -6,6 +6,7 @@
 import {describe, expect, it} from 'vitest'
 import {openEngine} from '@/lib/lake/engine'
 import {LiveEventLog} from '@/lib/lake/live'
+import {MAX_TAGS_PER_EVENT} from '@/lib/lake/live/event-log'
 
 describe('LiveEventLog', () => {
   it('resumes from an event of the last keepMs, not from an older one', async () => {
@@ -29,6 +30,25 @@ describe('LiveEventLog', () => {
       expect(log.since(ids[2], 'production')).toEqual([])
       expect(log.since(ids[2], 'other')).toEqual([])
       expect(log.head).toBe(ids[2])
+    } finally {
+      log.close()
+      engine.close()
+    }
+  })
+
+  it('an import batch is announced as restart (too many tags), and a smaller commit with its tags', async () => {
+    const engine = openEngine({file: ':memory:'})
+    const log = new LiveEventLog(engine)
+    const events: {publicTags: string[] | null; allTags: string[] | null}[] = []
+    log.subscribe((event) => events.push(event))
+    try {
+      const lines = Array.from({length: MAX_TAGS_PER_EVENT + 1}, (_, i) => `{"_id":"doc-${i}","_type":"t"}`)
+      await engine.importDocuments('production', lines, {mode: 'create', author: 'x'})
+      await engine.importDocuments('production', lines.slice(0, 3).map((line) => line.replace('doc-', 'small-')), {mode: 'create', author: 'x'})
+      expect(events).toHaveLength(2)
+      expect(events[0]).toMatchObject({publicTags: null, allTags: null})
+      expect(events[1].allTags!.length).toBeGreaterThan(3)
+      expect(events[1].publicTags).toEqual(events[1].allTags)
     } finally {
       log.close()
       engine.close()
