@@ -100,8 +100,9 @@ async function importFrom(source: Source, dataDir: string, options: ImportOption
   }
 }
 
-/** Lines checked per step of pass 1 (on the import check worker, engine/text-check-pool.ts). */
+/** Lines checked per step of pass 1 (on the import check worker, engine/text-check-pool.ts), and their most text. */
 const CHECK_BATCH = 2000
+const CHECK_BATCH_TEXT = 8 * 2 ** 20
 
 /**
  * Pass 1: a line the lake vouches for without parsing (and that names no asset) is fine as it is;
@@ -111,6 +112,7 @@ async function checkLines(source: Source): Promise<{placeholders: Map<string, Pl
   const placeholders = new Map<string, Placeholder>()
   let total = 0
   let batch: NumberedLine[] = []
+  let batchText = 0
   const check = async () => {
     const fields = await textCheckPool.check(batch.map(({text}) => text))
     for (const [i, line] of batch.entries()) {
@@ -119,10 +121,12 @@ async function checkLines(source: Source): Promise<{placeholders: Map<string, Pl
     }
     total += batch.length
     batch = []
+    batchText = 0
   }
   for await (const line of numberedLines(source)) {
     batch.push(line)
-    if (batch.length >= CHECK_BATCH) await check()
+    batchText += line.text.length
+    if (batch.length >= CHECK_BATCH || batchText >= CHECK_BATCH_TEXT) await check()
   }
   await check()
   return {placeholders, total}

@@ -62,6 +62,24 @@ describe('streaming import', () => {
     }
   }, 120_000)
 
+  it('imports 40 MB of 100 kB documents into a private lake in bulk with a 128 MiB heap (batches are bounded by size, not only by count)', async () => {
+    const dataDir = tempDir('lake-stream-private-')
+    const file = path.join(dataDir, 'big.ndjson')
+    const body = 'lorem ipsum dolor sit amet '.repeat(3800).slice(0, 100 * 1024)
+    writeNdjson(file, 400, (i) => ({_id: `big-${i}`, _type: 'note', body: `${body}${i}`}))
+    // The lake runs in the CLI's process here: its heap holds the lake and the batches in flight.
+    const result = await runCliProcess(dataDir, 128, 'import', file)
+    expect(result.stderr).not.toContain('heap out of memory')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Imported 400 documents and 0 assets into "production" (create) through a private lake')
+    const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
+    try {
+      expect(engine.getDocuments('production', ['big-399'])[0]?.body).toBe(`${body}399`)
+    } finally {
+      engine.close()
+    }
+  }, 120_000)
+
   it('fails on a bad line deep in the file before writing anything, naming the line', async () => {
     const dataDir = tempDir('lake-stream-bad-')
     const file = path.join(dataDir, 'in.ndjson')
