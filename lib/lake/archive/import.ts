@@ -20,7 +20,7 @@ import {fileURLToPath} from 'node:url'
 import type {SanityClient} from '@sanity/client'
 import mime from 'mime-types'
 import {connectToLake} from '../connect'
-import {textCheckPool} from '../engine/text-check-pool'
+import {TextCheckSplit} from '../engine/text-check-pool'
 import {LakeError, type Engine, type ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
 import {lines} from './ndjson-lines'
@@ -113,8 +113,9 @@ async function checkLines(source: Source): Promise<{placeholders: Map<string, Pl
   let total = 0
   let batch: NumberedLine[] = []
   let batchText = 0
+  const checks = new TextCheckSplit()
   const check = async () => {
-    const fields = await textCheckPool.check(batch.map(({text}) => text))
+    const fields = await checks.start(batch.map(({text}) => text)).results()
     for (const [i, line] of batch.entries()) {
       if (fields[i] && !line.text.includes(ASSET_KEY)) continue
       findPlaceholders(parseLine(source, line), placeholders)

@@ -13,7 +13,7 @@ import {invalidMutation, documentAlreadyExists} from './errors'
 import {isValidDocumentId, resolveNewDocumentId} from './ids'
 import {checkDepth, isPlainObject, isTimestamp, type AppliedMutations} from './mutations'
 import {rawDocument} from './raw-document'
-import {textCheckPool} from './text-check-pool'
+import {TextCheckSplit} from './text-check-pool'
 import type {TransactionBody} from './engine'
 import type {ImportMode, SanityDocument} from './types'
 
@@ -40,7 +40,8 @@ export async function importDocuments(
   if (!['create', 'createOrReplace', 'createIfNotExists'].includes(options?.mode)) {
     throw invalidMutation(0, `Import mode must be create, createOrReplace or createIfNotExists; got ${JSON.stringify(options?.mode)}`)
   }
-  // Batch n+1's texts are checked (on the worker, text-check-pool.ts) while batch n commits.
+  // Batch n+1's texts are checked (partly on a worker, text-check-pool.ts) while batch n commits.
+  const checks = new TextCheckSplit()
   let read = 0
   let count = 0
   let batch: ImportItem[] = []
@@ -53,10 +54,10 @@ export async function importDocuments(
     batch = []
     batchText = 0
     read += items.length
-    const checked = textCheckPool.check(items.map((item) => (typeof item === 'string' ? item : null)))
+    const checked = checks.start(items.map((item) => (typeof item === 'string' ? item : null)))
     await committing
     // Caught at once (awaited at the next flush): a failure must not surface as an unhandled rejection meanwhile.
-    const commit = commitBatch(async (context) => importBatch(items, offset, options.mode, context, await checked)).then(() => {
+    const commit = commitBatch(async (context) => importBatch(items, offset, options.mode, context, await checked.results())).then(() => {
       count += items.length
       options.onProgress?.(count)
     })

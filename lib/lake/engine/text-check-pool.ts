@@ -1,9 +1,12 @@
 /**
- * Checks an import's JSON texts (document-text.ts) on another thread while the lake commits the
- * batch before: for kilobyte documents the check is about as much CPU as SQLite's writes, so on a
- * machine with a second core an import goes nearly twice as fast. The worker is started on the
- * first batch and left unreferenced when idle (it holds nothing); if it cannot start or dies, the texts are checked on this
- * thread (same function, same answers), so an import never depends on it.
+ * Checks an import's JSON texts (document-text.ts) partly on another thread: for kilobyte
+ * documents the check is about as much CPU as SQLite's writes, and a worker can do it while the
+ * lake commits the batch before. How much of each batch goes to the worker adapts
+ * (`TextCheckSplit`): on a machine with a core to spare the worker takes nearly all of it; on a
+ * busy one (where the worker would only make the lake wait for it) this thread checks most itself.
+ * The worker is started on first use and left unreferenced when idle (it holds nothing); if it
+ * cannot start or dies, texts are checked on this thread (same function, same answers), so an
+ * import never depends on it.
  */
 import os from 'node:os'
 import {Worker} from 'node:worker_threads'
@@ -37,7 +40,12 @@ class TextCheckPool {
   /** Batches the worker checked (tests: the worker path is really taken). */
   checkedInWorker = 0
 
-  /** Each text's fields (null: not vouched for, or not a text). */
+  /** Whether checks can go to the worker (it is started if needed). */
+  get available(): boolean {
+    return textCheckThreads.enabled && this.start() !== null
+  }
+
+  /** Each text's fields (null: not vouched for, or not a text), checked on the worker if it runs. */
   check(texts: (string | null)[]): Promise<(DocumentTextFields | null)[]> {
     if (!texts.some((text) => typeof text === 'string')) return Promise.resolve(texts.map(() => null))
     const worker = textCheckThreads.enabled ? this.start() : null
@@ -85,9 +93,42 @@ class TextCheckPool {
   }
 }
 
-function checkHere(texts: (string | null)[]): (DocumentTextFields | null)[] {
+export function checkHere(texts: (string | null)[]): (DocumentTextFields | null)[] {
   return texts.map((text) => (typeof text === 'string' ? inspectDocumentText(text) : null))
 }
 
 /** One pool per process: imports are serialised by the engine's write queue anyway. */
 export const textCheckPool = new TextCheckPool()
+
+/** Share of a batch sent to the worker at first, and how far one batch's outcome moves it. */
+const FIRST_SHARE = 0.5
+const SHARE_STEP = 0.125
+/** Waiting longer than this for the worker's part means it was given too much. */
+const WAIT_TOLERANCE_MS = 1
+
+/**
+ * One import's checks, batch after batch: `start` sends the worker its share of a batch at once;
+ * `results` (called when the batch is needed, typically after the previous one committed) checks
+ * the rest here, then takes the worker's part. If this thread then had to wait for the worker, the
+ * next batch gives it less; if not, more.
+ */
+export class TextCheckSplit {
+  /** The worker's share of the next batch (tests can pin it). */
+  share = FIRST_SHARE
+
+  start(texts: (string | null)[]): {results: () => Promise<(DocumentTextFields | null)[]>} {
+    const cut = textCheckPool.available ? Math.round(texts.length * this.share) : 0
+    const remote = cut > 0 ? textCheckPool.check(texts.slice(0, cut)) : null
+    return {
+      results: async () => {
+        const local = checkHere(texts.slice(cut))
+        if (!remote) return local
+        const waitFrom = performance.now()
+        const fromWorker = await remote
+        const waited = performance.now() - waitFrom
+        this.share = Math.min(1, Math.max(0, this.share + (waited > WAIT_TOLERANCE_MS ? -SHARE_STEP : SHARE_STEP)))
+        return fromWorker.concat(local)
+      },
+    }
+  }
+}

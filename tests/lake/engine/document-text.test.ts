@@ -1,7 +1,7 @@
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {inspectDocumentText} from '@/lib/lake/engine/document-text'
 import {checkDepth, MAX_DOCUMENT_DEPTH} from '@/lib/lake/engine/mutations'
-import {textCheckPool, textCheckThreads} from '@/lib/lake/engine/text-check-pool'
+import {checkHere, TextCheckSplit, textCheckPool, textCheckThreads} from '@/lib/lake/engine/text-check-pool'
 
 /** Seeded PRNG (mulberry32): the same texts every run; LAKE_DOCUMENT_TEXT_CASES for more. */
 function random(seed: number) {
@@ -174,15 +174,44 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
       const text = JSON.stringify({_id: `d${n}`, _type: 't', v: value(next, 1)})
       texts.push(n % 7 === 0 ? text.replace('"v":', '"v":1,"v":') : n % 11 === 0 ? null : text)
     }
-    const before = textCheckPool.checkedInWorker
+    const expected = texts.map((text) => (text === null ? null : inspectDocumentText(text)))
+    expect(expected.filter((fields) => fields === null).length).toBeGreaterThan(50)
     const enabled = textCheckThreads.enabled
     textCheckThreads.enabled = true
     try {
-      const fromWorker = await textCheckPool.check(texts)
-      expect(textCheckPool.checkedInWorker).toBe(before + 1)
-      expect(fromWorker).toEqual(texts.map((text) => (text === null ? null : inspectDocumentText(text))))
-      expect(fromWorker.filter((fields) => fields === null).length).toBeGreaterThan(50)
+      for (const share of [1, 0.5, 0]) {
+        const split = new TextCheckSplit()
+        split.share = share
+        const before = textCheckPool.checkedInWorker
+        expect(await split.start(texts).results()).toEqual(expected)
+        expect(textCheckPool.checkedInWorker).toBe(before + (share > 0 ? 1 : 0))
+      }
     } finally {
+      textCheckThreads.enabled = enabled
+    }
+  })
+
+  it('gives the worker less of the next batch when this thread had to wait for it, more when not', async () => {
+    const texts = ['{"_id":"a","_type":"t"}', '{"_id":"b","_type":"t"}']
+    const enabled = textCheckThreads.enabled
+    textCheckThreads.enabled = true
+    const slow = vi.spyOn(textCheckPool, 'check').mockImplementation((part) => new Promise((resolve) => setTimeout(() => resolve(checkHere(part)), 30)))
+    try {
+      const split = new TextCheckSplit()
+      const first = split.share
+      await split.start(texts).results()
+      expect(split.share).toBeLessThan(first)
+      slow.mockImplementation((part) => Promise.resolve(checkHere(part)))
+      const lowered = split.share
+      await split.start(texts).results()
+      expect(split.share).toBeGreaterThan(lowered)
+      // Not on the worker at all: everything is checked here, right away.
+      textCheckThreads.enabled = false
+      slow.mockClear()
+      expect(await split.start(texts).results()).toEqual(checkHere(texts))
+      expect(slow).not.toHaveBeenCalled()
+    } finally {
+      slow.mockRestore()
       textCheckThreads.enabled = enabled
     }
   })
