@@ -538,10 +538,12 @@ export class LakeEngine implements Engine {
     // until then the imported documents are all `match` candidates, so answers stay exact.
     // The catch-up waits while imports run (it would file their batches one by one in between).
     this.importing++
+    this.store.beginBulkWrites()
     return importDocuments(documents, options, (batch) =>
       this.transact(dataset, {author: options.author}, batch, {deferTextIndex: true}).then(() => undefined),
     ).finally(() => {
       this.importing--
+      if (!this.closed) this.store.endBulkWrites()
       if (textIndexing.background) this.catchUpInBackground()
     })
   }

@@ -6,6 +6,7 @@
 import {createHash} from 'node:crypto'
 import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
+import {BackgroundCheckpointer} from './checkpointer'
 import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
 import {rawTextOf} from './raw-document'
 import type {Mutation, SanityDocument} from './types'
@@ -144,6 +145,8 @@ export class Store {
   readonly fullText: FullTextIndex
   private readonly columnStatements = new Map<string, Database.Statement<[string], [string, string]>>()
   private readonly commitHooks: CommitHook[] = []
+  /** Checkpoints off this thread while imports write (see beginBulkWrites). */
+  readonly checkpointer: BackgroundCheckpointer
 
   /**
    * SQLite's quick_check of the file, run in a worker while the store opens (integrity.ts). Nothing
@@ -178,6 +181,7 @@ export class Store {
       throw asDamaged(file, error)
     }
     this.integrity = integrity
+    this.checkpointer = new BackgroundCheckpointer(file, this.db)
     this.textIndexChecked = this.watchTextIndex(integrity)
     const db = this.db
     this.statements = {
@@ -628,7 +632,17 @@ export class Store {
     }
   }
 
+  /** An import is writing (until `endBulkWrites`): WAL checkpoints move to a worker (checkpointer.ts). */
+  beginBulkWrites(): void {
+    this.checkpointer.begin()
+  }
+
+  endBulkWrites(): void {
+    this.checkpointer.end()
+  }
+
   close(): void {
+    this.checkpointer.close()
     this.integrity.close()
     if (this.db.open) this.db.close()
   }
