@@ -20,7 +20,20 @@ function parsed(state: RawState): SanityDocument {
   return (state.parsed ??= JSON.parse(state.text) as SanityDocument)
 }
 
-const handler: ProxyHandler<{[RAW]: RawState}> = {
+/**
+ * The Proxy's target. Raw documents are told apart by `instanceof` on it (a Proxy without a
+ * getPrototypeOf trap answers with its target's prototype): reading a property instead would make
+ * a document cache handle (another Proxy) parse its document, and a WeakMap of every imported
+ * document would be one more thing for each garbage collection to trace.
+ */
+class RawTarget {
+  readonly [RAW]: RawState
+  constructor(state: RawState) {
+    this[RAW] = state
+  }
+}
+
+const handler: ProxyHandler<RawTarget> = {
   get(target, key) {
     const state = target[RAW]
     if (key === RAW) return state
@@ -46,17 +59,11 @@ const handler: ProxyHandler<{[RAW]: RawState}> = {
 
 /** `text` (a JSON object whose system fields are `fields`, already checked) as a document. */
 export function rawDocument(text: string, fields: RawState['fields']): SanityDocument {
-  const state: RawState = {text, fields, parsed: null}
-  const proxy = new Proxy({[RAW]: state}, handler)
-  states.set(proxy, state)
-  return proxy as unknown as SanityDocument
+  return new Proxy(new RawTarget({text, fields, parsed: null}), handler) as unknown as SanityDocument
 }
 
-/** Looked up by identity: reading a symbol off another Proxy (a cache handle) would make it parse its document. */
-const states = new WeakMap<object, RawState>()
-
 function stateOf(value: unknown): RawState | undefined {
-  return typeof value === 'object' && value !== null ? states.get(value) : undefined
+  return value instanceof RawTarget ? value[RAW] : undefined
 }
 
 /** The stored JSON text of a raw document; undefined for any other value. */
