@@ -2,22 +2,14 @@ import {describe, expect, it, vi} from 'vitest'
 import {inspectDocumentText} from '@/lib/lake/engine/document-text'
 import {checkDepth, MAX_DOCUMENT_DEPTH} from '@/lib/lake/engine/mutations'
 import {checkHere, TextCheckSplit, textCheckPool, textCheckThreads} from '@/lib/lake/engine/text-check-pool'
+import {seeded as random} from './random-groq'
 
-/** Seeded PRNG (mulberry32): the same texts every run; LAKE_DOCUMENT_TEXT_CASES for more. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
+/** Seeded texts, the same every run; LAKE_DOCUMENT_TEXT_CASES for more. */
 const CASES = Number(process.env.LAKE_DOCUMENT_TEXT_CASES ?? 3000)
 const KEYS = ['_id', '_type', '_key', 'a', 'b', 'title', 'é', '__proto__', 'constructor', '']
 const STRINGS = ['', 'x', 'quote " here', 'back\\slash', 'tab\there', 'line\nbreak', 'ünïcødé', '😀', '\u2028', '\u0000', '</script>']
 
-/** A random JSON value, and whether its text may hold a repeated key (written by hand below). */
+/** A random JSON value (objects may get the same key twice only when written by hand below). */
 function value(next: () => number, depth: number): unknown {
   const pick = next()
   if (depth > 6 || pick < 0.35) {

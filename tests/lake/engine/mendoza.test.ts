@@ -1,16 +1,7 @@
 import {applyPatch, incremental} from 'mendoza'
 import {describe, expect, it} from 'vitest'
 import {diffPatch, documentEffects} from '@/lib/lake/engine/mendoza'
-
-/** Deterministic pseudo-random numbers (mulberry32) so a failure can be replayed. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {seeded as random} from './random-groq'
 
 const WORDS = ['Caracas', 'power', 'cuts', 'é', '😀', 'Venezuela', '', 'the reservoirs are empty', 'ü😀x']
 
