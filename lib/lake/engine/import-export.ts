@@ -46,7 +46,7 @@ export async function importDocuments(
   let count = 0
   let batch: ImportItem[] = []
   let batchText = 0
-  let committing: Promise<void> | null = null
+  let committing = null as Promise<void> | null
   const flush = async () => {
     if (batch.length === 0) return
     const items = batch
@@ -64,12 +64,19 @@ export async function importDocuments(
     committing = commit
     commit.catch(() => {})
   }
-  for await (const document of documents) {
-    batch.push(document)
-    if (typeof document === 'string') batchText += document.length
-    if (batch.length >= IMPORT_BATCH_SIZE || batchText >= IMPORT_BATCH_TEXT) await flush()
+  try {
+    for await (const document of documents) {
+      batch.push(document)
+      if (typeof document === 'string') batchText += document.length
+      if (batch.length >= IMPORT_BATCH_SIZE || batchText >= IMPORT_BATCH_TEXT) await flush()
+    }
+    await flush()
+  } catch (error) {
+    // The source failed (or a batch did): the batch in flight settles first, so when this rejects
+    // `onProgress` has reported every document written.
+    await committing?.catch(() => {})
+    throw error
   }
-  await flush()
   await committing
   return {count}
 }

@@ -136,6 +136,19 @@ describe('export and import', () => {
       expect(JSON.stringify(notObject.body)).toMatch(/Import line 1 is not a document object/)
     })
 
+    it('a source that fails mid-import rejects after the batch in flight settled, progress telling what was written', async () => {
+      const engine = testEngine()
+      const progress: number[] = []
+      async function* failing() {
+        for (let i = 0; i < IMPORT_BATCH_SIZE + 5; i++) yield `{"_id":"doc-${i}","_type":"t"}`
+        throw new Error('disk read failed')
+      }
+      await expect(engine.importDocuments(DS, failing(), {mode: 'create', author: 'i', onProgress: (n) => progress.push(n)})).rejects.toThrow('disk read failed')
+      // The first batch was committing while the source was read on: it is in, and reported.
+      expect(progress).toEqual([IMPORT_BATCH_SIZE])
+      expect((await engine.query(DS, 'count(*[_type == "t"])', {})).result).toBe(IMPORT_BATCH_SIZE)
+    })
+
     it('modes apply to texts as to objects', async () => {
       const engine = testEngine()
       await engine.mutate(DS, [{create: {_id: 'a', _type: 'thing', v: 'old'}}], author)
