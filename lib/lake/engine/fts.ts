@@ -367,6 +367,7 @@ export class FullTextIndex {
     this.listsPending = this.statements.textPendingCount.get()!
     // The ordinal maps may hold a rolled-back transaction's ordinals: read them again when needed.
     this.ordinals.clear()
+    this.postings.forgetAll()
   }
 
   /** How many stored documents are not in the index yet (deferred by bulk writes). */
