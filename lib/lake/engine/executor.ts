@@ -15,7 +15,7 @@
 import {evaluate, Path} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
-import {FieldIndex, type CompiledPattern} from './field-index'
+import {FieldIndex, fieldIndexLimits, type BulkSource, type CompiledPattern} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
@@ -404,10 +404,20 @@ export const planner = {
   textSample: 64,
 }
 
-async function inBulk(texts: Resolved['texts'], candidates: number): Promise<void> {
-  if (candidates < planner.bulkTextMin) return
-  await FieldIndex.fileTogether(texts.map((text) => text.field))
-  for (const {field, pattern} of texts) field.prepareBulk(pattern)
+/**
+ * Bulk mode for the `match`/`score()` texts of a pipeline checking many candidates: from the lists
+ * persisted in SQLite when they hold the text and cover the view (fts.ts), else from in-memory
+ * inverted lists on a small view (built here, once), else from each document's words as it is
+ * checked (field-index.ts `memoryListsMax`): memory does not grow with the archive.
+ */
+async function inBulk(texts: Resolved['texts'], candidates: number, context: ExecutionContext): Promise<void> {
+  if (candidates < planner.bulkTextMin || texts.length === 0) return
+  const source: BulkSource = {
+    lists: planner.persistedLists && context.text ? context.text.lists() : null,
+    memory: context.view.all.length <= fieldIndexLimits.memoryListsMax,
+  }
+  await FieldIndex.fileTogether(texts.filter(({field}) => field.bulkMode(source) === 'memory').map((text) => text.field))
+  for (const {field, pattern} of texts) field.prepareBulk(pattern, source)
 }
 
 const EMPTY = Symbol('empty')
@@ -474,7 +484,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
 
   // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
   if (scorers) {
-    await inBulk([...resolved.texts, ...scorers], source.length)
+    await inBulk([...resolved.texts, ...scorers], source.length, context)
     const kept = await filterAll(source, passes, verify)
     const keys = pipeline.orderKeys ?? []
     const scoreOf = (doc: SanityDocument) => {
@@ -547,6 +557,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       return hi - lo
     }
+    await inBulk(resolved.texts, source.length, context)
     let n = 0
     if (source !== base && resolved.staticChecks.length > 0) {
       // The candidate list's documents that pass the document-only checks, remembered per list:
@@ -575,7 +586,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const doc of source) if (passes(doc)) n++
     return n
   } else {
-    await inBulk(resolved.texts, source.length)
+    await inBulk(resolved.texts, source.length, context)
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)

@@ -12,7 +12,7 @@ import {describe, expect, it, vi} from 'vitest'
 import type {Engine, Mutation, Perspective, SanityDocument} from '@/lib/lake/engine'
 import {textIndexing} from '@/lib/lake/engine/engine'
 import {planner} from '@/lib/lake/engine/executor'
-import {fieldIndexLimits} from '@/lib/lake/engine/field-index'
+import {fieldIndexLimits, fieldIndexStats} from '@/lib/lake/engine/field-index'
 import {ftsQuery, escapeWord, persistedFields} from '@/lib/lake/engine/fts'
 import {wordCounts} from '@/lib/lake/engine/text-postings'
 import {applyPerspective, resolvePerspective} from '@/lib/lake/engine/perspective'
@@ -227,16 +227,65 @@ describe('full-text index (FTS5) for GROQ match', () => {
     ['each document’s words and the persisted lists', undefined, true],
     ['the inverted lists (bulk mode) and the persisted lists', 0, true],
     ['the in-memory inverted lists alone (bulk mode)', 0, false],
-  ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin, persistedLists) => {
+    // A large archive: bulk mode never builds in-memory lists (memory does not grow with the archive).
+    ['the persisted lists and each document’s words read and dropped (bulk mode, no in-memory lists)', 0, true, 0],
+    ['each document’s words read and dropped (bulk mode, no lists at all)', 0, false, 0],
+  ])(`gives exactly groq-js's answers for match filters, || of matches and score() from %s (${CASES} random queries, 4 perspectives, across commits)`, {timeout: 600_000}, async (_, bulkMin, persistedLists, memoryListsMax?: number) => {
     const saved = {...planner}
     const savedLimits = {...fieldIndexLimits}
+    const before = {...fieldIndexStats}
     planner.persistedLists = persistedLists
+    if (memoryListsMax !== undefined) fieldIndexLimits.memoryListsMax = memoryListsMax
     // Bulk mode for any number of candidates, and the top-k selection for any result size.
     if (bulkMin !== undefined) Object.assign(planner, {bulkTextMin: bulkMin, topScoreFactor: 0, walkBatch: 1, walkShare: 1e9, textProbeAfter: 2, textSample: 3})
     // Unbuilt field indexes replaced by fresh ones at every commit.
     fieldIndexLimits.refreshAfter = 0
     try {
-      await differential(bulkMin === undefined ? SEED + 1 : persistedLists ? SEED + 11 : SEED + 13)
+      await differential(bulkMin === undefined ? SEED + 1 : (persistedLists ? SEED + 11 : SEED + 13) + (memoryListsMax === undefined ? 0 : 100))
+      if (memoryListsMax === 0) {
+        // Not one document filed into an in-memory list; bulk answers read the persisted lists or the documents.
+        expect(fieldIndexStats.filed).toBe(before.filed)
+        expect(fieldIndexStats.direct).toBeGreaterThan(before.direct)
+        if (persistedLists) expect(fieldIndexStats.persisted).toBeGreaterThan(before.persisted)
+      } else if (bulkMin !== undefined) expect(fieldIndexStats.filed).toBeGreaterThan(before.filed)
+    } finally {
+      Object.assign(planner, saved)
+      Object.assign(fieldIndexLimits, savedLimits)
+    }
+  })
+
+  it('answers bulk `match` and score() from the persisted lists without in-memory lists: an array where an element of `[a, b]` reads only a string adds nothing', async () => {
+    const saved = {...planner}
+    const savedLimits = {...fieldIndexLimits}
+    const before = {...fieldIndexStats}
+    Object.assign(planner, {bulkTextMin: 0, persistedLists: true})
+    fieldIndexLimits.memoryListsMax = 0
+    try {
+      const engine = testEngine()
+      const body = (text: string) => [{_type: 'block', _key: 'k', children: [{_type: 'span', _key: 's', text}]}]
+      await engine.mutate(DS, [
+        {create: {_id: 'a', _type: 'post', title: ['Inflation rises', 'inflation'], body: body('weather')}},
+        {create: {_id: 'b', _type: 'post', title: 'Inflation falls', body: body('inflation inflation')}},
+        {create: {_id: 'c', _type: 'post', title: 'Nothing', body: body('Inflationary times')}},
+        {create: {_id: 'd', _type: 'post', title: 42, body: body('none')}},
+        {create: {_id: 'drafts.b', _type: 'post', title: 'Inflation draft', body: body('x')}},
+      ], author)
+      const stored = [...engine.exportDocuments(DS)]
+      for (const query of [
+        '*[[title, pt::text(body)] match $p]._id',
+        '*[title match $p]._id',
+        'count(*[_type == "post" && [title, pt::text(body)] match $p])',
+        '*[[title, pt::text(body)] match $p] | score(title match $p, [title, pt::text(body)] match $p, pt::text(body) match $p) | order(_id desc) {_id, _score}',
+      ]) {
+        for (const p of ['inflation', 'inflation*', 'infl*ion']) {
+          for (const perspective of ['raw', 'published'] as Perspective[]) {
+            const view = applyPerspective(stored, resolvePerspective(perspective), {access: 'all', includeVersions: true})
+            expect(await planned(engine, query, {p}, perspective), `${query} ${p} ${perspective}`).toEqual(await groqJs(view, query, {p}))
+          }
+        }
+      }
+      expect(fieldIndexStats.persisted).toBeGreaterThan(before.persisted)
+      expect(fieldIndexStats.filed).toBe(before.filed)
     } finally {
       Object.assign(planner, saved)
       Object.assign(fieldIndexLimits, savedLimits)
