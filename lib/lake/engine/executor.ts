@@ -712,18 +712,8 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
       postings += entries
       if (entries > size / 8) {
         dense = true
-        for (const {ords, counts} of read) {
-          for (let i = 0; i < ords.length; i++) {
-            const ordinal = ords[i]
-            if (ordinal < listed && live[ordinal] === 1) freq[ordinal] += counts[i]
-          }
-        }
-        for (let ordinal = 0; ordinal < size; ordinal++) {
-          const f = freq[ordinal]
-          if (f === 0) continue
-          freq[ordinal] = 0
-          score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
-        }
+        for (const {ords, counts} of read) addLiveCounts(freq, ords, counts, live, listed)
+        addTermScores(score, freq)
         continue
       }
       const touched: number[] = []
@@ -742,13 +732,8 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
         score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
       }
     }
-    if (dense) {
-      for (let ordinal = 0; ordinal < size; ordinal++) {
-        if (score[ordinal] === 0) continue
-        totals[ordinal] += score[ordinal]
-        score[ordinal] = 0
-      }
-    } else {
+    if (dense) moveScores(totals, score)
+    else {
       for (const ordinal of scored) {
         totals[ordinal] += score[ordinal]
         score[ordinal] = 0
@@ -774,6 +759,43 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
 /** groq-js's BM25k. */
 const BM25_K = 1.2
 
+// The score walk's loops over every ordinal, as small functions: each is optimised once and reused
+// by every search (inside persistedWalk they ran unoptimised in a fresh process's first searches).
+
+/** freq[ordinal] += count for the entries of live ordinals below `listed`. */
+function addLiveCounts(freq: Uint32Array, ords: Uint32Array, counts: Uint32Array, live: Uint8Array, listed: number): void {
+  for (let i = 0; i < ords.length; i++) {
+    const ordinal = ords[i]
+    if (ordinal < listed && live[ordinal] === 1) freq[ordinal] += counts[i]
+  }
+}
+
+/** score[ordinal] += the BM25 term score of freq[ordinal] where nonzero; freq zeroed. */
+function addTermScores(score: Float64Array, freq: Uint32Array): void {
+  for (let ordinal = 0; ordinal < freq.length; ordinal++) {
+    const f = freq[ordinal]
+    if (f === 0) continue
+    freq[ordinal] = 0
+    score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
+  }
+}
+
+/** totals[ordinal] += score[ordinal] where nonzero; score zeroed. */
+function moveScores(totals: Float64Array, score: Float64Array): void {
+  for (let ordinal = 0; ordinal < score.length; ordinal++) {
+    if (score[ordinal] === 0) continue
+    totals[ordinal] += score[ordinal]
+    score[ordinal] = 0
+  }
+}
+
+/** The ordinals whose total is in [lower, upper). */
+function ordinalsIn(totals: Float64Array, lower: number, upper: number): number[] {
+  const group: number[] = []
+  for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
+  return group
+}
+
 function walkByScore(
   view: ViewIndex,
   space: WalkSpace,
@@ -798,8 +820,7 @@ function walkByScore(
     // The next batch of ordinals by score: those in [lower, upper), lower the batch-th largest below upper.
     const lower = largestBelow(totals, upper, batch)
     if (lower === null) break
-    const group: number[] = []
-    for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
+    const group = ordinalsIn(totals, lower, upper)
     visited += group.length
     group.sort((a, b) => totals[b] - totals[a])
     const found: ScoredRow[] = []
