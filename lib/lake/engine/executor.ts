@@ -15,7 +15,7 @@
 import {evaluate, Path} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
-import {FieldIndex, type CompiledPattern} from './field-index'
+import {FieldIndex, fieldIndexLimits, type BulkSource, type CompiledPattern} from './field-index'
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
@@ -404,10 +404,20 @@ export const planner = {
   textSample: 64,
 }
 
-async function inBulk(texts: Resolved['texts'], candidates: number): Promise<void> {
-  if (candidates < planner.bulkTextMin) return
-  await FieldIndex.fileTogether(texts.map((text) => text.field))
-  for (const {field, pattern} of texts) field.prepareBulk(pattern)
+/**
+ * Bulk mode for the `match`/`score()` texts of a pipeline checking many candidates: from the lists
+ * persisted in SQLite when they hold the text and cover the view (fts.ts), else from in-memory
+ * inverted lists on a small view (built here, once), else from each document's words as it is
+ * checked (field-index.ts `memoryListsMax`): memory does not grow with the archive.
+ */
+async function inBulk(texts: Resolved['texts'], candidates: number, context: ExecutionContext): Promise<void> {
+  if (candidates < planner.bulkTextMin || texts.length === 0) return
+  const source: BulkSource = {
+    lists: planner.persistedLists && context.text ? context.text.lists() : null,
+    memory: context.view.all.length <= fieldIndexLimits.memoryListsMax,
+  }
+  await FieldIndex.fileTogether(texts.filter(({field}) => field.bulkMode(source) === 'memory').map((text) => text.field))
+  for (const {field, pattern} of texts) field.prepareBulk(pattern, source)
 }
 
 const EMPTY = Symbol('empty')
@@ -474,7 +484,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
 
   // score() of indexed matches: every kept document scored, as groq-js does, then ordered.
   if (scorers) {
-    await inBulk([...resolved.texts, ...scorers], source.length)
+    await inBulk([...resolved.texts, ...scorers], source.length, context)
     const kept = await filterAll(source, passes, verify)
     const keys = pipeline.orderKeys ?? []
     const scoreOf = (doc: SanityDocument) => {
@@ -547,6 +557,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
       return hi - lo
     }
+    await inBulk(resolved.texts, source.length, context)
     let n = 0
     if (source !== base && resolved.staticChecks.length > 0) {
       // The candidate list's documents that pass the document-only checks, remembered per list:
@@ -575,7 +586,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
     for (const doc of source) if (passes(doc)) n++
     return n
   } else {
-    await inBulk(resolved.texts, source.length)
+    await inBulk(resolved.texts, source.length, context)
     docs = await filterAll(source, passes, verify)
   }
   return finish(pipeline, docs)
@@ -701,18 +712,8 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
       postings += entries
       if (entries > size / 8) {
         dense = true
-        for (const {ords, counts} of read) {
-          for (let i = 0; i < ords.length; i++) {
-            const ordinal = ords[i]
-            if (ordinal < listed && live[ordinal] === 1) freq[ordinal] += counts[i]
-          }
-        }
-        for (let ordinal = 0; ordinal < size; ordinal++) {
-          const f = freq[ordinal]
-          if (f === 0) continue
-          freq[ordinal] = 0
-          score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
-        }
+        for (const {ords, counts} of read) addLiveCounts(freq, ords, counts, live, listed)
+        addTermScores(score, freq)
         continue
       }
       const touched: number[] = []
@@ -731,13 +732,8 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
         score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
       }
     }
-    if (dense) {
-      for (let ordinal = 0; ordinal < size; ordinal++) {
-        if (score[ordinal] === 0) continue
-        totals[ordinal] += score[ordinal]
-        score[ordinal] = 0
-      }
-    } else {
+    if (dense) moveScores(totals, score)
+    else {
       for (const ordinal of scored) {
         totals[ordinal] += score[ordinal]
         score[ordinal] = 0
@@ -763,6 +759,43 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
 /** groq-js's BM25k. */
 const BM25_K = 1.2
 
+// The score walk's loops over every ordinal, as small functions: each is optimised once and reused
+// by every search (inside persistedWalk they ran unoptimised in a fresh process's first searches).
+
+/** freq[ordinal] += count for the entries of live ordinals below `listed`. */
+function addLiveCounts(freq: Uint32Array, ords: Uint32Array, counts: Uint32Array, live: Uint8Array, listed: number): void {
+  for (let i = 0; i < ords.length; i++) {
+    const ordinal = ords[i]
+    if (ordinal < listed && live[ordinal] === 1) freq[ordinal] += counts[i]
+  }
+}
+
+/** score[ordinal] += the BM25 term score of freq[ordinal] where nonzero; freq zeroed. */
+function addTermScores(score: Float64Array, freq: Uint32Array): void {
+  for (let ordinal = 0; ordinal < freq.length; ordinal++) {
+    const f = freq[ordinal]
+    if (f === 0) continue
+    freq[ordinal] = 0
+    score[ordinal] += (f * (BM25_K + 1)) / (f + BM25_K)
+  }
+}
+
+/** totals[ordinal] += score[ordinal] where nonzero; score zeroed. */
+function moveScores(totals: Float64Array, score: Float64Array): void {
+  for (let ordinal = 0; ordinal < score.length; ordinal++) {
+    if (score[ordinal] === 0) continue
+    totals[ordinal] += score[ordinal]
+    score[ordinal] = 0
+  }
+}
+
+/** The ordinals whose total is in [lower, upper). */
+function ordinalsIn(totals: Float64Array, lower: number, upper: number): number[] {
+  const group: number[] = []
+  for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
+  return group
+}
+
 function walkByScore(
   view: ViewIndex,
   space: WalkSpace,
@@ -787,8 +820,7 @@ function walkByScore(
     // The next batch of ordinals by score: those in [lower, upper), lower the batch-th largest below upper.
     const lower = largestBelow(totals, upper, batch)
     if (lower === null) break
-    const group: number[] = []
-    for (let i = 0; i < totals.length; i++) if (totals[i] >= lower && totals[i] < upper) group.push(i)
+    const group = ordinalsIn(totals, lower, upper)
     visited += group.length
     group.sort((a, b) => totals[b] - totals[a])
     const found: ScoredRow[] = []

@@ -13,6 +13,8 @@
  * matches (a sorted vocabulary finds a prefix's words). `[a, pt::text(b)] match` in bulk is the
  * sum over its parts' indexes, each part read as an array element (a string, or nothing).
  */
+import {indexValue} from './document-cache'
+import type {PersistedLists} from './fts'
 import {valueAt} from './groq-order'
 import {attributePath, type TreeNode} from './scan-plan'
 import {foldCase, patternTerms, portableText, termMatcher, tokenize, type TermMatcher} from './text-index'
@@ -22,6 +24,23 @@ import type {SanityDocument} from './types'
 export const fieldIndexLimits = {
   /** Commits' documents an unbuilt index keeps pending (at least; an eighth of the view if more) before the next view gets a fresh one. */
   refreshAfter: 1024,
+  /**
+   * Bulk mode builds in-memory inverted lists only for views of at most this many documents; a
+   * larger view reads the lists persisted in SQLite (title, excerpt, pt::text(body): fts.ts) or,
+   * for other texts, each document's words as it is checked, without keeping them: memory does not
+   * grow with the archive.
+   */
+  memoryListsMax: 16_384,
+}
+
+/** What bulk mode did since the process started (tests check which source answered). */
+export const fieldIndexStats = {
+  /** Documents filed into in-memory inverted lists. */
+  filed: 0,
+  /** Patterns answered in bulk from the persisted lists (per simple text). */
+  persisted: 0,
+  /** Patterns answered in bulk from each document's words, read and dropped (per simple text). */
+  direct: 0,
 }
 
 /** Zeroed scratch arrays for `addScoresSparse` (grown on demand, zeroed again after each use). */
@@ -172,8 +191,10 @@ export interface CompiledPattern {
   ok: boolean
   terms: TermTest[]
   matchers: TermMatcher[]
-  /** Bulk mode (`prepareBulk`): each term's frequency per document ordinal of `space`. */
+  /** Bulk mode (`prepareBulk`) over in-memory lists: each term's frequency per document ordinal of `space`. */
   bulk?: {space: OrdinalSpace; freqs: Uint32Array[]; size: number}
+  /** Bulk mode over the persisted lists or each document's words: each term's frequency in a document. */
+  source?: (doc: SanityDocument) => number[]
 }
 
 /**
@@ -212,6 +233,12 @@ export type FieldLookup = (left: TreeNode, element: boolean) => FieldIndex
 export class FieldIndex {
   /** For a simple text read as `match` reads it (not an array element, not `[a, b]`): its syntax tree as JSON (the persisted lists' key, fts.ts). */
   textKey: string | null = null
+  /** A simple text (or an element): the key of the persisted lists that hold its words (fts.ts), if they are persisted. */
+  private listKey: string | null = null
+  /** An element that is an attribute path: its words are the persisted text's only when the value is a string. */
+  private stringAt: string[] | null = null
+  /** A simple text that is an attribute path: the path. */
+  private path: string[] | null = null
   private readonly bulkState: Bulk | null
   private derivedFor: object | null = null
   private derivedTo: FieldIndex | null = null
@@ -250,6 +277,12 @@ export class FieldIndex {
     }
     const index = new FieldIndex(element ? elementText(left) : textParts(left), new Vocabulary(), new WeakMap(), space, parts, docs)
     if (!element && parts === null) index.textKey = JSON.stringify(left)
+    if (parts === null) {
+      // As an element: the same words as the text on its own when its value is a string (else none).
+      index.path = attributePath(left)
+      index.stringAt = element ? index.path : null
+      index.listKey = element && !index.stringAt ? null : JSON.stringify(left)
+    }
     return index
   }
 
@@ -277,7 +310,7 @@ export class FieldIndex {
         }
       }
     }
-    if (result) result.textKey = this.textKey
+    if (result) Object.assign(result, {textKey: this.textKey, listKey: this.listKey, stringAt: this.stringAt, path: this.path})
     this.derivedFor = next
     this.derivedTo = result ?? this
     return this.derivedTo
@@ -298,6 +331,7 @@ export class FieldIndex {
     }
     if (bulk.filed[ordinal] === 1) return
     bulk.filed[ordinal] = 1
+    fieldIndexStats.filed++
     const words = this.wordsOf(doc)
     for (let i = 0; i < words.ids.length; i++) {
       const id = words.ids[i]
@@ -487,11 +521,100 @@ export class FieldIndex {
    * the inverted lists (built on first use from every document of the view). For queries that
    * look at many documents.
    */
-  prepareBulk(pattern: CompiledPattern): void {
-    if (!pattern.ok || pattern.bulk) return
-    this.ensureFiled()
-    const freqs = this.frequencies(pattern.matchers)
-    pattern.bulk = {space: this.space, freqs, size: Math.min(...freqs.map((freq) => freq.length))}
+  prepareBulk(pattern: CompiledPattern, source: BulkSource = {lists: null, memory: true}): void {
+    if (!pattern.ok || pattern.bulk || pattern.source) return
+    if (this.bulkMode(source) === 'memory') {
+      this.ensureFiled()
+      const freqs = this.frequencies(pattern.matchers)
+      pattern.bulk = {space: this.space, freqs, size: Math.min(...freqs.map((freq) => freq.length))}
+      return
+    }
+    pattern.source = this.frequencySource(pattern.matchers, source.lists)
+  }
+
+  /**
+   * Where bulk mode reads words from: the in-memory lists when they are built (or may be: a small
+   * view), else the persisted lists or each document's words (`frequencySource`).
+   */
+  bulkMode(source: BulkSource): 'memory' | 'read' {
+    if (this.parts) return this.parts.every((part) => part.bulkMode(source) === 'memory') ? 'memory' : 'read'
+    if (this.persistedIn(source.lists)) return 'read'
+    return source.memory || this.bulkReady ? 'memory' : 'read'
+  }
+
+  private persistedIn(lists: PersistedLists | null): lists is PersistedLists {
+    return lists !== null && this.listKey !== null && lists.keys.has(this.listKey)
+  }
+
+  /**
+   * Each term's frequency per document, from the persisted lists when they hold this text (one
+   * array per term over the lists' ordinals, for this query only), else from the document's own
+   * words, read and dropped (nothing kept per document). `[a, b…]`: the sum over its parts.
+   */
+  private frequencySource(matchers: TermMatcher[], lists: PersistedLists | null): (doc: SanityDocument) => number[] {
+    if (this.parts) {
+      const parts = this.parts.map((part) => part.frequencySource(matchers, lists))
+      const sums = matchers.map(() => 0)
+      return (doc) => {
+        sums.fill(0)
+        for (const part of parts) {
+          const freqs = part(doc)
+          for (let t = 0; t < freqs.length; t++) sums[t] += freqs[t]
+        }
+        return sums
+      }
+    }
+    const direct = this.directSource(matchers)
+    if (!this.persistedIn(lists)) {
+      fieldIndexStats.direct++
+      return direct
+    }
+    fieldIndexStats.persisted++
+    const key = this.listKey!
+    const {size, live} = lists.live()
+    const freqs = matchers.map((matcher) => {
+      const freq = new Uint32Array(size)
+      const words =
+        matcher.kind === 'word'
+          ? [matcher.word]
+          : lists.postings.wordsWithPrefix(lists.dataset, key, matcher.kind === 'prefix' ? matcher.prefix : '').filter((word) => matcher.kind !== 'regex' || matcher.test(word))
+      for (const word of words) {
+        const {ords, counts} = lists.postings.posting(lists.dataset, key, word)
+        for (let i = 0; i < ords.length; i++) if (ords[i] < size && live[ords[i]] === 1) freq[ords[i]] += counts[i]
+      }
+      return freq
+    })
+    const stringAt = this.stringAt
+    const ordinalOf = listOrdinals(lists)
+    const out = matchers.map(() => 0)
+    return (doc) => {
+      // The view's version is the one in the lists unless a commit since the view was taken changed it.
+      const ordinal = ordinalOf(doc)
+      if (ordinal === undefined || ordinal >= size) return direct(doc)
+      let any = false
+      for (let t = 0; t < freqs.length; t++) any = (out[t] = freqs[t][ordinal]) !== 0 || any
+      if (any && stringAt && typeof indexValue(doc, stringAt) !== 'string') out.fill(0)
+      return out
+    }
+  }
+
+  /**
+   * Each term's frequency in a document from its own words, read and dropped: a string at an
+   * attribute path is read from the documents' column (no document parsed), anything else from the
+   * document (an array's strings, pt::text()).
+   */
+  private directSource(matchers: TermMatcher[]): (doc: SanityDocument) => number[] {
+    const path = this.path
+    const element = this.stringAt !== null
+    return (doc) => {
+      if (path) {
+        const value = indexValue(doc, path)
+        if (typeof value === 'string') return directFrequencies([value], matchers)
+        // Missing, null, numbers and booleans have no words; objects and arrays are read below.
+        if (element || typeof value !== 'object' || value === null) return directFrequencies([], matchers)
+      }
+      return directFrequencies(this.textOf(doc), matchers)
+    }
   }
 
   private words(doc: SanityDocument): DocumentWords {
@@ -526,6 +649,11 @@ export class FieldIndex {
   /** groq-js `match`: the text has tokens and every term matches one. */
   matches(doc: SanityDocument, pattern: CompiledPattern): boolean {
     if (!pattern.ok) return false
+    if (pattern.source) {
+      // Some term matching means the text has tokens.
+      for (const f of pattern.source(doc)) if (f === 0) return false
+      return true
+    }
     const ordinal = bulkOrdinal(pattern, doc)
     if (ordinal !== undefined) {
       // Some term matching means the text has tokens.
@@ -540,6 +668,12 @@ export class FieldIndex {
   /** What groq-js's score() adds for `text match pattern`. */
   score(doc: SanityDocument, pattern: CompiledPattern): number {
     if (!pattern.ok) return 0
+    if (pattern.source) {
+      // The same sum, in the same order, as below (so equal scores stay equal).
+      let score = 0
+      for (const f of pattern.source(doc)) score += (f * (K + 1)) / (f + K)
+      return score
+    }
     const ordinal = bulkOrdinal(pattern, doc)
     if (ordinal !== undefined) {
       // The same sum, in the same order, as below (so equal scores stay equal).
@@ -567,6 +701,50 @@ function bulkOrdinal(pattern: CompiledPattern, doc: SanityDocument): number | un
   if (!bulk) return undefined
   const ordinal = bulk.space.of(doc)
   return ordinal !== undefined && ordinal < bulk.size ? ordinal : undefined
+}
+
+/** Where bulk mode may read words from: the persisted lists covering the query's view (or null), and whether in-memory lists may be built. */
+export interface BulkSource {
+  lists: PersistedLists | null
+  memory: boolean
+}
+
+/** Per persisted lists (one query's): the last document's ordinal, as every text of that query asks for the same documents in turn. */
+const ordinalMemos = new WeakMap<PersistedLists, (doc: SanityDocument) => number | undefined>()
+
+/** The lists' ordinal of the view's version of a document; undefined: not in the lists (or of another version). */
+function listOrdinals(lists: PersistedLists): (doc: SanityDocument) => number | undefined {
+  let memo = ordinalMemos.get(lists)
+  if (!memo) {
+    let last: SanityDocument | null = null
+    let lastOrdinal: number | undefined
+    memo = (doc) => {
+      if (doc !== last) {
+        // (`_originalId` of an overlay handle without parsing the document.)
+        const original = lists.overlaid ? indexValue(doc, ['_originalId']) : null
+        const id = !lists.overlaid ? doc._id : typeof original === 'string' ? original : (doc._originalId as string | undefined)
+        lastOrdinal = id === undefined || lists.changed.has(id) ? undefined : lists.byId.get(id)
+        last = doc
+      }
+      return lastOrdinal
+    }
+    ordinalMemos.set(lists, memo)
+  }
+  return memo
+}
+
+/** Each term's frequency in the texts, tokenised as `wordsOf` does, nothing kept. */
+function directFrequencies(texts: string[], matchers: TermMatcher[]): number[] {
+  const freqs = matchers.map(() => 0)
+  for (const text of texts) {
+    for (const token of tokenize(foldCase(text))) {
+      for (let t = 0; t < matchers.length; t++) {
+        const matcher = matchers[t]
+        if (matcher.kind === 'word' ? token === matcher.word : matcher.kind === 'prefix' ? token.startsWith(matcher.prefix) : matcher.test(token)) freqs[t]++
+      }
+    }
+  }
+  return freqs
 }
 
 function frequency(words: DocumentWords, term: TermTest): number {

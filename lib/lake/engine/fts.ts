@@ -130,6 +130,8 @@ const CATCH_UP_ROWS = 16
  * step. Bounds the memory it holds (a few MB) and the length of the step that writes them.
  */
 const LIST_BATCH = 4000
+/** Documents of a dataset whose lists are not written yet, at most, for searches to still use the lists (see `lists()`). */
+const LISTS_PENDING_MAX = 512
 /** Commits remembered for queries whose view is older than the index (see `search`). */
 const RECENT_COMMITS = 4096
 
@@ -221,6 +223,7 @@ export class FullTextIndex {
       removeTextPending: db.prepare<[string, string]>('DELETE FROM text_pending WHERE dataset = ? AND id = ?'),
       textPendingCount: db.prepare<[], number>('SELECT count(*) FROM text_pending'),
       textPendingUpTo: db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM text_pending WHERE dataset = ? LIMIT ?)'),
+      textPendingIds: db.prepare<[string, number], string>('SELECT id FROM text_pending WHERE dataset = ? LIMIT ?'),
       textPendingAfter: db.prepare<[string, string, number], {dataset: string; id: string; json: string | null}>(
         `SELECT t.dataset, t.id, d.json FROM text_pending t LEFT JOIN documents d ON d.dataset = t.dataset AND d.id = t.id
          WHERE (t.dataset, t.id) > (?, ?) ORDER BY t.dataset, t.id LIMIT ?`,
@@ -236,6 +239,7 @@ export class FullTextIndex {
     this.statements.pendingUpTo.pluck()
     this.statements.textPendingCount.pluck()
     this.statements.textPendingUpTo.pluck()
+    this.statements.textPendingIds.pluck()
     this.postings = new TextPostings(db)
     this.migrate()
     this.migratePostings()
@@ -363,10 +367,15 @@ export class FullTextIndex {
 
   /** Re-reads the count of documents not indexed yet (after a rolled-back transaction). */
   recount(): void {
+    // Counts kept for the lists may be of a rolled-back transaction's documents: their notes (if
+    // committed) are read again by the catch-up.
+    this.build.clear()
+    this.listCursor = null
     this.pending = this.statements.pendingCount.get()!
     this.listsPending = this.statements.textPendingCount.get()!
     // The ordinal maps may hold a rolled-back transaction's ordinals: read them again when needed.
     this.ordinals.clear()
+    this.postings.forgetAll()
   }
 
   /** How many stored documents are not in the index yet (deferred by bulk writes). */
@@ -482,15 +491,17 @@ export class FullTextIndex {
         this.listsPending += this.statements.addTextPending.run(dataset, id).changes
       }
     } else {
-      const counted: CountedDocument[] = []
       for (const {id, after} of changes) {
         // Each string tokenised once, for the FTS words and the lists.
         const tokensOf = tokenMemo()
         this.write(dataset, id, after, after ? indexedText(id, after, tokensOf) : '')
         if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
-        counted.push({id, fields: after ? countFields(after, persistedFields, tokensOf) : null})
+        // The lists are written by the catch-up (many commits' documents in one step, off the
+        // commit's fsync): a durable note now, the counts kept in memory until then. Searches
+        // meanwhile score these documents from their own words (`lists()`).
+        this.listsPending += this.statements.addTextPending.run(dataset, id).changes
+        this.build.add(dataset, {id, fields: after ? countFields(after, persistedFields, tokensOf) : null})
       }
-      this.filePostings(dataset, counted)
     }
     this.generation++
     this.recent.push({generation: this.generation, dataset, ids: changes.map((change) => change.id)})
@@ -532,9 +543,15 @@ export class FullTextIndex {
         return this.checking.then(() => clearInterval(alive))
       },
       lists: () => {
-        const changed = this.changedSince(since, dataset)
+        let changed = this.changedSince(since, dataset)
         if (changed === null) return null
-        if (this.statements.textPendingUpTo.get(dataset, 1)! > 0) return null
+        // Documents whose lists are not written yet (recent commits, until the catch-up files them):
+        // left out of the lists like those changed since the view; many (an import): not used.
+        if (this.listsPending > 0) {
+          const notes = this.statements.textPendingIds.all(dataset, LISTS_PENDING_MAX + 1)
+          if (notes.length > LISTS_PENDING_MAX) return null
+          if (notes.length > 0) changed = new Set([...changed, ...notes])
+        }
         const maps = this.ordinalMaps(dataset)
         const live = () => {
           if (!maps.bitmap) {

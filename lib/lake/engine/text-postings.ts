@@ -58,6 +58,20 @@ export interface Posting {
   counts: Uint32Array
 }
 
+/**
+ * Bounds of the decoded lists kept in memory (`posting`, `wordsWithPrefix`): a search reads the same
+ * few words' lists again and again, and decoding them from SQLite costs more than the walk over
+ * them at 10,000 posts. Entries of a word are dropped when a write touches it. Tests set them low.
+ */
+export const postingCacheLimits = {
+  /** List entries (ordinal + count, 8 bytes each) kept decoded, over every word. */
+  entries: 1 << 20,
+  /** Prefix lookups kept (each with its words). */
+  prefixes: 512,
+  /** A prefix with more words than this is not kept. */
+  prefixWords: 4096,
+}
+
 /** A word as stored (see the module comment). */
 function wordBlob(word: string): Buffer {
   return Buffer.from(word, 'utf16le')
@@ -65,6 +79,19 @@ function wordBlob(word: string): Buffer {
 
 export class TextPostings {
   private readonly statements
+  /** Decoded lists by `fieldKey` + U+0001 + word, least recently read first; `cachedEntries` their total length. */
+  private readonly lists = new Map<string, Posting>()
+  private cachedEntries = 0
+  /** Words with a prefix, by `fieldKey`, then prefix (each with its words as a set, to tell a new word apart). */
+  private readonly prefixes = new Map<string, Map<string, {words: string[]; set: Set<string>}>>()
+  private cachedPrefixes = 0
+  /** Lists decoded from SQLite (not from memory) since the store opened: tests check the cache's use. */
+  decoded = 0
+
+  /** List entries kept decoded (at most `postingCacheLimits.entries`). */
+  get cachedListEntries(): number {
+    return this.cachedEntries
+  }
 
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA)
@@ -111,6 +138,33 @@ export class TextPostings {
   reset(): void {
     this.db.exec('DROP TABLE text_postings; DROP TABLE text_overflow; DROP TABLE text_documents;')
     this.db.exec(SCHEMA)
+    this.forgetAll()
+  }
+
+  /** Drops every decoded list and prefix lookup kept in memory (after a rolled-back transaction, to be safe). */
+  forgetAll(): void {
+    this.lists.clear()
+    this.cachedEntries = 0
+    this.prefixes.clear()
+    this.cachedPrefixes = 0
+  }
+
+  /** A write is about to change `word`'s list in field `key`: its decoded list goes, and prefix lookups it would now join (or leave). */
+  private touched(key: string, word: string): void {
+    const cached = this.lists.get(key + '\u0001' + word)
+    if (cached) {
+      this.lists.delete(key + '\u0001' + word)
+      this.cachedEntries -= cached.ords.length
+    }
+    const byPrefix = this.prefixes.get(key)
+    if (!byPrefix) return
+    for (const [prefix, entry] of byPrefix) {
+      // A known word stays (a list emptied by a merge reads as empty: it adds nothing).
+      if (word.startsWith(prefix) && !entry.set.has(word)) {
+        byPrefix.delete(prefix)
+        this.cachedPrefixes--
+      }
+    }
   }
 
   /**
@@ -165,6 +219,7 @@ export class TextPostings {
     fieldKeys.forEach((fieldKey_, f) => {
       const key = fieldKey(dataset, fieldKey_)
       for (const [word, list] of lists[f]) {
+        this.touched(key, word)
         const counts = new Uint8Array(list.counts.length)
         list.counts.forEach((count, i) => {
           counts[i] = Math.min(count, 255)
@@ -186,6 +241,30 @@ export class TextPostings {
   /** Every (ordinal, exact count) filed for `word` in a field, stale ordinals included, in ordinal order. */
   posting(dataset: string, field: string, word: string): Posting {
     const key = fieldKey(dataset, field)
+    const cacheKey = key + '\u0001' + word
+    const cached = this.lists.get(cacheKey)
+    if (cached) {
+      // Most recently read last.
+      this.lists.delete(cacheKey)
+      this.lists.set(cacheKey, cached)
+      return cached
+    }
+    const posting = this.read(key, word)
+    this.decoded++
+    if (posting.ords.length <= postingCacheLimits.entries) {
+      this.lists.set(cacheKey, posting)
+      this.cachedEntries += posting.ords.length
+      for (const [oldest, list] of this.lists) {
+        if (this.cachedEntries <= postingCacheLimits.entries) break
+        this.lists.delete(oldest)
+        this.cachedEntries -= list.ords.length
+      }
+    }
+    return posting
+  }
+
+  /** `posting`, read from SQLite. */
+  private read(key: string, word: string): Posting {
     const blob = wordBlob(word)
     const rows = this.statements.segments.all(key, blob)
     let n = 0
@@ -213,6 +292,24 @@ export class TextPostings {
   /** The words of a field starting with `prefix` (all of them for ''), in code-unit order. */
   wordsWithPrefix(dataset: string, field: string, prefix: string): string[] {
     const key = fieldKey(dataset, field)
+    let byPrefix = this.prefixes.get(key)
+    const cached = byPrefix?.get(prefix)
+    if (cached) return cached.words
+    const words = this.readWordsWithPrefix(key, prefix)
+    if (words.length <= postingCacheLimits.prefixWords) {
+      if (this.cachedPrefixes >= postingCacheLimits.prefixes) {
+        // Full: start again (lookups are a few SQLite range reads; the same few prefixes come back).
+        this.prefixes.clear()
+        this.cachedPrefixes = 0
+      }
+      if (!byPrefix) this.prefixes.set(key, (byPrefix = this.prefixes.get(key) ?? new Map()))
+      byPrefix.set(prefix, {words, set: new Set(words)})
+      this.cachedPrefixes++
+    }
+    return words
+  }
+
+  private readWordsWithPrefix(key: string, prefix: string): string[] {
     if (prefix === '') return this.statements.words.all(key).map((blob) => blob.toString('utf16le'))
     const start = wordBlob(prefix)
     const out: string[] = []
@@ -265,6 +362,7 @@ export class TextPostings {
     segment: number,
     drop: Database.Statement<[string, Buffer]>,
   ): number {
+    this.touched(key, blob.toString('utf16le'))
     const keepOrds: number[] = []
     const keepCounts: number[] = []
     for (const row of rows) {

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {TextPostings, wordCounts, type TextField} from '@/lib/lake/engine/text-postings'
+import {postingCacheLimits, TextPostings, wordCounts, type TextField} from '@/lib/lake/engine/text-postings'
 import {portableText} from '@/lib/lake/engine/text-index'
 import type {SanityDocument} from '@/lib/lake/engine'
 import {tempDir} from './helpers'
@@ -129,6 +129,50 @@ describe('persisted per-field inverted lists', () => {
     expect(merge()).toBe(89)
     expect(segments()).toBe(1)
     expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(89)
+    db.close()
+  })
+})
+
+describe('decoded lists kept in memory', () => {
+  it('are read from SQLite once, dropped by the writes that change them, and bounded', () => {
+    const db = new Database(join(tempDir(), 'cache.sqlite'))
+    const postings = new TextPostings(db)
+    const doc = (id: string, title: string) => ({id, after: {_id: id, _type: 'post', title} as unknown as SanityDocument})
+    db.transaction(() => postings.index('ds', [doc('a', 'inflation rises'), doc('b', 'inflation falls')], FIELDS))()
+    expect(postings.wordsWithPrefix('ds', 'title', 'INFL')).toEqual(['INFLATION'])
+    expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(2)
+    const decoded = postings.decoded
+    // Read again: from memory.
+    expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(2)
+    expect(postings.posting('ds', 'title', 'RISES').ords.length).toBe(1)
+    expect(postings.decoded).toBe(decoded + 1)
+    // A commit filing the word and a new word with the prefix: both read again, exactly.
+    db.transaction(() => postings.index('ds', [doc('c', 'inflationary inflation')], FIELDS))()
+    expect(postings.wordsWithPrefix('ds', 'title', 'INFL')).toEqual(['INFLATION', 'INFLATIONARY'])
+    expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(3)
+    expect(postings.decoded).toBe(decoded + 2)
+    // A commit of other words leaves the list in memory.
+    db.transaction(() => postings.index('ds', [doc('d', 'weather')], FIELDS))()
+    expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(3)
+    expect(postings.decoded).toBe(decoded + 2)
+    // A merge rewrites it (stale entries of replaced versions dropped): read again.
+    db.transaction(() => postings.index('ds', [doc('a', 'rain')], FIELDS))()
+    db.transaction(() => postings.merge('ds', 'title', 'INFLATION', postings.liveOrdinals('ds')))()
+    const live = postings.liveOrdinals('ds')
+    expect([...postings.posting('ds', 'title', 'INFLATION').ords].filter((o) => live.has(o)).map((o) => live.get(o)).sort()).toEqual(['b', 'c'])
+    expect(postings.posting('ds', 'title', 'INFLATION').ords.length).toBe(2)
+    // Bounded: past the limit the least recently read lists go.
+    postingCacheLimits.entries = 3
+    try {
+      postings.posting('ds', 'title', 'RAIN')
+      postings.posting('ds', 'title', 'FALLS')
+      const before = postings.decoded
+      postings.posting('ds', 'title', 'INFLATION')
+      expect(postings.decoded).toBe(before + 1)
+      expect(postings.cachedListEntries).toBeLessThanOrEqual(3)
+    } finally {
+      postingCacheLimits.entries = 1 << 20
+    }
     db.close()
   })
 })
