@@ -4,8 +4,8 @@
  * A backup is one `.tar.gz` holding:
  * - `lake.sqlite` and `auth.sqlite`, each copied with SQLite's online backup API (better-sqlite3's
  *   `db.backup()`): a consistent snapshot taken while the lake keeps serving and writing (WAL lets
- *   the copy read while writers commit; SQLite restarts the copy if a page changes under it), never
- *   a file copy that could catch a half-written page;
+ *   the copy read while writers commit; the copy is one step, one read transaction), never a file
+ *   copy that could catch a half-written page;
  * - `assets/originals/…`: asset files are content-addressed and written before the document that
  *   names them commits, so every file the snapshot refers to is already there (later ones are
  *   harmless extras).
@@ -22,6 +22,8 @@ import {originalsDir} from './assets/store'
 import {findRunningLake} from './running'
 
 const DATABASES = ['lake.sqlite', 'auth.sqlite'] as const
+/** sqlite3_backup_step's page count meaning "the rest" (better-sqlite3 caps it at 2^31 − 1). */
+const ALL_PAGES = 0x7fffffff
 const ASSETS = 'assets/originals'
 
 export interface BackupResult {
@@ -40,7 +42,10 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
       // A normal connection (not readonly): a readonly one cannot open a WAL database whose -shm is missing.
       const db = new Database(source, {fileMustExist: true})
       try {
-        await db.backup(path.join(tmp, name))
+        // All pages in one step, that is one read transaction: copied a hundred pages at a time (the
+        // default), the copy starts over whenever the lake commits in between, and under steady
+        // writes it never finished.
+        await db.backup(path.join(tmp, name), {progress: () => ALL_PAGES})
       } finally {
         db.close()
       }
