@@ -13,11 +13,11 @@
  * before a step builds what it needs itself, and a commit derives the built indexes as usual.
  * Hints that no longer parse (another version's) are skipped.
  */
-import type {DatasetDocuments} from './document-cache'
+import {withPathReads, type DatasetDocuments} from './document-cache'
 import {warmStatic} from './executor'
 import type {OrderKey} from './groq-order'
 import type {ReaderScope, ResolvedPerspective} from './perspective'
-import type {IndexHint} from './view-index'
+import type {IndexHint, ViewIndex} from './view-index'
 
 /** Tunables (tests turn the warm-up off, or watch it). */
 export const warmUpSettings = {enabled: true}
@@ -73,27 +73,31 @@ export async function warmUp(hintTexts: string[], documents: () => DatasetDocume
       documents().view(perspective, scope)
       if (!(await step())) return
     }
-    const view = documents().view(perspective, scope)
     const index = hint.index
     try {
-      if (index.kind === 'static' || index.kind === 'staticSorted') {
-        if (typeof index.key !== 'string') continue
-        warmStatic(view, index.key, index.kind === 'staticSorted' && isKeys(index.keys) ? index.keys : null)
-      } else if (index.kind === 'types') {
-        if (isStrings(index.types)) view.warm(index)
-      } else if (index.kind === 'sorted') {
-        if ((index.types === null || isStrings(index.types)) && isKeys(index.keys)) view.warm(index)
-      } else if (index.kind === 'equality') {
-        if (isStrings(index.path) && index.path.length > 0) view.warm(index)
-      } else if (index.kind === 'containing') {
-        if (isStrings(index.path) && isStrings(index.sub)) view.warm(index)
-      } else {
-        view.warm(index)
-      }
+      // A path without its SQLite index is looked at by a worker first (withPathReads), not read here.
+      await withPathReads(() => warmOne(documents().view(perspective, scope), index))
     } catch (error) {
       // A hint another version wrote may not make sense to this one: skip it. Storage errors end the warm-up.
       if (error instanceof SyntaxError || error instanceof TypeError) continue
       throw error
     }
+  }
+}
+
+/** Builds one hinted index on a view (what the first query needing it would build). */
+function warmOne(view: ViewIndex, index: IndexHint): void {
+  if (index.kind === 'static' || index.kind === 'staticSorted') {
+    if (typeof index.key === 'string') warmStatic(view, index.key, index.kind === 'staticSorted' && isKeys(index.keys) ? index.keys : null)
+  } else if (index.kind === 'types') {
+    if (isStrings(index.types)) view.warm(index)
+  } else if (index.kind === 'sorted') {
+    if ((index.types === null || isStrings(index.types)) && isKeys(index.keys)) view.warm(index)
+  } else if (index.kind === 'equality') {
+    if (isStrings(index.path) && index.path.length > 0) view.warm(index)
+  } else if (index.kind === 'containing') {
+    if (isStrings(index.path) && isStrings(index.sub)) view.warm(index)
+  } else {
+    view.warm(index)
   }
 }
