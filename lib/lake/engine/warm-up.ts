@@ -17,7 +17,20 @@ import {withPathReads, type DatasetDocuments} from './document-cache'
 import {warmStatic} from './executor'
 import type {OrderKey} from './groq-order'
 import type {ReaderScope, ResolvedPerspective} from './perspective'
-import type {IndexHint, ViewIndex} from './view-index'
+import {ViewIndex, type IndexHint} from './view-index'
+
+/**
+ * The executor's own checks for a static key, for carrying the shared lists across commits
+ * (ViewIndex.deriveMemos): the documents of `docs` the lists a key names would hold, found by
+ * building those lists over `docs` alone (view-index.ts cannot import the executor, which imports it).
+ */
+ViewIndex.staticFilter = (staticKey, docs) => {
+  const view = new ViewIndex(docs)
+  warmStatic(view, staticKey, null)
+  return view.memo(`static:${staticKey}`, () => {
+    throw new Error(`lake: no static list for ${staticKey}`)
+  })
+}
 
 /** Tunables (tests turn the warm-up off, or watch it). */
 export const warmUpSettings = {enabled: true}
