@@ -16,6 +16,7 @@
  * had (the transaction read it anyway), so an old snapshot never sees a newer version.
  * Documents handed out (query results, getDocuments, listeners) are plain deep-frozen objects.
  */
+import {AsyncLocalStorage} from 'node:async_hooks'
 import {DRAFTS_PREFIX, publishedIdOf, VERSIONS_PREFIX} from './ids'
 import {LruCache} from './lru'
 import {isRawDocument, plainDocument} from './raw-document'
@@ -32,18 +33,62 @@ export function deepFreeze<T>(value: T): T {
   return value
 }
 
+/** What a worker read for a column (Store.preparePath): handed back to `column`/`arrayColumn` to parse. */
+export type PathRead = [string, string]
+
 /** Where handles read documents and columns from (the SQLite store, for one dataset). */
 export interface DocumentSource {
   documentJson(id: string): string | undefined
-  /** Values at `path` by stored id (documents without one absent), or null: not extractable. */
-  column(path: string[]): Map<string, unknown> | null
+  /** Values at `path` by stored id (documents without one absent), or null: not extractable. `read`: a worker's read of it. */
+  column(path: string[], read?: PathRead): Map<string, unknown> | null
   /**
    * `each(values)` by stored id for the documents holding an array at `path`, `values` being the
    * elements' values at `sub` (missing: null; objects and arrays: any object), or null: not extractable.
    */
-  arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T): Map<string, T> | null
+  arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T, read?: PathRead): Map<string, T> | null
   /** Ids of the stored documents for which `value in path[].sub` is true (a string value), or null: cannot tell. */
   memberIds(path: string[], sub: string[], value: string): string[] | null
+  /**
+   * Before a first read of a path's column (sub null) or member column while it has no index
+   * (Store.preparePath): a worker's read to wait for instead of reading every document on the
+   * event loop (null once the index exists meanwhile); null: read now.
+   */
+  preparePath?(path: string[], sub: string[] | null): Promise<PathRead | null> | null
+}
+
+/** The work in progress that may wait for a path (`withPathReads`): what it waits for when it stops. */
+interface PathReads {
+  pending: Promise<unknown> | null
+}
+
+const pathReads = new AsyncLocalStorage<PathReads>()
+
+/** Thrown (inside `withPathReads` only) where a first read of a path would read every document's JSON. */
+class PathNotReady extends Error {
+  constructor() {
+    super('lake: a path is being prepared (this evaluation is run again once it is)')
+  }
+}
+
+/**
+ * Runs `work` (a query's evaluation, a background index build) so that a first read of an
+ * attribute path SQLite has no index for does not read every document's JSON on the event loop:
+ * the read stops the work, which waits (asynchronously) while a worker reads the path on a
+ * connection of its own (path-indexes.ts, which then builds the path's index in the background),
+ * and is then run again from the start, parsing what the worker read. Everything a view caches is
+ * stored only once built, so a stopped run leaves nothing half-made; a read is kept until used,
+ * so `work` runs at most once more per column it reads.
+ */
+export async function withPathReads<T>(work: () => T | Promise<T>): Promise<T> {
+  for (;;) {
+    const reads: PathReads = {pending: null}
+    try {
+      return await pathReads.run(reads, work)
+    } catch (error) {
+      if (!reads.pending) throw error
+      await reads.pending
+    }
+  }
 }
 
 const STATE = Symbol('lake.handle')
@@ -356,12 +401,60 @@ export class DatasetDocuments {
     const key = path.join('\u0000')
     let column = this.columns.get(key)
     if (column === undefined) {
+      const changed = this.prepared(path, null)
       this.makeRoomForColumn()
-      column = this.source.column(path)
+      column = this.source.column(path, changed?.read)
+      // Read by a worker before commits that came after: those commits' values replace its.
+      if (column && changed) {
+        for (const [id, value] of changed.values) {
+          if (value === null) column.delete(id)
+          else column.set(id, typeof value === 'object' ? OPAQUE : value)
+        }
+      }
       this.columns.set(key, column)
     }
     this.columnsByPath.set(path, {epoch: this.columnEpoch, column})
     return column
+  }
+
+  /**
+   * Reads of a path a worker is doing (see withPathReads), with the values commits have written
+   * there since it began (`changed`: id → the value at the path, null: none now): the worker's
+   * snapshot may be older than them.
+   */
+  private readonly waiting = new Map<string, {path: string[]; changed: Map<string, unknown>; read: PathRead | null}>()
+
+  /**
+   * Before a first read of `path` (sub: null, its column; else its member column): while the path
+   * has no SQLite index and the work in progress can wait (withPathReads), a worker reads it and
+   * the work stops (PathNotReady) until it has. Then: the values commits wrote there since the
+   * worker began, to lay over what it read (null: nothing to lay over, the read is SQLite's now).
+   */
+  private prepared(path: string[], sub: string[] | null): {read: PathRead; values: Map<string, unknown>} | null {
+    const key = JSON.stringify([path, sub])
+    const known = this.waiting.get(key)
+    if (known?.read) {
+      this.waiting.delete(key)
+      return {read: known.read, values: known.changed}
+    }
+    const reads = pathReads.getStore()
+    if (!reads || path[0] === '_id' || path[0] === '_type') return null
+    const pending = this.source.preparePath?.(path, sub)
+    if (!pending) return null
+    if (!known) {
+      const entry: {path: string[]; changed: Map<string, unknown>; read: PathRead | null} = {path, changed: new Map(), read: null}
+      this.waiting.set(key, entry)
+      void pending.then(
+        (read) => {
+          // Read synchronously from here on (the index now exists): nothing to lay over.
+          if (read) entry.read = read
+          else this.waiting.delete(key)
+        },
+        () => this.waiting.delete(key),
+      )
+    }
+    reads.pending = pending
+    throw new PathNotReady()
   }
 
   private makeRoomForColumn(): void {
@@ -382,18 +475,31 @@ export class DatasetDocuments {
     const key = JSON.stringify([path, sub])
     let column = this.memberColumns.get(key)
     if (column === undefined) {
+      const changed = this.prepared(path, sub)
       this.makeRoomForColumn()
       // Member keys repeat (a few categories across all posts): one string per distinct key.
       const interned = new Map<string, string>()
       const intern = (key: string) => interned.get(key) ?? (interned.set(key, key), key)
-      column = this.source.arrayColumn(path, sub, (values) => {
-        const keys: string[] = []
-        for (const value of values) {
-          const key = groqKeyOf(value)
-          if (key !== null) keys.push(intern(key))
+      column = this.source.arrayColumn(
+        path,
+        sub,
+        (values) => {
+          const keys: string[] = []
+          for (const value of values) {
+            const key = groqKeyOf(value)
+            if (key !== null) keys.push(intern(key))
+          }
+          return keys
+        },
+        changed?.read,
+      )
+      if (column && changed) {
+        for (const [id, value] of changed.values) {
+          const keys = membersOf(value, [], sub)
+          if (keys === null) column.delete(id)
+          else column.set(id, keys)
         }
-        return keys
-      })
+      }
       this.memberColumns.set(key, column)
     }
     if (!bySub) this.membersByPath.set(path, (bySub = new WeakMap()))
@@ -447,6 +553,13 @@ export class DatasetDocuments {
         const keys = after ? membersOf(after, path, sub) : null
         if (keys === null) column.delete(id)
         else column.set(id, keys)
+      }
+    }
+    for (const {path, changed} of this.waiting.values()) {
+      for (const {id, after} of changes) {
+        const value = after ? valueAt(after, path) : null
+        if (value !== null) changed.set(id, value)
+        else if (changed.has(id)) changed.set(id, null)
       }
     }
     this.sorted = null
@@ -573,19 +686,23 @@ export class DatasetDocuments {
   private buildLater(perspective: ResolvedPerspective, scope: ReaderScope, hint: IndexHint): void {
     this.laterQueue.push({perspective, scope, hint})
     if (this.laterQueue.length > 1) return
-    const next = () => {
+    const next = async () => {
       const job = this.laterQueue[0]
       if (!job) return
       try {
-        if (!this.closed) this.view(job.perspective, job.scope).warm(job.hint)
+        // Waits for a path's worker rather than reading every document here (withPathReads).
+        await withPathReads(() => {
+          if (!this.closed) this.view(job.perspective, job.scope).warm(job.hint)
+        })
       } catch (error) {
         // Only a head start: the query that needs the index builds it (and reports what fails).
         if (!this.closed) console.error('lake: background index build failed', error)
       }
       this.laterQueue.shift()
-      if (this.laterQueue.length > 0) setImmediate(next)
+      if (this.laterQueue.length > 0) setImmediate(() => void next())
     }
-    setImmediate(next)
+    // Outside the asking query's own path reads (a stop here is not that query's).
+    pathReads.exit(() => setImmediate(() => void next()))
   }
 
   /** Set when the engine closes: background builds stop. */

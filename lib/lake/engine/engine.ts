@@ -5,7 +5,7 @@
  * queued meanwhile are committed together (group commit, `drainWrites`).
  */
 import {act as runActions} from './actions'
-import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE} from './document-cache'
+import {DatasetDocuments, DEFAULT_WORKING_SET_BYTES, documentOf, OPAQUE, withPathReads} from './document-cache'
 import {badRequest, invalidMutation} from './errors'
 import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history, transactionsFrom} from './history'
@@ -186,6 +186,9 @@ export class LakeEngine implements Engine {
       if (outcome === 'rebuilt' && textIndexing.background) this.catchUpInBackground()
     })
     this.warmedUp = warmUpSettings.enabled ? this.warmUp() : Promise.resolve()
+    // A path index's build (path-indexes.ts) holds SQLite's write lock in a worker: it starts only
+    // while no write is being prepared or committed, and writes arriving meanwhile wait for it.
+    this.store.pathIndexes.mayStart = () => !this.draining && !this.closed
   }
 
   // ---- index warm-up (warm-up.ts) ----
@@ -231,8 +234,13 @@ export class LakeEngine implements Engine {
     this.hintFlush.unref()
   }
 
-  private flushHints(): void {
+  private flushHints(closing = false): void {
     if (this.closed) return
+    // Not while a path index is built (the write would wait on its lock, the event loop blocked): after it.
+    if (this.store.pathIndexes.busy && !closing) {
+      void this.store.pathIndexes.idle().then(() => this.flushHints())
+      return
+    }
     for (const [dataset, hints] of this.pendingHints) {
       try {
         this.store.noteIndexHints(dataset, [...hints])
@@ -275,7 +283,9 @@ export class LakeEngine implements Engine {
     const view = documents.view(perspective, {access, includeVersions: options.includeVersions !== false})
     const tracker = options.trackReads ? new ReadTracker() : undefined
     const text = this.store.fullText.search(dataset, {overlaid: perspective.kind === 'stack'})
-    const result = await evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker, text})
+    // A first read of a path without its SQLite index waits for a worker instead of reading every
+    // document here (withPathReads): the evaluation then runs again, on the same snapshot.
+    const result = await withPathReads(() => evaluateQuery(query, compiled, {view, params: checkedParams, identity: options.identity, tracker, text}))
     const ms = Math.round((performance.now() - started) * 100) / 100
     if (!tracker) return {result, ms}
     for (const read of tracker.documents.values()) read.document = documentOf(read.document)
@@ -336,6 +346,9 @@ export class LakeEngine implements Engine {
     this.draining = true
     try {
       while (this.writes.length > 0) {
+        // A path index being built holds SQLite's write lock: the writes wait here, without
+        // blocking the event loop, and are committed (then acknowledged) once it is done.
+        await this.store.pathIndexes.idle()
         const group = new WriteGroup()
         for (;;) {
           while (this.writes.length > 0 && group.accepts(this.writes[0])) await this.prepareWrite(this.writes.shift()!, group)
@@ -349,6 +362,8 @@ export class LakeEngine implements Engine {
       }
     } finally {
       this.draining = false
+      // Index builds wait for a moment without writes.
+      if (!this.closed) this.store.pathIndexes.kick()
     }
   }
 
@@ -567,6 +582,10 @@ export class LakeEngine implements Engine {
           }
           // Writes first: a group waiting a turn of the event loop (drainWrites) is not held up by a step.
           if (this.draining) continue
+          if (this.store.pathIndexes.busy) {
+            await this.store.pathIndexes.idle()
+            continue
+          }
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {
@@ -604,7 +623,8 @@ export class LakeEngine implements Engine {
     if (this.hintFlush) clearTimeout(this.hintFlush)
     this.hintFlush = null
     // Hints noted since the last flush, if the store may be written (its check passed).
-    if (this.store.integrity.done && this.pendingHints.size > 0) this.flushHints()
+    // (A path index's build may hold the lock: the lake is closing, so waiting on it here hurts no reader.)
+    if (this.store.integrity.done && this.pendingHints.size > 0) this.flushHints(true)
     this.closed = true
     this.listeners.clear()
     for (const documents of this.caches.values()) documents.closed = true
@@ -632,9 +652,10 @@ export class LakeEngine implements Engine {
       documents = new DatasetDocuments(
         {
           documentJson: (id) => store.documentJson(dataset, id),
-          column: (path) => store.column(dataset, path, OPAQUE),
-          arrayColumn: (path, sub, each) => store.arrayColumn(dataset, path, sub, each),
+          column: (path, read) => store.column(dataset, path, OPAQUE, read),
+          arrayColumn: (path, sub, each, read) => store.arrayColumn(dataset, path, sub, each, read),
           memberIds: (path, sub, value) => store.memberIds(dataset, path, sub, value),
+          preparePath: (path, sub) => store.preparePath(dataset, path, sub),
         },
         store.skeleton(dataset),
         this.workingSetBytes,

@@ -3,12 +3,12 @@
  * transaction produced (the history). WAL + synchronous=FULL: once `commit` returns, the
  * transaction survives a crash or kill -9 of the process.
  */
-import {createHash} from 'node:crypto'
 import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
 import {BackgroundCheckpointer} from './checkpointer'
 import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
 import {rawTextOf} from './raw-document'
+import {PathIndexes} from './path-indexes'
 import type {Mutation, SanityDocument} from './types'
 
 /** Bump when the schema changes and add a step to MIGRATIONS: old stores are upgraded in place. */
@@ -95,8 +95,6 @@ const MIGRATIONS: string[] = [
   `,
 ]
 
-/** Attribute paths that get a persistent index (see ensurePathIndex). */
-const MAX_PATH_INDEXES = 16
 /** Index hints kept per dataset (see indexHints). */
 const MAX_INDEX_HINTS = 64
 
@@ -161,6 +159,14 @@ export class Store {
    */
   readonly textIndexChecked: Promise<{outcome: 'ok' | 'rebuilt' | 'damaged' | 'unchecked'; findings?: string[]}>
 
+  /**
+   * The attribute paths' covering indexes (path-indexes.ts), built in a worker, never on this
+   * connection: a query on a path without one is answered by a scan meanwhile. Builds start only
+   * once the store's checks are done (nothing is written before) and when `mayStart` allows.
+   */
+  readonly pathIndexes: PathIndexes
+  private checked = false
+
   constructor(file: string) {
     this.db = openDatabase(file)
     let integrity: IntegrityCheck | null = null
@@ -183,6 +189,13 @@ export class Store {
     this.integrity = integrity
     this.checkpointer = new BackgroundCheckpointer(file, this.db)
     this.textIndexChecked = this.watchTextIndex(integrity)
+    // Not while the checks run (nothing is written before they passed, and a damaged full-text
+    // index is rebuilt on this connection); then as the engine allows (PathIndexes.mayStart).
+    this.pathIndexes = new PathIndexes(this.db, file, () => this.checked && this.db.open && this.passed())
+    void this.textIndexChecked.then(() => {
+      this.checked = true
+      this.pathIndexes.kick()
+    })
     const db = this.db
     this.statements = {
       allDocuments: db.prepare<[string], {json: string}>('SELECT json FROM documents WHERE dataset = ? ORDER BY id'),
@@ -224,6 +237,17 @@ export class Store {
         `SELECT document_id, seq, rev, ${VERSION_JSON} AS json FROM document_versions v WHERE dataset = ? AND document_id = ? AND seq < ?
          ORDER BY seq DESC LIMIT 1`,
       ),
+    }
+  }
+
+  /** Whether the integrity check's first part has passed (never waits for it). */
+  private passed(): boolean {
+    if (!this.integrity.done) return false
+    try {
+      this.integrity.assert()
+      return true
+    } catch {
+      return false
     }
   }
 
@@ -310,23 +334,19 @@ export class Store {
    * objects only), extracted by SQLite from the stored JSON without parsing documents in JS.
    * Objects and arrays are given as `composite`. Returns null when the path cannot be written as an SQLite JSON path (then callers read documents).
    */
-  column(dataset: string, path: string[], composite: unknown): Map<string, unknown> | null {
+  column(dataset: string, path: string[], composite: unknown, read?: [string, string]): Map<string, unknown> | null {
     const expression = this.pathExpression(path)
     if (!expression) return null
     let statement = this.columnStatements.get(expression)
-    if (!statement) {
-      // One row for all documents (two JSON arrays, parsed natively): 100,000 rows handed to JS one
-      // by one cost more than SQLite's walk of the covering index. Objects and arrays come as {}.
-      statement = this.db
-        .prepare<[string], [string, string]>(
-          `SELECT json_group_array(id), json_group_array(${scalarJson('v')}) FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL)`,
-        )
-        .raw(true) as unknown as Database.Statement<[string], [string, string]>
+    if (!statement && !read) {
+      statement = this.db.prepare<[string], [string, string]>(columnSql(expression)).raw(true) as unknown as Database.Statement<[string], [string, string]>
       this.columnStatements.set(expression, statement)
     }
-    const [idsText, valuesText] = statement.get(dataset) as unknown as [string, string]
+    const [idsText, valuesText] = read ?? (statement!.get(dataset) as unknown as [string, string])
     const ids = JSON.parse(idsText) as string[]
     const found = JSON.parse(valuesText) as unknown[]
+    // Documents hold values there: the path qualifies for its index (path-indexes.ts), built in the background.
+    if (ids.length > 0) void this.pathIndexes.want(expression)
     const values = new Map<string, unknown>()
     for (let i = 0; i < ids.length; i++) {
       const value = found[i]
@@ -339,15 +359,14 @@ export class Store {
 
   /**
    * `json -> '$."a"."b"'` for an attribute path, written as a literal so SQLite matches the
-   * expression of the path's covering index (created here on first use, see ensurePathIndex);
-   * null when the path cannot be written as an SQLite JSON path (then callers read documents).
+   * expression of the path's covering index (built in the background once a query found values
+   * there, see path-indexes.ts); null when the path cannot be written as an SQLite JSON path (then
+   * callers read documents).
    */
   private pathExpression(path: string[]): string | null {
     if (path.length === 0 || path.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
     const jsonPath = '$' + path.map((key) => `."${key}"`).join('')
-    const expression = `json -> '${jsonPath.replaceAll("'", "''")}'`
-    this.ensurePathIndex(jsonPath, expression)
-    return expression
+    return `json -> '${jsonPath.replaceAll("'", "''")}'`
   }
 
   hasTransaction(dataset: string, id: string): boolean {
@@ -363,15 +382,14 @@ export class Store {
   }
 
   /**
-   * A covering index on (dataset, value at the path, id), so reading the column later (the next
-   * start) reads the index instead of every document's JSON. SQLite keeps it current in each
-   * commit's own transaction. At most MAX_PATH_INDEXES paths get one; others are read by scanning.
+   * Before a first read of `path` (column, arrayColumn) while it has no index: see
+   * PathIndexes.prepare (null: read now).
    */
-  private ensurePathIndex(jsonPath: string, expression: string): void {
-    const name = `documents_path_${createHash('sha1').update(jsonPath).digest('hex').slice(0, 16)}`
-    const existing = this.db.prepare<[], {name: string}>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'documents_path_%'").all()
-    if (existing.some((row) => row.name === name) || existing.length >= MAX_PATH_INDEXES) return
-    this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON documents (dataset, ${expression}, id)`)
+  preparePath(dataset: string, path: string[], sub: string[] | null): Promise<[string, string] | null> | null {
+    const expression = this.pathExpression(path)
+    if (!expression || this.pathIndexes.has(expression)) return null
+    if (sub && sub.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    return this.pathIndexes.read(dataset, expression, sub ? arrayColumnSql(expression, sub) : columnSql(expression))
   }
 
   /**
@@ -380,22 +398,13 @@ export class Store {
    * document holding an array there, extracted by SQLite from the path's covering index and each
    * handed to `each` (only what it keeps stays in memory); null: path not extractable.
    */
-  arrayColumn<T>(dataset: string, path: string[], sub: string[], each: (values: unknown[]) => T): Map<string, T> | null {
+  arrayColumn<T>(dataset: string, path: string[], sub: string[], each: (values: unknown[]) => T, read?: [string, string]): Map<string, T> | null {
     const expression = this.pathExpression(path)
     if (!expression || sub.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
-    // An element's value as JSON text: json_each gives SQL values for scalars, so quote those back.
-    const element = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' WHEN 'object' THEN j.value WHEN 'array' THEN j.value ELSE json_quote(j.value) END`
-    const item = sub.length === 0 ? element : `coalesce((${element}) -> '${('$' + sub.map((key) => `."${key}"`).join('')).replaceAll("'", "''")}', 'null')`
-    const [idsText, listsText] = this.db
-      .prepare<[string], [string, string]>(
-        `SELECT json_group_array(id), json_group_array(json(items)) FROM (
-           SELECT id, (SELECT json_group_array(${scalarJson(item)}) FROM json_each(v) j) AS items
-           FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL) WHERE substr(v, 1, 1) = '[')`,
-      )
-      .raw(true)
-      .get(dataset) as unknown as [string, string]
+    const [idsText, listsText] = read ?? (this.db.prepare<[string], [string, string]>(arrayColumnSql(expression, sub)).raw(true).get(dataset) as unknown as [string, string])
     const ids = JSON.parse(idsText) as string[]
     const lists = JSON.parse(listsText) as unknown[][]
+    if (ids.length > 0) void this.pathIndexes.want(expression)
     const values = new Map<string, T>()
     for (let i = 0; i < ids.length; i++) values.set(ids[i], each(lists[i]))
     return values
@@ -423,7 +432,9 @@ export class Store {
       this.db
         .prepare('DELETE FROM index_hints WHERE dataset = ? AND rowid NOT IN (SELECT rowid FROM index_hints WHERE dataset = ? ORDER BY noted_at DESC, rowid DESC LIMIT ?)')
         .run(dataset, dataset, MAX_INDEX_HINTS)
-    })()
+      // IMMEDIATE: takes the write lock first (waiting for a path index's build, if one holds it),
+      // rather than reading first and failing at once when that build committed meanwhile.
+    }).immediate()
   }
 
   /**
@@ -431,12 +442,15 @@ export class Store {
    * the documents holding an array at `path` with an element whose value at `sub` is that string,
    * found from the path's covering index (the arrays' JSON holding the quoted string, then each
    * such array's elements checked). Null when the path cannot be extracted or `value` could be
-   * written differently in JSON (only letters, digits, `_.- ` are taken).
+   * written differently in JSON (only letters, digits, `_.- ` are taken), or when the path has no
+   * index yet: each lookup would then read every document, so the caller builds its own list of
+   * all the path's values from one such read instead (arrayColumn).
    */
   memberIds(dataset: string, path: string[], sub: string[], value: string): string[] | null {
     if (!/^[A-Za-z0-9_.\- ]+$/.test(value)) return null
     const expression = this.pathExpression(path)
     if (!expression || sub.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
+    if (!this.pathIndexes.has(expression)) return null
     const subPath = ('$' + sub.map((key) => `."${key}"`).join('')).replaceAll("'", "''")
     const element = sub.length === 0 ? `j.type = 'text' AND j.value = ?` : `j.type = 'object' AND json_type(j.value, '${subPath}') = 'text' AND j.value ->> '${subPath}' = ?`
     const text = this.db
@@ -643,6 +657,7 @@ export class Store {
 
   close(): void {
     this.checkpointer.close()
+    this.pathIndexes.close()
     this.integrity.close()
     if (this.db.open) this.db.close()
   }
@@ -677,6 +692,24 @@ function serializeMutations(mutations: Mutation[], texts: Map<object, string>): 
     return JSON.stringify(mutation)
   })
   return `[${parts.join(',')}]`
+}
+
+/**
+ * A path's column as one row (two JSON arrays, parsed natively): 100,000 rows handed to JS one by
+ * one cost more than SQLite's walk of the covering index. Objects and arrays come as {}.
+ */
+function columnSql(expression: string): string {
+  return `SELECT json_group_array(id), json_group_array(${scalarJson('v')}) FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL)`
+}
+
+/** For arrayColumn: each array's elements' values at `sub` as JSON, by id, as one row. */
+function arrayColumnSql(expression: string, sub: string[]): string {
+  // An element's value as JSON text: json_each gives SQL values for scalars, so quote those back.
+  const element = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' WHEN 'object' THEN j.value WHEN 'array' THEN j.value ELSE json_quote(j.value) END`
+  const item = sub.length === 0 ? element : `coalesce((${element}) -> '${('$' + sub.map((key) => `."${key}"`).join('')).replaceAll("'", "''")}', 'null')`
+  return `SELECT json_group_array(id), json_group_array(json(items)) FROM (
+     SELECT id, (SELECT json_group_array(${scalarJson(item)}) FROM json_each(v) j) AS items
+     FROM (SELECT id, ${expression} AS v FROM documents WHERE dataset = ? AND v IS NOT NULL) WHERE substr(v, 1, 1) = '[')`
 }
 
 /** SQL: JSON text `x` (NULL stays NULL) as a JSON value for json_group_array, objects and arrays as {}. */

@@ -65,8 +65,20 @@ export class ViewIndex {
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
   /** Document ordinals for the field indexes' bulk mode (field-index.ts), shared along the derived views. */
   private ordinals = new OrdinalSpace()
-  /** Derived lists the planner caches per view (e.g. a filter's document-independent part); not carried across commits. */
+  /**
+   * Derived lists the planner caches per view (executor.ts): the documents passing a pipeline's
+   * document-only terms (`static:<key>`, in `_id` order) and orderings of them
+   * (`sorted:<key>`, by the orderings' keys), carried across commits like the indexes above
+   * (`derive`); any other memo is not carried.
+   */
   private memos = new LruCache<string, unknown>(MAX_MEMOS)
+
+  /**
+   * Of `docs` (in `_id` order), those passing the document-only terms a static key names, in the
+   * same order (executor.ts's own checks; set by warm-up.ts, which may import the executor). Null:
+   * shared lists are not carried across commits (built again by the next query needing them).
+   */
+  static staticFilter: ((staticKey: string, docs: SanityDocument[]) => SanityDocument[]) | null = null
 
   /** Told of each index this view (or one derived from it) builds (see IndexHint). */
   recorder: ((hint: IndexHint, built: boolean) => void) | null = null
@@ -358,7 +370,51 @@ export class ViewIndex {
       for (const [key, index] of this.fieldIndexes.entries()) next.fieldIndexes.set(key, index.derive(added, next))
     }
     if (this.referenceIndex) next.referenceIndex = updateMultiMap(this.referenceIndex, removed, added, collectReferences)
+    this.deriveMemos(next, removed, added)
     return next
+  }
+
+  /**
+   * The shared static lists and their orderings (see `memos`), updated for a commit: the removed
+   * documents taken out, the added ones that pass the key's terms put in (its checks are run on
+   * those only), instead of one pass over the whole view by the next query after every edit.
+   * Lists are copied: the views of queries in flight keep theirs.
+   */
+  private deriveMemos(next: ViewIndex, removed: SanityDocument[], added: SanityDocument[]): void {
+    const filter = ViewIndex.staticFilter
+    if (!filter) return
+    const passing = new Map<string, SanityDocument[]>()
+    const passingOf = (key: string) => {
+      let docs = passing.get(key)
+      if (!docs) passing.set(key, (docs = added.length === 0 ? [] : filter(key, added)))
+      return docs
+    }
+    // Least recently used first, so the LRU order carries over.
+    for (const [memoKey, value] of this.memos.entries()) {
+      try {
+        if (memoKey.startsWith('static:')) {
+          const list = (value as SanityDocument[]).slice()
+          for (const doc of removed) removeSorted(list, doc, byIdOrder)
+          for (const doc of passingOf(memoKey.slice('static:'.length))) insertSorted(list, doc, byIdOrder)
+          next.memos.set(memoKey, list)
+        } else if (memoKey.startsWith('sorted:')) {
+          const orderings = new Map<string, SortedIndex>()
+          const docs = passingOf(memoKey.slice('sorted:'.length))
+          for (const [keysKey, index] of value as Map<string, SortedIndex>) {
+            const entries = index.entries.slice()
+            const compare = (a: SortedEntry, b: SortedEntry) => compareEntries(index.keys, a, b)
+            const entryOf = (doc: SanityDocument) => ({doc, values: index.keys.map((k) => indexValue(doc, k.path))})
+            for (const doc of removed) removeSorted(entries, entryOf(doc), compare)
+            for (const doc of docs) insertSorted(entries, entryOf(doc), compare)
+            orderings.set(keysKey, {keys: index.keys, entries})
+          }
+          next.memos.set(memoKey, orderings)
+        }
+      } catch {
+        // Not carried: built again by the next query needing it (a commit must not fail after it is durable).
+        continue
+      }
+    }
   }
 }
 

@@ -13,11 +13,24 @@
  * before a step builds what it needs itself, and a commit derives the built indexes as usual.
  * Hints that no longer parse (another version's) are skipped.
  */
-import type {DatasetDocuments} from './document-cache'
+import {withPathReads, type DatasetDocuments} from './document-cache'
 import {warmStatic} from './executor'
 import type {OrderKey} from './groq-order'
 import type {ReaderScope, ResolvedPerspective} from './perspective'
-import type {IndexHint} from './view-index'
+import {ViewIndex, type IndexHint} from './view-index'
+
+/**
+ * The executor's own checks for a static key, for carrying the shared lists across commits
+ * (ViewIndex.deriveMemos): the documents of `docs` the lists a key names would hold, found by
+ * building those lists over `docs` alone (view-index.ts cannot import the executor, which imports it).
+ */
+ViewIndex.staticFilter = (staticKey, docs) => {
+  const view = new ViewIndex(docs)
+  warmStatic(view, staticKey, null)
+  return view.memo(`static:${staticKey}`, () => {
+    throw new Error(`lake: no static list for ${staticKey}`)
+  })
+}
 
 /** Tunables (tests turn the warm-up off, or watch it). */
 export const warmUpSettings = {enabled: true}
@@ -73,27 +86,31 @@ export async function warmUp(hintTexts: string[], documents: () => DatasetDocume
       documents().view(perspective, scope)
       if (!(await step())) return
     }
-    const view = documents().view(perspective, scope)
     const index = hint.index
     try {
-      if (index.kind === 'static' || index.kind === 'staticSorted') {
-        if (typeof index.key !== 'string') continue
-        warmStatic(view, index.key, index.kind === 'staticSorted' && isKeys(index.keys) ? index.keys : null)
-      } else if (index.kind === 'types') {
-        if (isStrings(index.types)) view.warm(index)
-      } else if (index.kind === 'sorted') {
-        if ((index.types === null || isStrings(index.types)) && isKeys(index.keys)) view.warm(index)
-      } else if (index.kind === 'equality') {
-        if (isStrings(index.path) && index.path.length > 0) view.warm(index)
-      } else if (index.kind === 'containing') {
-        if (isStrings(index.path) && isStrings(index.sub)) view.warm(index)
-      } else {
-        view.warm(index)
-      }
+      // A path without its SQLite index is looked at by a worker first (withPathReads), not read here.
+      await withPathReads(() => warmOne(documents().view(perspective, scope), index))
     } catch (error) {
       // A hint another version wrote may not make sense to this one: skip it. Storage errors end the warm-up.
       if (error instanceof SyntaxError || error instanceof TypeError) continue
       throw error
     }
+  }
+}
+
+/** Builds one hinted index on a view (what the first query needing it would build). */
+function warmOne(view: ViewIndex, index: IndexHint): void {
+  if (index.kind === 'static' || index.kind === 'staticSorted') {
+    if (typeof index.key === 'string') warmStatic(view, index.key, index.kind === 'staticSorted' && isKeys(index.keys) ? index.keys : null)
+  } else if (index.kind === 'types') {
+    if (isStrings(index.types)) view.warm(index)
+  } else if (index.kind === 'sorted') {
+    if ((index.types === null || isStrings(index.types)) && isKeys(index.keys)) view.warm(index)
+  } else if (index.kind === 'equality') {
+    if (isStrings(index.path) && index.path.length > 0) view.warm(index)
+  } else if (index.kind === 'containing') {
+    if (isStrings(index.path) && isStrings(index.sub)) view.warm(index)
+  } else {
+    view.warm(index)
   }
 }
