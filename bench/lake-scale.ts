@@ -26,7 +26,7 @@ import {LiveEventLog} from '@/lib/lake/live'
 import {searchTerms, SEARCH_RESULT_LIMIT} from '@/lib/site/search'
 import {categoryPageQuery, feedPostsQuery, postListQuery, postQuery, searchQuery} from '@/sanity/lib/queries'
 import {COMMON_SEARCH_WORD, generateDataset, postSlug} from './dataset'
-import {newPost} from './lake'
+import {newPost, writeExport} from './lake'
 
 const DATASET = 'production'
 const READER: QueryOptions = {perspective: 'published', access: 'public'}
@@ -44,7 +44,7 @@ async function importRun(posts: number, file: string, fromExport: boolean): Prom
   // --ndjson: what an import usually is, an export file read line by line (the documents as texts).
   const exportFile = `${file}.ndjson`
   if (fromExport) {
-    fs.writeFileSync(exportFile, documents.map((document) => JSON.stringify(document)).join('\n') + '\n')
+    writeExport(exportFile, posts)
     // Not held during the import (a real one has only the file): a big heap makes every GC slower.
     documents = []
   }

@@ -265,7 +265,7 @@ function lakeAlone(file: string, posts: number): LakeProcessFigures {
 }
 
 /** The generated dataset as `sanity dataset export` would write it (one document per line); its size in bytes. */
-function writeExport(file: string, posts: number): number {
+export function writeExport(file: string, posts: number): number {
   const fd = fs.openSync(file, 'w')
   let bytes = 0
   try {
