@@ -536,7 +536,11 @@ export class DatasetDocuments {
     }
     // An import batch of raw texts (raw-document.ts): columns are read again from SQLite when
     // next needed, rather than each of its documents parsed here for them.
-    if (bulk && changes.some(({after}) => isRawDocument(after))) this.dropColumns()
+    if (bulk && changes.some(({after}) => isRawDocument(after))) {
+      this.dropColumns()
+      // Nor laid over a worker's read of a path (withPathReads): the path is read again after the batch.
+      this.waiting.clear()
+    }
     for (const [key, column] of this.columns.entries()) {
       if (!column) continue
       const path = key.split('\u0000')
