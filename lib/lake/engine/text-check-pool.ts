@@ -40,9 +40,9 @@ class TextCheckPool {
   /** Batches the worker checked (tests: the worker path is really taken). */
   checkedInWorker = 0
 
-  /** Whether checks can go to the worker (it is started if needed). */
+  /** Whether checks can go to the worker (started on the first that does). */
   get available(): boolean {
-    return textCheckThreads.enabled && this.start() !== null
+    return textCheckThreads.enabled && !this.failed
   }
 
   /** Each text's fields (null: not vouched for, or not a text), checked on the worker if it runs. */
@@ -62,7 +62,6 @@ class TextCheckPool {
     if (this.worker || this.failed) return this.worker
     try {
       const worker = new Worker(WORKER_SOURCE, {eval: true})
-      worker.unref()
       worker.on('message', ({id, fields}: {id: number; fields: (DocumentTextFields | null)[]}) => {
         const pending = this.pending.get(id)
         if (!pending) return
@@ -84,6 +83,8 @@ class TextCheckPool {
       }
       worker.once('error', gone)
       worker.once('exit', () => gone())
+      // After the listeners (which may hold the process open): only a check waiting for it does.
+      worker.unref()
       this.worker = worker
     } catch (error) {
       console.error('lake: the import check worker could not start; checking on the main thread', error)
@@ -117,7 +118,7 @@ export class TextCheckSplit {
   share = FIRST_SHARE
 
   start(texts: (string | null)[]): {results: () => Promise<(DocumentTextFields | null)[]>} {
-    const cut = textCheckPool.available ? Math.round(texts.length * this.share) : 0
+    const cut = textCheckPool.available && texts.some((text) => typeof text === 'string') ? Math.round(texts.length * this.share) : 0
     const remote = cut > 0 ? textCheckPool.check(texts.slice(0, cut)) : null
     return {
       results: async () => {

@@ -1,8 +1,10 @@
+import {spawn} from 'node:child_process'
+import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {describe, expect, it} from 'vitest'
 import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
 import type {Transaction} from '@/lib/lake/engine/types'
-import {author, DS, lakeError, testEngine} from './helpers'
+import {author, DS, lakeError, tempDir, testEngine} from './helpers'
 
 /** The JSON text the store holds for `id` (what the lake will read back). */
 function storedText(file: string, id: string): string {
@@ -147,6 +149,19 @@ describe('export and import', () => {
       // The first batch was committing while the source was read on: it is in, and reported.
       expect(progress).toEqual([IMPORT_BATCH_SIZE])
       expect((await engine.query(DS, 'count(*[_type == "t"])', {})).result).toBe(IMPORT_BATCH_SIZE)
+    })
+
+    it('after an import of objects or of texts and close, the process exits by itself (no worker left holding it)', {timeout: 60_000}, async () => {
+      for (const kind of ['objects', 'texts']) {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'import-then-exit.ts'), join(tempDir(), 'exit.sqlite'), kind])
+        let out = ''
+        child.stdout.on('data', (chunk) => (out += chunk))
+        const guard = setTimeout(() => child.kill('SIGKILL'), 20_000)
+        const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+        clearTimeout(guard)
+        expect(out, kind).toContain('closed')
+        expect({kind, code, signal}).toEqual({kind, code: 0, signal: null})
+      }
     })
 
     it('modes apply to texts as to objects', async () => {
