@@ -66,6 +66,10 @@ export function execute(tree: TreeNode, context: ExecutionContext): Promise<unkn
  * pipelines, and through groq-js for the rest.
  */
 async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Promise<unknown> {
+  if (syncable(node)) {
+    const value = runSync(node, scope, context)
+    if (value !== NOT_SYNC) return value
+  }
   switch (node.type) {
     case 'Value':
       return node.value ?? null
@@ -175,6 +179,204 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
   return delegate(node, scope, context, {})
 }
 
+/** runSync could not decide the value without groq-js (an `==` of non-scalars): run() it instead. */
+const NOT_SYNC = Symbol('not sync')
+
+const syncables = new WeakMap<TreeNode, boolean>()
+
+/**
+ * Whether `node` is made only of what `runSync` evaluates (no pipeline, no groq-js): then it is
+ * evaluated without a promise per node, which costs more than the evaluation itself for the rows
+ * of a projection (the Studio's search projects 1,000). Cached per tree node.
+ */
+function syncable(node: TreeNode): boolean {
+  let known = syncables.get(node)
+  if (known === undefined) {
+    known = isSyncable(node)
+    syncables.set(node, known)
+  }
+  return known
+}
+
+function isSyncable(node: TreeNode): boolean {
+  const child = (value: unknown) => isNode(value) && syncable(value)
+  switch (node.type) {
+    case 'Value':
+    case 'Parameter':
+    case 'This':
+    case 'Parent':
+      return true
+    case 'AccessAttribute':
+      return node.base === undefined || child(node.base)
+    case 'Group':
+    case 'ArrayCoerce':
+    case 'Deref':
+    case 'Not':
+      return child(node.base)
+    case 'Projection':
+    case 'Map':
+    case 'FlatMap':
+      return child(node.base) && child(node.expr)
+    case 'And':
+    case 'Or':
+      return child(node.left) && child(node.right)
+    case 'OpCall':
+      return (node.op === '==' || node.op === '!=') && child(node.left) && child(node.right)
+    case 'Object':
+      return (node.attributes as TreeNode[]).every(
+        (attribute) =>
+          (attribute.type === 'ObjectAttributeValue' || attribute.type === 'ObjectSplat' || (attribute.type === 'ObjectConditionalSplat' && child(attribute.condition))) &&
+          child(attribute.value),
+      )
+    case 'Array':
+      return (node.elements as {value: unknown}[]).every((element) => child(element.value))
+    case 'Select':
+      return (
+        (node.alternatives as {condition: unknown; value: unknown}[]).every((alternative) => child(alternative.condition) && child(alternative.value)) &&
+        (node.fallback === undefined || child(node.fallback))
+      )
+    case 'FuncCall':
+      if (!Array.isArray(node.args) || node.args.length !== 1 || !child(node.args[0])) return false
+      if (node.namespace === 'pt') return node.name === 'text'
+      return node.namespace === 'global' && (node.name === 'defined' || (node.name === 'count' && pipelineOf(node) === null))
+    default:
+      return false
+  }
+}
+
+/**
+ * What run() gives for a `syncable` node, evaluated synchronously (the same cases, in the same
+ * order); NOT_SYNC when run() would hand part of it to groq-js (then run() evaluates it again).
+ */
+function runSync(node: TreeNode, scope: Scope, context: ExecutionContext): unknown {
+  switch (node.type) {
+    case 'Value':
+      return node.value ?? null
+    case 'Parameter':
+      return Object.hasOwn(context.params, node.name as string) ? (context.params[node.name as string] ?? null) : null
+    case 'This':
+      return scope.value
+    case 'Parent': {
+      let current: Scope = scope
+      for (let i = 0; i < (node.n as number); i++) {
+        if (!current.parent) return null
+        current = current.parent
+      }
+      return current.value
+    }
+    case 'Group':
+      return runSync(node.base as TreeNode, scope, context)
+    case 'AccessAttribute': {
+      if (node.base === undefined) return valueAt(scope.value, [node.name as string])
+      const base = runSync(node.base as TreeNode, scope, context)
+      return base === NOT_SYNC ? NOT_SYNC : valueAt(base, [node.name as string])
+    }
+    case 'Projection': {
+      const base = runSync(node.base as TreeNode, scope, context)
+      if (base === NOT_SYNC) return NOT_SYNC
+      if (!isPlainObject(base)) return null
+      return runSync(node.expr as TreeNode, nested(scope, base), context)
+    }
+    case 'Map':
+    case 'FlatMap': {
+      const base = runSync(node.base as TreeNode, scope, context)
+      if (base === NOT_SYNC) return NOT_SYNC
+      if (!Array.isArray(base)) return null
+      const out: unknown[] = []
+      for (const item of base) {
+        const inner = runSync(node.expr as TreeNode, hiddenIn(scope, item), context)
+        if (inner === NOT_SYNC) return NOT_SYNC
+        if (node.type === 'FlatMap' && Array.isArray(inner)) out.push(...inner)
+        else out.push(inner)
+      }
+      return out
+    }
+    case 'ArrayCoerce': {
+      const base = runSync(node.base as TreeNode, scope, context)
+      if (base === NOT_SYNC) return NOT_SYNC
+      return Array.isArray(base) ? base : null
+    }
+    case 'Deref': {
+      const base = runSync(node.base as TreeNode, scope, context)
+      if (base === NOT_SYNC) return NOT_SYNC
+      const ref = isPlainObject(base) ? base._ref : undefined
+      if (typeof ref !== 'string') return null
+      const doc = context.view.byId.get(ref)
+      return (context.tracker ? context.tracker.dereferenced(ref, doc) : doc) ?? null
+    }
+    case 'Object': {
+      const result: Record<string, unknown> = {}
+      for (const attribute of node.attributes as TreeNode[]) {
+        if (attribute.type === 'ObjectAttributeValue') {
+          const value = runSync(attribute.value as TreeNode, scope, context)
+          if (value === NOT_SYNC) return NOT_SYNC
+          result[attribute.name as string] = value
+        } else {
+          if (attribute.type === 'ObjectConditionalSplat') {
+            const condition = runSync(attribute.condition as TreeNode, scope, context)
+            if (condition === NOT_SYNC) return NOT_SYNC
+            if (condition !== true) continue
+          }
+          const value = runSync(attribute.value as TreeNode, scope, context)
+          if (value === NOT_SYNC) return NOT_SYNC
+          if (isPlainObject(value)) Object.assign(result, value)
+        }
+      }
+      return result
+    }
+    case 'Array': {
+      const out: unknown[] = []
+      for (const element of node.elements as {value: TreeNode; isSplat?: boolean}[]) {
+        const value = runSync(element.value, scope, context)
+        if (value === NOT_SYNC) return NOT_SYNC
+        if (!element.isSplat) out.push(value)
+        else if (Array.isArray(value)) out.push(...(value as unknown[]))
+      }
+      return out
+    }
+    case 'Select': {
+      for (const alternative of node.alternatives as {condition: TreeNode; value: TreeNode}[]) {
+        const condition = runSync(alternative.condition, scope, context)
+        if (condition === NOT_SYNC) return NOT_SYNC
+        if (condition === true) return runSync(alternative.value, scope, context)
+      }
+      return node.fallback ? runSync(node.fallback as TreeNode, scope, context) : null
+    }
+    case 'And':
+    case 'Or': {
+      const left = runSync(node.left as TreeNode, scope, context)
+      if (left === NOT_SYNC) return NOT_SYNC
+      const right = runSync(node.right as TreeNode, scope, context)
+      if (right === NOT_SYNC) return NOT_SYNC
+      const decisive = node.type === 'And' ? false : true
+      if (left === decisive || right === decisive) return decisive
+      return typeof left === 'boolean' && typeof right === 'boolean' ? !decisive : null
+    }
+    case 'Not': {
+      const value = runSync(node.base as TreeNode, scope, context)
+      if (value === NOT_SYNC) return NOT_SYNC
+      return typeof value === 'boolean' ? !value : null
+    }
+    case 'OpCall': {
+      const left = runSync(node.left as TreeNode, scope, context)
+      if (left === NOT_SYNC) return NOT_SYNC
+      const right = runSync(node.right as TreeNode, scope, context)
+      if (right === NOT_SYNC) return NOT_SYNC
+      // Only scalars and null here (as in run()): anything else is groq-js's to compare.
+      if ((left !== null && !isScalar(left)) || (right !== null && !isScalar(right))) return NOT_SYNC
+      return groqEqual(left, right) === (node.op === '==')
+    }
+    case 'FuncCall': {
+      const value = runSync((node.args as TreeNode[])[0], scope, context)
+      if (value === NOT_SYNC) return NOT_SYNC
+      if (node.namespace === 'pt') return portableText(value)
+      if (node.name === 'defined') return value !== null
+      return Array.isArray(value) ? value.length : null
+    }
+  }
+  return NOT_SYNC
+}
+
 /**
  * `*[…]{…} | order(…)[a...b]` ordered and sliced as documents: now each row is projected, as
  * groq-js's Map would (in a hidden scope per item); an element access's missing row stays null.
@@ -185,7 +387,12 @@ async function project(projection: TreeNode, value: unknown, scope: Scope, conte
   const row = (item: unknown) => (context.tracker ? item : documentOf(item))
   if (Array.isArray(value)) {
     const out: unknown[] = []
-    for (const item of value) out.push(await run(projection, hiddenIn(scope, row(item)), context))
+    const sync = syncable(projection)
+    for (const item of value) {
+      const rowScope = hiddenIn(scope, row(item))
+      const projected = sync ? runSync(projection, rowScope, context) : NOT_SYNC
+      out.push(projected === NOT_SYNC ? await run(projection, rowScope, context) : projected)
+    }
     return out
   }
   return value === null ? null : run(projection, hiddenIn(scope, row(value)), context)
@@ -1239,9 +1446,13 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
       return (doc) => !inner(doc)
     }
     case 'or': {
-      const left = await checkOf(term.left, scope, context)
-      const right = await checkOf(term.right, scope, context)
-      return (doc) => left(doc) || right(doc)
+      // A chain of `||` (the Studio's search: 48 matches) as one loop, in the same order.
+      const checks: Check[] = []
+      for (const part of orParts(term)) checks.push(await checkOf(part, scope, context))
+      return (doc) => {
+        for (let i = 0; i < checks.length; i++) if (checks[i](doc)) return true
+        return false
+      }
     }
     default: {
       const scratch: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
@@ -1249,6 +1460,11 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
       return allOf([...scratch.staticChecks, ...scratch.checks])
     }
   }
+}
+
+/** The terms of a chain of `or`s, left to right. */
+function orParts(term: Term): Term[] {
+  return term.kind === 'or' ? [...orParts(term.left), ...orParts(term.right)] : [term]
 }
 
 function compares(op: string, order: number | null): boolean {

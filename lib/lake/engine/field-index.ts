@@ -62,6 +62,7 @@ const K = 1.2
 /** A term's score for frequencies 0…63, computed as groq-js computes it. */
 const TERM_SCORES = Float64Array.from({length: 64}, (_, f) => (f * (K + 1)) / (f + K))
 
+/** A text's words in one document: word ids in ascending order, and how often each occurs. */
 interface DocumentWords {
   ids: Uint32Array
   counts: Uint32Array
@@ -94,9 +95,26 @@ class Vocabulary {
       for (let id = 0; id < this.words.length; id++) if (matcher.test(this.words[id])) out.push(id)
       return out
     }
+    return this.withPrefix(this.sorted(), matcher.prefix)
+  }
+
+  /**
+   * The ids below `upTo` a prefix term matches, from the words sorted when the vocabulary last
+   * had `upTo` words (the words added since are the caller's to test): a pattern compiled for a
+   * query finds its words without testing the whole vocabulary, and without sorting it again for
+   * a few new words. Null when there is no sorted copy of most of the vocabulary.
+   */
+  sortedMatching(prefix: string): {ids: number[]; upTo: number} | null {
+    const sorted = this.sortedCache
+    if (!sorted || sorted.words.length < this.words.length - (this.words.length >> 3)) {
+      if (this.words.length < 1024) return null
+      return {ids: this.withPrefix(this.sorted(), prefix), upTo: this.words.length}
+    }
+    return {ids: this.withPrefix(sorted, prefix), upTo: sorted.words.length}
+  }
+
+  private withPrefix(sorted: {words: string[]; ids: Uint32Array}, prefix: string): number[] {
     // Words starting with the prefix are contiguous in code-unit order.
-    const sorted = this.sorted()
-    const {prefix} = matcher
     let lo = 0
     let hi = sorted.words.length
     while (lo < hi) {
@@ -203,11 +221,47 @@ export interface CompiledPattern {
  */
 class TermTest {
   private known = new Int8Array(0)
+  /** The ids of the vocabulary's first `scanned` words that match, ascending (see `matchingIds`). */
+  private matching = new Uint32Array(8)
+  private matchingCount = 0
+  private scanned = 0
 
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly matcher: TermMatcher,
   ) {}
+
+  /**
+   * The ids of the words that match, ascending, as a view of `matchingCount` entries: every word
+   * of the vocabulary now (new words are tested once each, as the vocabulary grows).
+   */
+  matchingIds(): Uint32Array {
+    const {words} = this.vocabulary
+    if (this.scanned === 0 && this.matcher.kind !== 'regex') {
+      // The words matched so far without testing each (most of the vocabulary, for a new pattern).
+      const found = this.matcher.kind === 'word' ? {ids: this.vocabulary.matching(this.matcher), upTo: words.length} : this.vocabulary.sortedMatching(this.matcher.prefix)
+      if (found) {
+        const ids = Uint32Array.from(found.ids).sort()
+        if (ids.length > this.matching.length) this.matching = new Uint32Array(ids.length * 2)
+        this.matching.set(ids)
+        this.matchingCount = ids.length
+        this.scanned = found.upTo
+      }
+    }
+    if (this.scanned < words.length) {
+      for (let id = this.scanned; id < words.length; id++) {
+        if (!this.test(id)) continue
+        if (this.matchingCount === this.matching.length) {
+          const grown = new Uint32Array(this.matching.length * 2)
+          grown.set(this.matching)
+          this.matching = grown
+        }
+        this.matching[this.matchingCount++] = id
+      }
+      this.scanned = words.length
+    }
+    return this.matching.subarray(0, this.matchingCount)
+  }
 
   test(id: number): boolean {
     if (id >= this.known.length) {
@@ -634,7 +688,11 @@ export class FieldIndex {
         counts.set(id, (counts.get(id) ?? 0) + 1)
       }
     }
-    return {ids: Uint32Array.from(counts.keys()), counts: Uint32Array.from(counts.values())}
+    // In ascending id order: a term's few matching words are then found by binary search (frequency).
+    const ids = Uint32Array.from(counts.keys()).sort()
+    const sortedCounts = new Uint32Array(ids.length)
+    for (let i = 0; i < ids.length; i++) sortedCounts[i] = counts.get(ids[i])!
+    return {ids, counts: sortedCounts}
   }
 
   compile(pattern: unknown): CompiledPattern {
@@ -662,7 +720,8 @@ export class FieldIndex {
     }
     const words = this.words(doc)
     if (words.ids.length === 0) return false
-    return pattern.terms.every((term) => frequency(words, term) > 0)
+    for (const term of pattern.terms) if (!occurs(words, term)) return false
+    return true
   }
 
   /** What groq-js's score() adds for `text match pattern`. */
@@ -747,10 +806,55 @@ function directFrequencies(texts: string[], matchers: TermMatcher[]): number[] {
   return freqs
 }
 
+/**
+ * How often a term occurs in a document's words: the sum of the counts of the words it matches.
+ * A term matches few words of a long text (a prefix, a word): those are looked up by binary search
+ * in the document's ascending ids; a term matching many words goes over the document's words.
+ */
 function frequency(words: DocumentWords, term: TermTest): number {
+  const {ids, counts} = words
+  const matching = term.matchingIds()
   let freq = 0
-  for (let i = 0; i < words.ids.length; i++) if (term.test(words.ids[i])) freq += words.counts[i]
+  if (searchFirst(matching.length, ids.length)) {
+    for (let m = 0; m < matching.length; m++) {
+      const at = indexOf(ids, matching[m])
+      if (at >= 0) freq += counts[at]
+    }
+    return freq
+  }
+  for (let i = 0; i < ids.length; i++) if (term.test(ids[i])) freq += counts[i]
   return freq
+}
+
+/** Whether a term matches some word of a document (`frequency(…) > 0`, stopping at the first). */
+function occurs(words: DocumentWords, term: TermTest): boolean {
+  const {ids} = words
+  const matching = term.matchingIds()
+  if (searchFirst(matching.length, ids.length)) {
+    for (let m = 0; m < matching.length; m++) if (indexOf(ids, matching[m]) >= 0) return true
+    return false
+  }
+  for (let i = 0; i < ids.length; i++) if (term.test(ids[i])) return true
+  return false
+}
+
+/** Whether `matching` binary searches in `words` ascending ids cost less than a pass over them. */
+function searchFirst(matching: number, words: number): boolean {
+  return matching * (32 - Math.clz32(words)) < words
+}
+
+/** The index of `id` in ascending `ids`, or -1. */
+function indexOf(ids: Uint32Array, id: number): number {
+  let lo = 0
+  let hi = ids.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const at = ids[mid]
+    if (at === id) return mid
+    if (at < id) lo = mid + 1
+    else hi = mid
+  }
+  return -1
 }
 
 /** The string parts of `left` read as an element of an array literal: only a string counts. */
