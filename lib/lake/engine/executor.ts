@@ -844,11 +844,10 @@ function memoryWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Compi
   if (scorers.some(({field}) => field.ordinals !== space)) return null
   const totals = new Float64Array(space.size)
   // A stored numeric `_score` is where groq-js's sum starts: those sort first by `_score` ascending.
-  for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
-    if (typeof entry.values[0] !== 'number') break
-    const ordinal = space.of(entry.doc)
+  for (const {doc, score} of storedScores(view)) {
+    const ordinal = space.of(doc)
     if (ordinal === undefined) return null
-    totals[ordinal] = entry.values[0]
+    totals[ordinal] = score
   }
   for (const {field, pattern} of scorers) field.addScoresSparse(totals, pattern)
   return {totals, docOf: (ordinal) => space.docs[ordinal]}
@@ -891,12 +890,11 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
   }
   const size = listed + extras.length
   const totals = new Float64Array(size)
-  for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
-    if (typeof entry.values[0] !== 'number') break
-    const id = storedIdOf(entry.doc)
-    const ordinal = extraOrdinal.get(entry.doc) ?? (id === undefined || lists.changed.has(id) ? undefined : lists.byId.get(id))
+  for (const {doc, score} of storedScores(view)) {
+    const id = storedIdOf(doc)
+    const ordinal = extraOrdinal.get(doc) ?? (id === undefined || lists.changed.has(id) ? undefined : lists.byId.get(id))
     if (ordinal === undefined) return null
-    totals[ordinal] = entry.values[0]
+    totals[ordinal] = score
   }
   let postings = 0
   const freq = new Uint32Array(size)
@@ -961,6 +959,29 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
     return shownAs(id)
   }
   return {space: {totals, docOf}, postings}
+}
+
+/**
+ * The view's documents with a numeric stored `_score` (where groq-js's score() starts its sum),
+ * with it: from the path's column while the view is current (only the documents holding a value
+ * there, usually none; SQLite's index of the path finds them), else from an ordering of the whole
+ * view by `_score` (built once per view: every document, most without a value).
+ */
+function storedScores(view: ViewIndex): {doc: SanityDocument; score: number}[] {
+  const scored: {doc: SanityDocument; score: number}[] = []
+  const column = view.columnOrder?.(['_score'])
+  if (column) {
+    for (let i = 0; i < column.docs.length; i++) {
+      const value = column.values[i]
+      if (typeof value === 'number') scored.push({doc: column.docs[i], score: value})
+    }
+    return scored
+  }
+  for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
+    if (typeof entry.values[0] !== 'number') break
+    scored.push({doc: entry.doc, score: entry.values[0]})
+  }
+  return scored
 }
 
 /** groq-js's BM25k. */

@@ -346,7 +346,9 @@ export class Store {
     const ids = JSON.parse(idsText) as string[]
     const found = JSON.parse(valuesText) as unknown[]
     // Documents hold values there: the path qualifies for its index (path-indexes.ts), built in the background.
-    if (ids.length > 0) void this.pathIndexes.want(expression)
+    // So does `_score`, held by almost no document: every score() reads it (the stored values start
+    // groq-js's sums), and without its index each process's first search reads every document for it.
+    if (ids.length > 0 || (path.length === 1 && path[0] === '_score')) void this.pathIndexes.want(expression)
     const values = new Map<string, unknown>()
     for (let i = 0; i < ids.length; i++) {
       const value = found[i]

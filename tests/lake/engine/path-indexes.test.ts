@@ -113,6 +113,25 @@ describe('path indexes built off the event loop', () => {
     expect(pathIndexesOf(reopened).workerReads).toBe(reads)
   })
 
+  it('a first read of `_score` (the score walk reads it for stored scores) asks for its index though no document holds one: the next process reads it without a worker', async () => {
+    const seeding = await seeded(300)
+    seeding.close()
+    pathIndexSettings.background = false
+    const engine = testEngine(seeding.file) as LakeEngine & {file: string}
+    const indexes = pathIndexesOf(engine)
+    const query = '*[_type == "post"] | order(_score desc, _id asc)[0...3]._id'
+    expect((await engine.query(DS, query)).result).toEqual(await groqJs(engine, query))
+    pathIndexSettings.background = true
+    await indexes.buildNow()
+    expect(indexedPaths(engine.file).some((sql) => sql.includes(`'$."_score"'`))).toBe(true)
+    engine.close()
+    const reopened = testEngine(engine.file) as LakeEngine & {file: string}
+    await reopened.warmedUp
+    const reads = pathIndexesOf(reopened).workerReads
+    expect((await reopened.query(DS, query)).result).toEqual(await groqJs(reopened, query))
+    expect(pathIndexesOf(reopened).workerReads).toBe(reads)
+  })
+
   it('commits arriving while a worker reads a path are laid over its read (the answer is the current one)', async () => {
     const engine = await seeded(300)
     pathIndexSettings.background = false
