@@ -16,7 +16,7 @@ import {evaluate, Path} from 'groq-js'
 import {compareOrderKeys, groqCompare, groqEqual, groqKeyOf, isScalar, valueAt, type OrderKey} from './groq-order'
 import {forEachChild, isNode, pipelineOf, SCAN_PARAM_PREFIX, type FilterPlan, type Pipeline, type Term, type TreeNode} from './scan-plan'
 import {FieldIndex, fieldIndexLimits, type BulkSource, type CompiledPattern} from './field-index'
-import type {TextSearch} from './fts'
+import {persistedFields, type TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
 import {compareEntries, lowerBound, reordered, type SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
@@ -589,6 +589,8 @@ interface Resolved {
   ranges: {path: string[]; op: string; value: string | number | boolean}[]
   /** The `match` terms among the checks (switched to bulk mode when every candidate gets checked). */
   texts: {field: FieldIndex; pattern: CompiledPattern}[]
+  /** The `match` terms inside `||` chains (an ordered walk reads the persisted ones from the lists). */
+  eitherTexts: {field: FieldIndex; pattern: CompiledPattern}[]
 }
 
 /**
@@ -629,10 +631,28 @@ async function inBulk(texts: Resolved['texts'], candidates: number, context: Exe
 
 const EMPTY = Symbol('empty')
 
+/** The texts (as `FieldIndex.textKey`) whose words the lists in SQLite hold (fts.ts). */
+const PERSISTED_TEXT_KEYS = new Set(persistedFields.map((field) => field.key))
+
+/**
+ * An ordered walk checking `match`es document by document (the Studio's search: `_id` order, a
+ * word in every post): the texts whose words the lists persisted in SQLite hold (title, excerpt,
+ * `pt::text(body)`), when they cover the view, are read from them (one array per term for this
+ * query; fts.ts) instead of tokenising each visited document's text and keeping its words.
+ */
+function listsForWalk(texts: Resolved['texts'], context: ExecutionContext): void {
+  if (!planner.persistedLists || !context.text || texts.length === 0) return
+  const readable = texts.filter(({field}) => field.textKey !== null && PERSISTED_TEXT_KEYS.has(field.textKey))
+  if (readable.length === 0) return
+  const lists = context.text.lists()
+  if (!lists) return
+  for (const {field, pattern} of readable) if (field.persistedIn(lists)) field.prepareBulk(pattern, {lists, memory: false})
+}
+
 async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, context: ExecutionContext, deferText = true): Promise<unknown> {
   const {view} = context
   const filter = pipeline.filter
-  const resolved: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
+  const resolved: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: [], eitherTexts: []}
   if (filter) {
     if (filter.types) {
       const types = filter.types
@@ -736,6 +756,7 @@ async function runPipeline(node: TreeNode, pipeline: Pipeline, scope: Scope, con
       const members = source === base || source.length * 4 > entries.length ? null : membersOf(source)
       const check = members === null ? dynamicCheck : (doc: SanityDocument) => members.has(doc) && dynamicCheck(doc)
       const [lo, hi] = rangeOf(entries, keys[0], resolved.ranges)
+      if (deferred) listsForWalk([...resolved.texts, ...resolved.eitherTexts], context)
       if (deferred && !commonEnough(entries, lo, hi, check, need)) return runPipeline(node, pipeline, scope, context, false)
       const end = deferred ? Math.min(hi, lo + Math.max(planner.textProbeAfter, 4 * need)) : hi
       docs = await collect(
@@ -1367,7 +1388,7 @@ async function resolveTerm(term: Term, scope: Scope, context: ExecutionContext, 
       if (isStatic(term)) {
         into.staticChecks.push(await checkOf(term, scope, context))
         into.staticKeys.push(JSON.stringify(termSpec(term)))
-      } else into.checks.push(await checkOf(term, scope, context))
+      } else into.checks.push(await checkOf(term, scope, context, into.eitherTexts))
   }
 }
 
@@ -1456,7 +1477,7 @@ function isStatic(term: Term): boolean {
 }
 
 /** A JS test for a term used inside `!` (always two-valued: defined, _id in path, ==, !=, references, !). */
-async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Promise<Check> {
+async function checkOf(term: Term, scope: Scope, context: ExecutionContext, texts?: Resolved['texts']): Promise<Check> {
   switch (term.kind) {
     case 'defined':
       return (doc) => indexValue(doc, term.path) !== null
@@ -1469,15 +1490,16 @@ async function checkOf(term: Term, scope: Scope, context: ExecutionContext): Pro
     case 'or': {
       // A chain of `||` (the Studio's search: 48 matches) as one loop, in the same order.
       const checks: Check[] = []
-      for (const part of orParts(term)) checks.push(await checkOf(part, scope, context))
+      for (const part of orParts(term)) checks.push(await checkOf(part, scope, context, texts))
       return (doc) => {
         for (let i = 0; i < checks.length; i++) if (checks[i](doc)) return true
         return false
       }
     }
     default: {
-      const scratch: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: []}
+      const scratch: Resolved = {staticChecks: [], staticKeys: [], checks: [], sources: [], ranges: [], texts: [], eitherTexts: []}
       if ((await resolveTerm(term, scope, context, scratch)) === EMPTY) return () => false
+      texts?.push(...scratch.texts, ...scratch.eitherTexts)
       return allOf([...scratch.staticChecks, ...scratch.checks])
     }
   }

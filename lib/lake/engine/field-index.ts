@@ -596,7 +596,8 @@ export class FieldIndex {
     return source.memory || this.bulkReady ? 'memory' : 'read'
   }
 
-  private persistedIn(lists: PersistedLists | null): lists is PersistedLists {
+  /** Whether the lists persisted in SQLite hold this text's words (a simple text, or an element of `[a, b…]`). */
+  persistedIn(lists: PersistedLists | null): lists is PersistedLists {
     return lists !== null && this.listKey !== null && lists.keys.has(this.listKey)
   }
 

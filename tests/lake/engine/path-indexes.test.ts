@@ -120,7 +120,7 @@ describe('path indexes built off the event loop', () => {
     const engine = testEngine(seeding.file) as LakeEngine & {file: string}
     const indexes = pathIndexesOf(engine)
     const query = '*[_type == "post"] | order(_score desc, _id asc)[0...3]._id'
-    expect((await engine.query(DS, query)).result).toEqual(await groqJs(engine, query))
+    expect((await engine.query(DS, query, {})).result).toEqual(await groqJs(engine, query))
     pathIndexSettings.background = true
     await indexes.buildNow()
     expect(indexedPaths(engine.file).some((sql) => sql.includes(`'$."_score"'`))).toBe(true)
@@ -128,7 +128,7 @@ describe('path indexes built off the event loop', () => {
     const reopened = testEngine(engine.file) as LakeEngine & {file: string}
     await reopened.warmedUp
     const reads = pathIndexesOf(reopened).workerReads
-    expect((await reopened.query(DS, query)).result).toEqual(await groqJs(reopened, query))
+    expect((await reopened.query(DS, query, {})).result).toEqual(await groqJs(reopened, query))
     expect(pathIndexesOf(reopened).workerReads).toBe(reads)
   })
 
