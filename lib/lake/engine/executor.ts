@@ -19,7 +19,7 @@ import {FieldIndex, fieldIndexLimits, type BulkSource, type CompiledPattern} fro
 import type {TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
-import {compareEntries, lowerBound, reordered, type SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
+import {compareEntries, lowerBound, reordered, SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {documentOf, indexValue, isHandle} from './document-cache'
@@ -638,10 +638,10 @@ function memoryWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Compi
   const totals = new Float64Array(space.size)
   // A stored numeric `_score` is where groq-js's sum starts: those sort first by `_score` ascending.
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
-    if (typeof entry.values[0] !== 'number') break
+    if (typeof entry.v0 !== 'number') break
     const ordinal = space.of(entry.doc)
     if (ordinal === undefined) return null
-    totals[ordinal] = entry.values[0]
+    totals[ordinal] = entry.v0
   }
   for (const {field, pattern} of scorers) field.addScoresSparse(totals, pattern)
   return {totals, docOf: (ordinal) => space.docs[ordinal]}
@@ -685,11 +685,11 @@ function persistedWalk(view: ViewIndex, scorers: {field: FieldIndex; pattern: Co
   const size = listed + extras.length
   const totals = new Float64Array(size)
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
-    if (typeof entry.values[0] !== 'number') break
+    if (typeof entry.v0 !== 'number') break
     const id = storedIdOf(entry.doc)
     const ordinal = extraOrdinal.get(entry.doc) ?? (id === undefined || lists.changed.has(id) ? undefined : lists.byId.get(id))
     if (ordinal === undefined) return null
-    totals[ordinal] = entry.values[0]
+    totals[ordinal] = entry.v0
   }
   let postings = 0
   const freq = new Uint32Array(size)
@@ -967,7 +967,7 @@ function orderedBy(list: SanityDocument[], key: OrderKey): SortedEntry[] {
   const name = JSON.stringify(key.path)
   let entries = byKey.get(name)
   if (!entries) {
-    entries = list.map((doc) => ({doc, values: [indexValue(doc, key.path)]}))
+    entries = list.map((doc) => new SortedEntry(doc, [indexValue(doc, key.path)]))
     entries.sort((a, b) => compareEntries([key], a, b))
     byKey.set(name, entries)
   }
@@ -1291,7 +1291,7 @@ function rangeOf(entries: SortedEntry[], key: OrderKey, ranges: Resolved['ranges
   for (const range of ranges) {
     if (range.path.length !== key.path.length || !range.path.every((part, i) => part === key.path[i])) continue
     // Each entry is before (-1), inside (0) or after (1) the range; sorted entries are monotone in that.
-    const side = (entry: SortedEntry) => sideOf(entry.values[0], range.op, range.value, key.desc)
+    const side = (entry: SortedEntry) => sideOf(entry.v0, range.op, range.value, key.desc)
     lo = Math.max(lo, firstWhere(entries, (entry) => side(entry) >= 0))
     hi = Math.min(hi, firstWhere(entries, (entry) => side(entry) > 0))
   }
