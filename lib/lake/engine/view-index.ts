@@ -93,7 +93,7 @@ export class ViewIndex {
   readonly byId: Map<string, SanityDocument>
   private typeLists = new LruCache<string, SanityDocument[]>(MAX_TYPE_LISTS)
   private sortedIndexes = new LruCache<string, SortedIndex>(MAX_SORTED)
-  private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
+  private equalityIndexes = new LruCache<string, EqualityIndex>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
   private memberIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
@@ -270,7 +270,8 @@ export class ViewIndex {
         return docs
       }
     }
-    return this.equality(path).get(valueKey) ?? []
+    // A scalar or null here (groqKeyOf filed nothing else).
+    return docsOf(this.equality(path).get(equalityKey(value) as EqualityKey))
   }
 
   /** A scan's answer, remembered for the view (a page asks for its list and its count); null once scans are used up. */
@@ -283,12 +284,12 @@ export class ViewIndex {
     return docs
   }
 
-  private equality(path: string[]): Map<string, SanityDocument[]> {
+  private equality(path: string[]): EqualityIndex {
     const key = path.join('\u0000')
     let index = this.equalityIndexes.get(key)
     if (!index) {
       index = new Map()
-      for (const doc of this.all) addTo(index, groqKeyOf(indexValue(doc, path)), doc)
+      for (const doc of this.all) addToEquality(index, equalityKey(indexValue(doc, path)), doc)
       this.equalityIndexes.set(key, index)
       this.note({kind: 'equality', path})
     }
@@ -390,7 +391,7 @@ export class ViewIndex {
     }
     for (const [key, index] of this.equalityIndexes.entries()) {
       const path = key.split('\u0000')
-      next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(indexValue(doc, path))]))
+      next.equalityIndexes.set(key, updateEquality(index, removed, added, (doc) => equalityKey(indexValue(doc, path))))
     }
     for (const [key, index] of this.memberIndexes.entries()) {
       const [path, sub] = JSON.parse(key) as [string[], string[]]
@@ -515,6 +516,62 @@ export function compareEntries(keys: OrderKey[], a: SortedEntry, b: SortedEntry)
     if (c !== 0) return c
   }
   return compareIds(a.doc._id, b.doc._id)
+}
+
+/**
+ * An equality index: the documents (in `_id` order) holding each scalar value or null at a path.
+ * Keyed by the value itself (a Map tells "1" from 1 and true from "true", as GROQ's `==` does;
+ * NaN finds NaN, as the string keys of groqKeyOf did), not by a key string made for each document,
+ * and a value held by one document maps to that document, not to an array of one: most values of
+ * an indexed path are unique (a slug), and at 100,000 documents the strings and arrays were ≈ 9 MiB.
+ */
+type EqualityIndex = Map<EqualityKey, SanityDocument | SanityDocument[]>
+type EqualityKey = string | number | boolean | null
+
+/** Not filed (objects and arrays equal nothing). */
+const UNFILED = Symbol('unfiled')
+
+function equalityKey(value: unknown): EqualityKey | typeof UNFILED {
+  if (value === null || value === undefined) return null
+  const type = typeof value
+  return type === 'string' || type === 'number' || type === 'boolean' ? (value as EqualityKey) : UNFILED
+}
+
+/** An equality index entry as a list (a new array for a lone document). */
+function docsOf(entry: SanityDocument | SanityDocument[] | undefined): SanityDocument[] {
+  return entry === undefined ? [] : Array.isArray(entry) ? entry : [entry]
+}
+
+function addToEquality(index: EqualityIndex, key: EqualityKey | typeof UNFILED, doc: SanityDocument): void {
+  if (key === UNFILED) return
+  const entry = index.get(key)
+  if (entry === undefined) index.set(key, doc)
+  else if (Array.isArray(entry)) entry.push(doc)
+  else index.set(key, [entry, doc])
+}
+
+/** A copy of an equality index with `removed` taken out and `added` put in (lists stay in `_id` order, never mutated once shared). */
+function updateEquality(index: EqualityIndex, removed: SanityDocument[], added: SanityDocument[], keyOf: (doc: SanityDocument) => EqualityKey | typeof UNFILED): EqualityIndex {
+  const next = new Map(index)
+  const lists = new Map<EqualityKey, SanityDocument[]>()
+  const listFor = (key: EqualityKey) => {
+    let list = lists.get(key)
+    if (!list) lists.set(key, (list = docsOf(next.get(key)).slice()))
+    return list
+  }
+  for (const doc of removed) {
+    const key = keyOf(doc)
+    if (key !== UNFILED) removeSorted(listFor(key), doc, byIdOrder)
+  }
+  for (const doc of added) {
+    const key = keyOf(doc)
+    if (key !== UNFILED) insertSorted(listFor(key), doc, byIdOrder)
+  }
+  for (const [key, list] of lists) {
+    if (list.length === 0) next.delete(key)
+    else next.set(key, list.length === 1 ? list[0] : list)
+  }
+  return next
 }
 
 function addTo<K>(index: Map<K, SanityDocument[]>, key: K | null, doc: SanityDocument): void {
