@@ -4,13 +4,17 @@
  * space, ArrayBuffers and other external memory, threads and workers alive, and (with --snapshot)
  * the heap's largest object kinds. Prints one JSON object.
  *
- *   npx tsx bench/lake-memory.ts <lake.sqlite> <posts> [--snapshot] [--wait=<ms>]
+ *   npx tsx bench/lake-memory.ts <lake.sqlite> <posts> [--snapshot] [--wait=<ms>] [--crawl=<n>] [--working-set=<MiB>]
+ *
+ * --crawl: then read n post pages by slug (a crawler going through the archive), which fills the
+ * working set of parsed documents up to its budget (--working-set, default the engine's).
  */
 import fs from 'node:fs'
 import v8 from 'node:v8'
 import {openEngine} from '@/lib/lake/engine'
-import {postListQuery} from '@/sanity/lib/queries'
+import {postListQuery, postQuery} from '@/sanity/lib/queries'
 import {DATASET} from './paths'
+import {postSlug} from './dataset'
 import {QUERIES, READER, STUDIO} from './lake-queries'
 
 const args = process.argv.slice(2)
@@ -18,6 +22,8 @@ const [file, postsArg] = args.filter((a) => !a.startsWith('--'))
 const posts = Number(postsArg)
 const snapshot = args.includes('--snapshot')
 const wait = Number(args.find((a) => a.startsWith('--wait='))?.slice(7) ?? 0)
+const crawl = Number(args.find((a) => a.startsWith('--crawl='))?.slice(8) ?? 0)
+const workingSetMiB = Number(args.find((a) => a.startsWith('--working-set='))?.slice(14) ?? 0)
 if (!file || !(posts > 0)) throw new Error('usage: lake-memory.ts <lake.sqlite> <posts> [--snapshot] [--wait=ms]')
 
 const MiB = (n: number) => Math.round((n / 2 ** 20) * 10) / 10
@@ -43,7 +49,7 @@ function breakdown(label: string) {
 }
 
 const steps: unknown[] = [breakdown('start')]
-const engine = openEngine({file})
+const engine = openEngine({file, ...(workingSetMiB > 0 ? {workingSetBytes: workingSetMiB * 2 ** 20} : {})})
 await engine.query(DATASET, postListQuery, {start: 0, end: 10}, READER)
 steps.push(breakdown('after first home'))
 for (const q of QUERIES) {
@@ -52,6 +58,10 @@ for (const q of QUERIES) {
   const deadline = performance.now() + 3000
   for (let i = 0; i < 51 && (i < 6 || performance.now() < deadline); i++) await engine.query(DATASET, q.query, params, options)
   steps.push(breakdown('after ' + q.name))
+}
+if (crawl) {
+  for (let i = 0; i < crawl; i++) await engine.query(DATASET, postQuery, {slug: postSlug(Math.floor((i * posts) / crawl))}, READER)
+  steps.push(breakdown(`after crawling ${crawl} post pages`))
 }
 if (wait) {
   await new Promise((r) => setTimeout(r, wait))
