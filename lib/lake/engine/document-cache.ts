@@ -39,13 +39,16 @@ export type PathRead = [string, string]
 /** Where handles read documents and columns from (the SQLite store, for one dataset). */
 export interface DocumentSource {
   documentJson(id: string): string | undefined
-  /** Values at `path` by stored id (documents without one absent), or null: not extractable. `read`: a worker's read of it. */
-  column(path: string[], read?: PathRead): Map<string, unknown> | null
+  /**
+   * Values at `path` by stored id (documents without one absent), or null: not extractable. `read`:
+   * a worker's read of it. `idOf`: the string to key an id by (the handle's own: one copy per id).
+   */
+  column(path: string[], read?: PathRead, idOf?: (id: string) => string): Map<string, unknown> | null
   /**
    * `each(values)` by stored id for the documents holding an array at `path`, `values` being the
    * elements' values at `sub` (missing: null; objects and arrays: any object), or null: not extractable.
    */
-  arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T, read?: PathRead): Map<string, T> | null
+  arrayColumn<T>(path: string[], sub: string[], each: (values: unknown[]) => T, read?: PathRead, idOf?: (id: string) => string): Map<string, T> | null
   /** Ids of the stored documents for which `value in path[].sub` is true (a string value), or null: cannot tell. */
   memberIds(path: string[], sub: string[], value: string): string[] | null
   /**
@@ -122,22 +125,24 @@ interface OverlayState {
 
 type HandleState = StoredState | OverlayState
 
-const handler: ProxyHandler<{[STATE]: HandleState}> = {
-  get(target, key) {
-    const state = target[STATE]
+// The proxy's target is the handle's state itself (no object in between: one object less per
+// stored document). The traps never report the state's own fields, and every one of them is
+// configurable on an extensible object, so the proxy invariants hold whatever the document holds.
+const handler: ProxyHandler<HandleState> = {
+  get(state, key) {
     if (key === STATE) return state
     if (key === '_id') return state.id
     if (key === '_type') return state.type
     return Reflect.get(load(state), key)
   },
-  has(target, key) {
-    return Reflect.has(load(target[STATE]), key)
+  has(state, key) {
+    return Reflect.has(load(state), key)
   },
-  ownKeys(target) {
-    return Reflect.ownKeys(load(target[STATE]))
+  ownKeys(state) {
+    return Reflect.ownKeys(load(state))
   },
-  getOwnPropertyDescriptor(target, key) {
-    const doc = load(target[STATE])
+  getOwnPropertyDescriptor(state, key) {
+    const doc = load(state)
     if (!Object.hasOwn(doc, key)) return undefined
     // Reported configurable: the proxy target itself holds no such property.
     return {value: (doc as unknown as Record<string | symbol, unknown>)[key], writable: false, enumerable: true, configurable: true}
@@ -157,7 +162,7 @@ const handler: ProxyHandler<{[STATE]: HandleState}> = {
 }
 
 function makeHandle(state: HandleState): SanityDocument {
-  return new Proxy({[STATE]: state}, handler) as unknown as SanityDocument
+  return new Proxy(state, handler) as unknown as SanityDocument
 }
 
 function stateOf(value: unknown): HandleState | undefined {
@@ -394,6 +399,12 @@ export class DatasetDocuments {
     return this.sorted
   }
 
+  /** A stored id as the handle holds it: columns key by that string rather than by a copy each. */
+  private readonly idOf = (id: string): string => {
+    const handle = this.handles.get(id)
+    return handle ? stateOf(handle)!.id : id
+  }
+
   /** The values at `path` by stored id, extracted by SQLite once and kept current by commits. */
   column(path: string[]): Map<string, unknown> | null {
     const cached = this.columnsByPath.get(path)
@@ -403,7 +414,7 @@ export class DatasetDocuments {
     if (column === undefined) {
       const changed = this.prepared(path, null)
       this.makeRoomForColumn()
-      column = this.source.column(path, changed?.read)
+      column = this.source.column(path, changed?.read, this.idOf)
       // Read by a worker before commits that came after: those commits' values replace its.
       if (column && changed) {
         for (const [id, value] of changed.values) {
@@ -492,6 +503,7 @@ export class DatasetDocuments {
           return keys
         },
         changed?.read,
+        this.idOf,
       )
       if (column && changed) {
         for (const [id, value] of changed.values) {

@@ -652,8 +652,8 @@ export class LakeEngine implements Engine {
       documents = new DatasetDocuments(
         {
           documentJson: (id) => store.documentJson(dataset, id),
-          column: (path, read) => store.column(dataset, path, OPAQUE, read),
-          arrayColumn: (path, sub, each, read) => store.arrayColumn(dataset, path, sub, each, read),
+          column: (path, read, idOf) => store.column(dataset, path, OPAQUE, read, idOf),
+          arrayColumn: (path, sub, each, read, idOf) => store.arrayColumn(dataset, path, sub, each, read, idOf),
           memberIds: (path, sub, value) => store.memberIds(dataset, path, sub, value),
           preparePath: (path, sub) => store.preparePath(dataset, path, sub),
         },

@@ -19,7 +19,7 @@ import {FieldIndex, fieldIndexLimits, type BulkSource, type CompiledPattern} fro
 import {persistedFields, type TextSearch} from './fts'
 import {publishedIdOf} from './ids'
 import type {SanityDocument} from './types'
-import {compareEntries, lowerBound, reordered, type SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
+import {compareEntries, lowerBound, reordered, SortedEntry, type SortedIndex, type ViewIndex} from './view-index'
 import {compareIds} from './perspective'
 import type {ReadTracker} from './read-set'
 import {documentOf, indexValue, isHandle} from './document-cache'
@@ -999,8 +999,8 @@ function storedScores(view: ViewIndex): {doc: SanityDocument; score: number}[] {
     return scored
   }
   for (const entry of view.sorted(null, [{path: ['_score'], desc: false}]).entries) {
-    if (typeof entry.values[0] !== 'number') break
-    scored.push({doc: entry.doc, score: entry.values[0]})
+    if (typeof entry.v0 !== 'number') break
+    scored.push({doc: entry.doc, score: entry.v0})
   }
   return scored
 }
@@ -1216,7 +1216,7 @@ function orderedBy(list: SanityDocument[], key: OrderKey): SortedEntry[] {
   const name = JSON.stringify(key.path)
   let entries = byKey.get(name)
   if (!entries) {
-    entries = list.map((doc) => ({doc, values: [indexValue(doc, key.path)]}))
+    entries = list.map((doc) => new SortedEntry(doc, [indexValue(doc, key.path)]))
     entries.sort((a, b) => compareEntries([key], a, b))
     byKey.set(name, entries)
   }
@@ -1550,7 +1550,7 @@ function rangeOf(entries: SortedEntry[], key: OrderKey, ranges: Resolved['ranges
   for (const range of ranges) {
     if (range.path.length !== key.path.length || !range.path.every((part, i) => part === key.path[i])) continue
     // Each entry is before (-1), inside (0) or after (1) the range; sorted entries are monotone in that.
-    const side = (entry: SortedEntry) => sideOf(entry.values[0], range.op, range.value, key.desc)
+    const side = (entry: SortedEntry) => sideOf(entry.v0, range.op, range.value, key.desc)
     lo = Math.max(lo, firstWhere(entries, (entry) => side(entry) >= 0))
     hi = Math.min(hi, firstWhere(entries, (entry) => side(entry) > 0))
   }

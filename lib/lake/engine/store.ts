@@ -334,7 +334,7 @@ export class Store {
    * objects only), extracted by SQLite from the stored JSON without parsing documents in JS.
    * Objects and arrays are given as `composite`. Returns null when the path cannot be written as an SQLite JSON path (then callers read documents).
    */
-  column(dataset: string, path: string[], composite: unknown, read?: [string, string]): Map<string, unknown> | null {
+  column(dataset: string, path: string[], composite: unknown, read?: [string, string], idOf?: (id: string) => string): Map<string, unknown> | null {
     const expression = this.pathExpression(path)
     if (!expression) return null
     let statement = this.columnStatements.get(expression)
@@ -350,11 +350,17 @@ export class Store {
     // groq-js's sums), and without its index each process's first search reads every document for it.
     if (ids.length > 0 || (path.length === 1 && path[0] === '_score')) void this.pathIndexes.want(expression)
     const values = new Map<string, unknown>()
+    // Memory: the ids are keyed by the caller's own strings (idOf: the handles' ids), not by the
+    // copies JSON.parse made, and a value equal to the one before is kept once (the index hands
+    // them over in value order, so repeats are adjacent: the timestamps of an import batch).
+    let previous: unknown = undefined
     for (let i = 0; i < ids.length; i++) {
-      const value = found[i]
+      let value = found[i]
       if (value === null) continue
+      if (value === previous) value = previous
+      else previous = value
       // Objects and arrays: only "present and not a scalar" matters to an index (see indexValue).
-      values.set(ids[i], typeof value === 'object' ? composite : value)
+      values.set(idOf ? idOf(ids[i]) : ids[i], typeof value === 'object' ? composite : value)
     }
     return values
   }
@@ -400,7 +406,7 @@ export class Store {
    * document holding an array there, extracted by SQLite from the path's covering index and each
    * handed to `each` (only what it keeps stays in memory); null: path not extractable.
    */
-  arrayColumn<T>(dataset: string, path: string[], sub: string[], each: (values: unknown[]) => T, read?: [string, string]): Map<string, T> | null {
+  arrayColumn<T>(dataset: string, path: string[], sub: string[], each: (values: unknown[]) => T, read?: [string, string], idOf?: (id: string) => string): Map<string, T> | null {
     const expression = this.pathExpression(path)
     if (!expression || sub.some((key) => key === '' || key.includes('"') || key.includes('\\'))) return null
     const [idsText, listsText] = read ?? (this.db.prepare<[string], [string, string]>(arrayColumnSql(expression, sub)).raw(true).get(dataset) as unknown as [string, string])
@@ -408,7 +414,7 @@ export class Store {
     const lists = JSON.parse(listsText) as unknown[][]
     if (ids.length > 0) void this.pathIndexes.want(expression)
     const values = new Map<string, T>()
-    for (let i = 0; i < ids.length; i++) values.set(ids[i], each(lists[i]))
+    for (let i = 0; i < ids.length; i++) values.set(idOf ? idOf(ids[i]) : ids[i], each(lists[i]))
     return values
   }
 

@@ -11,7 +11,7 @@
  * an index what groq-js would answer by scanning.
  */
 import {FieldIndex, OrdinalSpace} from './field-index'
-import {compareOrderKeys, groqKeyOf, type OrderKey} from './groq-order'
+import {groqKeyOf, totalCompare, type OrderKey} from './groq-order'
 import {indexValue, memberKeys} from './document-cache'
 import {LruCache} from './lru'
 import {collectReferences} from './references'
@@ -25,10 +25,46 @@ export interface SortedIndex {
   entries: SortedEntry[]
 }
 
-export interface SortedEntry {
-  doc: SanityDocument
-  /** The order keys' values for this document (null where missing). */
-  values: unknown[]
+/**
+ * One document of an ordering with the values of the ordering's keys (null where missing). The
+ * values are held in fields, not in an array of their own: an ordering has an entry per document
+ * (100,000 at 100,000 posts, several orderings per view), and an entry with its array cost about
+ * twice as much. `rest` is the second key's value, an array of the values of the keys after the
+ * first when there are more than two, or undefined for one key (a key's value is a scalar, null or
+ * the opaque marker: never an array).
+ */
+export class SortedEntry {
+  readonly v0: unknown
+  readonly rest: unknown
+
+  constructor(
+    readonly doc: SanityDocument,
+    values: unknown[],
+  ) {
+    this.v0 = values[0]
+    // A second key's value is held bare unless it is itself an array (`rest` being an array means
+    // "several keys"): an array value goes in an array of one, so `value(1)` still finds it whole.
+    this.rest = values.length === 1 ? undefined : values.length === 2 && !Array.isArray(values[1]) ? values[1] : values.slice(1)
+  }
+
+  /** The value of the k-th key (0-based). */
+  value(k: number): unknown {
+    if (k === 0) return this.v0
+    const rest = this.rest
+    if (Array.isArray(rest)) return rest[k - 1]
+    return k === 1 ? rest : undefined
+  }
+
+  /** The keys' values as an array (a new one each time: comparisons read `value(k)`). */
+  get values(): unknown[] {
+    const rest = this.rest
+    if (rest === undefined) return [this.v0]
+    return Array.isArray(rest) ? [this.v0, ...rest] : [this.v0, rest]
+  }
+}
+
+function entryOfKeys(doc: SanityDocument, keys: OrderKey[]): SortedEntry {
+  return new SortedEntry(doc, keys.map((k) => indexValue(doc, k.path)))
 }
 
 /**
@@ -59,7 +95,7 @@ export class ViewIndex {
   readonly byId: Map<string, SanityDocument>
   private typeLists = new LruCache<string, SanityDocument[]>(MAX_TYPE_LISTS)
   private sortedIndexes = new LruCache<string, SortedIndex>(MAX_SORTED)
-  private equalityIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
+  private equalityIndexes = new LruCache<string, EqualityIndex>(MAX_EQUALITY)
   private referenceIndex: Map<string, SanityDocument[]> | null = null
   private memberIndexes = new LruCache<string, Map<string, SanityDocument[]>>(MAX_EQUALITY)
   private fieldIndexes = new LruCache<string, FieldIndex>(MAX_FIELD_INDEXES)
@@ -111,13 +147,13 @@ export class ViewIndex {
       const at = keys[0].desc ? n - 1 - i : i
       const doc = hint.docs[at]
       if (types && !types.has(doc._type)) continue
-      entries.push({doc, values: keys.length === 1 ? [hint.values[at]] : keys.map((key, k) => (k === 0 ? hint.values[at] : indexValue(doc, key.path)))})
+      entries.push(new SortedEntry(doc, keys.length === 1 ? [hint.values[at]] : keys.map((key, k) => (k === 0 ? hint.values[at] : indexValue(doc, key.path)))))
     }
     // The hint's documents of these types are among `docs`, once each: the rest have no value.
     const missing: SortedEntry[] = []
     if (entries.length < docs.length) {
       const placed = new Set(entries.map((entry) => entry.doc))
-      for (const doc of docs) if (!placed.has(doc)) missing.push({doc, values: keys.map((k) => indexValue(doc, k.path))})
+      for (const doc of docs) if (!placed.has(doc)) missing.push(entryOfKeys(doc, keys))
     }
     // Without a value (null) they rank apart from the scalars: after them ascending, before them descending.
     return keys[0].desc ? [...missing, ...entries] : [...entries, ...missing]
@@ -186,7 +222,7 @@ export class ViewIndex {
       if (sibling) index = reordered(sibling, keys)
       else {
         const docs = types ? this.ofTypes(types) : this.all
-        const entries = this.presorted(docs, types, keys) ?? docs.map((doc) => ({doc, values: keys.map((k) => indexValue(doc, k.path))}))
+        const entries = this.presorted(docs, types, keys) ?? docs.map((doc) => entryOfKeys(doc, keys))
         entries.sort((a, b) => compareEntries(keys, a, b))
         index = {keys, entries}
       }
@@ -236,7 +272,8 @@ export class ViewIndex {
         return docs
       }
     }
-    return this.equality(path).get(valueKey) ?? []
+    // A scalar or null here (groqKeyOf filed nothing else).
+    return docsOf(this.equality(path).get(equalityKey(value) as EqualityKey))
   }
 
   /** A scan's answer, remembered for the view (a page asks for its list and its count); null once scans are used up. */
@@ -249,12 +286,12 @@ export class ViewIndex {
     return docs
   }
 
-  private equality(path: string[]): Map<string, SanityDocument[]> {
+  private equality(path: string[]): EqualityIndex {
     const key = path.join('\u0000')
     let index = this.equalityIndexes.get(key)
     if (!index) {
       index = new Map()
-      for (const doc of this.all) addTo(index, groqKeyOf(indexValue(doc, path)), doc)
+      for (const doc of this.all) addToEquality(index, equalityKey(indexValue(doc, path)), doc)
       this.equalityIndexes.set(key, index)
       this.note({kind: 'equality', path})
     }
@@ -349,14 +386,14 @@ export class ViewIndex {
       const types = typesOfSortedKey(key)
       const entries = index.entries.slice()
       const compare = (a: SortedEntry, b: SortedEntry) => compareEntries(index.keys, a, b)
-      const entryOf = (doc: SanityDocument) => ({doc, values: index.keys.map((k) => indexValue(doc, k.path))})
+      const entryOf = (doc: SanityDocument) => entryOfKeys(doc, index.keys)
       for (const doc of removed) if (!types || types.has(doc._type)) removeSorted(entries, entryOf(doc), compare)
       for (const doc of added) if (!types || types.has(doc._type)) insertSorted(entries, entryOf(doc), compare)
       next.sortedIndexes.set(key, {keys: index.keys, entries})
     }
     for (const [key, index] of this.equalityIndexes.entries()) {
       const path = key.split('\u0000')
-      next.equalityIndexes.set(key, updateMultiMap(index, removed, added, (doc) => [groqKeyOf(indexValue(doc, path))]))
+      next.equalityIndexes.set(key, updateEquality(index, removed, added, (doc) => equalityKey(indexValue(doc, path))))
     }
     for (const [key, index] of this.memberIndexes.entries()) {
       const [path, sub] = JSON.parse(key) as [string[], string[]]
@@ -403,7 +440,7 @@ export class ViewIndex {
           for (const [keysKey, index] of value as Map<string, SortedIndex>) {
             const entries = index.entries.slice()
             const compare = (a: SortedEntry, b: SortedEntry) => compareEntries(index.keys, a, b)
-            const entryOf = (doc: SanityDocument) => ({doc, values: index.keys.map((k) => indexValue(doc, k.path))})
+            const entryOf = (doc: SanityDocument) => entryOfKeys(doc, index.keys)
             for (const doc of removed) removeSorted(entries, entryOf(doc), compare)
             for (const doc of docs) insertSorted(entries, entryOf(doc), compare)
             orderings.set(keysKey, {keys: index.keys, entries})
@@ -461,8 +498,8 @@ export function reordered(index: SortedIndex, keys: OrderKey[]): SortedIndex {
     entries = new Array(n)
     for (let i = 0; i < n; i++) {
       const entry = index.entries[reverse ? n - 1 - i : i]
-      const values = keys.map((key, k) => (k === 0 ? entry.values[0] : indexValue(entry.doc, key.path)))
-      entries[i] = {doc: entry.doc, values}
+      const values = keys.map((key, k) => (k === 0 ? entry.v0 : indexValue(entry.doc, key.path)))
+      entries[i] = new SortedEntry(entry.doc, values)
     }
   }
   entries.sort((a, b) => compareEntries(keys, a, b))
@@ -474,7 +511,69 @@ function samePath(a: string[], b: string[]): boolean {
 }
 
 export function compareEntries(keys: OrderKey[], a: SortedEntry, b: SortedEntry): number {
-  return compareOrderKeys(keys, a.values, b.values) || compareIds(a.doc._id, b.doc._id)
+  // compareOrderKeys over the entries' fields (no array per comparison).
+  for (let k = 0; k < keys.length; k++) {
+    let c = totalCompare(a.value(k), b.value(k))
+    if (keys[k].desc) c = -c
+    if (c !== 0) return c
+  }
+  return compareIds(a.doc._id, b.doc._id)
+}
+
+/**
+ * An equality index: the documents (in `_id` order) holding each scalar value or null at a path.
+ * Keyed by the value itself (a Map tells "1" from 1 and true from "true", as GROQ's `==` does;
+ * NaN finds NaN, as the string keys of groqKeyOf did), not by a key string made for each document,
+ * and a value held by one document maps to that document, not to an array of one: most values of
+ * an indexed path are unique (a slug), and at 100,000 documents the strings and arrays were ≈ 9 MiB.
+ */
+type EqualityIndex = Map<EqualityKey, SanityDocument | SanityDocument[]>
+type EqualityKey = string | number | boolean | null
+
+/** Not filed (objects and arrays equal nothing). */
+const UNFILED = Symbol('unfiled')
+
+function equalityKey(value: unknown): EqualityKey | typeof UNFILED {
+  if (value === null || value === undefined) return null
+  const type = typeof value
+  return type === 'string' || type === 'number' || type === 'boolean' ? (value as EqualityKey) : UNFILED
+}
+
+/** An equality index entry as a list (a new array for a lone document). */
+function docsOf(entry: SanityDocument | SanityDocument[] | undefined): SanityDocument[] {
+  return entry === undefined ? [] : Array.isArray(entry) ? entry : [entry]
+}
+
+function addToEquality(index: EqualityIndex, key: EqualityKey | typeof UNFILED, doc: SanityDocument): void {
+  if (key === UNFILED) return
+  const entry = index.get(key)
+  if (entry === undefined) index.set(key, doc)
+  else if (Array.isArray(entry)) entry.push(doc)
+  else index.set(key, [entry, doc])
+}
+
+/** A copy of an equality index with `removed` taken out and `added` put in (lists stay in `_id` order, never mutated once shared). */
+function updateEquality(index: EqualityIndex, removed: SanityDocument[], added: SanityDocument[], keyOf: (doc: SanityDocument) => EqualityKey | typeof UNFILED): EqualityIndex {
+  const next = new Map(index)
+  const lists = new Map<EqualityKey, SanityDocument[]>()
+  const listFor = (key: EqualityKey) => {
+    let list = lists.get(key)
+    if (!list) lists.set(key, (list = docsOf(next.get(key)).slice()))
+    return list
+  }
+  for (const doc of removed) {
+    const key = keyOf(doc)
+    if (key !== UNFILED) removeSorted(listFor(key), doc, byIdOrder)
+  }
+  for (const doc of added) {
+    const key = keyOf(doc)
+    if (key !== UNFILED) insertSorted(listFor(key), doc, byIdOrder)
+  }
+  for (const [key, list] of lists) {
+    if (list.length === 0) next.delete(key)
+    else next.set(key, list.length === 1 ? list[0] : list)
+  }
+  return next
 }
 
 function addTo<K>(index: Map<K, SanityDocument[]>, key: K | null, doc: SanityDocument): void {
