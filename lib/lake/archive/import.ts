@@ -23,7 +23,7 @@ import {connectToLake} from '../connect'
 import {TextCheckSplit} from '../engine/text-check-pool'
 import {LakeError, type Engine, type ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
-import {lines} from './ndjson-lines'
+import {lineBuffers, lines} from './ndjson-lines'
 import {extractArchive, isGzip} from './tarball'
 
 /** Per transaction: well under the lake's 10 MB write limit, few enough to report progress. */
@@ -144,10 +144,14 @@ async function writeThroughEngine(
   let written = 0
   // The file line of each document handed over (the engine names failures by position).
   const lineOf: number[] = []
-  async function* items(): AsyncGenerator<string | Record<string, unknown>> {
-    for await (const line of numberedLines(source)) {
-      lineOf.push(line.number)
-      yield line.text.includes(ASSET_KEY) ? resolvePlaceholders(parseLine(source, line), assetIds) : line.text
+  // The lines as bytes (the engine checks and stores their UTF-8 itself: no string of each is made).
+  async function* items(): AsyncGenerator<Uint8Array | Record<string, unknown>> {
+    let number = 0
+    for await (const bytes of lineBuffers(source.ndjson())) {
+      number++
+      if (isBlank(bytes)) continue
+      lineOf.push(number)
+      yield bytes.includes(ASSET_KEY) ? resolvePlaceholders(parseLine(source, {text: bytes.toString('utf8'), number}), assetIds) : bytes
     }
   }
   try {
@@ -234,6 +238,16 @@ interface Line {
   doc: Record<string, unknown>
   /** 1-based line number in the NDJSON. */
   line: number
+}
+
+/** Whether a line is blank as `numberedLines` has it (`trim()` leaves nothing), decoding it only if it must. */
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) {
+    // ASCII whitespace as trim() has it: tab, line feed, vertical tab, form feed, carriage return, space.
+    if (byte === 32 || (byte >= 9 && byte <= 13)) continue
+    return byte < 0x80 ? false : bytes.toString('utf8').trim() === ''
+  }
+  return true
 }
 
 /** The NDJSON's non-blank lines with their numbers. */

@@ -24,3 +24,32 @@ export async function* lines(input: Readable): AsyncGenerator<string> {
     input.destroy()
   }
 }
+
+/**
+ * The stream's lines as bytes (split on `\n`, undecoded): a line within one chunk is a view of it
+ * (no copy), one across chunks is joined. An import hands these to the lake as they are: it checks
+ * and stores the UTF-8 itself (import-export.ts), so no JavaScript string of the line is made.
+ */
+export async function* lineBuffers(input: Readable): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = []
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      let start = 0
+      for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
+        const piece = bytes.subarray(start, end)
+        if (pending.length === 0) yield piece
+        else {
+          pending.push(piece)
+          yield Buffer.concat(pending)
+          pending = []
+        }
+        start = end + 1
+      }
+      if (start < bytes.length) pending.push(bytes.subarray(start))
+    }
+    if (pending.length > 0) yield Buffer.concat(pending)
+  } finally {
+    input.destroy()
+  }
+}

@@ -11,13 +11,14 @@ import type {SanityDocument} from './types'
 const RAW = Symbol('lake.rawDocument')
 
 interface RawState {
-  text: string
+  /** The JSON text, or its UTF-8 bytes (an import line read as bytes, checked to be valid UTF-8). */
+  text: string | Uint8Array
   fields: Pick<SanityDocument, '_id' | '_type' | '_rev' | '_createdAt' | '_updatedAt'>
   parsed: SanityDocument | null
 }
 
 function parsed(state: RawState): SanityDocument {
-  return (state.parsed ??= JSON.parse(state.text) as SanityDocument)
+  return (state.parsed ??= JSON.parse(typeof state.text === 'string' ? state.text : Buffer.from(state.text.buffer, state.text.byteOffset, state.text.byteLength).toString('utf8')) as SanityDocument)
 }
 
 /**
@@ -57,8 +58,8 @@ const handler: ProxyHandler<RawTarget> = {
   preventExtensions: () => false,
 }
 
-/** `text` (a JSON object whose system fields are `fields`, already checked) as a document. */
-export function rawDocument(text: string, fields: RawState['fields']): SanityDocument {
+/** `text` (a JSON object whose system fields are `fields`, already checked; or its UTF-8 bytes) as a document. */
+export function rawDocument(text: string | Uint8Array, fields: RawState['fields']): SanityDocument {
   return new Proxy(new RawTarget({text, fields, parsed: null}), handler) as unknown as SanityDocument
 }
 
@@ -66,8 +67,8 @@ function stateOf(value: unknown): RawState | undefined {
   return value instanceof RawTarget ? value[RAW] : undefined
 }
 
-/** The stored JSON text of a raw document; undefined for any other value. */
-export function rawTextOf(value: unknown): string | undefined {
+/** The stored JSON text (or its UTF-8 bytes) of a raw document; undefined for any other value. */
+export function rawTextOf(value: unknown): string | Uint8Array | undefined {
   return stateOf(value)?.text
 }
 

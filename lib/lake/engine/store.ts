@@ -95,6 +95,9 @@ const MIGRATIONS: string[] = [
   `,
 ]
 
+/** A document's stored JSON: a string, or its UTF-8 bytes (an import line read as bytes, raw-document.ts). */
+export type DocumentText = string | Uint8Array
+
 /** Index hints kept per dataset (see indexHints). */
 const MAX_INDEX_HINTS = 64
 
@@ -203,6 +206,12 @@ export class Store {
       documentJson: db.prepare<[string, string], {json: string}>('SELECT json FROM documents WHERE dataset = ? AND id = ?'),
       upsertDocument: db.prepare(
         `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      ),
+      // The same for JSON given as UTF-8 bytes (checked valid): SQLite reads them as the text they encode.
+      upsertDocumentBytes: db.prepare(
+        `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?, ?)
          ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
       ),
@@ -464,7 +473,7 @@ export class Store {
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
-  commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, string> {
+  commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, DocumentText> {
     return this.commitGroup([{tx, deferTextIndex: options.deferTextIndex}])[0]
   }
 
@@ -473,13 +482,13 @@ export class Store {
    * them): each keeps its own `transactions` row, versions and commit-hook work, and either all of
    * them are durable or none is. Returns each transaction's JSON texts (see below).
    */
-  commitGroup(group: readonly {tx: StoredTransaction; deferTextIndex?: boolean}[]): Map<object, string>[] {
+  commitGroup(group: readonly {tx: StoredTransaction; deferTextIndex?: boolean}[]): Map<object, DocumentText>[] {
     // Never write into a store that failed its check (or before the check is done).
     this.integrity.assert()
     // Each document is serialised once: its row, its version and the mutations that carry it whole
     // (create/createOrReplace of an import) share the same JSON text.
     const allTexts = group.map(({tx}) => {
-      const texts = new Map<object, string>()
+      const texts = new Map<object, DocumentText>()
       for (const {after} of tx.changes) if (after) texts.set(after, rawTextOf(after) ?? JSON.stringify(after))
       return texts
     })
@@ -510,7 +519,7 @@ export class Store {
   }
 
   /** One transaction's rows, inside the caller's SQLite transaction. */
-  private write(tx: StoredTransaction, texts: Map<object, string>, deferTextIndex: boolean, textIndex: boolean): void {
+  private write(tx: StoredTransaction, texts: Map<object, DocumentText>, deferTextIndex: boolean, textIndex: boolean): void {
     const {dataset} = tx
     const {lastInsertRowid} = this.statements.insertTransaction.run(
       tx.id,
@@ -526,7 +535,8 @@ export class Store {
       if (before !== null) this.statements.materialiseVersion.run({dataset, id})
       if (after) {
         const json = texts.get(after)!
-        this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        const upsert = typeof json === 'string' ? this.statements.upsertDocument : this.statements.upsertDocumentBytes
+        upsert.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
         // The version this transaction wrote is the document row itself (no second copy of the JSON).
         this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
       } else {
@@ -680,7 +690,7 @@ const VERSION_JSON = `CASE WHEN v.json IS NOT NULL OR v.rev IS NULL THEN v.json
 export const VERSION_MARKER = '__lake_version_of'
 
 /** JSON of a mutation list; a create/createOrReplace carrying a document this transaction stores refers to its version row. */
-function serializeMutations(mutations: Mutation[], texts: Map<object, string>): string {
+function serializeMutations(mutations: Mutation[], texts: Map<object, DocumentText>): string {
   const parts = mutations.map((mutation) => {
     const keys = Object.keys(mutation)
     if (keys.length === 1) {

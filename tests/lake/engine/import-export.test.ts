@@ -111,6 +111,52 @@ describe('export and import', () => {
       ])
     })
 
+    it('lines given as UTF-8 bytes are stored as the text they encode and read back as JSON.parse reads the line', async () => {
+      const engine = testEngine()
+      const texts = [
+        '{"_id":"b-0","_type":"post","_rev":"r","_createdAt":"2020-01-01T00:00:00Z","_updatedAt":"2021-01-01T00:00:00Z","title":"Été 😀 \\u00e9 \\"q\\" \\\\ \\n","n":-1.5e3}',
+        '  {"title":"no system fields ünïcødé","_type":"post","_id":"b-1"} \r',
+        ...Array.from({length: IMPORT_BATCH_SIZE + 3}, (_, i) => JSON.stringify({_id: `bulk-${i}`, _type: 'thing', _rev: `r${i}`, _createdAt: '2020-01-01T00:00:00Z', _updatedAt: '2020-01-01T00:00:00Z', body: [{_key: `k${i}`, text: `ñ ${i} \u2028 "quoted"`}]})),
+      ]
+      // Each line a view into one buffer, as a file's lines are (lineBuffers).
+      const file = Buffer.from(texts.join('\n'))
+      const lines: Buffer[] = []
+      for (let start = 0, end = file.indexOf(10); start <= file.length; start = end + 1, end = file.indexOf(10, start)) {
+        lines.push(file.subarray(start, end === -1 ? file.length : end))
+        if (end === -1) break
+      }
+      const {count} = await engine.importDocuments(DS, lines, {mode: 'create', author: 'importer'})
+      expect(count).toBe(texts.length)
+      // Stored as SQLite text (not a blob), exactly the line, trimmed.
+      const db = new Database(engine.file, {readonly: true})
+      const stored = db.prepare('SELECT typeof(json) AS kind, json FROM documents WHERE dataset = ? AND id = ?')
+      expect(stored.get(DS, 'b-0')).toEqual({kind: 'text', json: texts[0]})
+      expect(stored.get(DS, 'bulk-7')).toEqual({kind: 'text', json: texts[9]})
+      expect(db.prepare("SELECT count(*) FROM documents WHERE dataset = ? AND typeof(json) <> 'text'").pluck().get(DS)).toBe(0)
+      db.close()
+      const [b0, b1, bulk] = engine.getDocuments(DS, ['b-0', 'b-1', `bulk-${IMPORT_BATCH_SIZE}`])
+      expect(b0).toEqual(JSON.parse(texts[0]))
+      expect(b1).toEqual({...JSON.parse(texts[1]), _rev: b1!._rev, _createdAt: b1!._createdAt, _updatedAt: b1!._updatedAt})
+      expect(storedText(engine.file, 'b-1')).toBe(`{"_rev":"${b1!._rev}","_createdAt":"${b1!._createdAt}","_updatedAt":"${b1!._updatedAt}",${texts[1].trim().slice(1)}`)
+      expect(bulk).toEqual(JSON.parse(texts[2 + IMPORT_BATCH_SIZE]))
+      expect((await engine.query(DS, '*[_type == "post"] | order(_id) {_id, title}', {})).result).toEqual([
+        {_id: 'b-0', title: JSON.parse(texts[0]).title},
+        {_id: 'b-1', title: 'no system fields ünïcødé'},
+      ])
+      expect((await engine.query(DS, '*[_type == "thing" && body[0]._key == "k5"][0].body[0].text', {})).result).toBe('ñ 5 \u2028 "quoted"')
+    })
+
+    it('byte lines that are not UTF-8 are decoded as a stream decoder would (invalid bytes replaced), then parsed', async () => {
+      const engine = testEngine()
+      const invalid = Buffer.concat([Buffer.from('{"_id":"bad-utf8","_type":"t","s":"a'), Buffer.from([0xff, 0xed, 0xa0, 0x80]), Buffer.from('b"}')])
+      await engine.importDocuments(DS, [invalid], {mode: 'create', author: 'i'})
+      expect(engine.getDocuments(DS, ['bad-utf8'])[0]!.s).toBe(JSON.parse(invalid.toString('utf8')).s)
+      expect(engine.getDocuments(DS, ['bad-utf8'])[0]!.s).toMatch(/^a\ufffd+b$/)
+      // A BOM is not JSON: the line fails as its text would.
+      const bom = await lakeError(() => engine.importDocuments(DS, [Buffer.from('\ufeff{"_id":"x","_type":"t"}')], {mode: 'create', author: 'i'}))
+      expect(JSON.stringify(bom.body)).toMatch(/Import line 1 is not valid JSON/)
+    })
+
     it('a line with a repeated key is stored as JSON.parse reads it, so SQLite and the engine agree', async () => {
       const engine = testEngine()
       await engine.importDocuments(DS, ['{"_id":"d","_type":"t","slug":{"current":"first","current":"last"}}'], {mode: 'create', author: 'i'})
