@@ -220,6 +220,10 @@ export class Store {
         'INSERT INTO transactions (id, dataset, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertVersion: db.prepare('INSERT INTO document_versions (dataset, document_id, seq, rev, json) VALUES (?, ?, ?, ?, ?)'),
+      // The same for many documents: a JSON array of [id, rev] (rev null: deleted).
+      insertVersions: db.prepare<[string, number | bigint, string]>(
+        'INSERT INTO document_versions (dataset, document_id, seq, rev, json) SELECT ?, value ->> 0, ?, value ->> 1, NULL FROM json_each(?)',
+      ),
       // A version stored as "the current document row" gets its JSON before that row changes. Only
       // a document's newest version can be one (each commit materialises it before adding the next),
       // so only that row is read: a draft with thousands of versions costs what a new one does.
@@ -529,6 +533,10 @@ export class Store {
       serializeMutations(tx.mutations, texts),
       JSON.stringify(tx.changes.map((change) => change.id)),
     )
+    // Many changes with plain ids and revisions (an import batch): their version rows in one
+    // statement, after every document row (each document's newest version is materialised before
+    // its row changes, and the new versions are not there yet to be mistaken for it).
+    const versions: (string | null)[][] | null = tx.changes.length > 1 && tx.changes.every(plainVersion) ? [] : null
     for (const {id, after, before} of tx.changes) {
       // The document's latest version may be stored as "the current row": give it its JSON first
       // (a document known not to exist before, e.g. an import's new ones, has no such version).
@@ -538,12 +546,15 @@ export class Store {
         const upsert = typeof json === 'string' ? this.statements.upsertDocument : this.statements.upsertDocumentBytes
         upsert.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
         // The version this transaction wrote is the document row itself (no second copy of the JSON).
-        this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
+        if (versions) versions.push([id, after._rev])
+        else this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
       } else {
         this.statements.deleteDocument.run(dataset, id)
-        this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
+        if (versions) versions.push([id, null])
+        else this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
       }
     }
+    if (versions) this.statements.insertVersions.run(dataset, lastInsertRowid, JSON.stringify(versions))
     if (textIndex) this.fullText.index(dataset, tx.changes, {defer: deferTextIndex})
     for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
   }
@@ -671,6 +682,13 @@ export class Store {
     this.integrity.close()
     if (this.db.open) this.db.close()
   }
+}
+
+/** Ids and revisions that JSON writes as they are (no escapes): version rows for many go to SQLite as one JSON array. */
+const PLAIN = /^[A-Za-z0-9._-]+$/
+
+function plainVersion({id, after}: StoredChange): boolean {
+  return PLAIN.test(id) && (after === null || (typeof after._rev === 'string' && PLAIN.test(after._rev)))
 }
 
 /**

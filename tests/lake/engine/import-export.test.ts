@@ -157,6 +157,52 @@ describe('export and import', () => {
       expect(JSON.stringify(bom.body)).toMatch(/Import line 1 is not valid JSON/)
     })
 
+    it('a batch writes the version rows and the full-text notes of every document, one statement each', async () => {
+      const engine = testEngine()
+      await engine.mutate(DS, [{create: {_id: 'old-1', _type: 'thing', v: 'before'}}, {create: {_id: 'old-2', _type: 'thing', v: 'before'}}], author)
+      await engine.catchUpTextIndex()
+      const lines = Array.from({length: IMPORT_BATCH_SIZE + 2}, (_, i) => Buffer.from(JSON.stringify({_id: i < 2 ? `old-${i + 1}` : `new-${i}`, _type: 'thing', v: `after ${i}`})))
+      await engine.importDocuments(DS, lines, {mode: 'createOrReplace', author: 'i'})
+      const ids = lines.map((line) => JSON.parse(line.toString())._id as string)
+      const db = new Database(engine.file, {readonly: true})
+      try {
+        // One version row per document and transaction, its rev the document's, its JSON the current row's (NULL).
+        const versions = db
+          .prepare('SELECT v.document_id AS id, v.rev, v.json, d.rev AS current FROM document_versions v JOIN transactions t ON t.seq = v.seq LEFT JOIN documents d ON d.dataset = v.dataset AND d.id = v.document_id WHERE t.author = ? ORDER BY v.seq, v.document_id')
+          .all('i') as {id: string; rev: string; json: string | null; current: string}[]
+        expect(versions.map((row) => row.id).sort()).toEqual([...ids].sort())
+        for (const row of versions) expect(row).toEqual({id: row.id, rev: row.current, json: null, current: row.current})
+        // The replaced documents' earlier versions got their JSON before their rows changed.
+        expect(JSON.stringify(engine.history(DS, ['old-1'], {}))).toContain('"v":"before"')
+        const old = db.prepare('SELECT json FROM document_versions WHERE dataset = ? AND document_id = ? ORDER BY seq').pluck().all(DS, 'old-2') as (string | null)[]
+        expect(old).toHaveLength(2)
+        expect(JSON.parse(old[0]!)).toMatchObject({v: 'before'})
+        expect(old[1]).toBeNull()
+        // Every imported document is noted for the full-text catch-up, in both tables, and nothing else.
+        for (const table of ['fts_pending', 'text_pending']) {
+          expect((db.prepare(`SELECT id FROM ${table} WHERE dataset = ? ORDER BY id`).pluck().all(DS) as string[]), table).toEqual([...ids].sort())
+        }
+        expect(engine.textIndexBehind).toBe(ids.length)
+      } finally {
+        db.close()
+      }
+      // Deletes and creates in one transaction (the ordinary commit path): deleted versions have rev and JSON NULL.
+      await engine.mutate(DS, [{delete: {id: 'new-5'}}, {delete: {id: 'new-6'}}, {create: {_id: 'late', _type: 'thing'}}], author)
+      const check = new Database(engine.file, {readonly: true})
+      const last = check.prepare('SELECT document_id, rev, json FROM document_versions WHERE seq = (SELECT max(seq) FROM transactions) ORDER BY document_id').all()
+      check.close()
+      const lateRev = engine.getDocuments(DS, ['late'])[0]!._rev
+      expect(last).toEqual([
+        {document_id: 'late', rev: lateRev, json: null},
+        {document_id: 'new-5', rev: null, json: null},
+        {document_id: 'new-6', rev: null, json: null},
+      ])
+      expect(engine.getDocuments(DS, ['new-5', 'new-6'])).toEqual([null, null])
+      await engine.catchUpTextIndex()
+      expect(engine.textIndexBehind).toBe(0)
+      expect((await engine.query(DS, '*[v match "after"] | order(_id)[0..1]._id', {})).result).toEqual(['new-10', 'new-100'])
+    })
+
     it('a line with a repeated key is stored as JSON.parse reads it, so SQLite and the engine agree', async () => {
       const engine = testEngine()
       await engine.importDocuments(DS, ['{"_id":"d","_type":"t","slug":{"current":"first","current":"last"}}'], {mode: 'create', author: 'i'})
