@@ -19,7 +19,7 @@
  * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
  */
 import fs from 'node:fs'
-import {lineBuffers} from '@/lib/lake/archive/ndjson-lines'
+import {IMPORT_READ_CHUNK, lineBuffers} from '@/lib/lake/archive/ndjson-lines'
 import {openEngine, type Engine, type QueryOptions} from '@/lib/lake/engine'
 import {warmUpSettings} from '@/lib/lake/engine/warm-up'
 import {LiveEventLog} from '@/lib/lake/live'
@@ -64,7 +64,7 @@ async function importRun(posts: number, file: string, fromExport: boolean): Prom
   const cpu = process.cpuUsage()
   const mainCpu = mainThreadCpuMicros()
   const started = performance.now()
-  const {count} = await engine.importDocuments(DATASET, fromExport ? lineBuffers(fs.createReadStream(exportFile)) : documents, {mode: 'create', author: 'bench'})
+  const {count} = await engine.importDocuments(DATASET, fromExport ? lineBuffers(fs.createReadStream(exportFile, {highWaterMark: IMPORT_READ_CHUNK})) : documents, {mode: 'create', author: 'bench'})
   if (fromExport) fs.rmSync(exportFile)
   engine.close()
   const ms = performance.now() - started

@@ -23,7 +23,7 @@ import {connectToLake} from '../connect'
 import {TextCheckSplit} from '../engine/text-check-pool'
 import {LakeError, type Engine, type ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
-import {lineBuffers, lines} from './ndjson-lines'
+import {IMPORT_READ_CHUNK, lineBuffers, lines} from './ndjson-lines'
 import {extractArchive, isGzip} from './tarball'
 
 /** Per transaction: well under the lake's 10 MB write limit, few enough to report progress. */
@@ -316,7 +316,7 @@ async function archiveSource(file: string): Promise<Source> {
     throw error
   }
   return {
-    ndjson: () => fs.createReadStream(path.join(archive.root, 'data.ndjson')),
+    ndjson: () => fs.createReadStream(path.join(archive.root, 'data.ndjson'), {highWaterMark: IMPORT_READ_CHUNK}),
     label: `${file}: data.ndjson`,
     assetMap: archive.assetMap,
     readAsset(placeholder) {
@@ -333,7 +333,7 @@ async function archiveSource(file: string): Promise<Source> {
 function ndjsonSource(file: string): Source {
   const base = path.dirname(path.resolve(file))
   return {
-    ndjson: () => fs.createReadStream(file),
+    ndjson: () => fs.createReadStream(file, {highWaterMark: IMPORT_READ_CHUNK}),
     label: file,
     assetMap: {},
     readAsset(placeholder) {

@@ -26,6 +26,12 @@ export async function* lines(input: Readable): AsyncGenerator<string> {
 }
 
 /**
+ * How much of a file to read at a time for an import (fs streams read 64 KiB by default): a read
+ * ahead while the lake commits a batch covers more, and fewer lines straddle two chunks (copied).
+ */
+export const IMPORT_READ_CHUNK = 2 ** 20
+
+/**
  * The stream's lines as bytes (split on `\n`, undecoded): a line within one chunk is a view of it
  * (no copy), one across chunks is joined. An import hands these to the lake as they are: it checks
  * and stores the UTF-8 itself (import-export.ts), so no JavaScript string of the line is made.

@@ -12,7 +12,7 @@ import type {DocumentTextFields} from './document-text'
 import {invalidMutation, documentAlreadyExists} from './errors'
 import {isValidDocumentId, resolveNewDocumentId} from './ids'
 import {checkDepth, isPlainObject, isTimestamp, type AppliedMutations} from './mutations'
-import {rawDocument} from './raw-document'
+import {rawDocument, SplicedBytes} from './raw-document'
 import {TextCheckSplit} from './text-check-pool'
 import type {TransactionBody} from './engine'
 import type {ImportMode, SanityDocument} from './types'
@@ -169,14 +169,14 @@ function storableText(text: string | Uint8Array, fields: DocumentTextFields, con
   }
   // Keys the text lacks, written first: no key appears twice.
   const added = JSON.stringify(missing)
-  let stored: string | Buffer
+  let stored: string | Buffer | SplicedBytes
   if (typeof text === 'string') {
     const trimmed = text.trim()
     stored = added === '{}' ? trimmed : `${added.slice(0, -1)},${trimmed.slice(1)}`
   } else {
     // (Vouched-for JSON: only JSON's whitespace can surround the object.)
     const trimmed = trimJsonWhitespace(Buffer.from(text.buffer, text.byteOffset, text.byteLength))
-    stored = added === '{}' ? trimmed : Buffer.concat([Buffer.from(`${added.slice(0, -1)},`), trimmed.subarray(1)])
+    stored = added === '{}' ? trimmed : new SplicedBytes(`${added.slice(0, -1)},`, trimmed.subarray(1))
   }
   return rawDocument(stored, {
     _id,

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
 import {BackgroundCheckpointer} from './checkpointer'
 import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
-import {rawTextOf} from './raw-document'
+import {rawTextOf, SplicedBytes, type RawText} from './raw-document'
 import {PathIndexes} from './path-indexes'
 import type {Mutation, SanityDocument} from './types'
 
@@ -96,7 +96,7 @@ const MIGRATIONS: string[] = [
 ]
 
 /** A document's stored JSON: a string, or its UTF-8 bytes (an import line read as bytes, raw-document.ts). */
-export type DocumentText = string | Uint8Array
+export type DocumentText = RawText
 
 /** Index hints kept per dataset (see indexHints). */
 const MAX_INDEX_HINTS = 64
@@ -209,9 +209,9 @@ export class Store {
          ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
       ),
-      // The same for JSON given as UTF-8 bytes (checked valid): SQLite reads them as the text they encode.
+      // The same for JSON given as a string head (often empty) and UTF-8 bytes (checked valid): SQLite reads them as the text they encode.
       upsertDocumentBytes: db.prepare(
-        `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?, ?)
+        `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, ? || CAST(? AS TEXT), ?, ?, ?)
          ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
       ),
@@ -543,8 +543,11 @@ export class Store {
       if (before !== null) this.statements.materialiseVersion.run({dataset, id})
       if (after) {
         const json = texts.get(after)!
-        const upsert = typeof json === 'string' ? this.statements.upsertDocument : this.statements.upsertDocumentBytes
-        upsert.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        if (typeof json === 'string') this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        else {
+          const [head, bytes] = json instanceof SplicedBytes ? [json.head, json.bytes] : ['', json]
+          this.statements.upsertDocumentBytes.run(dataset, id, after._type, head, bytes, after._rev, after._createdAt, after._updatedAt)
+        }
         // The version this transaction wrote is the document row itself (no second copy of the JSON).
         if (versions) versions.push([id, after._rev])
         else this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)

@@ -125,8 +125,14 @@ describe('export and import', () => {
         lines.push(file.subarray(start, end === -1 ? file.length : end))
         if (end === -1) break
       }
+      const heard: Transaction[] = []
+      engine.subscribe((tx) => heard.push(tx))
       const {count} = await engine.importDocuments(DS, lines, {mode: 'create', author: 'importer'})
       expect(count).toBe(texts.length)
+      // Listeners read them too (parsed from the bytes, system fields spliced in front).
+      const heardB1 = heard[0].changes.find(({id}) => id === 'b-1')!.after!
+      expect({...heardB1}).toEqual({...JSON.parse(texts[1]), _rev: heardB1._rev, _createdAt: heardB1._createdAt, _updatedAt: heardB1._updatedAt})
+      expect(Object.keys(heardB1).slice(0, 3)).toEqual(['_rev', '_createdAt', '_updatedAt'])
       // Stored as SQLite text (not a blob), exactly the line, trimmed.
       const db = new Database(engine.file, {readonly: true})
       const stored = db.prepare('SELECT typeof(json) AS kind, json FROM documents WHERE dataset = ? AND id = ?')
