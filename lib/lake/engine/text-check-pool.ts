@@ -110,13 +110,14 @@ function isText(text: CheckedText): text is string | Uint8Array {
 /**
  * The worker's message for `texts`: byte texts are copied into one buffer that is moved (not
  * copied again) to the worker. (Structured cloning a view copies its whole underlying buffer: a
- * line read from a file is a view of a 64 KiB chunk.)
+ * line read from a file is a view of a whole chunk of it.)
  */
 function message(id: number, texts: CheckedText[]): [unknown, ArrayBuffer[]] {
   let size = 0
   for (const text of texts) if (text instanceof Uint8Array) size += text.byteLength
   if (size === 0) return [{id, texts}, []]
-  const bytes = new Uint8Array(size)
+  // Not zero-filled (every byte is written below), and not from the shared pool: its whole buffer is moved.
+  const bytes = Buffer.allocUnsafeSlow(size)
   const bounds: number[] = []
   let at = 0
   const sent = texts.map((text) => {
