@@ -23,7 +23,7 @@ import {connectToLake} from '../connect'
 import {TextCheckSplit} from '../engine/text-check-pool'
 import {LakeError, type Engine, type ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
-import {lines} from './ndjson-lines'
+import {IMPORT_READ_CHUNK, lineBuffers, lines} from './ndjson-lines'
 import {extractArchive, isGzip} from './tarball'
 
 /** Per transaction: well under the lake's 10 MB write limit, few enough to report progress. */
@@ -144,10 +144,14 @@ async function writeThroughEngine(
   let written = 0
   // The file line of each document handed over (the engine names failures by position).
   const lineOf: number[] = []
-  async function* items(): AsyncGenerator<string | Record<string, unknown>> {
-    for await (const line of numberedLines(source)) {
-      lineOf.push(line.number)
-      yield line.text.includes(ASSET_KEY) ? resolvePlaceholders(parseLine(source, line), assetIds) : line.text
+  // The lines as bytes (the engine checks and stores their UTF-8 itself: no string of each is made).
+  async function* items(): AsyncGenerator<Uint8Array | Record<string, unknown>> {
+    let number = 0
+    for await (const bytes of lineBuffers(source.ndjson())) {
+      number++
+      if (isBlank(bytes)) continue
+      lineOf.push(number)
+      yield bytes.includes(ASSET_KEY) ? resolvePlaceholders(parseLine(source, {text: bytes.toString('utf8'), number}), assetIds) : bytes
     }
   }
   try {
@@ -236,6 +240,16 @@ interface Line {
   line: number
 }
 
+/** Whether a line is blank as `numberedLines` has it (`trim()` leaves nothing), decoding it only if it must. */
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) {
+    // ASCII whitespace as trim() has it: tab, line feed, vertical tab, form feed, carriage return, space.
+    if (byte === 32 || (byte >= 9 && byte <= 13)) continue
+    return byte < 0x80 ? false : bytes.toString('utf8').trim() === ''
+  }
+  return true
+}
+
 /** The NDJSON's non-blank lines with their numbers. */
 async function* numberedLines(source: Source): AsyncGenerator<NumberedLine> {
   let number = 0
@@ -302,7 +316,7 @@ async function archiveSource(file: string): Promise<Source> {
     throw error
   }
   return {
-    ndjson: () => fs.createReadStream(path.join(archive.root, 'data.ndjson')),
+    ndjson: () => fs.createReadStream(path.join(archive.root, 'data.ndjson'), {highWaterMark: IMPORT_READ_CHUNK}),
     label: `${file}: data.ndjson`,
     assetMap: archive.assetMap,
     readAsset(placeholder) {
@@ -319,7 +333,7 @@ async function archiveSource(file: string): Promise<Source> {
 function ndjsonSource(file: string): Source {
   const base = path.dirname(path.resolve(file))
   return {
-    ndjson: () => fs.createReadStream(file),
+    ndjson: () => fs.createReadStream(file, {highWaterMark: IMPORT_READ_CHUNK}),
     label: file,
     assetMap: {},
     readAsset(placeholder) {

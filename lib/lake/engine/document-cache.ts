@@ -20,6 +20,7 @@ import {AsyncLocalStorage} from 'node:async_hooks'
 import {DRAFTS_PREFIX, publishedIdOf, VERSIONS_PREFIX} from './ids'
 import {LruCache} from './lru'
 import {isRawDocument, plainDocument} from './raw-document'
+import type {DocumentText} from './store'
 import {groqKeyOf, valueAt} from './groq-order'
 import {applyPerspective, compareIds, perspectiveKey, type ReaderScope, type ResolvedPerspective} from './perspective'
 import type {SanityDocument} from './types'
@@ -520,7 +521,7 @@ export class DatasetDocuments {
   }
 
   /** Applies committed changes, deriving every cached view. Running queries keep the views they hold. */
-  apply(changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[], texts?: Map<object, string>): void {
+  apply(changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[], texts?: Map<object, DocumentText>): void {
     this.generation++
     // A bulk change (an import batch): its documents are not kept parsed, and views are rebuilt
     // when a query next needs them rather than updated change by change.

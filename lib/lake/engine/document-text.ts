@@ -29,7 +29,8 @@ export interface DocumentTextFields {
   _updatedAt?: string
 }
 
-export type DocumentTextInspector = (text: string) => DocumentTextFields | null
+/** Takes the text, or its UTF-8 bytes (not vouched for unless they are valid UTF-8; a BOM is kept, so refused). */
+export type DocumentTextInspector = (text: string | Uint8Array) => DocumentTextFields | null
 
 export function createDocumentTextInspector(maxDepth: number): DocumentTextInspector {
   const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y
@@ -46,10 +47,22 @@ export function createDocumentTextInspector(maxDepth: number): DocumentTextInspe
   const QUOTE = 34
   const COMMA = 44
   const COLON = 58
+  const UTF8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
 
-  return function inspectDocumentText(text: string): DocumentTextFields | null {
-    // A lone surrogate would not survive the store's UTF-8 (JSON.stringify writes it as an escape).
-    if (!text.isWellFormed()) return null
+  return function inspectDocumentText(input: string | Uint8Array): DocumentTextFields | null {
+    let text: string
+    if (typeof input === 'string') {
+      // A lone surrogate would not survive the store's UTF-8 (JSON.stringify writes it as an escape).
+      if (!input.isWellFormed()) return null
+      text = input
+    } else {
+      // Bytes: the text they encode, if they are UTF-8 (which has no lone surrogates); else not vouched for.
+      try {
+        text = UTF8.decode(input)
+      } catch {
+        return null
+      }
+    }
     const length = text.length
     let i = 0
     const skipWhitespace = () => {

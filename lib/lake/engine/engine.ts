@@ -16,7 +16,7 @@ import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutati
 import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
 import type {Database as SqliteDatabase} from 'better-sqlite3'
-import {Store, type StoredTransaction} from './store'
+import {Store, type DocumentText, type StoredTransaction} from './store'
 import {
   LakeError,
   type Action,
@@ -415,7 +415,7 @@ export class LakeEngine implements Engine {
   private commitGroup(group: WriteGroup): void {
     const members = group.take()
     if (members.length === 0) return
-    let texts: Map<object, string>[]
+    let texts: Map<object, DocumentText>[]
     try {
       // The transaction itself (changes with `before`): commit hooks (the live event log) read it.
       texts = this.store.commitGroup(members.map((member) => ({tx: member.transaction, deferTextIndex: member.deferTextIndex})))
@@ -425,7 +425,7 @@ export class LakeEngine implements Engine {
       // Those after a failed one were prepared on top of its changes: they go back to the front of
       // the queue and are prepared again on what was actually committed (not failed for another's fault).
       for (const [index, member] of members.entries()) {
-        let single: Map<object, string>
+        let single: Map<object, DocumentText>
         try {
           single = this.store.commit(member.transaction, {deferTextIndex: member.deferTextIndex})
         } catch (failure) {
@@ -442,7 +442,7 @@ export class LakeEngine implements Engine {
   }
 
   /** After the durable commit: the cache, listeners, the caller. Never throws (the write loop goes on). */
-  private finishWrite(member: PreparedWrite, texts: Map<object, string>): void {
+  private finishWrite(member: PreparedWrite, texts: Map<object, DocumentText>): void {
     const {transaction} = member
     try {
       member.documents.apply(transaction.changes, texts)

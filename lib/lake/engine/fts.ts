@@ -187,6 +187,9 @@ export interface TextSearch {
   ready(): Promise<void> | null
 }
 
+/** Ids written in JSON exactly as they are (no escapes): notes for many are passed to SQLite as one JSON array. */
+const PLAIN_ID = /^[A-Za-z0-9._-]+$/
+
 export class FullTextIndex {
   private readonly statements
   /** Commit counter (this process) and the ids each recent commit changed, per dataset. */
@@ -477,6 +480,9 @@ export class FullTextIndex {
     })()
   }
 
+  /** A deferred commit's pending notes, one statement per table (prepared on first use, see `index`). */
+  private noteStatements: {fts: Database.Statement<[string, string]>; lists: Database.Statement<[string, string]>} | null = null
+
   /**
    * Files a transaction's changed documents (`after` null: deleted). Call inside the SQLite
    * transaction that writes them, so the index commits (or rolls back) with the documents.
@@ -485,10 +491,21 @@ export class FullTextIndex {
     // Lists the catch-up counted for these documents are of older versions now.
     this.build.forget(dataset, changes)
     if (options.defer) {
-      // Bulk writes: only a durable note that these are not indexed yet (catchUp files them later).
-      for (const {id} of changes) {
-        this.pending += this.statements.addPending.run(dataset, id).changes
-        this.listsPending += this.statements.addTextPending.run(dataset, id).changes
+      // Bulk writes: only a durable note that these are not indexed yet (catchUp files them later),
+      // each table's notes in one statement when the ids need no escaping in JSON (an import's always).
+      if (changes.length > 1 && changes.every(({id}) => PLAIN_ID.test(id))) {
+        const notes = (this.noteStatements ??= {
+          fts: this.db.prepare<[string, string]>('INSERT OR IGNORE INTO fts_pending (dataset, id) SELECT ?, value FROM json_each(?)'),
+          lists: this.db.prepare<[string, string]>('INSERT OR IGNORE INTO text_pending (dataset, id) SELECT ?, value FROM json_each(?)'),
+        })
+        const ids = JSON.stringify(changes.map(({id}) => id))
+        this.pending += notes.fts.run(dataset, ids).changes
+        this.listsPending += notes.lists.run(dataset, ids).changes
+      } else {
+        for (const {id} of changes) {
+          this.pending += this.statements.addPending.run(dataset, id).changes
+          this.listsPending += this.statements.addTextPending.run(dataset, id).changes
+        }
       }
     } else {
       for (const {id, after} of changes) {

@@ -12,7 +12,7 @@ import type {DocumentTextFields} from './document-text'
 import {invalidMutation, documentAlreadyExists} from './errors'
 import {isValidDocumentId, resolveNewDocumentId} from './ids'
 import {checkDepth, isPlainObject, isTimestamp, type AppliedMutations} from './mutations'
-import {rawDocument} from './raw-document'
+import {rawDocument, SplicedBytes} from './raw-document'
 import {TextCheckSplit} from './text-check-pool'
 import type {TransactionBody} from './engine'
 import type {ImportMode, SanityDocument} from './types'
@@ -29,8 +29,12 @@ export function* exportDocuments(documents: readonly SanityDocument[]): Generato
   for (const doc of documents) yield documentOf(doc)
 }
 
-/** What an import takes: a document, or one document's JSON text (an NDJSON line). */
-export type ImportItem = Record<string, unknown> | string
+/**
+ * What an import takes: a document, or one document's JSON text (an NDJSON line), as a string or
+ * as its UTF-8 bytes (a Buffer: stored as it came with no string of it made, if valid UTF-8;
+ * otherwise decoded as a UTF-8 stream decoder would, invalid bytes replaced, and parsed).
+ */
+export type ImportItem = Record<string, unknown> | string | Uint8Array
 
 export async function importDocuments(
   documents: Iterable<ImportItem> | AsyncIterable<ImportItem>,
@@ -54,7 +58,7 @@ export async function importDocuments(
     batch = []
     batchText = 0
     read += items.length
-    const checked = checks.start(items.map((item) => (typeof item === 'string' ? item : null)))
+    const checked = checks.start(items.map((item) => (typeof item === 'string' || item instanceof Uint8Array ? item : null)))
     await committing
     // Caught at once (awaited at the next flush): a failure must not surface as an unhandled rejection meanwhile.
     const commit = commitBatch(async (context) => importBatch(items, offset, options.mode, context, await checked.results())).then(() => {
@@ -67,7 +71,7 @@ export async function importDocuments(
   try {
     for await (const document of documents) {
       batch.push(document)
-      if (typeof document === 'string') batchText += document.length
+      if (typeof document === 'string' || document instanceof Uint8Array) batchText += document.length
       if (batch.length >= IMPORT_BATCH_SIZE || batchText >= IMPORT_BATCH_TEXT) await flush()
     }
     await flush()
@@ -92,7 +96,7 @@ function importBatch(
   for (const [position, item] of items.entries()) {
     const index = offset + position
     const fields = checked[position]
-    const raw = typeof item === 'string' && fields ? storableText(item, fields, context) : null
+    const raw = fields && (typeof item === 'string' || item instanceof Uint8Array) ? storableText(item, fields, context) : null
     if (raw) {
       const existing = context.workingSet.get(raw._id)
       if (existing && mode === 'create') throw documentAlreadyExists(index, raw._id)
@@ -105,7 +109,7 @@ function importBatch(
       outcome.results.push({id: raw._id, operation: existing ? 'update' : 'create'})
       continue
     }
-    const document = typeof item === 'string' ? parseLine(item, index) : item
+    const document = typeof item === 'string' ? parseLine(item, index) : item instanceof Uint8Array ? parseLine(decode(item), index) : item
     if (!isPlainObject(document)) throw invalidMutation(index, `Import line ${index + 1} is not a document object`)
     const id = resolveNewDocumentId(document._id)
     if (!isValidDocumentId(id)) throw invalidMutation(index, `Malformed document ID: ${JSON.stringify(id)}`)
@@ -134,6 +138,10 @@ function importBatch(
   return outcome
 }
 
+function decode(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+}
+
 function parseLine(text: string, index: number): unknown {
   try {
     return JSON.parse(text)
@@ -148,8 +156,7 @@ function parseLine(text: string, index: number): unknown {
  * valid `_id` and `_type` and, for `_rev`/`_createdAt`/`_updatedAt`, either a valid value or none
  * (then the transaction's is spliced in, as the object path would set it). Null: parse it instead.
  */
-function storableText(text: string, fields: DocumentTextFields, context: Parameters<TransactionBody>[0]) {
-  const trimmed = text.trim()
+function storableText(text: string | Uint8Array, fields: DocumentTextFields, context: Parameters<TransactionBody>[0]) {
   const {_id, _type} = fields
   if (_id === undefined || !isValidDocumentId(_id) || resolveNewDocumentId(_id) !== _id) return null
   if (_type === undefined || _type.trim() === '') return null
@@ -162,7 +169,15 @@ function storableText(text: string, fields: DocumentTextFields, context: Paramet
   }
   // Keys the text lacks, written first: no key appears twice.
   const added = JSON.stringify(missing)
-  const stored = added === '{}' ? trimmed : `${added.slice(0, -1)},${trimmed.slice(1)}`
+  let stored: string | Buffer | SplicedBytes
+  if (typeof text === 'string') {
+    const trimmed = text.trim()
+    stored = added === '{}' ? trimmed : `${added.slice(0, -1)},${trimmed.slice(1)}`
+  } else {
+    // (Vouched-for JSON: only JSON's whitespace can surround the object.)
+    const trimmed = trimJsonWhitespace(Buffer.from(text.buffer, text.byteOffset, text.byteLength))
+    stored = added === '{}' ? trimmed : new SplicedBytes(`${added.slice(0, -1)},`, trimmed.subarray(1))
+  }
   return rawDocument(stored, {
     _id,
     _type,
@@ -170,4 +185,16 @@ function storableText(text: string, fields: DocumentTextFields, context: Paramet
     _createdAt: fields._createdAt ?? context.timestamp,
     _updatedAt: fields._updatedAt ?? context.timestamp,
   })
+}
+
+function isJsonWhitespace(byte: number): boolean {
+  return byte === 32 || byte === 10 || byte === 13 || byte === 9
+}
+
+function trimJsonWhitespace(bytes: Buffer): Buffer {
+  let start = 0
+  let end = bytes.length
+  while (start < end && isJsonWhitespace(bytes[start])) start++
+  while (end > start && isJsonWhitespace(bytes[end - 1])) end--
+  return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end)
 }

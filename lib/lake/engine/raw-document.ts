@@ -10,14 +10,43 @@ import type {SanityDocument} from './types'
 
 const RAW = Symbol('lake.rawDocument')
 
+/**
+ * A JSON object's text as `head` (a string: keys spliced in front, ending with a comma) followed by
+ * UTF-8 bytes (the object's own text after its opening brace): a byte line with system fields
+ * added, without copying the line into a new buffer.
+ */
+export class SplicedBytes {
+  constructor(
+    readonly head: string,
+    readonly bytes: Uint8Array,
+  ) {}
+
+  /** Its size, about (characters of the head, bytes of the rest). */
+  get length(): number {
+    return this.head.length + this.bytes.length
+  }
+
+  toString(): string {
+    return this.head + utf8(this.bytes)
+  }
+}
+
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+}
+
+/** A stored document's JSON: a string, its UTF-8 bytes (an import line read as bytes, checked valid UTF-8), or those with keys spliced in. */
+export type RawText = string | Uint8Array | SplicedBytes
+
 interface RawState {
-  text: string
+  text: RawText
   fields: Pick<SanityDocument, '_id' | '_type' | '_rev' | '_createdAt' | '_updatedAt'>
   parsed: SanityDocument | null
 }
 
 function parsed(state: RawState): SanityDocument {
-  return (state.parsed ??= JSON.parse(state.text) as SanityDocument)
+  const {text} = state
+  return (state.parsed ??= JSON.parse(typeof text === 'string' ? text : text instanceof SplicedBytes ? text.toString() : utf8(text)) as SanityDocument)
 }
 
 /**
@@ -57,8 +86,8 @@ const handler: ProxyHandler<RawTarget> = {
   preventExtensions: () => false,
 }
 
-/** `text` (a JSON object whose system fields are `fields`, already checked) as a document. */
-export function rawDocument(text: string, fields: RawState['fields']): SanityDocument {
+/** `text` (a JSON object whose system fields are `fields`, already checked; or its UTF-8 bytes) as a document. */
+export function rawDocument(text: RawText, fields: RawState['fields']): SanityDocument {
   return new Proxy(new RawTarget({text, fields, parsed: null}), handler) as unknown as SanityDocument
 }
 
@@ -66,8 +95,8 @@ function stateOf(value: unknown): RawState | undefined {
   return value instanceof RawTarget ? value[RAW] : undefined
 }
 
-/** The stored JSON text of a raw document; undefined for any other value. */
-export function rawTextOf(value: unknown): string | undefined {
+/** The stored JSON text (or its UTF-8 bytes) of a raw document; undefined for any other value. */
+export function rawTextOf(value: unknown): RawText | undefined {
   return stateOf(value)?.text
 }
 

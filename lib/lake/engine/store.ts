@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
 import {BackgroundCheckpointer} from './checkpointer'
 import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
-import {rawTextOf} from './raw-document'
+import {rawTextOf, SplicedBytes, type RawText} from './raw-document'
 import {PathIndexes} from './path-indexes'
 import type {Mutation, SanityDocument} from './types'
 
@@ -94,6 +94,9 @@ const MIGRATIONS: string[] = [
   CREATE INDEX documents_by_type_id ON documents (dataset, type, id);
   `,
 ]
+
+/** A document's stored JSON: a string, or its UTF-8 bytes (an import line read as bytes, raw-document.ts). */
+export type DocumentText = RawText
 
 /** Index hints kept per dataset (see indexHints). */
 const MAX_INDEX_HINTS = 64
@@ -206,11 +209,21 @@ export class Store {
          ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
       ),
+      // The same for JSON given as a string head (often empty) and UTF-8 bytes (checked valid): SQLite reads them as the text they encode.
+      upsertDocumentBytes: db.prepare(
+        `INSERT INTO documents (dataset, id, type, json, rev, created_at, updated_at) VALUES (?, ?, ?, ? || CAST(? AS TEXT), ?, ?, ?)
+         ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, json = excluded.json, rev = excluded.rev,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      ),
       deleteDocument: db.prepare('DELETE FROM documents WHERE dataset = ? AND id = ?'),
       insertTransaction: db.prepare(
         'INSERT INTO transactions (id, dataset, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertVersion: db.prepare('INSERT INTO document_versions (dataset, document_id, seq, rev, json) VALUES (?, ?, ?, ?, ?)'),
+      // The same for many documents: a JSON array of [id, rev] (rev null: deleted).
+      insertVersions: db.prepare<[string, number | bigint, string]>(
+        'INSERT INTO document_versions (dataset, document_id, seq, rev, json) SELECT ?, value ->> 0, ?, value ->> 1, NULL FROM json_each(?)',
+      ),
       // A version stored as "the current document row" gets its JSON before that row changes. Only
       // a document's newest version can be one (each commit materialises it before adding the next),
       // so only that row is read: a draft with thousands of versions costs what a new one does.
@@ -472,7 +485,7 @@ export class Store {
   }
 
   /** Writes one transaction atomically: either all of it is durable or none of it. */
-  commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, string> {
+  commit(tx: StoredTransaction, options: {deferTextIndex?: boolean} = {}): Map<object, DocumentText> {
     return this.commitGroup([{tx, deferTextIndex: options.deferTextIndex}])[0]
   }
 
@@ -481,13 +494,13 @@ export class Store {
    * them): each keeps its own `transactions` row, versions and commit-hook work, and either all of
    * them are durable or none is. Returns each transaction's JSON texts (see below).
    */
-  commitGroup(group: readonly {tx: StoredTransaction; deferTextIndex?: boolean}[]): Map<object, string>[] {
+  commitGroup(group: readonly {tx: StoredTransaction; deferTextIndex?: boolean}[]): Map<object, DocumentText>[] {
     // Never write into a store that failed its check (or before the check is done).
     this.integrity.assert()
     // Each document is serialised once: its row, its version and the mutations that carry it whole
     // (create/createOrReplace of an import) share the same JSON text.
     const allTexts = group.map(({tx}) => {
-      const texts = new Map<object, string>()
+      const texts = new Map<object, DocumentText>()
       for (const {after} of tx.changes) if (after) texts.set(after, rawTextOf(after) ?? JSON.stringify(after))
       return texts
     })
@@ -518,7 +531,7 @@ export class Store {
   }
 
   /** One transaction's rows, inside the caller's SQLite transaction. */
-  private write(tx: StoredTransaction, texts: Map<object, string>, deferTextIndex: boolean, textIndex: boolean): void {
+  private write(tx: StoredTransaction, texts: Map<object, DocumentText>, deferTextIndex: boolean, textIndex: boolean): void {
     const {dataset} = tx
     const {lastInsertRowid} = this.statements.insertTransaction.run(
       tx.id,
@@ -528,20 +541,31 @@ export class Store {
       serializeMutations(tx.mutations, texts),
       JSON.stringify(tx.changes.map((change) => change.id)),
     )
+    // Many changes with plain ids and revisions (an import batch): their version rows in one
+    // statement, after every document row (each document's newest version is materialised before
+    // its row changes, and the new versions are not there yet to be mistaken for it).
+    const versions: (string | null)[][] | null = tx.changes.length > 1 && tx.changes.every(plainVersion) ? [] : null
     for (const {id, after, before} of tx.changes) {
       // The document's latest version may be stored as "the current row": give it its JSON first
       // (a document known not to exist before, e.g. an import's new ones, has no such version).
       if (before !== null) this.statements.materialiseVersion.run({dataset, id})
       if (after) {
         const json = texts.get(after)!
-        this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        if (typeof json === 'string') this.statements.upsertDocument.run(dataset, id, after._type, json, after._rev, after._createdAt, after._updatedAt)
+        else {
+          const [head, bytes] = json instanceof SplicedBytes ? [json.head, json.bytes] : ['', json]
+          this.statements.upsertDocumentBytes.run(dataset, id, after._type, head, bytes, after._rev, after._createdAt, after._updatedAt)
+        }
         // The version this transaction wrote is the document row itself (no second copy of the JSON).
-        this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
+        if (versions) versions.push([id, after._rev])
+        else this.statements.insertVersion.run(dataset, id, lastInsertRowid, after._rev, null)
       } else {
         this.statements.deleteDocument.run(dataset, id)
-        this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
+        if (versions) versions.push([id, null])
+        else this.statements.insertVersion.run(dataset, id, lastInsertRowid, null, null)
       }
     }
+    if (versions) this.statements.insertVersions.run(dataset, lastInsertRowid, JSON.stringify(versions))
     if (textIndex) this.fullText.index(dataset, tx.changes, {defer: deferTextIndex})
     for (const hook of this.commitHooks) hook(tx, Number(lastInsertRowid))
   }
@@ -671,6 +695,13 @@ export class Store {
   }
 }
 
+/** Ids and revisions that JSON writes as they are (no escapes): version rows for many go to SQLite as one JSON array. */
+const PLAIN = /^[A-Za-z0-9._-]+$/
+
+function plainVersion({id, after}: StoredChange): boolean {
+  return PLAIN.test(id) && (after === null || (typeof after._rev === 'string' && PLAIN.test(after._rev)))
+}
+
 /**
  * A version row's JSON. The newest version of a document that exists is stored without JSON
  * (json NULL, rev set: "the current document row"), so each document's JSON is written once per
@@ -688,7 +719,7 @@ const VERSION_JSON = `CASE WHEN v.json IS NOT NULL OR v.rev IS NULL THEN v.json
 export const VERSION_MARKER = '__lake_version_of'
 
 /** JSON of a mutation list; a create/createOrReplace carrying a document this transaction stores refers to its version row. */
-function serializeMutations(mutations: Mutation[], texts: Map<object, string>): string {
+function serializeMutations(mutations: Mutation[], texts: Map<object, DocumentText>): string {
   const parts = mutations.map((mutation) => {
     const keys = Object.keys(mutation)
     if (keys.length === 1) {

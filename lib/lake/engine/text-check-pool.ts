@@ -19,14 +19,23 @@ const {parentPort} = require('node:worker_threads')
 // Helpers a transpiler may have put into the factory's source (esbuild's keepNames).
 const __name = (target) => target
 const inspect = (${createDocumentTextInspector.toString()})(${MAX_DOCUMENT_DEPTH})
-parentPort.on('message', ({id, texts}) => {
-  parentPort.postMessage({id, fields: texts.map((text) => (typeof text === 'string' ? inspect(text) : null))})
+// Texts come as strings, or as numbers k: the bytes bounds[2k]..bounds[2k + 1] of the one buffer sent.
+parentPort.on('message', ({id, texts, bytes, bounds}) => {
+  const fields = texts.map((text) => {
+    if (typeof text === 'string') return inspect(text)
+    if (typeof text === 'number') return inspect(new Uint8Array(bytes, bounds[2 * text], bounds[2 * text + 1] - bounds[2 * text]))
+    return null
+  })
+  parentPort.postMessage({id, fields})
 })
 `
 
+/** An import's text: a string, or its UTF-8 bytes (an NDJSON line read as bytes); null for an object. */
+export type CheckedText = string | Uint8Array | null
+
 interface Pending {
   resolve: (fields: (DocumentTextFields | null)[]) => void
-  texts: (string | null)[]
+  texts: CheckedText[]
 }
 
 /** Worker-side checking, on when the machine has a core to spare (tests can force either way). */
@@ -46,15 +55,15 @@ class TextCheckPool {
   }
 
   /** Each text's fields (null: not vouched for, or not a text), checked on the worker if it runs. */
-  check(texts: (string | null)[]): Promise<(DocumentTextFields | null)[]> {
-    if (!texts.some((text) => typeof text === 'string')) return Promise.resolve(texts.map(() => null))
+  check(texts: CheckedText[]): Promise<(DocumentTextFields | null)[]> {
+    if (!texts.some(isText)) return Promise.resolve(texts.map(() => null))
     const worker = textCheckThreads.enabled ? this.start() : null
     if (!worker) return Promise.resolve(checkHere(texts))
     return new Promise((resolve) => {
       const id = this.nextId++
       this.pending.set(id, {resolve, texts})
       if (this.pending.size === 1) worker.ref()
-      worker.postMessage({id, texts})
+      worker.postMessage(...message(id, texts))
     })
   }
 
@@ -94,8 +103,34 @@ class TextCheckPool {
   }
 }
 
-export function checkHere(texts: (string | null)[]): (DocumentTextFields | null)[] {
-  return texts.map((text) => (typeof text === 'string' ? inspectDocumentText(text) : null))
+function isText(text: CheckedText): text is string | Uint8Array {
+  return text !== null
+}
+
+/**
+ * The worker's message for `texts`: byte texts are copied into one buffer that is moved (not
+ * copied again) to the worker. (Structured cloning a view copies its whole underlying buffer: a
+ * line read from a file is a view of a whole chunk of it.)
+ */
+function message(id: number, texts: CheckedText[]): [unknown, ArrayBuffer[]] {
+  let size = 0
+  for (const text of texts) if (text instanceof Uint8Array) size += text.byteLength
+  if (size === 0) return [{id, texts}, []]
+  // Not zero-filled (every byte is written below), and not from the shared pool: its whole buffer is moved.
+  const bytes = Buffer.allocUnsafeSlow(size)
+  const bounds: number[] = []
+  let at = 0
+  const sent = texts.map((text) => {
+    if (!(text instanceof Uint8Array)) return text
+    bytes.set(text, at)
+    bounds.push(at, (at += text.byteLength))
+    return bounds.length / 2 - 1
+  })
+  return [{id, texts: sent, bytes: bytes.buffer, bounds}, [bytes.buffer]]
+}
+
+export function checkHere(texts: CheckedText[]): (DocumentTextFields | null)[] {
+  return texts.map((text) => (text === null ? null : inspectDocumentText(text)))
 }
 
 /** One pool per process: imports are serialised by the engine's write queue anyway. */
@@ -117,8 +152,8 @@ export class TextCheckSplit {
   /** The worker's share of the next batch (tests can pin it). */
   share = FIRST_SHARE
 
-  start(texts: (string | null)[]): {results: () => Promise<(DocumentTextFields | null)[]>} {
-    const cut = textCheckPool.available && texts.some((text) => typeof text === 'string') ? Math.round(texts.length * this.share) : 0
+  start(texts: CheckedText[]): {results: () => Promise<(DocumentTextFields | null)[]>} {
+    const cut = textCheckPool.available && texts.some(isText) ? Math.round(texts.length * this.share) : 0
     const remote = cut > 0 ? textCheckPool.check(texts.slice(0, cut)) : null
     return {
       results: async () => {

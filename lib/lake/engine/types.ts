@@ -191,10 +191,10 @@ export interface Engine {
    */
   transactionsFrom(dataset: string, transactionId: string, limit: number): Transaction[] | null
   exportDocuments(dataset: string): Iterable<SanityDocument>
-  /** Documents as objects or as JSON texts (an export file's lines, stored as they came when they can be). */
+  /** Documents as objects or as JSON texts (an export file's lines, as strings or UTF-8 bytes; stored as they came when they can be). */
   importDocuments(
     dataset: string,
-    documents: Iterable<Record<string, unknown> | string> | AsyncIterable<Record<string, unknown> | string>,
+    documents: Iterable<Record<string, unknown> | string | Uint8Array> | AsyncIterable<Record<string, unknown> | string | Uint8Array>,
     options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
   ): Promise<{count: number}>
   /**

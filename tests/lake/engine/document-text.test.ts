@@ -183,6 +183,42 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
     }
   })
 
+  it('vouches for UTF-8 bytes exactly as for the text they encode, here and on the worker; not for other bytes', async () => {
+    const next = random(57)
+    const texts: (string | Uint8Array | null)[] = []
+    const expected: unknown[] = []
+    for (let n = 0; n < 300; n++) {
+      const text = spaced(JSON.stringify({_id: `d${n}é`, _type: 't', v: value(next, 1)}), next)
+      const kind = n % 5
+      // Invalid UTF-8 (a lone continuation byte; a surrogate's three-byte form), a BOM: never vouched for.
+      const bytes =
+        kind === 1 ? Buffer.concat([Buffer.from(text.slice(0, -1)), Buffer.from([0x80]), Buffer.from('}')]) :
+        kind === 2 ? Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]) :
+        kind === 3 ? Buffer.from(`\ufeff${text}`) :
+        // A view into a larger buffer (a line of a file chunk), as the importer gets them.
+        Buffer.from(`xx${text}yy`).subarray(2, -2)
+      texts.push(n % 11 === 0 ? null : bytes)
+      expected.push(n % 11 === 0 ? null : kind === 0 || kind === 4 ? inspectDocumentText(text) : null)
+    }
+    expect(expected.filter((fields) => fields !== null).length).toBeGreaterThan(50)
+    expect(checkHere(texts)).toEqual(expected)
+    const enabled = textCheckThreads.enabled
+    textCheckThreads.enabled = true
+    try {
+      for (const share of [1, 0.5]) {
+        const split = new TextCheckSplit()
+        split.share = share
+        const before = textCheckPool.checkedInWorker
+        expect(await split.start(texts).results()).toEqual(expected)
+        expect(textCheckPool.checkedInWorker).toBe(before + 1)
+      }
+      // The worker got copies: the importer's lines are untouched.
+      expect(Buffer.from(texts[4] as Uint8Array).toString()).toMatch(/^\s*\{/)
+    } finally {
+      textCheckThreads.enabled = enabled
+    }
+  })
+
   it('gives the worker less of the next batch when this thread had to wait for it, more when not', async () => {
     const texts = ['{"_id":"a","_type":"t"}', '{"_id":"b","_type":"t"}']
     const enabled = textCheckThreads.enabled

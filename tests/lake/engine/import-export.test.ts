@@ -111,6 +111,104 @@ describe('export and import', () => {
       ])
     })
 
+    it('lines given as UTF-8 bytes are stored as the text they encode and read back as JSON.parse reads the line', async () => {
+      const engine = testEngine()
+      const texts = [
+        '{"_id":"b-0","_type":"post","_rev":"r","_createdAt":"2020-01-01T00:00:00Z","_updatedAt":"2021-01-01T00:00:00Z","title":"Été 😀 \\u00e9 \\"q\\" \\\\ \\n","n":-1.5e3}',
+        '  {"title":"no system fields ünïcødé","_type":"post","_id":"b-1"} \r',
+        ...Array.from({length: IMPORT_BATCH_SIZE + 3}, (_, i) => JSON.stringify({_id: `bulk-${i}`, _type: 'thing', _rev: `r${i}`, _createdAt: '2020-01-01T00:00:00Z', _updatedAt: '2020-01-01T00:00:00Z', body: [{_key: `k${i}`, text: `ñ ${i} \u2028 "quoted"`}]})),
+      ]
+      // Each line a view into one buffer, as a file's lines are (lineBuffers).
+      const file = Buffer.from(texts.join('\n'))
+      const lines: Buffer[] = []
+      for (let start = 0, end = file.indexOf(10); start <= file.length; start = end + 1, end = file.indexOf(10, start)) {
+        lines.push(file.subarray(start, end === -1 ? file.length : end))
+        if (end === -1) break
+      }
+      const heard: Transaction[] = []
+      engine.subscribe((tx) => heard.push(tx))
+      const {count} = await engine.importDocuments(DS, lines, {mode: 'create', author: 'importer'})
+      expect(count).toBe(texts.length)
+      // Listeners read them too (parsed from the bytes, system fields spliced in front).
+      const heardB1 = heard[0].changes.find(({id}) => id === 'b-1')!.after!
+      expect({...heardB1}).toEqual({...JSON.parse(texts[1]), _rev: heardB1._rev, _createdAt: heardB1._createdAt, _updatedAt: heardB1._updatedAt})
+      expect(Object.keys(heardB1).slice(0, 3)).toEqual(['_rev', '_createdAt', '_updatedAt'])
+      // Stored as SQLite text (not a blob), exactly the line, trimmed.
+      const db = new Database(engine.file, {readonly: true})
+      const stored = db.prepare('SELECT typeof(json) AS kind, json FROM documents WHERE dataset = ? AND id = ?')
+      expect(stored.get(DS, 'b-0')).toEqual({kind: 'text', json: texts[0]})
+      expect(stored.get(DS, 'bulk-7')).toEqual({kind: 'text', json: texts[9]})
+      expect(db.prepare("SELECT count(*) FROM documents WHERE dataset = ? AND typeof(json) <> 'text'").pluck().get(DS)).toBe(0)
+      db.close()
+      const [b0, b1, bulk] = engine.getDocuments(DS, ['b-0', 'b-1', `bulk-${IMPORT_BATCH_SIZE}`])
+      expect(b0).toEqual(JSON.parse(texts[0]))
+      expect(b1).toEqual({...JSON.parse(texts[1]), _rev: b1!._rev, _createdAt: b1!._createdAt, _updatedAt: b1!._updatedAt})
+      expect(storedText(engine.file, 'b-1')).toBe(`{"_rev":"${b1!._rev}","_createdAt":"${b1!._createdAt}","_updatedAt":"${b1!._updatedAt}",${texts[1].trim().slice(1)}`)
+      expect(bulk).toEqual(JSON.parse(texts[2 + IMPORT_BATCH_SIZE]))
+      expect((await engine.query(DS, '*[_type == "post"] | order(_id) {_id, title}', {})).result).toEqual([
+        {_id: 'b-0', title: JSON.parse(texts[0]).title},
+        {_id: 'b-1', title: 'no system fields ünïcødé'},
+      ])
+      expect((await engine.query(DS, '*[_type == "thing" && body[0]._key == "k5"][0].body[0].text', {})).result).toBe('ñ 5 \u2028 "quoted"')
+    })
+
+    it('byte lines that are not UTF-8 are decoded as a stream decoder would (invalid bytes replaced), then parsed', async () => {
+      const engine = testEngine()
+      const invalid = Buffer.concat([Buffer.from('{"_id":"bad-utf8","_type":"t","s":"a'), Buffer.from([0xff, 0xed, 0xa0, 0x80]), Buffer.from('b"}')])
+      await engine.importDocuments(DS, [invalid], {mode: 'create', author: 'i'})
+      expect(engine.getDocuments(DS, ['bad-utf8'])[0]!.s).toBe(JSON.parse(invalid.toString('utf8')).s)
+      expect(engine.getDocuments(DS, ['bad-utf8'])[0]!.s).toMatch(/^a\ufffd+b$/)
+      // A BOM is not JSON: the line fails as its text would.
+      const bom = await lakeError(() => engine.importDocuments(DS, [Buffer.from('\ufeff{"_id":"x","_type":"t"}')], {mode: 'create', author: 'i'}))
+      expect(JSON.stringify(bom.body)).toMatch(/Import line 1 is not valid JSON/)
+    })
+
+    it('a batch writes the version rows and the full-text notes of every document, one statement each', async () => {
+      const engine = testEngine()
+      await engine.mutate(DS, [{create: {_id: 'old-1', _type: 'thing', v: 'before'}}, {create: {_id: 'old-2', _type: 'thing', v: 'before'}}], author)
+      await engine.catchUpTextIndex()
+      const lines = Array.from({length: IMPORT_BATCH_SIZE + 2}, (_, i) => Buffer.from(JSON.stringify({_id: i < 2 ? `old-${i + 1}` : `new-${i}`, _type: 'thing', v: `after ${i}`})))
+      await engine.importDocuments(DS, lines, {mode: 'createOrReplace', author: 'i'})
+      const ids = lines.map((line) => JSON.parse(line.toString())._id as string)
+      const db = new Database(engine.file, {readonly: true})
+      try {
+        // One version row per document and transaction, its rev the document's, its JSON the current row's (NULL).
+        const versions = db
+          .prepare('SELECT v.document_id AS id, v.rev, v.json, d.rev AS current FROM document_versions v JOIN transactions t ON t.seq = v.seq LEFT JOIN documents d ON d.dataset = v.dataset AND d.id = v.document_id WHERE t.author = ? ORDER BY v.seq, v.document_id')
+          .all('i') as {id: string; rev: string; json: string | null; current: string}[]
+        expect(versions.map((row) => row.id).sort()).toEqual([...ids].sort())
+        for (const row of versions) expect(row).toEqual({id: row.id, rev: row.current, json: null, current: row.current})
+        // The replaced documents' earlier versions got their JSON before their rows changed.
+        expect(JSON.stringify(engine.history(DS, ['old-1'], {}))).toContain('"v":"before"')
+        const old = db.prepare('SELECT json FROM document_versions WHERE dataset = ? AND document_id = ? ORDER BY seq').pluck().all(DS, 'old-2') as (string | null)[]
+        expect(old).toHaveLength(2)
+        expect(JSON.parse(old[0]!)).toMatchObject({v: 'before'})
+        expect(old[1]).toBeNull()
+        // Every imported document is noted for the full-text catch-up, in both tables, and nothing else.
+        for (const table of ['fts_pending', 'text_pending']) {
+          expect((db.prepare(`SELECT id FROM ${table} WHERE dataset = ? ORDER BY id`).pluck().all(DS) as string[]), table).toEqual([...ids].sort())
+        }
+        expect(engine.textIndexBehind).toBe(ids.length)
+      } finally {
+        db.close()
+      }
+      // Deletes and creates in one transaction (the ordinary commit path): deleted versions have rev and JSON NULL.
+      await engine.mutate(DS, [{delete: {id: 'new-5'}}, {delete: {id: 'new-6'}}, {create: {_id: 'late', _type: 'thing'}}], author)
+      const check = new Database(engine.file, {readonly: true})
+      const last = check.prepare('SELECT document_id, rev, json FROM document_versions WHERE seq = (SELECT max(seq) FROM transactions) ORDER BY document_id').all()
+      check.close()
+      const lateRev = engine.getDocuments(DS, ['late'])[0]!._rev
+      expect(last).toEqual([
+        {document_id: 'late', rev: lateRev, json: null},
+        {document_id: 'new-5', rev: null, json: null},
+        {document_id: 'new-6', rev: null, json: null},
+      ])
+      expect(engine.getDocuments(DS, ['new-5', 'new-6'])).toEqual([null, null])
+      await engine.catchUpTextIndex()
+      expect(engine.textIndexBehind).toBe(0)
+      expect((await engine.query(DS, '*[v match "after"] | order(_id)[0..1]._id', {})).result).toEqual(['new-10', 'new-100'])
+    })
+
     it('a line with a repeated key is stored as JSON.parse reads it, so SQLite and the engine agree', async () => {
       const engine = testEngine()
       await engine.importDocuments(DS, ['{"_id":"d","_type":"t","slug":{"current":"first","current":"last"}}'], {mode: 'create', author: 'i'})
