@@ -98,9 +98,11 @@ describe('POST /data/import/{dataset}', () => {
     expect(await post('?mode=replace', body, lake.editorToken)).toEqual({status: 200, body: {documents: 2, mode: 'replace'}})
     expect(await lake.editor.fetch('*[_id == "mode-1"][0].title')).toBe('import')
 
-    const unknown = await post('?mode=upsert', body, lake.editorToken)
-    expect(unknown.status).toBe(400)
-    expect(unknown.body.error?.description).toContain('"mode" must be create, replace or missing')
+    for (const mode of ['upsert', 'constructor', '']) {
+      const unknown = await post(`?mode=${mode}`, body, lake.editorToken)
+      expect(unknown.status, mode).toBe(400)
+      expect(unknown.body.error?.description).toContain('"mode" must be create, replace or missing')
+    }
   })
 
   it('a bad line answers 400 naming it; nothing of its batch is written', async () => {

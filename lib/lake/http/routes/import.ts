@@ -36,7 +36,7 @@ async function importNdjson(ctx: LakeContext, r: RouteRequest, [rawDataset]: str
   const dataset = datasetName(rawDataset)
   const author = requireWriter(r)
   const modeName = r.url.searchParams.get('mode') ?? 'create'
-  const mode = MODES[modeName]
+  const mode = Object.hasOwn(MODES, modeName) ? MODES[modeName] : undefined
   if (!mode) throw badRequest(`Option "mode" must be create, replace or missing, got "${modeName.slice(0, 40)}"`)
   const maxLine = ctx.importLimits?.maxLineBytes ?? MAX_IMPORT_LINE_BYTES
   const maxBytes = ctx.importLimits?.maxBytes ?? MAX_IMPORT_BYTES
