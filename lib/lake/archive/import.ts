@@ -105,7 +105,9 @@ async function importFrom(source: Source, dataDir: string, options: ImportOption
       ? await writeThroughEngine(lake.engine, source, assetIds, total, options)
       : options.via === 'mutate'
         ? await writeThroughApi(lake.client, source, assetIds, total, options)
-        : await writeThroughImportRoute(lake.client, lake.httpUrl, source, assetIds, total, options)
+        : ((await writeThroughImportRoute(lake.client, lake.httpUrl, source, assetIds, total, options)) ??
+          // A lake from before the route (still running an older version): its API, as before.
+          (await writeThroughApi(lake.client, source, assetIds, total, options)))
     return {documents: written, assets: placeholders.size, throughRunningLake: lake.shared}
   } finally {
     await lake.close()
@@ -200,6 +202,7 @@ const IMPORT_MODE_FLAGS: Record<ImportMode, string> = {create: 'create', createO
  * Pass 2 into the running lake: the lines streamed as one NDJSON body to its bulk import route
  * (`POST /data/import/{dataset}`, a lake extension), which commits them in the engine's batches and
  * answers once all are durable, or with the body line at fault and how many were written before it.
+ * Null when the lake has no such route (nothing was written).
  */
 async function writeThroughImportRoute(
   client: SanityClient,
@@ -208,7 +211,7 @@ async function writeThroughImportRoute(
   assetIds: ReadonlyMap<string, string>,
   total: number,
   options: ImportOptions,
-): Promise<number> {
+): Promise<number | null> {
   const {apiVersion, token} = client.config()
   const url = new URL(`/v${apiVersion}/data/import/${encodeURIComponent(options.dataset)}?mode=${IMPORT_MODE_FLAGS[options.mode]}`, httpUrl)
   // The file line of each body line (blank lines are not sent).
@@ -249,6 +252,8 @@ async function writeThroughImportRoute(
     options.onProgress?.(result.documents)
     return result.documents
   }
+  // No such route (a lake older than it): nothing was read or written; null says so.
+  if (answer.status === 404 && (result.error as {type?: unknown} | undefined)?.type === 'httpNotFound') return null
   const reason = String(result.error?.description ?? result.message ?? `The lake answered ${answer.status}`)
   const line = typeof result.error?.line === 'number' ? lineOf[result.error.line - 1] : undefined
   const written = typeof result.error?.written === 'number' ? result.error.written : 0

@@ -12,6 +12,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import {importDataset} from '@/lib/lake/archive'
 import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
+import {importRoutes} from '@/lib/lake/http/routes/import'
 import type {Transaction} from '@/lib/lake/engine/types'
 import {startTestLake, type TestLake} from './helpers'
 
@@ -209,4 +210,30 @@ describe('lake import against a running lake', () => {
       fs.rmSync(dir, {recursive: true, force: true})
     }
   }, 60_000)
+
+  it('falls back to /data/mutate against a lake without the route (an older version still running)', async () => {
+    const own = await startTestLake()
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lake-import-old-'))
+    const route = importRoutes[0]
+    const pattern = route.pattern
+    try {
+      const file = path.join(dir, 'in.ndjson')
+      fs.writeFileSync(file, Array.from({length: 600}, (_, i) => `{"_id":"old-${i}","_type":"oldNote"}\n`).join(''))
+      // As a lake from before the route: POST /data/import is a 404.
+      route.pattern = /^(?!)$/
+      const gone = await fetch(own.api('/data/import/production'), {method: 'POST', headers: {authorization: `Bearer ${own.editorToken}`}, body: '{}'})
+      expect(gone.status).toBe(404)
+      const transactions: Transaction[] = []
+      const unsubscribe = own.lake.engine.subscribe((tx) => transactions.push(tx))
+      const result = await importDataset(own.dataDir, file, {dataset: 'production', mode: 'create'})
+      unsubscribe()
+      expect(result).toMatchObject({documents: 600, throughRunningLake: true})
+      expect(transactions.map((tx) => tx.mutations.length)).toEqual([500, 100])
+      expect(await own.editor.fetch('count(*[_type == "oldNote"])')).toBe(600)
+    } finally {
+      route.pattern = pattern
+      await own.close()
+      fs.rmSync(dir, {recursive: true, force: true})
+    }
+  })
 })

@@ -55,8 +55,10 @@ async function importNdjson(ctx: LakeContext, r: RouteRequest, [rawDataset]: str
       yield text
     }
   }
+  const started = performance.now()
   try {
     const {count} = await ctx.engine.importDocuments(dataset, documents(), {mode, author, onProgress: (count) => (written = count)})
+    ctx.log(`lake: imported ${count} documents into "${dataset}" (${mode}) in ${Math.round(performance.now() - started)} ms`)
     sendJson(r.res, 200, {documents: count, mode: modeName})
   } catch (error) {
     throw located(error, lineOf, written)
