@@ -106,7 +106,7 @@ async function importFile(dataDir: string, positionals: string[], values: Record
     dataset,
     mode,
     log: (line) => process.stderr.write(`[lake] ${line}\n`),
-    onProgress: (n) => ((progress = true), process.stderr.write(`\rImported ${n} documents…`)),
+    onProgress: (n, sent) => ((progress = true), process.stderr.write(sent ? `\rSent ${n} documents to the lake…` : `\rImported ${n} documents…     `)),
   }).catch((error: unknown) => {
     // A failure after some batches says how many were written (ImportWriteError's message).
     if (progress) process.stderr.write('\n')

@@ -52,7 +52,8 @@ export interface ImportOptions {
   dataset: string
   mode: ImportMode
   log?: (line: string) => void
-  onProgress?: (documents: number) => void
+  /** Documents written so far; with `sent`, handed to a running lake's import route (written once it answers). */
+  onProgress?: (documents: number, sent?: 'sent') => void
   /**
    * How a running lake is written to: its bulk import route (default), or `mutate`, transactions of
    * 500 documents through /data/mutate as `sanity dataset import` writes (for comparisons).
@@ -229,7 +230,7 @@ async function writeThroughImportRoute(
         if (size >= ROUTE_CHUNK_CHARS) {
           yield chunk.join('')
           // Handed to the lake: at most a socket buffer and a batch or two ahead of what it committed.
-          options.onProgress?.(lineOf.length)
+          options.onProgress?.(lineOf.length, 'sent')
           chunk = []
           size = 0
         }

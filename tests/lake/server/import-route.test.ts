@@ -182,7 +182,8 @@ describe('lake import against a running lake', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lake-import-route-'))
     try {
       const file = path.join(dir, 'in.ndjson')
-      fs.writeFileSync(file, Array.from({length: 1200}, (_, i) => `{"_id":"cli-${i}","_type":"cliNote","n":${i}}\n`).join(''))
+      // ~400 kB: more than one chunk of the request body (the CLI reports what it has sent, then what was written).
+      fs.writeFileSync(file, Array.from({length: 1200}, (_, i) => `{"_id":"cli-${i}","_type":"cliNote","n":${i},"text":"${'x'.repeat(300)}"}\n`).join(''))
       const transactions: Transaction[] = []
       const unsubscribe = own.lake.engine.subscribe((tx) => transactions.push(tx))
       const child = spawn(process.execPath, ['--import', 'tsx', 'lib/lake/cli.ts', 'import', file], {
@@ -196,6 +197,8 @@ describe('lake import against a running lake', () => {
       unsubscribe()
       expect(out).toContain('Imported 1200 documents and 0 assets into "production" (create) through the running lake')
       expect(code).toBe(0)
+      expect(out).toMatch(/Sent \d+ documents to the lake…/)
+      expect(out).toContain('Imported 1200 documents…')
       expect(transactions.map((tx) => tx.mutations.length)).toEqual([1200])
       expect(await own.editor.fetch('*[_id == "cli-1199"][0].n')).toBe(1199)
 
