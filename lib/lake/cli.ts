@@ -26,7 +26,7 @@ Usage: npm run lake -- <command> [options]
         Import a Sanity dataset archive (.tar.gz from \`sanity dataset export\`, assets included)
         or NDJSON (one JSON document per line). Default: fail if a document exists; --replace
         overwrites existing ones, --missing keeps them. Works while the lake runs: documents go
-        through its API as transactions (with no lake running, a private one is started).
+        to its bulk import route, POST /data/import (with no lake running, a private one is started).
   export <file.ndjson | file.tar.gz> [--dataset production]
         Write every document of the dataset as NDJSON, or as a Sanity dataset archive
         (images/, files/, assets.json, \`_sanityAsset\` placeholders) when the name ends in .tar.gz.
@@ -106,7 +106,7 @@ async function importFile(dataDir: string, positionals: string[], values: Record
     dataset,
     mode,
     log: (line) => process.stderr.write(`[lake] ${line}\n`),
-    onProgress: (n) => ((progress = true), process.stderr.write(`\rImported ${n} documents…`)),
+    onProgress: (n, sent) => ((progress = true), process.stderr.write(sent ? `\rSent ${n} documents to the lake…` : `\rImported ${n} documents…     `)),
   }).catch((error: unknown) => {
     // A failure after some batches says how many were written (ImportWriteError's message).
     if (progress) process.stderr.write('\n')

@@ -12,6 +12,12 @@ export const DEFAULT_HOST = '127.0.0.1'
 
 /** Mutations and actions: generous for big imports through the API, bounded against abuse. */
 export const MAX_WRITE_BODY_BYTES = 10 * 1024 * 1024
+/**
+ * The bulk import route (`POST /data/import/{dataset}`, a lake extension): one NDJSON line is at
+ * most a mutation body's size, and a whole import at most this much (a 100,000-post export is ~700 MB).
+ */
+export const MAX_IMPORT_LINE_BYTES = MAX_WRITE_BODY_BYTES
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024 * 1024
 /** Queries, key-value writes, login forms and other small JSON bodies. */
 export const MAX_SMALL_BODY_BYTES = 1024 * 1024
 /** GROQ queries longer than this are refused (Sanity's own limit is in the same range). */

@@ -2,8 +2,8 @@
  * A `@sanity/client` for tools that write to a lake's data dir (the CLI's import, importers):
  * through the lake that is serving it when there is one (lib/lake/running.ts), otherwise through
  * a private lake started on loopback ephemeral ports for the duration of the job. Either way every
- * write is a transaction through the lake's API, so caches, listeners and webhooks stay right and
- * the Studio sees imported documents arrive live.
+ * write is a transaction of the lake's engine (through its API, or its bulk import), so caches,
+ * listeners and webhooks stay right and the Studio sees imported documents arrive live.
  */
 import {createClient, type SanityClient} from '@sanity/client'
 import {apiVersion} from '@/lib/env'

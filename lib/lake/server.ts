@@ -58,6 +58,8 @@ export interface StartLakeOptions {
   resumeWindow?: {events?: number; ms?: number}
   /** Imported into the default dataset when it is empty (first start). */
   seedDocuments?: () => Iterable<Record<string, unknown>>
+  /** Limits of the bulk import route, `POST /data/import/{dataset}` (default: config.ts). */
+  importLimits?: {maxLineBytes?: number; maxBytes?: number}
   logger?: (line: string) => void
 }
 
@@ -127,6 +129,7 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
       caCertPath: certificates.caCertPath,
       assets: await loadAssetHandler(),
       log,
+      importLimits: options.importLimits,
     }
     const handler = createRequestHandler(ctx)
 

@@ -1,8 +1,10 @@
 /**
  * `npm run lake -- import <file>`: a Sanity dataset archive (`.tar.gz` from `sanity dataset
  * export`) or plain NDJSON, written into the lake (lib/lake/connect.ts): through the running lake's
- * API as transactions, the way `sanity dataset import` writes to Sanity, or, when no lake is
- * running, straight into a private lake's engine in bulk (the lines stored as they came):
+ * bulk import route (`POST /data/import/{dataset}`, a lake extension that hands the lines to its
+ * engine's bulk import; /data/mutate transactions, as `sanity dataset import` writes, on request),
+ * or, when no lake is running, straight into a private lake's engine in bulk (the lines stored as
+ * they came):
  * 1. every distinct `_sanityAsset` file is uploaded (same bytes, same asset id) and given the
  *    metadata assets.json keeps for it;
  * 2. documents get their asset references back and are committed in batches.
@@ -14,8 +16,10 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 import type {SanityClient} from '@sanity/client'
 import mime from 'mime-types'
@@ -48,7 +52,13 @@ export interface ImportOptions {
   dataset: string
   mode: ImportMode
   log?: (line: string) => void
-  onProgress?: (documents: number) => void
+  /** Documents written so far; with `sent`, handed to a running lake's import route (written once it answers). */
+  onProgress?: (documents: number, sent?: 'sent') => void
+  /**
+   * How a running lake is written to: its bulk import route (default), or `mutate`, transactions of
+   * 500 documents through /data/mutate as `sanity dataset import` writes (for comparisons).
+   */
+  via?: 'route' | 'mutate'
 }
 
 export interface ImportResult {
@@ -90,10 +100,15 @@ async function importFrom(source: Source, dataDir: string, options: ImportOption
       assetIds.set(key, await uploadAsset(lake.client, placeholder, source.readAsset(placeholder), source.assetMap))
     }
     // Pass 2: read again, resolve, write. A private lake takes the lines in bulk (its engine
-    // stores them as they came, engine/import-export.ts); a running one through its API.
+    // stores them as they came, engine/import-export.ts); a running one through its bulk import
+    // route, which hands them to the same engine import (http/routes/import.ts).
     const written = lake.engine
       ? await writeThroughEngine(lake.engine, source, assetIds, total, options)
-      : await writeThroughApi(lake.client, source, assetIds, total, options)
+      : options.via === 'mutate'
+        ? await writeThroughApi(lake.client, source, assetIds, total, options)
+        : ((await writeThroughImportRoute(lake.client, lake.httpUrl, source, assetIds, total, options)) ??
+          // A lake from before the route (still running an older version): its API, as before.
+          (await writeThroughApi(lake.client, source, assetIds, total, options)))
     return {documents: written, assets: placeholders.size, throughRunningLake: lake.shared}
   } finally {
     await lake.close()
@@ -184,7 +199,110 @@ async function writeThroughEngine(
   return written
 }
 
-/** Pass 2 into the running lake: transactions through its API, as `sanity dataset import` writes to Sanity. */
+/** Body chunks of the import request: a few hundred kilobytes of lines each. */
+const ROUTE_CHUNK_CHARS = 256 * 1024
+const IMPORT_MODE_FLAGS: Record<ImportMode, string> = {create: 'create', createOrReplace: 'replace', createIfNotExists: 'missing'}
+
+/**
+ * Pass 2 into the running lake: the lines streamed as one NDJSON body to its bulk import route
+ * (`POST /data/import/{dataset}`, a lake extension), which commits them in the engine's batches and
+ * answers once all are durable, or with the body line at fault and how many were written before it.
+ * Null when the lake has no such route (nothing was written).
+ */
+async function writeThroughImportRoute(
+  client: SanityClient,
+  httpUrl: string,
+  source: Source,
+  assetIds: ReadonlyMap<string, string>,
+  total: number,
+  options: ImportOptions,
+): Promise<number | null> {
+  const {apiVersion, token} = client.config()
+  const url = new URL(`/v${apiVersion}/data/import/${encodeURIComponent(options.dataset)}?mode=${IMPORT_MODE_FLAGS[options.mode]}`, httpUrl)
+  // The file line of each body line (blank lines are not sent).
+  const lineOf: number[] = []
+  let sourceError: unknown
+  async function* body(): AsyncGenerator<string> {
+    let chunk: string[] = []
+    let size = 0
+    try {
+      for await (const line of numberedLines(source)) {
+        lineOf.push(line.number)
+        const text = line.text.includes(ASSET_KEY) ? JSON.stringify(resolvePlaceholders(parseLine(source, line), assetIds)) : line.text
+        chunk.push(text, '\n')
+        size += text.length
+        if (size >= ROUTE_CHUNK_CHARS) {
+          yield chunk.join('')
+          // Handed to the lake: at most a socket buffer and a batch or two ahead of what it committed.
+          options.onProgress?.(lineOf.length, 'sent')
+          chunk = []
+          size = 0
+        }
+      }
+      if (chunk.length > 0) yield chunk.join('')
+    } catch (error) {
+      sourceError = error
+      throw error
+    }
+  }
+  let answer: {status: number; body: unknown}
+  try {
+    answer = await postStream(url, token ?? '', Readable.from(body()))
+  } catch (error) {
+    if (sourceError instanceof ImportFileError) throw fileChanged(sourceError, 0, total)
+    throw sourceError ?? error
+  }
+  const result = answer.body as {documents?: unknown; error?: {description?: unknown; line?: unknown; written?: unknown}; message?: unknown}
+  if (answer.status === 200 && typeof result.documents === 'number') {
+    options.onProgress?.(result.documents)
+    return result.documents
+  }
+  // No such route (a lake older than it): nothing was read or written; null says so.
+  if (answer.status === 404 && (result.error as {type?: unknown} | undefined)?.type === 'httpNotFound') return null
+  const reason = String(result.error?.description ?? result.message ?? `The lake answered ${answer.status}`)
+  const line = typeof result.error?.line === 'number' ? lineOf[result.error.line - 1] : undefined
+  const written = typeof result.error?.written === 'number' ? result.error.written : 0
+  if (line === undefined) throw Object.assign(new ImportWriteError(`${reason}\nThe import was refused: nothing was written.`, 0, result), {body: result})
+  const description = reason.replace(/^Line \d+(: )?/, '').replace(/\s*(The import stopped at line \d+|Nothing was written).*$/s, '')
+  if (answer.status === 400 && /^is not (valid JSON|a document object)/.test(description)) {
+    throw fileChanged(new ImportFileError(`${source.label}:${line}: ${description.replace(/^is /, '')}`), written, total)
+  }
+  throw new ImportWriteError(
+    `${description}\nThe import stopped at ${source.label}:${line}: ${written} of ${total} documents were written before its batch, none after.`,
+    written,
+    result,
+  )
+}
+
+/** POSTs a streamed body; resolves with the status and JSON answer (which may come before the body is all sent). */
+function postStream(url: URL, token: string, body: Readable): Promise<{status: number; body: unknown}> {
+  return new Promise((resolve, reject) => {
+    let answered = false
+    const request = http.request(url, {method: 'POST', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson'}}, (response) => {
+      answered = true
+      // An early answer (a refused line): stop sending the rest.
+      body.unpipe(request)
+      body.destroy()
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('error', reject)
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        try {
+          resolve({status: response.statusCode ?? 0, body: JSON.parse(text) as unknown})
+        } catch {
+          reject(new Error(`The lake answered ${response.statusCode} with ${text.slice(0, 200)}`))
+        }
+      })
+    })
+    // Writing into a connection the lake closed after answering early fails; the answer tells why.
+    request.on('error', (error) => setTimeout(() => answered || reject(error), 50))
+    body.on('error', (error) => request.destroy(error))
+    body.pipe(request)
+  })
+}
+
+/** Pass 2 into the running lake through /data/mutate, as `sanity dataset import` writes to Sanity. */
 async function writeThroughApi(
   client: SanityClient,
   source: Source,

@@ -153,6 +153,15 @@ class WriteGroup {
 /** Tunables (tests turn the background catch-up off to hold a store behind, then call `catchUpTextIndex`). */
 export const textIndexing = {background: true}
 
+/** Transactions of at least this many create / createOrReplace / createIfNotExists defer their full-text entries (see mutate)... */
+export const BULK_MUTATION_MIN = 100
+/** ...filed in the background once none came for this long. */
+const BULK_CATCH_UP_DELAY_MS = 1000
+
+function isWholeDocument(mutation: Mutation): boolean {
+  return 'create' in mutation || 'createOrReplace' in mutation || 'createIfNotExists' in mutation
+}
+
 /** How long one step of the full-text catch-up may hold the thread (queries and commits run between steps). */
 const TEXT_CATCH_UP_STEP_MS = 8
 
@@ -166,6 +175,8 @@ export class LakeEngine implements Engine {
   private textCatchUp: Promise<void> | null = null
   /** Imports running (the background catch-up pauses for them). */
   private importing = 0
+  /** Set while large transactions of whole documents come in (see mutate): the background catch-up waits. */
+  private bulkCatchUp: NodeJS.Timeout | null = null
   private closed = false
   private readonly workingSetBytes: number
 
@@ -313,7 +324,25 @@ export class LakeEngine implements Engine {
   // ---- writing ----
 
   mutate(dataset: string, mutations: Mutation[], options: CommitOptions): Promise<CommitResult> {
-    return this.transact(dataset, options, (context) => applyMutations(mutations, context))
+    // A large transaction of whole documents (an import through the API: `sanity dataset import`
+    // sends such) files its full-text entries afterwards, in the background, as a bulk import does:
+    // tokenising was about a third of its commit. `match` stays exact meanwhile (documents not filed
+    // yet are all candidates, fts.ts), and what is pending is noted durably in the same commit.
+    const bulk = !options.dryRun && mutations.length >= BULK_MUTATION_MIN && mutations.every(isWholeDocument)
+    const done = this.transact(dataset, options, (context) => applyMutations(mutations, context), {deferTextIndex: bulk})
+    if (!bulk) return done
+    return done.finally(() => {
+      if (!textIndexing.background || this.closed) return
+      // Another such transaction usually follows (an import through the API): the catch-up waits
+      // for a pause in them, as it waits for the end of a bulk import (filing between them would
+      // rewrite the same word lists again and again, and slow them down).
+      if (this.bulkCatchUp) clearTimeout(this.bulkCatchUp)
+      this.bulkCatchUp = setTimeout(() => {
+        this.bulkCatchUp = null
+        if (!this.closed) this.catchUpInBackground()
+      }, BULK_CATCH_UP_DELAY_MS)
+      this.bulkCatchUp.unref()
+    })
   }
 
   async act(dataset: string, actions: Action[], options: CommitOptions): Promise<{transactionId: string}> {
@@ -576,7 +605,7 @@ export class LakeEngine implements Engine {
         while (!this.closed && this.store.fullText.needsWork) {
           await new Promise((resolve) => setImmediate(resolve))
           if (this.closed) break
-          if (this.importing > 0 && !explicit) {
+          if ((this.importing > 0 || this.bulkCatchUp) && !explicit) {
             paused = true
             break
           }
@@ -591,7 +620,7 @@ export class LakeEngine implements Engine {
       })().finally(() => {
         this.textCatchUp = null
         // Paused for an import that has ended meanwhile (its own restart found this one still running).
-        if (paused && !this.closed && this.importing === 0 && textIndexing.background) this.catchUpInBackground()
+        if (paused && !this.closed && this.importing === 0 && !this.bulkCatchUp && textIndexing.background) this.catchUpInBackground()
       })
     }
     return this.textCatchUp
@@ -622,6 +651,8 @@ export class LakeEngine implements Engine {
     if (this.closed) return
     if (this.hintFlush) clearTimeout(this.hintFlush)
     this.hintFlush = null
+    if (this.bulkCatchUp) clearTimeout(this.bulkCatchUp)
+    this.bulkCatchUp = null
     // Hints noted since the last flush, if the store may be written (its check passed).
     // (A path index's build may hold the lock: the lake is closing, so waiting on it here hurts no reader.)
     if (this.store.integrity.done && this.pendingHints.size > 0) this.flushHints(true)

@@ -38,6 +38,8 @@ export interface LakeContext {
   /** Resolved once at start: null when lib/lake/assets is not there (asset paths then answer 404). */
   assets: AssetHandler | null
   log: (line: string) => void
+  /** The bulk import route's limits (routes/import.ts); config.ts's defaults when absent. */
+  importLimits?: {maxLineBytes?: number; maxBytes?: number}
 }
 
 export interface RouteRequest {

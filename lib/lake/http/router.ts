@@ -8,6 +8,7 @@ import {authRoutes, LOGIN_PATH} from './routes/auth'
 import {COMMENTS_ADDON_SUFFIX, commentRoutes} from './routes/comments'
 import {dataRoutes} from './routes/data'
 import {historyRoutes} from './routes/history'
+import {importRoutes} from './routes/import'
 import {referenceRoutes} from './routes/references'
 import {studioRoutes} from './routes/studio'
 import {liveRoutes} from '../listen/live-events'
@@ -18,7 +19,7 @@ import type {LakeContext, Route, RouteRequest} from './context'
 import {homePage} from './home-page'
 import {apiError, gatewayError, HttpError, notFound, sendJson, sendText, type LakeRequest, type LakeResponse} from './respond'
 
-const ROUTES: Route[] = [...dataRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...referenceRoutes, ...authRoutes, ...studioRoutes, ...commentRoutes]
+const ROUTES: Route[] = [...dataRoutes, ...importRoutes, ...listenRoutes, ...liveRoutes, ...historyRoutes, ...referenceRoutes, ...authRoutes, ...studioRoutes, ...commentRoutes]
 const VERSION_PREFIX = /^\/v(\d{4}-\d{2}-\d{2}|1|X)(\/.*)?$/
 const ASSET_PREFIX = /^\/(assets|images|files)\//
 /** Reachable with a stale or wrong token, so a signed-out Studio can still sign in again. */

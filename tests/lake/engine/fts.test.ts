@@ -612,6 +612,7 @@ describe('full-text index (FTS5) for GROQ match', () => {
       // Few pending documents among many indexed ones, so the index narrows (candidates are at most a quarter of the view).
       const indexed = randomIds(random, 400)
       await engine.mutate(DS, indexed.map((id) => ({create: randomDoc(random, id)})), author)
+      await engine.catchUpTextIndex()
       // Imported: new documents, and replacements of indexed ones (whose filed words are then stale).
       const replaced = indexed.filter((_, i) => i % 20 === 0).map((id) => randomDoc(random, id))
       await engine.importDocuments(DS, [...replaced, ...randomIds(random, 40).map((id) => randomDoc(random, `i${id}`))], {mode: 'createOrReplace', author: 'test'})
@@ -749,6 +750,8 @@ describe('the catch-up of the persisted lists', () => {
       const random = seeded(SEED + 40)
       const engine = testEngine(file)
       await engine.mutate(DS, Array.from({length: 300}, (_, i) => ({create: post(random, `p${i}`)})), author)
+      // (A transaction of 300 creates files its words after the commit: engine.ts, mutate.)
+      await engine.catchUpTextIndex()
       const docs = [...engine.exportDocuments(DS)]
       engine.close()
       // As a store written before the lists existed: no lists, FTS words current.

@@ -113,8 +113,9 @@ describe('the integrity check at open', () => {
     const file = path.join(tempDir(), 'lake.sqlite')
     const engine = openEngine({file})
     const words = ['harbour', 'election', 'refinery', 'harvest', 'budget', 'flood']
-    for (let start = 0; start < count; start += 200) {
-      const batch = Array.from({length: Math.min(200, count - start)}, (_, k) => start + k)
+    // Transactions under BULK_MUTATION_MIN: each files its words in its commit (larger ones defer them).
+    for (let start = 0; start < count; start += 50) {
+      const batch = Array.from({length: Math.min(50, count - start)}, (_, k) => start + k)
       await engine.mutate(
         'production',
         batch.map((i) => ({create: {_id: `p${i}`, _type: 'post', title: `${words[i % 6]} ${words[(i * 7) % 6]} report ${i} w${i % 97}`}})),

@@ -119,16 +119,34 @@ describe('streaming import', () => {
     expect(resumed.out).toContain('through a private lake')
   })
 
-  it('a batch the running lake refuses stops the import and says how many documents were written', async () => {
+  it('a batch the running lake refuses stops the import and says how many documents were written (its bulk import route)', async () => {
+    const lake = await startTestLake()
+    try {
+      const total = IMPORT_BATCH_SIZE + 200
+      const taken = IMPORT_BATCH_SIZE + 100
+      await lake.editor.create({_id: `n-${taken}`, _type: 'note', title: 'already here'})
+      const file = path.join(tempDir('lake-stream-conflict-api-'), 'in.ndjson')
+      writeNdjson(file, total, (i) => ({_id: `n-${i}`, _type: 'note'}))
+      const result = await runCli(lake.dataDir, 'import', file)
+      expect(result.code).toBe(1)
+      expect(result.out).toContain(`Document by ID "n-${taken}" already exists`)
+      expect(result.out).toContain(`The import stopped at ${file}:${taken + 1}: ${IMPORT_BATCH_SIZE} of ${total} documents were written before its batch, none after.`)
+      const resumed = await runCli(lake.dataDir, 'import', file, '--missing')
+      expect(resumed.out).toContain(`Imported ${total} documents and 0 assets into "production" (createIfNotExists) through the running lake`)
+    } finally {
+      await lake.close()
+    }
+  })
+
+  it('through /data/mutate (as `sanity dataset import` writes), a refused batch of 500 says how many were written', async () => {
     const lake = await startTestLake()
     try {
       await lake.editor.create({_id: 'n-1100', _type: 'note', title: 'already here'})
-      const file = path.join(tempDir('lake-stream-conflict-api-'), 'in.ndjson')
+      const file = path.join(tempDir('lake-stream-conflict-mutate-'), 'in.ndjson')
       writeNdjson(file, 1200, (i) => ({_id: `n-${i}`, _type: 'note'}))
-      const result = await runCli(lake.dataDir, 'import', file)
-      expect(result.code).toBe(1)
-      expect(result.out).toContain('n-1100')
-      expect(result.out).toContain(`The import stopped at the batch of lines ${file}:1001-1200: 1000 of 1200 documents were written before it, none after.`)
+      const importing = importDataset(lake.dataDir, file, {dataset: 'production', mode: 'create', via: 'mutate'})
+      await expect(importing).rejects.toThrow('n-1100')
+      await expect(importing).rejects.toThrow(`The import stopped at the batch of lines ${file}:1001-1200: 1000 of 1200 documents were written before it, none after.`)
     } finally {
       await lake.close()
     }
