@@ -11,7 +11,7 @@ import {evaluateQuery, matchesDocument, prepareQuery} from './groq'
 import {documentAt, history, transactionsFrom} from './history'
 import {DamagedDatabaseError} from './integrity'
 import {generateTransactionId, isValidDatasetName, isValidTransactionId} from './ids'
-import {exportDocuments, importDocuments, type ImportItem} from './import-export'
+import {exportDocuments, importDocuments, type ImportBatchLimits, type ImportItem} from './import-export'
 import {applyMutations, MAX_QUERY_TARGETS, type AppliedMutations} from './mutations'
 import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
@@ -575,7 +575,7 @@ export class LakeEngine implements Engine {
   importDocuments(
     dataset: string,
     documents: Iterable<ImportItem> | AsyncIterable<ImportItem>,
-    options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
+    options: {mode: ImportMode; author: string; onProgress?: (count: number) => void; batch?: ImportBatchLimits},
   ): Promise<{count: number}> {
     this.checkDataset(dataset)
     // The full-text index is filed after the import, in the background (deferred, see fts.ts):

@@ -23,6 +23,18 @@ export const IMPORT_BATCH_SIZE = 2000
 export const IMPORT_BATCH_TEXT = 8 * 2 ** 20
 const REVISION = /^[A-Za-z0-9._-]{1,128}$/
 
+/**
+ * How big an import's transactions are. Each is applied on the lake's thread in one go, so a lake
+ * that serves readers meanwhile (the import route) takes smaller ones: shorter pauses for them,
+ * a few more fsyncs for the import.
+ */
+export interface ImportBatchLimits {
+  documents: number
+  /** Bytes of JSON text (lines) per batch. */
+  text: number
+}
+export const IMPORT_BATCH: ImportBatchLimits = {documents: IMPORT_BATCH_SIZE, text: IMPORT_BATCH_TEXT}
+
 export function* exportDocuments(documents: readonly SanityDocument[]): Generator<SanityDocument> {
   // `documents` is the cache's snapshot array of handles: commits during a slow export do not
   // change it (they pin what the handles showed), and each is parsed only when its turn comes.
@@ -38,7 +50,7 @@ export type ImportItem = Record<string, unknown> | string | Uint8Array
 
 export async function importDocuments(
   documents: Iterable<ImportItem> | AsyncIterable<ImportItem>,
-  options: {mode: ImportMode; onProgress?: (count: number) => void},
+  options: {mode: ImportMode; onProgress?: (count: number) => void; batch?: ImportBatchLimits},
   commitBatch: (body: TransactionBody) => Promise<void>,
 ): Promise<{count: number}> {
   if (!['create', 'createOrReplace', 'createIfNotExists'].includes(options?.mode)) {
@@ -46,6 +58,8 @@ export async function importDocuments(
   }
   // Batch n+1's texts are checked (partly on a worker, text-check-pool.ts) while batch n commits.
   const checks = new TextCheckSplit()
+  const limits = options.batch ?? IMPORT_BATCH
+  if (!(limits.documents >= 1 && limits.text >= 1)) throw new RangeError('Import batches need room for at least one document')
   let read = 0
   let count = 0
   let batch: ImportItem[] = []
@@ -72,7 +86,7 @@ export async function importDocuments(
     for await (const document of documents) {
       batch.push(document)
       if (typeof document === 'string' || document instanceof Uint8Array) batchText += document.length
-      if (batch.length >= IMPORT_BATCH_SIZE || batchText >= IMPORT_BATCH_TEXT) await flush()
+      if (batch.length >= limits.documents || batchText >= limits.text) await flush()
     }
     await flush()
   } catch (error) {

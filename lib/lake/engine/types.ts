@@ -195,7 +195,13 @@ export interface Engine {
   importDocuments(
     dataset: string,
     documents: Iterable<Record<string, unknown> | string | Uint8Array> | AsyncIterable<Record<string, unknown> | string | Uint8Array>,
-    options: {mode: ImportMode; author: string; onProgress?: (count: number) => void},
+    options: {
+      mode: ImportMode
+      author: string
+      onProgress?: (count: number) => void
+      /** Transaction size (default: import-export.ts's IMPORT_BATCH); smaller for a lake serving readers meanwhile. */
+      batch?: {documents: number; text: number}
+    },
   ): Promise<{count: number}>
   /**
    * Imports leave the full-text index behind (filed afterwards in the background, `match` exact

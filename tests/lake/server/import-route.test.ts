@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import {importDataset} from '@/lib/lake/archive'
-import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
+import {SERVING_IMPORT_BATCH} from '@/lib/lake/http/routes/import'
 import {importRoutes} from '@/lib/lake/http/routes/import'
 import type {Transaction} from '@/lib/lake/engine/types'
 import {startTestLake, type TestLake} from './helpers'
@@ -145,17 +145,18 @@ describe('POST /data/import/{dataset}', () => {
     expect(await count('bigNote')).toBe(0)
   })
 
-  it('a conflict after the first batch says how many documents were written: those of the batches before', async () => {
-    const total = IMPORT_BATCH_SIZE + 50
-    const taken = IMPORT_BATCH_SIZE + 10
+  it('a conflict after two batches says how many documents were written: those of the batches before (small batches on a serving lake: shorter pauses)', async () => {
+    const batch = SERVING_IMPORT_BATCH.documents
+    const total = 2 * batch + 50
+    const taken = 2 * batch + 10
     await lake.editor.create({_id: `late-${taken}`, _type: 'lateNote'})
     // Kept under the test lake's body limit: small documents.
     const body = Array.from({length: total}, (_, i) => `{"_id":"late-${i}","_type":"lateNote"}\n`).join('')
     const answer = await post('', body, lake.editorToken)
     expect(answer.status).toBe(409)
-    expect(answer.body.error).toMatchObject({line: taken + 1, written: IMPORT_BATCH_SIZE})
-    expect(answer.body.error?.description).toContain(`The import stopped at line ${taken + 1}: the ${IMPORT_BATCH_SIZE} documents before its batch were written, none after.`)
-    expect(await count('lateNote')).toBe(IMPORT_BATCH_SIZE + 1)
+    expect(answer.body.error).toMatchObject({line: taken + 1, written: 2 * batch})
+    expect(answer.body.error?.description).toContain(`The import stopped at line ${taken + 1}: the ${2 * batch} documents before its batch were written, none after.`)
+    expect(await count('lateNote')).toBe(2 * batch + 1)
     expect((await post('?mode=missing', body, lake.editorToken)).body.documents).toBe(total)
     expect(await count('lateNote')).toBe(total)
   })
@@ -177,7 +178,7 @@ describe('POST /data/import/{dataset}', () => {
 })
 
 describe('lake import against a running lake', () => {
-  it('the CLI (its own process) sends the file to the bulk import route: one transaction for 1,200 documents, where /data/mutate takes 500 at most', async () => {
+  it('the CLI (its own process) sends the file to the bulk import route: 250-document batches, where /data/mutate takes 500 at a time', async () => {
     const own = await startTestLake()
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lake-import-route-'))
     try {
@@ -199,7 +200,7 @@ describe('lake import against a running lake', () => {
       expect(code).toBe(0)
       expect(out).toMatch(/Sent \d+ documents to the lake…/)
       expect(out).toContain('Imported 1200 documents…')
-      expect(transactions.map((tx) => tx.mutations.length)).toEqual([1200])
+      expect(transactions.map((tx) => tx.mutations.length)).toEqual([250, 250, 250, 250, 200])
       expect(await own.editor.fetch('*[_id == "cli-1199"][0].n')).toBe(1199)
 
       // The /data/mutate way (as `sanity dataset import` writes) is still there, in 500-document transactions.

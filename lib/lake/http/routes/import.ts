@@ -2,7 +2,7 @@
  * `POST /data/import/{dataset}?mode=create|replace|missing` — a lake extension (Sanity has no such
  * endpoint): the body is NDJSON, one document per line (the `data.ndjson` of `sanity dataset
  * export`, asset placeholders already resolved), streamed into the engine's bulk import
- * (`engine.importDocuments`): batches of up to 2,000 documents, each one durable transaction
+ * (`engine.importDocuments`): batches of up to 250 documents, each one durable transaction
  * (listeners, the live event log and webhooks see it like any other), the lines stored as they came
  * when the engine can vouch for them. `lake import` uses it when it talks to a running lake: about
  * as fast as importing with no lake running, where /data/mutate goes at the pace of its
@@ -22,6 +22,13 @@ import type {LakeContext, Route, RouteRequest} from '../context'
 import {datasetName} from '../params'
 import {apiError, badRequest, HttpError, sendJson} from '../respond'
 import {requireWriter} from './data'
+
+/**
+ * A batch is applied on the lake's thread in one go while the site and the Studio are being
+ * served: 250 documents (≈ 20–40 ms of that thread here) instead of the 2,000 of an import into a
+ * private lake, which paused readers for 0.15–0.7 s per batch. More fsyncs, shorter pauses.
+ */
+export const SERVING_IMPORT_BATCH = {documents: 250, text: 2 * 2 ** 20}
 
 /** The CLI's flags (`--replace`, `--missing`) and the engine's names for the same modes. */
 const MODES: Record<string, ImportMode> = {
@@ -57,7 +64,7 @@ async function importNdjson(ctx: LakeContext, r: RouteRequest, [rawDataset]: str
   }
   const started = performance.now()
   try {
-    const {count} = await ctx.engine.importDocuments(dataset, documents(), {mode, author, onProgress: (count) => (written = count)})
+    const {count} = await ctx.engine.importDocuments(dataset, documents(), {mode, author, batch: SERVING_IMPORT_BATCH, onProgress: (count) => (written = count)})
     ctx.log(`lake: imported ${count} documents into "${dataset}" (${mode}) in ${Math.round(performance.now() - started)} ms`)
     sendJson(r.res, 200, {documents: count, mode: modeName})
   } catch (error) {
