@@ -17,6 +17,7 @@ import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
 import type {Database as SqliteDatabase} from 'better-sqlite3'
 import {Store, type StoredTransaction} from './store'
+import type {CatchUpReader, TokenizedDocument} from './text-catch-up'
 import {
   LakeError,
   type Action,
@@ -150,11 +151,20 @@ class WriteGroup {
   }
 }
 
-/** Tunables (tests turn the background catch-up off to hold a store behind, then call `catchUpTextIndex`). */
-export const textIndexing = {background: true}
+/**
+ * Tunables (tests turn the background catch-up off to hold a store behind, then call
+ * `catchUpTextIndex`). `workerMin`: documents behind from which the catch-up reads and tokenises
+ * them in a worker (text-catch-up.ts); fewer are filed on the lake's thread.
+ */
+export const textIndexing = {background: true, workerMin: 64}
 
 /** How long one step of the full-text catch-up may hold the thread (queries and commits run between steps). */
 const TEXT_CATCH_UP_STEP_MS = 8
+/**
+ * The same for a step writing what the catch-up's workers tokenised: longer (still well under the
+ * 50 ms a step may block), as FTS5 writes far fewer, larger segments from larger transactions.
+ */
+const TEXT_CATCH_UP_WRITE_STEP_MS = 20
 
 export class LakeEngine implements Engine {
   private readonly store: Store
@@ -571,6 +581,13 @@ export class LakeEngine implements Engine {
   catchUpTextIndex(explicit = true): Promise<void> {
     if (!this.textCatchUp) {
       let paused = false
+      // Many documents behind (an import): read and tokenised in a worker, a page ahead of the
+      // steps that write them here (text-catch-up.ts); the rest as before, on this thread.
+      let reader: CatchUpReader | null = null
+      let useWorker = true
+      let page: TokenizedDocument[] = []
+      let at = 0
+      let filedByPass = 0
       this.textCatchUp = (async () => {
         await this.intact()
         while (!this.closed && this.store.fullText.needsWork) {
@@ -586,9 +603,40 @@ export class LakeEngine implements Engine {
             await this.store.pathIndexes.idle()
             continue
           }
+          if (at < page.length) {
+            const behind = this.store.fullText.behind
+            at = this.store.fileTokenized(page, at, TEXT_CATCH_UP_WRITE_STEP_MS)
+            filedByPass += behind - this.store.fullText.behind
+            continue
+          }
+          if (!reader && useWorker && this.store.fullText.behind >= textIndexing.workerMin) {
+            reader = this.store.textCatchUpReader()
+            filedByPass = 0
+            if (!reader) useWorker = false
+          }
+          if (reader) {
+            let next: TokenizedDocument[] | null
+            try {
+              next = await reader.take()
+            } catch (error) {
+              if (!this.closed) console.error('lake: the full-text catch-up worker failed; catching up on the lake thread', error)
+              next = null
+              useWorker = false
+            }
+            page = next ?? []
+            at = 0
+            if (next === null) {
+              reader.close()
+              reader = null
+              // A pass that filed nothing (every document changed under it) is not repeated.
+              if (filedByPass === 0) useWorker = false
+            }
+            continue
+          }
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {
+        reader?.close()
         this.textCatchUp = null
         // Paused for an import that has ended meanwhile (its own restart found this one still running).
         if (paused && !this.closed && this.importing === 0 && textIndexing.background) this.catchUpInBackground()
