@@ -613,6 +613,8 @@ export class LakeEngine implements Engine {
             reader = this.store.textCatchUpReader()
             filedByPass = 0
             if (!reader) useWorker = false
+            // As during an import: WAL checkpoints on the checkpointer's worker, not inside a step's commit here.
+            else this.store.beginBulkWrites()
           }
           if (reader) {
             let next: TokenizedDocument[] | null
@@ -628,6 +630,7 @@ export class LakeEngine implements Engine {
             if (next === null) {
               reader.close()
               reader = null
+              this.store.endBulkWrites()
               // A pass that filed nothing (every document changed under it) is not repeated.
               if (filedByPass === 0) useWorker = false
             }
@@ -636,7 +639,10 @@ export class LakeEngine implements Engine {
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {
-        reader?.close()
+        if (reader) {
+          reader.close()
+          if (!this.closed) this.store.endBulkWrites()
+        }
         this.textCatchUp = null
         // Paused for an import that has ended meanwhile (its own restart found this one still running).
         if (paused && !this.closed && this.importing === 0 && textIndexing.background) this.catchUpInBackground()

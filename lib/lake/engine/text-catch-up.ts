@@ -211,6 +211,11 @@ const __name = (target) => target
 const {tokenizeDocument} = (${createCatchUpTokenizer.toString()})()
 const Database = require(workerData.module)
 const db = new Database(workerData.file, {fileMustExist: true, readonly: true})
+// Background work: on Linux a thread's nice value is its own (setpriority on the calling thread),
+// so the lake's thread (queries, commits, the catch-up's own steps) gets the CPU first.
+try {
+  require('node:os').setPriority(workerData.nice)
+} catch {}
 const columns =
   'SELECT p.dataset, p.id, d.rev, d.json, EXISTS (SELECT 1 FROM text_pending t WHERE t.dataset = p.dataset AND t.id = p.id) AS lists ' +
   'FROM fts_pending p LEFT JOIN documents d ON d.dataset = p.dataset AND d.id = p.id WHERE (p.dataset, p.id) > (?, ?) '
@@ -249,7 +254,7 @@ class TokenizerWorker {
   private closed = false
 
   constructor(file: string) {
-    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, module: betterSqlite3Path()}})
+    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, module: betterSqlite3Path(), nice: catchUpWorkers.nice}})
     this.worker.on('message', (reply: Reply) => {
       const waiting = this.waiting.shift()
       if (this.waiting.length === 0) this.worker.unref()
@@ -284,8 +289,11 @@ class TokenizerWorker {
   }
 }
 
-/** Tokenising workers (each with its own connection): two use both cores of a small machine while the lake writes. */
-export const catchUpWorkers = {count: Math.max(1, Math.min(2, os.availableParallelism()))}
+/**
+ * Tokenising workers (each with its own connection): two use both cores of a small machine while
+ * the lake writes; their nice value (Linux, per thread) leaves the lake's thread the CPU first.
+ */
+export const catchUpWorkers = {count: Math.max(1, Math.min(2, os.availableParallelism())), nice: 10}
 
 /**
  * One pass over the documents noted pending when it starts, in pages along (dataset, id) (the pages'
