@@ -174,6 +174,8 @@ export class LakeEngine implements Engine {
   private readonly writes: QueuedWrite[] = []
   private draining = false
   private textCatchUp: Promise<void> | null = null
+  /** The catch-up's tokenising workers, while a pass runs (closed before the store, see CatchUpReader.close). */
+  private textReader: CatchUpReader | null = null
   /** Imports running (the background catch-up pauses for them). */
   private importing = 0
   private closed = false
@@ -610,7 +612,7 @@ export class LakeEngine implements Engine {
             continue
           }
           if (!reader && useWorker && this.store.fullText.behind >= textIndexing.workerMin) {
-            reader = this.store.textCatchUpReader()
+            reader = this.textReader = this.store.textCatchUpReader()
             filedByPass = 0
             if (!reader) useWorker = false
             // As during an import: WAL checkpoints on the checkpointer's worker, not inside a step's commit here.
@@ -629,7 +631,7 @@ export class LakeEngine implements Engine {
             at = 0
             if (next === null) {
               reader.close()
-              reader = null
+              reader = this.textReader = null
               this.store.endBulkWrites()
               // A pass that filed nothing (every document changed under it) is not repeated.
               if (filedByPass === 0) useWorker = false
@@ -641,6 +643,7 @@ export class LakeEngine implements Engine {
       })().finally(() => {
         if (reader) {
           reader.close()
+          this.textReader = null
           if (!this.closed) this.store.endBulkWrites()
         }
         this.textCatchUp = null
@@ -683,6 +686,7 @@ export class LakeEngine implements Engine {
     this.listeners.clear()
     for (const documents of this.caches.values()) documents.closed = true
     this.caches.clear()
+    this.textReader?.close(true)
     this.store.close()
   }
 

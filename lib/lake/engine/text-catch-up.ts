@@ -226,6 +226,10 @@ const bounds = db.prepare('SELECT dataset, id FROM (SELECT dataset, id, row_numb
 parentPort.on('message', (message) => {
   if (message.close) {
     db.close()
+    // Told to the lake, which may be waiting to close its own connection last (see CatchUpReader.close).
+    const closed = new Int32Array(workerData.closed)
+    Atomics.store(closed, 0, 1)
+    Atomics.notify(closed, 0)
     process.exit(0)
   }
   try {
@@ -252,9 +256,11 @@ class TokenizerWorker {
   private readonly worker: Worker
   private readonly waiting: {resolve: (reply: Reply) => void; reject: (error: unknown) => void}[] = []
   private closed = false
+  /** [0] 1 once the worker's connection is closed. */
+  private readonly connection = new Int32Array(new SharedArrayBuffer(4))
 
   constructor(file: string) {
-    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, module: betterSqlite3Path(), nice: catchUpWorkers.nice}})
+    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, module: betterSqlite3Path(), nice: catchUpWorkers.nice, closed: this.connection.buffer}})
     this.worker.on('message', (reply: Reply) => {
       const waiting = this.waiting.shift()
       if (this.waiting.length === 0) this.worker.unref()
@@ -280,14 +286,20 @@ class TokenizerWorker {
     })
   }
 
-  close(): void {
-    if (this.closed) return
-    this.closed = true
-    for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('the full-text catch-up worker is closed'))
-    this.worker.postMessage({close: true})
-    this.worker.unref()
+  /** Stops the worker once it has answered what it was asked; `wait`: until its connection is closed (briefly, blocking). */
+  close(wait: boolean): void {
+    if (!this.closed) {
+      this.closed = true
+      for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('the full-text catch-up worker is closed'))
+      this.worker.postMessage({close: true})
+      this.worker.unref()
+    }
+    if (wait) Atomics.wait(this.connection, 0, 0, CLOSE_WAIT_MS)
   }
 }
+
+/** How long closing the lake waits for a worker to close its connection (it finishes the pages it was asked for first). */
+const CLOSE_WAIT_MS = 5000
 
 /**
  * Tokenising workers (each with its own connection): two use both cores of a small machine while
@@ -332,8 +344,13 @@ export class CatchUpReader {
     return (await reply as {docs: TokenizedDocument[]}).docs
   }
 
-  close(): void {
-    for (const worker of this.workers) worker.close()
+  /**
+   * Stops the workers. `wait` (the lake is closing): until their connections are closed, so the
+   * lake's own close is the last one, which checkpoints and removes the WAL before the file is
+   * handed on (as checkpointer.ts does).
+   */
+  close(wait = false): void {
+    for (const worker of this.workers) worker.close(wait)
   }
 }
 

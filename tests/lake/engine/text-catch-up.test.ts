@@ -3,7 +3,8 @@
  * lake's FTS words and persisted counts, and a catch-up through the workers leaves the same index
  * as the lake's own, with commits changing documents under it.
  */
-import {describe, expect, it} from 'vitest'
+import {existsSync} from 'node:fs'
+import {describe, expect, it, vi} from 'vitest'
 import type {SanityDocument} from '@/lib/lake/engine'
 import {textIndexing} from '@/lib/lake/engine/engine'
 import {indexedText, persistedFields} from '@/lib/lake/engine/fts'
@@ -165,6 +166,29 @@ describe('the catch-up through the workers', () => {
     } finally {
       Object.assign(textIndexing, saved)
       Object.assign(catchUpWorkers, savedWorkers)
+    }
+  })
+
+  it('a lake closed while the workers run closes last: the WAL is checkpointed and removed, and a reopened store finishes the catch-up', {timeout: 120_000}, async () => {
+    const saved = {...textIndexing}
+    textIndexing.background = false
+    textIndexing.workerMin = 1
+    try {
+      const random = seeded(14)
+      const engine = testEngine()
+      await engine.importDocuments(DS, Array.from({length: 3000}, (_, i) => randomDoc(random, `c${i}`)), {mode: 'create', author: 'test'})
+      const store = (engine as unknown as {store: Store}).store
+      const filed = vi.spyOn(store, 'fileTokenized')
+      void engine.catchUpTextIndex()
+      await vi.waitFor(() => expect(filed).toHaveBeenCalled(), {timeout: 60_000})
+      engine.close()
+      expect(existsSync(`${engine.file}-wal`)).toBe(false)
+      const reopened = testEngine(engine.file)
+      expect(reopened.textIndexBehind).toBeGreaterThan(0)
+      await reopened.catchUpTextIndex()
+      expect(reopened.textIndexBehind).toBe(0)
+    } finally {
+      Object.assign(textIndexing, saved)
     }
   })
 })
