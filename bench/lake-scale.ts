@@ -19,6 +19,7 @@
  * Documents come from bench/dataset.ts (deterministic); `<file>` is a throwaway SQLite file.
  */
 import fs from 'node:fs'
+import {monitorEventLoopDelay} from 'node:perf_hooks'
 import {IMPORT_READ_CHUNK, lineBuffers} from '@/lib/lake/archive/ndjson-lines'
 import {openEngine, type Engine, type QueryOptions} from '@/lib/lake/engine'
 import {warmUpSettings} from '@/lib/lake/engine/warm-up'
@@ -133,15 +134,36 @@ async function coldRun(file: string, posts: number, warm: boolean): Promise<void
 /** The deferred full-text indexing an import leaves (fts.ts), timed alone: open, then file every pending document. */
 async function catchUpRun(file: string): Promise<void> {
   const started = performance.now()
+  const cpuStart = process.cpuUsage()
   const engine = openEngine({file})
   // FTS words and persisted lists have their own notes (a store from before the lists: lists only).
   const words = engine.textIndexBehind
   const lists = (engine as unknown as {store: {fullText: {listsBehind: number}}}).store.fullText.listsBehind
   const behind = Math.max(words, lists)
+  // The lake's thread meanwhile: the longest it was blocked, and how long a commit took to be acknowledged (one every 100 ms).
+  const delay = monitorEventLoopDelay({resolution: 5})
+  delay.enable()
+  const commits: number[] = []
+  let probing = true
+  const probe = (async () => {
+    for (let i = 0; probing; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const at = performance.now()
+      await engine.mutate(DATASET, [{createOrReplace: {_id: 'catch-up-probe', _type: 'post', title: `Probe ${i}`}}], {author: 'bench'})
+      commits.push(performance.now() - at)
+    }
+  })()
   await engine.catchUpTextIndex()
   const ms = performance.now() - started
+  delay.disable()
+  probing = false
+  await probe
+  const cpu = process.cpuUsage(cpuStart)
+  commits.sort((x, y) => x - y)
   console.log(
-    `full-text catch-up (FTS words of ${words}, lists of ${lists} documents; compaction included): ${behind} documents in ${Math.round(ms)} ms = ${Math.round(behind / (ms / 1000))} documents/s`,
+    `full-text catch-up (FTS words of ${words}, lists of ${lists} documents; compaction included): ${behind} documents in ${Math.round(ms)} ms = ${Math.round(behind / (ms / 1000))} documents/s; ` +
+      `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (all threads); event loop delay max ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; ` +
+      `${commits.length} commits meanwhile, acknowledged in p50 ${commits[Math.floor(commits.length / 2)]?.toFixed(1)} ms, max ${commits[commits.length - 1]?.toFixed(1)} ms`,
   )
   engine.close()
 }

@@ -17,6 +17,7 @@ import {resolvePerspective} from './perspective'
 import {ReadTracker} from './read-set'
 import type {Database as SqliteDatabase} from 'better-sqlite3'
 import {Store, type DocumentText, type StoredTransaction} from './store'
+import type {CatchUpReader, TokenizedDocument} from './text-catch-up'
 import {
   LakeError,
   type Action,
@@ -150,8 +151,12 @@ class WriteGroup {
   }
 }
 
-/** Tunables (tests turn the background catch-up off to hold a store behind, then call `catchUpTextIndex`). */
-export const textIndexing = {background: true}
+/**
+ * Tunables (tests turn the background catch-up off to hold a store behind, then call
+ * `catchUpTextIndex`). `workerMin`: documents behind from which the catch-up reads and tokenises
+ * them in a worker (text-catch-up.ts); fewer are filed on the lake's thread.
+ */
+export const textIndexing = {background: true, workerMin: 64}
 
 /** Transactions of at least this many create / createOrReplace / createIfNotExists defer their full-text entries (see mutate)... */
 export const BULK_MUTATION_MIN = 100
@@ -164,6 +169,11 @@ function isWholeDocument(mutation: Mutation): boolean {
 
 /** How long one step of the full-text catch-up may hold the thread (queries and commits run between steps). */
 const TEXT_CATCH_UP_STEP_MS = 8
+/**
+ * The same for a step writing what the catch-up's workers tokenised: longer (still well under the
+ * 50 ms a step may block), as FTS5 writes far fewer, larger segments from larger transactions.
+ */
+const TEXT_CATCH_UP_WRITE_STEP_MS = 20
 
 export class LakeEngine implements Engine {
   private readonly store: Store
@@ -173,6 +183,8 @@ export class LakeEngine implements Engine {
   private readonly writes: QueuedWrite[] = []
   private draining = false
   private textCatchUp: Promise<void> | null = null
+  /** The catch-up's tokenising workers, while a pass runs (closed before the store, see CatchUpReader.close). */
+  private textReader: CatchUpReader | null = null
   /** Imports running (the background catch-up pauses for them). */
   private importing = 0
   /** Set while large transactions of whole documents come in (see mutate): the background catch-up waits. */
@@ -600,6 +612,13 @@ export class LakeEngine implements Engine {
   catchUpTextIndex(explicit = true): Promise<void> {
     if (!this.textCatchUp) {
       let paused = false
+      // Many documents behind (an import): read and tokenised in a worker, a page ahead of the
+      // steps that write them here (text-catch-up.ts); the rest as before, on this thread.
+      let reader: CatchUpReader | null = null
+      let useWorker = true
+      let page: TokenizedDocument[] = []
+      let at = 0
+      let filedByPass = 0
       this.textCatchUp = (async () => {
         await this.intact()
         while (!this.closed && this.store.fullText.needsWork) {
@@ -615,9 +634,47 @@ export class LakeEngine implements Engine {
             await this.store.pathIndexes.idle()
             continue
           }
+          if (at < page.length) {
+            const behind = this.store.fullText.behind
+            at = this.store.fileTokenized(page, at, TEXT_CATCH_UP_WRITE_STEP_MS)
+            filedByPass += behind - this.store.fullText.behind
+            continue
+          }
+          if (!reader && useWorker && this.store.fullText.behind >= textIndexing.workerMin) {
+            reader = this.textReader = this.store.textCatchUpReader()
+            filedByPass = 0
+            if (!reader) useWorker = false
+            // As during an import: WAL checkpoints on the checkpointer's worker, not inside a step's commit here.
+            else this.store.beginBulkWrites()
+          }
+          if (reader) {
+            let next: TokenizedDocument[] | null
+            try {
+              next = await reader.take()
+            } catch (error) {
+              if (!this.closed) console.error('lake: the full-text catch-up worker failed; catching up on the lake thread', error)
+              next = null
+              useWorker = false
+            }
+            page = next ?? []
+            at = 0
+            if (next === null) {
+              reader.close()
+              reader = this.textReader = null
+              this.store.endBulkWrites()
+              // A pass that filed nothing (every document changed under it) is not repeated.
+              if (filedByPass === 0) useWorker = false
+            }
+            continue
+          }
           this.store.catchUpTextIndex(TEXT_CATCH_UP_STEP_MS)
         }
       })().finally(() => {
+        if (reader) {
+          reader.close()
+          this.textReader = null
+          if (!this.closed) this.store.endBulkWrites()
+        }
         this.textCatchUp = null
         // Paused for an import that has ended meanwhile (its own restart found this one still running).
         if (paused && !this.closed && this.importing === 0 && !this.bulkCatchUp && textIndexing.background) this.catchUpInBackground()
@@ -660,6 +717,7 @@ export class LakeEngine implements Engine {
     this.listeners.clear()
     for (const documents of this.caches.values()) documents.closed = true
     this.caches.clear()
+    this.textReader?.close(true)
     this.store.close()
   }
 

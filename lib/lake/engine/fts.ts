@@ -28,6 +28,7 @@ import {textParts} from './field-index'
 import type {TreeNode} from './scan-plan'
 import {foldCase, patternTerms, tokenMemo, wordsOf, type TokensOf} from './text-index'
 import {countFields, TextPostings, type CountedDocument, type FragmentCursor, type TextField} from './text-postings'
+import type {TokenizedDocument} from './text-catch-up'
 import type {SanityDocument} from './types'
 
 /** Bump to rebuild every store's index on open (when what gets indexed changes). */
@@ -127,9 +128,10 @@ const CATCH_UP_ROWS = 16
 /**
  * Documents whose persisted lists the catch-up counts in memory (over many steps) before it
  * writes them, as one segment per (field, word): few, large segments instead of one per word per
- * step. Bounds the memory it holds (a few MB) and the length of the step that writes them.
+ * step. Bounds the memory it holds and the length of the step that writes them (4,000 took
+ * 150–300 ms at 100,000 posts; compaction folds the extra segments afterwards).
  */
-const LIST_BATCH = 4000
+const LIST_BATCH = 1000
 /** Documents of a dataset whose lists are not written yet, at most, for searches to still use the lists (see `lists()`). */
 const LISTS_PENDING_MAX = 512
 /** Commits remembered for queries whose view is older than the index (see `search`). */
@@ -231,6 +233,7 @@ export class FullTextIndex {
         `SELECT t.dataset, t.id, d.json FROM text_pending t LEFT JOIN documents d ON d.dataset = t.dataset AND d.id = t.id
          WHERE (t.dataset, t.id) > (?, ?) ORDER BY t.dataset, t.id LIMIT ?`,
       ),
+      revOf: db.prepare<[string, string], string>('SELECT rev FROM documents WHERE dataset = ? AND id = ?').pluck(),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
       ),
@@ -412,7 +415,7 @@ export class FullTextIndex {
           for (const row of rows) {
             const after = row.json === null ? null : (JSON.parse(row.json) as SanityDocument)
             const tokensOf = tokenMemo()
-            this.write(row.dataset, row.id, after, after ? indexedText(row.id, after, tokensOf) : '')
+            this.write(row.dataset, row.id, after !== null, after ? indexedText(row.id, after, tokensOf) : '')
             this.pending -= this.statements.removePending.run(row.dataset, row.id).changes
             if (row.lists) this.build.add(row.dataset, {id: row.id, fields: after ? countFields(after, persistedFields, tokensOf) : null})
             if (this.build.size >= LIST_BATCH) this.flushLists()
@@ -451,6 +454,41 @@ export class FullTextIndex {
     return this.pending
   }
 
+  /**
+   * Files documents the catch-up's worker read and tokenised (text-catch-up.ts), from `docs[from]`
+   * on, for about `budgetMs`, in one transaction: each one only if it is still pending and stored
+   * with the rev the worker read (one a commit changed or filed meanwhile stays as that commit left
+   * it: pending, read again by the next pass, or filed). As `catchUp` does with what it reads itself:
+   * its FTS words and note in this transaction, its counted lists kept until LIST_BATCH documents
+   * are counted. Returns the index of the first document not looked at.
+   */
+  fileTokenized(docs: readonly TokenizedDocument[], from: number, budgetMs: number): number {
+    const started = performance.now()
+    let at = from
+    try {
+      this.db
+        .transaction(() => {
+          while (at < docs.length) {
+            const doc = docs[at++]
+            const rev = this.statements.revOf.get(doc.dataset, doc.id) ?? null
+            if (rev === doc.rev && this.statements.removePending.run(doc.dataset, doc.id).changes > 0) {
+              this.pending--
+              this.write(doc.dataset, doc.id, doc.rev !== null, doc.text)
+              if (doc.lists) this.build.add(doc.dataset, {id: doc.id, fields: doc.rev === null ? null : doc.fields})
+              if (this.build.size >= LIST_BATCH) this.flushLists()
+            }
+            if (performance.now() - started >= budgetMs) break
+          }
+        })
+        .immediate()
+    } catch (error) {
+      this.recount()
+      throw error
+    }
+    if (this.pending < 0) this.recount()
+    return at
+  }
+
   /** Writes the lists counted so far (inside the catch-up's transaction). */
   private flushLists(): void {
     for (const [dataset, docs] of this.build.take()) this.filePostings(dataset, docs)
@@ -471,7 +509,7 @@ export class FullTextIndex {
         const rows = this.statements.documentsAfter.all(after.dataset, after.id)
         for (const row of rows) {
           const doc = JSON.parse(row.json) as SanityDocument
-          this.write(row.dataset, row.id, doc, indexedText(row.id, doc))
+          this.write(row.dataset, row.id, true, indexedText(row.id, doc))
         }
         if (rows.length === 0) break
         after = rows[rows.length - 1]
@@ -511,7 +549,7 @@ export class FullTextIndex {
       for (const {id, after} of changes) {
         // Each string tokenised once, for the FTS words and the lists.
         const tokensOf = tokenMemo()
-        this.write(dataset, id, after, after ? indexedText(id, after, tokensOf) : '')
+        this.write(dataset, id, after !== null, after ? indexedText(id, after, tokensOf) : '')
         if (this.pending > 0) this.pending -= this.statements.removePending.run(dataset, id).changes
         // The lists are written by the catch-up (many commits' documents in one step, off the
         // commit's fsync): a durable note now, the counts kept in memory until then. Searches
@@ -534,14 +572,14 @@ export class FullTextIndex {
     return changed
   }
 
-  /** Files a document's FTS words (`text`: its `indexedText`), or removes them (`doc` null). */
-  private write(dataset: string, id: string, doc: SanityDocument | null, text: string): void {
+  /** Files a document's FTS words (`text`: its `indexedText`), or removes them (`exists` false: deleted). */
+  private write(dataset: string, id: string, exists: boolean, text: string): void {
     const row = this.statements.rowOf.get(dataset, id)?.rowid
     if (row !== undefined) {
       this.statements.removeWords.run(row)
-      if (!doc) this.statements.removeRow.run(row)
+      if (!exists) this.statements.removeRow.run(row)
     }
-    if (!doc) return
+    if (!exists) return
     const rowid = row ?? Number(this.statements.addRow.run(dataset, id).lastInsertRowid)
     this.statements.addWords.run(rowid, text)
   }
@@ -639,6 +677,7 @@ export function ftsQuery(pattern: unknown): string | null {
 }
 
 const PLAIN = /[A-Z0-9]/
+const PLAIN_WORD = /^[A-Za-z0-9\u0080-\ud7ff\ue000-\uffff]*$/
 
 /**
  * A folded word as one FTS5 `ascii` token: ASCII letters and digits as they are (FTS5 lowercases
@@ -647,6 +686,8 @@ const PLAIN = /[A-Z0-9]/
  * Per code unit and prefix-free, so prefixes of words are prefixes of escaped words and back.
  */
 export function escapeWord(word: string): string {
+  // Most words are kept as they are: ASCII letters and digits, non-ASCII outside the surrogates.
+  if (PLAIN_WORD.test(word)) return word
   let out = ''
   for (let i = 0; i < word.length; i++) {
     const ch = word[i]

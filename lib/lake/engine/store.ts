@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3'
 import {FullTextIndex} from './fts'
+import {CatchUpReader, type TokenizedDocument} from './text-catch-up'
 import {BackgroundCheckpointer} from './checkpointer'
 import {asDamaged, IntegrityCheck, openDatabase} from './integrity'
 import {rawTextOf, SplicedBytes, type RawText} from './raw-document'
@@ -170,7 +171,7 @@ export class Store {
   readonly pathIndexes: PathIndexes
   private checked = false
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.db = openDatabase(file)
     let integrity: IntegrityCheck | null = null
     try {
@@ -673,6 +674,26 @@ export class Store {
     } catch (error) {
       this.fullText.recount()
       throw error
+    } finally {
+      this.db.pragma('synchronous = FULL')
+    }
+  }
+
+  /**
+   * A reader of the documents the full-text index is behind for, tokenised on a worker thread
+   * (text-catch-up.ts), for `fileTokenized`; null for a store in memory (no second connection).
+   */
+  textCatchUpReader(): CatchUpReader | null {
+    if (this.file === ':memory:' || !this.db.open) return null
+    return new CatchUpReader(this.file)
+  }
+
+  /** FullTextIndex.fileTokenized, as `catchUpTextIndex` runs catchUp (derived data: not fsynced on its own). */
+  fileTokenized(docs: readonly TokenizedDocument[], from: number, budgetMs: number): number {
+    this.integrity.assert()
+    this.db.pragma('synchronous = NORMAL')
+    try {
+      return this.fullText.fileTokenized(docs, from, budgetMs)
     } finally {
       this.db.pragma('synchronous = FULL')
     }
