@@ -723,6 +723,9 @@ describe('the catch-up of the persisted lists', () => {
       }
       // A transaction that rolls back after its full-text step (the store then recounts): nothing of it is filed later.
       const ghost = {...post(random, 'ghost'), title: 'zeitgeist'} as SanityDocument
+      // This writes around the engine, which would hold its writes while a path index's build (the
+      // `_score` index the searches above asked for) holds SQLite's write lock.
+      await store.pathIndexes.idle()
       expect(() =>
         db.transaction(() => {
           store.fullText.index(DS, [{id: 'ghost', after: ghost}])

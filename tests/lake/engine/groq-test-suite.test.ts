@@ -272,6 +272,9 @@ async function runDataset(dataset: DatasetEntry, tests: TestEntry[]): Promise<Ca
     }
     return results
   } finally {
+    // A score() query asks for the `_score` path's index, built by a worker on its own connection;
+    // a build under way outlives close() (path-indexes.ts) and would write into the folder being removed.
+    await (engine as unknown as {store: {pathIndexes: {idle(): Promise<void>}}}).store.pathIndexes.idle()
     engine.close()
     rmSync(dir, {recursive: true, force: true})
   }
