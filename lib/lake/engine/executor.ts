@@ -70,21 +70,8 @@ async function run(node: TreeNode, scope: Scope, context: ExecutionContext): Pro
     const value = runSync(node, scope, context)
     if (value !== NOT_SYNC) return value
   }
+  // Value, Parameter, This and Parent are always syncable: runSync has answered them above.
   switch (node.type) {
-    case 'Value':
-      return node.value ?? null
-    case 'Parameter':
-      return Object.hasOwn(context.params, node.name as string) ? (context.params[node.name as string] ?? null) : null
-    case 'This':
-      return scope.value
-    case 'Parent': {
-      let current: Scope = scope
-      for (let i = 0; i < (node.n as number); i++) {
-        if (!current.parent) return null
-        current = current.parent
-      }
-      return current.value
-    }
     case 'Group':
       return run(node.base as TreeNode, scope, context)
     case 'AccessAttribute':

@@ -26,7 +26,7 @@ import {publishedIdOf} from './ids'
 import {parse} from 'groq-js'
 import {textParts} from './field-index'
 import type {TreeNode} from './scan-plan'
-import {foldCase, patternTerms, tokenMemo, wordsOf, type TokensOf} from './text-index'
+import {escapeWord, foldCase, patternTerms, tokenMemo, wordsOf, type TokensOf} from './text-index'
 import {countFields, TextPostings, type CountedDocument, type FragmentCursor, type TextField} from './text-postings'
 import type {TokenizedDocument} from './text-catch-up'
 import type {SanityDocument} from './types'
@@ -674,27 +674,4 @@ export function ftsQuery(pattern: unknown): string | null {
     clauses.add(`"${escapeWord(foldCase(literal))}"${wildcard === -1 ? '' : ' *'}`)
   }
   return clauses.size === 0 ? null : [...clauses].join(' AND ')
-}
-
-const PLAIN = /[A-Z0-9]/
-const PLAIN_WORD = /^[A-Za-z0-9\u0080-\ud7ff\ue000-\uffff]*$/
-
-/**
- * A folded word as one FTS5 `ascii` token: ASCII letters and digits as they are (FTS5 lowercases
- * them on both sides), other ASCII as `_hh`, UTF-16 surrogates as `_uhhhh` (SQLite would turn a
- * lone one into U+FFFD, and a prefix may end between the halves of a pair), the rest as they are.
- * Per code unit and prefix-free, so prefixes of words are prefixes of escaped words and back.
- */
-export function escapeWord(word: string): string {
-  // Most words are kept as they are: ASCII letters and digits, non-ASCII outside the surrogates.
-  if (PLAIN_WORD.test(word)) return word
-  let out = ''
-  for (let i = 0; i < word.length; i++) {
-    const ch = word[i]
-    const code = word.charCodeAt(i)
-    if (code < 128) out += PLAIN.test(ch) || (code >= 97 && code <= 122) ? ch : `_${code.toString(16).padStart(2, '0')}`
-    else if (code >= 0xd800 && code <= 0xdfff) out += `_u${code.toString(16)}`
-    else out += ch
-  }
-  return out
 }

@@ -8,17 +8,18 @@
  * other work, checking first that the document is still pending with that rev: one a commit changed
  * meanwhile is left to the next pass (still pending, so still a `match` candidate).
  *
- * The worker runs `createCatchUpTokenizer`'s own source (no module loading in a worker, as
- * text-check-pool.ts). It is a copy of text-index.ts's tokenising and fts.ts's escaping and of the
- * persisted texts (`title`, `excerpt`, `pt::text(body)`), kept identical by
- * tests/lake/engine/text-catch-up.test.ts (same FTS words and counts as the lake's own functions on
- * generated posts, drafts, versions and random texts). If the worker cannot start or fails, the lake
+ * The worker runs the source of text-index.ts's `createTextTokenizer` (the tokenising the lake's
+ * thread uses) and of `createCatchUpTokenizer` over it (no module loading in a worker, as
+ * text-check-pool.ts). The latter restates fts.ts's `indexedText` and the persisted texts (`title`,
+ * `excerpt`, `pt::text(body)`), kept identical by tests/lake/engine/text-catch-up.test.ts (same FTS
+ * words and counts as the lake's own functions on generated posts, drafts, versions and random texts). If the worker cannot start or fails, the lake
  * catches up on its own thread as before.
  */
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import {Worker} from 'node:worker_threads'
+import {createTextTokenizer, type TextTokenizer} from './text-index'
 
 /** One pending document as the worker read it. `rev` null: deleted (its words go). */
 export interface TokenizedDocument {
@@ -34,117 +35,13 @@ export interface TokenizedDocument {
 }
 
 /**
- * Tokenising for the worker: text-index.ts's `wordsOf` (groq-js's matchTokenize, case-folded),
- * fts.ts's `indexedText`/`escapeWord`, and `countFields` for the persisted texts. Self-contained
- * (its source is what the worker runs).
+ * What the worker does with one document, over text-index.ts's tokenizer (`createTextTokenizer`,
+ * the same functions the lake's thread files with): fts.ts's `indexedText`, and `countFields` for
+ * the persisted texts. Self-contained but for its argument (its source is what the worker runs).
  */
-export function createCatchUpTokenizer() {
-  const ASCII = /^[\x00-\x7f]*$/
-  const PLAIN = /[A-Z0-9]/
-  /** A word FTS5's ascii tokenizer keeps as it is: ASCII letters and digits, and non-ASCII outside the surrogates. */
-  const PLAIN_WORD = /^[A-Za-z0-9\u0080-\ud7ff\ue000-\uffff]*$/
-
-  function foldCase(text: string): string {
-    if (ASCII.test(text)) return text.toUpperCase()
-    let out = ''
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i]
-      const upper = ch.toUpperCase()
-      out += upper.length !== 1 || (ch.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? ch : upper
-    }
-    return out
-  }
-
-  const TOKEN = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
-  const EDGE_DOTS = /(\b\.+|\.+\b)/g
-
-  function tokenize(text: string): string[] {
-    return text.replace(EDGE_DOTS, '').match(TOKEN) ?? []
-  }
-
+export function createCatchUpTokenizer(tokenizer: TextTokenizer) {
+  const {wordsOf, escapeWord, tokensByParagraph, portableText, tokenMemo} = tokenizer
   type TokensOf = (text: string) => string[]
-
-  function tokenMemo(): TokensOf {
-    const memo = new Map<string, string[]>()
-    return (text) => {
-      let tokens = memo.get(text)
-      if (tokens === undefined) {
-        tokens = tokenize(foldCase(text))
-        memo.set(text, tokens)
-      }
-      return tokens
-    }
-  }
-
-  function tokensByParagraph(text: string, tokensOf: TokensOf): string[] {
-    if (!text.includes('\n\n')) return tokensOf(text)
-    const out: string[] = []
-    for (const part of text.split('\n\n')) for (const token of tokensOf(part)) out.push(token)
-    return out
-  }
-
-  function blockText(obj: Record<string, unknown>): string | null {
-    if (typeof obj._type !== 'string' || !Array.isArray(obj.children)) return null
-    let text = ''
-    for (const child of obj.children as unknown[]) {
-      const span = child as {_type?: unknown; text?: unknown} | null
-      if (span && typeof span === 'object' && span._type === 'span' && typeof span.text === 'string') text += span.text
-    }
-    return text
-  }
-
-  function portableText(value: unknown): string | null {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return blockText(value as Record<string, unknown>)
-    if (Array.isArray(value)) {
-      const texts: string[] = []
-      const walk = (items: unknown[]) => {
-        for (const block of items) {
-          if (Array.isArray(block)) walk(block)
-          else if (typeof block === 'object' && block !== null) {
-            const text = blockText(block as Record<string, unknown>)
-            if (text !== null) texts.push(text)
-          }
-        }
-      }
-      walk(value)
-      if (texts.length > 0) return texts.join('\n\n')
-    }
-    return null
-  }
-
-  function wordsOf(doc: unknown, tokensOf: TokensOf): Set<string> {
-    const words = new Set<string>()
-    const seen = new Set<string>()
-    const addText = (text: string) => {
-      if (seen.has(text)) return
-      seen.add(text)
-      for (const token of tokensOf(text)) words.add(token)
-    }
-    const walk = (value: unknown) => {
-      if (typeof value === 'string') addText(value)
-      else if (Array.isArray(value)) for (const item of value) walk(item)
-      else if (typeof value === 'object' && value !== null) {
-        const block = blockText(value as Record<string, unknown>)
-        if (block !== null) addText(block)
-        for (const child of Object.values(value)) walk(child)
-      }
-    }
-    walk(doc)
-    return words
-  }
-
-  function escapeWord(word: string): string {
-    if (PLAIN_WORD.test(word)) return word
-    let out = ''
-    for (let i = 0; i < word.length; i++) {
-      const ch = word[i]
-      const code = word.charCodeAt(i)
-      if (code < 128) out += PLAIN.test(ch) || (code >= 97 && code <= 122) ? ch : `_${code.toString(16).padStart(2, '0')}`
-      else if (code >= 0xd800 && code <= 0xdfff) out += `_u${code.toString(16)}`
-      else out += ch
-    }
-    return out
-  }
 
   /** ids.ts `publishedIdOf`. */
   function publishedIdOf(id: string): string {
@@ -198,7 +95,7 @@ export function createCatchUpTokenizer() {
     return {text, fields: lists ? countPersisted(doc, tokensOf) : null}
   }
 
-  return {tokenize, foldCase, tokenizeDocument, indexedText, countPersisted, tokenMemo, escapeWord}
+  return {tokenizeDocument, indexedText, countPersisted}
 }
 
 /** Documents the worker reads and tokenises at a time (about 1.7 MB of JSON for 6.7 KB posts). */
@@ -208,7 +105,7 @@ const WORKER_SOURCE = `
 const {parentPort, workerData} = require('node:worker_threads')
 // Helpers a transpiler may have put into the factory's source (esbuild's keepNames).
 const __name = (target) => target
-const {tokenizeDocument} = (${createCatchUpTokenizer.toString()})()
+const {tokenizeDocument} = (${createCatchUpTokenizer.toString()})((${createTextTokenizer.toString()})())
 const Database = require(workerData.module)
 const db = new Database(workerData.file, {fileMustExist: true, readonly: true})
 // Background work: on Linux a thread's nice value is its own (setpriority on the calling thread),

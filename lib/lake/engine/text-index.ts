@@ -12,93 +12,170 @@
  * expressions use, which is what groq-js's match compiles to.
  */
 
-// The exact expressions of groq-js's matchTokenize / matchPatternRegex.
-const TOKEN = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
+// The exact expressions of groq-js's matchPatternRegex (its matchTokenize's are in the factory below).
 const TERM = /([^!@#$%^&(),\\/?";:{}|[\]+<>\s-])+/g
 const EDGE_DOTS = /(\b\.+|\.+\b)/g
 /** groq-js only reads this much of each pattern term. */
 const MAX_TERM = 1024
 
-export function tokenize(text: string): string[] {
-  return text.replace(EDGE_DOTS, '').match(TOKEN) ?? []
+/** The folded tokens of a string. */
+export type TokensOf = (text: string) => string[]
+
+/**
+ * The tokenising of documents, as one self-contained factory: the lake's thread uses one instance
+ * (the exports below); the full-text catch-up's workers run its source (text-catch-up.ts: a
+ * worker here loads no modules), so both sides file exactly the same words. Nothing in it may
+ * refer to anything outside it.
+ */
+export function createTextTokenizer() {
+  // groq-js's matchTokenize: runs of characters other than punctuation and spaces, dots trimmed at word edges.
+  const TOKEN = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
+  const EDGES = /(\b\.+|\.+\b)/g
+  const ASCII = /^[\x00-\x7f]*$/
+  const PLAIN = /[A-Z0-9]/
+  /** A word FTS5's ascii tokenizer keeps as it is: ASCII letters and digits, and non-ASCII outside the surrogates. */
+  const PLAIN_WORD = /^[A-Za-z0-9\u0080-\ud7ff\ue000-\uffff]*$/
+
+  function tokenize(text: string): string[] {
+    return text.replace(EDGES, '').match(TOKEN) ?? []
+  }
+
+  /** ECMAScript's Canonicalize for case-insensitive, non-unicode regular expressions, per code unit. */
+  function foldCase(text: string): string {
+    // For ASCII, Canonicalize is toUpperCase.
+    if (ASCII.test(text)) return text.toUpperCase()
+    let out = ''
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]
+      const upper = ch.toUpperCase()
+      out += upper.length !== 1 || (ch.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? ch : upper
+    }
+    return out
+  }
+
+  /**
+   * Folded tokens, each distinct string tokenised once: a document's strings repeat (a block's text
+   * is often its one span's, and `pt::text()` is its blocks' texts). Folding commutes with
+   * tokenising (it never turns a separator into a token character or back, nor changes what \b
+   * sees), and folding a whole string at once is much faster. For one document at a time.
+   */
+  function tokenMemo(): TokensOf {
+    const memo = new Map<string, string[]>()
+    return (text) => {
+      let tokens = memo.get(text)
+      if (tokens === undefined) {
+        tokens = tokenize(foldCase(text))
+        memo.set(text, tokens)
+      }
+      return tokens
+    }
+  }
+
+  /**
+   * The tokens of `text` are those of its parts split at blank lines, in order (a split at
+   * whitespace changes neither a token nor what \b sees at the split): `pt::text()` of a body
+   * is its blocks' texts joined by blank lines, so a memo already holds them.
+   */
+  function tokensByParagraph(text: string, tokensOf: TokensOf): string[] {
+    if (!text.includes('\n\n')) return tokensOf(text)
+    const out: string[] = []
+    for (const part of text.split('\n\n')) for (const token of tokensOf(part)) out.push(token)
+    return out
+  }
+
+  /** groq-js's blockText: the span texts of an object with a string `_type` and a `children` array. */
+  function blockText(obj: Record<string, unknown>): string | null {
+    if (typeof obj._type !== 'string' || !Array.isArray(obj.children)) return null
+    let text = ''
+    for (const child of obj.children as unknown[]) {
+      const span = child as {_type?: unknown; text?: unknown} | null
+      if (span && typeof span === 'object' && span._type === 'span' && typeof span.text === 'string') text += span.text
+    }
+    return text
+  }
+
+  /** groq-js's pt::text(): a block's text, or the texts of an array's blocks joined by blank lines. */
+  function portableText(value: unknown): string | null {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return blockText(value as Record<string, unknown>)
+    if (Array.isArray(value)) {
+      const texts: string[] = []
+      const walk = (items: unknown[]) => {
+        for (const block of items) {
+          if (Array.isArray(block)) walk(block)
+          else if (typeof block === 'object' && block !== null) {
+            const text = blockText(block as Record<string, unknown>)
+            if (text !== null) texts.push(text)
+          }
+        }
+      }
+      walk(value)
+      if (texts.length > 0) return texts.join('\n\n')
+    }
+    return null
+  }
+
+  /** Every folded token of a document's strings and Portable Text blocks. */
+  function wordsOf(doc: unknown, tokensOf: TokensOf): Set<string> {
+    const words = new Set<string>()
+    // A string seen before adds no word (a block's text is often its one span's).
+    const seen = new Set<string>()
+    const addText = (text: string) => {
+      if (seen.has(text)) return
+      seen.add(text)
+      for (const token of tokensOf(text)) words.add(token)
+    }
+    const walk = (value: unknown) => {
+      if (typeof value === 'string') addText(value)
+      else if (Array.isArray(value)) for (const item of value) walk(item)
+      else if (typeof value === 'object' && value !== null) {
+        const block = blockText(value as Record<string, unknown>)
+        if (block !== null) addText(block)
+        for (const child of Object.values(value)) walk(child)
+      }
+    }
+    walk(doc)
+    return words
+  }
+
+  /**
+   * A folded word as one FTS5 `ascii` token: ASCII letters and digits as they are (FTS5 lowercases
+   * them on both sides), other ASCII as `_hh`, UTF-16 surrogates as `_uhhhh` (SQLite would turn a
+   * lone one into U+FFFD, and a prefix may end between the halves of a pair), the rest as they are.
+   * Per code unit and prefix-free, so prefixes of words are prefixes of escaped words and back.
+   */
+  function escapeWord(word: string): string {
+    // Most words are kept as they are: ASCII letters and digits, non-ASCII outside the surrogates.
+    if (PLAIN_WORD.test(word)) return word
+    let out = ''
+    for (let i = 0; i < word.length; i++) {
+      const ch = word[i]
+      const code = word.charCodeAt(i)
+      if (code < 128) out += PLAIN.test(ch) || (code >= 97 && code <= 122) ? ch : `_${code.toString(16).padStart(2, '0')}`
+      else if (code >= 0xd800 && code <= 0xdfff) out += `_u${code.toString(16)}`
+      else out += ch
+    }
+    return out
+  }
+
+  return {tokenize, foldCase, tokenMemo, tokensByParagraph, portableText, wordsOf, escapeWord}
 }
+
+/** The factory's functions, as the lake's thread uses them. */
+export type TextTokenizer = ReturnType<typeof createTextTokenizer>
+
+const tokenizer = createTextTokenizer()
+export const {tokenize, foldCase, tokenMemo, tokensByParagraph, escapeWord} = tokenizer
 
 /** The pattern terms of a `match` right-hand side (one string). */
 export function patternTerms(text: string): string[] {
   return (text.replace(EDGE_DOTS, '').match(TERM) ?? []).map((term) => term.slice(0, MAX_TERM))
 }
 
-const ASCII = /^[\x00-\x7f]*$/
-
-/** ECMAScript's Canonicalize for case-insensitive, non-unicode regular expressions, per code unit. */
-export function foldCase(text: string): string {
-  // For ASCII, Canonicalize is toUpperCase.
-  if (ASCII.test(text)) return text.toUpperCase()
-  let out = ''
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    const upper = ch.toUpperCase()
-    out += upper.length !== 1 || (ch.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? ch : upper
-  }
-  return out
-}
-
-/** The folded tokens of a string. */
-export type TokensOf = (text: string) => string[]
-
-/**
- * Folded tokens, each distinct string tokenised once: a document's strings repeat (a block's text
- * is often its one span's, and `pt::text()` is its blocks' texts). Folding commutes with
- * tokenising (it never turns a separator into a token character or back, nor changes what \b
- * sees), and folding a whole string at once is much faster. For one document at a time.
- */
-export function tokenMemo(): TokensOf {
-  const memo = new Map<string, string[]>()
-  return (text) => {
-    let tokens = memo.get(text)
-    if (tokens === undefined) {
-      tokens = tokenize(foldCase(text))
-      memo.set(text, tokens)
-    }
-    return tokens
-  }
-}
-
 const plainTokens: TokensOf = (text) => tokenize(foldCase(text))
-
-/**
- * The tokens of `text` are those of its parts split at blank lines, in order (a split at
- * whitespace changes neither a token nor what \b sees at the split): `pt::text()` of a body
- * is its blocks' texts joined by blank lines, so a memo already holds them.
- */
-export function tokensByParagraph(text: string, tokensOf: TokensOf): string[] {
-  if (!text.includes('\n\n')) return tokensOf(text)
-  const out: string[] = []
-  for (const part of text.split('\n\n')) for (const token of tokensOf(part)) out.push(token)
-  return out
-}
 
 /** Every folded token of a document's strings and Portable Text blocks. */
 export function wordsOf(doc: unknown, tokensOf: TokensOf = plainTokens): Set<string> {
-  const words = new Set<string>()
-  // A string seen before adds no word (a block's text is often its one span's).
-  const seen = new Set<string>()
-  const addText = (text: string) => {
-    if (seen.has(text)) return
-    seen.add(text)
-    for (const token of tokensOf(text)) words.add(token)
-  }
-  const walk = (value: unknown) => {
-    if (typeof value === 'string') addText(value)
-    else if (Array.isArray(value)) for (const item of value) walk(item)
-    else if (typeof value === 'object' && value !== null) {
-      const block = blockText(value as Record<string, unknown>)
-      if (block !== null) addText(block)
-      for (const child of Object.values(value)) walk(child)
-    }
-  }
-  walk(doc)
-  return words
+  return tokenizer.wordsOf(doc, tokensOf)
 }
 
 /** pt::text() of frozen (stored, immutable) values, remembered while the value lives. */
@@ -106,41 +183,11 @@ const portableTexts = new WeakMap<object, string | null>()
 
 /** groq-js's pt::text(): a block's text, or the texts of an array's blocks joined by blank lines. */
 export function portableText(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return computePortableText(value)
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return tokenizer.portableText(value)
   let text = portableTexts.get(value)
   if (text === undefined) {
-    text = computePortableText(value)
+    text = tokenizer.portableText(value)
     portableTexts.set(value, text)
-  }
-  return text
-}
-
-function computePortableText(value: unknown): string | null {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return blockText(value as Record<string, unknown>)
-  if (Array.isArray(value)) {
-    const texts: string[] = []
-    const walk = (items: unknown[]) => {
-      for (const block of items) {
-        if (Array.isArray(block)) walk(block)
-        else if (typeof block === 'object' && block !== null) {
-          const text = blockText(block as Record<string, unknown>)
-          if (text !== null) texts.push(text)
-        }
-      }
-    }
-    walk(value)
-    if (texts.length > 0) return texts.join('\n\n')
-  }
-  return null
-}
-
-/** groq-js's blockText: the span texts of an object with a string `_type` and a `children` array. */
-function blockText(obj: Record<string, unknown>): string | null {
-  if (typeof obj._type !== 'string' || !Array.isArray(obj.children)) return null
-  let text = ''
-  for (const child of obj.children as unknown[]) {
-    const span = child as {_type?: unknown; text?: unknown} | null
-    if (span && typeof span === 'object' && span._type === 'span' && typeof span.text === 'string') text += span.text
   }
   return text
 }

@@ -10,7 +10,7 @@ import {textIndexing} from '@/lib/lake/engine/engine'
 import {indexedText, persistedFields} from '@/lib/lake/engine/fts'
 import type {Store} from '@/lib/lake/engine/store'
 import {catchUpWorkers, createCatchUpTokenizer} from '@/lib/lake/engine/text-catch-up'
-import {foldCase, tokenize, tokenMemo} from '@/lib/lake/engine/text-index'
+import {createTextTokenizer, foldCase, tokenize, tokenMemo} from '@/lib/lake/engine/text-index'
 import {countFields, wordCounts} from '@/lib/lake/engine/text-postings'
 import {generateDataset} from '@/bench/dataset'
 import {author, DS, testEngine} from './helpers'
@@ -47,7 +47,13 @@ function randomDoc(random: Random, id: string): SanityDocument {
   return doc as SanityDocument
 }
 
-const {tokenize: workerTokenize, foldCase: workerFoldCase, tokenizeDocument} = createCatchUpTokenizer()
+/** A factory as the worker runs it: rebuilt from its source text, with nothing else in scope (esbuild's `__name` helper aside). */
+function fromSource<T>(factory: (...args: never[]) => unknown): T {
+  return new Function('__name', `return (${factory.toString()})`)((target: unknown) => target) as T
+}
+const workerText = fromSource<typeof createTextTokenizer>(createTextTokenizer)()
+const {tokenize: workerTokenize, foldCase: workerFoldCase} = workerText
+const {tokenizeDocument} = fromSource<typeof createCatchUpTokenizer>(createCatchUpTokenizer)(workerText)
 
 /** What the lake's own catch-up files for a document: its FTS words and its counts per persisted text. */
 function expected(id: string, doc: SanityDocument) {
