@@ -4,8 +4,9 @@
  * lake commits the batch before. How much of each batch goes to the worker adapts
  * (`TextCheckSplit`): on a machine with a core to spare the worker takes nearly all of it; on a
  * busy one (where the worker would only make the lake wait for it) this thread checks most itself.
- * The worker is started on first use and left unreferenced when idle (it holds nothing); if it
- * cannot start or dies, texts are checked on this thread (same function, same answers), so an
+ * The worker is started on first use, left unreferenced when idle (it holds nothing) and ended
+ * after `textCheckThreads.idleMs` without work (a thread's heap is some MiB the lake's process
+ * would otherwise keep for as long as it runs after one import); if it cannot start or dies, texts are checked on this thread (same function, same answers), so an
  * import never depends on it.
  */
 import os from 'node:os'
@@ -39,10 +40,11 @@ interface Pending {
 }
 
 /** Worker-side checking, on when the machine has a core to spare (tests can force either way). */
-export const textCheckThreads = {enabled: os.availableParallelism() > 1}
+export const textCheckThreads = {enabled: os.availableParallelism() > 1, idleMs: 10_000}
 
 class TextCheckPool {
   private worker: Worker | null = null
+  private idleTimer: NodeJS.Timeout | null = null
   private failed = false
   private nextId = 0
   private readonly pending = new Map<number, Pending>()
@@ -59,6 +61,8 @@ class TextCheckPool {
     if (!texts.some(isText)) return Promise.resolve(texts.map(() => null))
     const worker = textCheckThreads.enabled ? this.start() : null
     if (!worker) return Promise.resolve(checkHere(texts))
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
     return new Promise((resolve) => {
       const id = this.nextId++
       this.pending.set(id, {resolve, texts})
@@ -75,7 +79,10 @@ class TextCheckPool {
         const pending = this.pending.get(id)
         if (!pending) return
         this.pending.delete(id)
-        if (this.pending.size === 0) worker.unref()
+        if (this.pending.size === 0) {
+          worker.unref()
+          this.idleTimer = setTimeout(() => this.retire(worker), textCheckThreads.idleMs).unref()
+        }
         this.checkedInWorker++
         pending.resolve(fields)
       })
@@ -100,6 +107,19 @@ class TextCheckPool {
       this.failed = true
     }
     return this.worker
+  }
+
+  /** Whether a worker thread is alive now (tests: it ends when idle). */
+  get running(): boolean {
+    return this.worker !== null
+  }
+
+  /** Ends an idle worker (not a failure: the next check starts another). */
+  private retire(worker: Worker): void {
+    this.idleTimer = null
+    if (this.worker !== worker || this.pending.size > 0) return
+    this.worker = null
+    void worker.terminate()
   }
 }
 

@@ -219,6 +219,25 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
     }
   })
 
+  it('ends the worker after it has been idle for idleMs, and starts another for the next check', async () => {
+    const saved = {...textCheckThreads}
+    Object.assign(textCheckThreads, {enabled: true, idleMs: 50})
+    const texts = ['{"_id":"a","_type":"t"}', '{"_id":"b","_type":"t"}']
+    try {
+      for (let round = 0; round < 2; round++) {
+        const split = new TextCheckSplit()
+        split.share = 1
+        const before = textCheckPool.checkedInWorker
+        expect(await split.start(texts).results()).toEqual(texts.map((text) => inspectDocumentText(text)))
+        expect(textCheckPool.checkedInWorker).toBe(before + 1)
+        expect(textCheckPool.running).toBe(true)
+        await vi.waitFor(() => expect(textCheckPool.running).toBe(false), {timeout: 5000, interval: 20})
+      }
+    } finally {
+      Object.assign(textCheckThreads, saved)
+    }
+  })
+
   it('gives the worker less of the next batch when this thread had to wait for it, more when not', async () => {
     const texts = ['{"_id":"a","_type":"t"}', '{"_id":"b","_type":"t"}']
     const enabled = textCheckThreads.enabled
