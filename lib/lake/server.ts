@@ -95,7 +95,7 @@ export async function startLake(options: StartLakeOptions): Promise<RunningLake>
     engine.close()
     throw error
   }
-  const closers: (() => unknown)[] = [() => engine.close(), () => authStore.close()]
+  const closers: (() => unknown)[] = [() => engine.closeWhenSettled(), () => authStore.close()]
   try {
     // A damaged store ends the start here (the check ran while the rest opened).
     await engine.intact()

@@ -704,6 +704,17 @@ export class LakeEngine implements Engine {
 
   // ---- lifecycle ----
 
+  /**
+   * close(), once the work that runs on connections of its own (a path's first read or index build,
+   * path-indexes.ts) has ended: the lake server's shutdown. close() alone leaves such a build to
+   * finish by itself (or die with the process), writing into the store's folder meanwhile.
+   */
+  async closeWhenSettled(): Promise<void> {
+    if (this.closed) return
+    await this.store.pathIndexes.quiesce()
+    this.close()
+  }
+
   close(): void {
     if (this.closed) return
     if (this.hintFlush) clearTimeout(this.hintFlush)

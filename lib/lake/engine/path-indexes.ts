@@ -206,6 +206,17 @@ export class PathIndexes {
     })
   }
 
+  /**
+   * The lake shuts down: nothing new starts, and this resolves once the reads and the build under
+   * way (each on a connection of its own, a build writing the WAL) have ended, so nothing writes
+   * into the store's folder after the store has closed.
+   */
+  async quiesce(): Promise<void> {
+    this.close()
+    await Promise.allSettled([...this.reading.values()])
+    await this.idle()
+  }
+
   /** The store closes: a build under way finishes on its own connection (its worker is not killed mid-statement). */
   close(): void {
     this.closed = true

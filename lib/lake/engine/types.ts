@@ -217,4 +217,6 @@ export interface Engine {
    */
   intact(): Promise<void>
   close(): void
+  /** close() after the background work on connections of its own (path index reads and builds) has ended. */
+  closeWhenSettled(): Promise<void>
 }

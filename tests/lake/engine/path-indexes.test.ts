@@ -10,9 +10,10 @@
  * its own transaction, so a kill leaves no index (SQLite's own guarantee, not the engine's code);
  * the next use of the path reads it in a worker again and asks for the index again.
  */
+import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import {evaluate, parse} from 'groq-js'
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 import type {LakeEngine} from '@/lib/lake/engine/engine'
 import {pathIndexSettings, type PathIndexes} from '@/lib/lake/engine/path-indexes'
 import {author, DS, testEngine} from './helpers'
@@ -111,6 +112,20 @@ describe('path indexes built off the event loop', () => {
       expect((await reopened.query(DS, query, params)).result, query).toEqual(await groqJs(reopened, query, params))
     }
     expect(pathIndexesOf(reopened).workerReads).toBe(reads)
+  })
+
+  it('the lake shutdown (closeWhenSettled) waits for a build under way: nothing writes into the store folder after it', async () => {
+    const seeding = await seeded(600)
+    seeding.close()
+    const engine = testEngine(seeding.file) as LakeEngine & {file: string}
+    const indexes = pathIndexesOf(engine)
+    await engine.query(DS, '*[foo.bar == 1]._id', {})
+    await vi.waitFor(() => expect(indexes.busy).toBe(true), {timeout: 10_000, interval: 1})
+    await engine.closeWhenSettled()
+    expect(indexes.busy).toBe(false)
+    // The build finished and its connection closed: the last connection removed the WAL.
+    expect(fs.existsSync(`${engine.file}-wal`)).toBe(false)
+    expect(indexedPaths(engine.file).some((sql) => sql.includes(`'$."foo"."bar"'`))).toBe(true)
   })
 
   it('a first read of `_score` (the score walk reads it for stored scores) asks for its index though no document holds one: the next process reads it without a worker', async () => {
