@@ -710,7 +710,7 @@ export class LakeEngine implements Engine {
    * finish by itself (or die with the process), writing into the store's folder meanwhile.
    */
   async closeWhenSettled(): Promise<void> {
-    if (this.closed) return
+    // Also after a plain close(): then it waits for what that close left running.
     await this.store.pathIndexes.quiesce()
     this.close()
   }

@@ -5,10 +5,10 @@ import {join} from 'node:path'
 import {afterEach} from 'vitest'
 import {openEngine, type Engine, LakeError} from '@/lib/lake/engine'
 
-const cleanups: (() => void)[] = []
+const cleanups: (() => unknown)[] = []
 
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!()
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!()
 })
 
 export function tempDir(): string {
@@ -20,7 +20,8 @@ export function tempDir(): string {
 /** A fresh engine on a temp file, closed (and its file removed) after the test. */
 export function testEngine(file = join(tempDir(), 'lake.sqlite')): Engine & {file: string} {
   const engine = openEngine({file})
-  cleanups.push(() => engine.close())
+  // Settled: a path index's build still running would write into the folder removed next.
+  cleanups.push(() => engine.closeWhenSettled())
   return Object.assign(engine, {file})
 }
 
