@@ -201,7 +201,9 @@ describe('streaming import', () => {
   it('a line that breaks between the check and the write (the file changed) says how many documents were written', async () => {
     const dataDir = tempDir('lake-stream-changed-')
     const file = path.join(dataDir, 'in.ndjson')
-    const total = 2 * IMPORT_BATCH_SIZE + 200
+    // Long enough that the line appended after the first batch lies beyond what the reader has
+    // already taken in by then (the batch being checked and ~2 MiB read ahead of it: 1 MiB chunks).
+    const total = 4 * IMPORT_BATCH_SIZE + 200
     writeNdjson(file, total, (i) => ({_id: `n-${i}`, _type: 'note', text: 'x'.repeat(1000)}))
     let changed = false
     const importing = importDataset(dataDir, file, {
@@ -212,8 +214,8 @@ describe('streaming import', () => {
         changed = true
       },
     })
-    // Into a private lake, in bulk: the batch holding the changed line is the third.
+    // Into a private lake, in bulk: the batch holding the changed line is the fifth.
     await expect(importing).rejects.toThrow(`${file}:${total + 1}: not valid JSON`)
-    await expect(importing).rejects.toThrow(`(the file changed during the import: ${2 * IMPORT_BATCH_SIZE} of ${total} documents were written)`)
+    await expect(importing).rejects.toThrow(`(the file changed during the import: ${4 * IMPORT_BATCH_SIZE} of ${total} documents were written)`)
   })
 })
