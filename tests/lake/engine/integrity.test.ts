@@ -197,7 +197,8 @@ describe('the integrity check at open', () => {
 
     it('still refuses a store whose ordinary table (or the FTS5 index\'s own b-tree) has a damaged page', async () => {
     for (const table of ['documents', 'fts_words_data']) {
-      const file = await storeWithTitles(1200)
+      // Enough titles for the FTS5 b-tree to span several leaf pages of the store's (32 KiB) pages.
+      const file = await storeWithTitles(5000)
       const raw = new Database(file, {readonly: true})
       const pageSize = raw.pragma('page_size', {simple: true}) as number
       const pages = raw.prepare<[string], number>(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno`).pluck().all(table)

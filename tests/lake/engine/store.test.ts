@@ -2,6 +2,7 @@ import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {describe, expect, it} from 'vitest'
 import {openEngine} from '@/lib/lake/engine'
+import {NEW_STORE_PAGE_SIZE} from '@/lib/lake/engine/store'
 import {author, DS, tempDir, testEngine} from './helpers'
 
 describe('SQLite store', () => {
@@ -62,5 +63,38 @@ describe('SQLite store', () => {
     await engine.mutate(DS, [{create: {_id: 'a', _type: 'post'}}], author)
     expect(engine.getDocuments(DS, ['a'])[0]?._id).toBe('a')
     engine.close()
+  })
+
+  it('makes a new store with pages that hold kilobyte documents; an existing store keeps its page size', async () => {
+    const engine = testEngine()
+    await engine.mutate(DS, [{create: {_id: 'a', _type: 'post', body: 'x'.repeat(6000)}}], author)
+    const db = (engine as unknown as {store: {db: Database.Database}}).store.db
+    expect(db.pragma('page_size', {simple: true})).toBe(NEW_STORE_PAGE_SIZE)
+    expect(NEW_STORE_PAGE_SIZE).toBeGreaterThan(4096)
+
+    // A store made with SQLite's default (4 KiB) before: opened, written and read as it is.
+    const file = join(tempDir(), 'old.sqlite')
+    const old = new Database(file)
+    old.pragma('journal_mode = WAL')
+    old.exec('CREATE TABLE t (x)')
+    old.close()
+    const reopened = testEngine(file)
+    await reopened.mutate(DS, [{create: {_id: 'b', _type: 'post', body: 'y'.repeat(6000)}}], author)
+    expect((reopened as unknown as {store: {db: Database.Database}}).store.db.pragma('page_size', {simple: true})).toBe(4096)
+    expect(reopened.getDocuments(DS, ['b'])[0]).toMatchObject({_id: 'b', body: 'y'.repeat(6000)})
+  })
+
+  it('gives an import a larger page cache (a batch stays in memory until its commit) and takes it back after', async () => {
+    const engine = testEngine()
+    const db = (engine as unknown as {store: {db: Database.Database}}).store.db
+    const normal = db.pragma('cache_size', {simple: true}) as number
+    const during: number[] = []
+    const documents = Array.from({length: 50}, (_, i) => ({_id: `p${i}`, _type: 'post', n: i}))
+    await engine.importDocuments(DS, documents, {mode: 'create', author: 'test', batch: {documents: 10, text: 2 ** 20}, onProgress: () => during.push(db.pragma('cache_size', {simple: true}) as number)})
+    expect(during.length).toBe(5)
+    // Negative: KiB. Larger while importing; as before after.
+    for (const size of during) expect(-size).toBeGreaterThanOrEqual(16 * 1024)
+    expect(db.pragma('cache_size', {simple: true})).toBe(normal)
+    expect(engine.getDocuments(DS, ['p49'])[0]).toMatchObject({n: 49})
   })
 })
