@@ -114,11 +114,30 @@ export function changedFields(before: SanityDocument | null, after: SanityDocume
 export function tagsForChange(dataset: string, change: Pick<DocumentChange, 'id' | 'before' | 'after'>): SyncTag[] {
   const fields = changedFields(change.before, change.after)
   const types = new Set([change.before?._type, change.after?._type].filter((type): type is string => typeof type === 'string'))
-  const keys = new Set<string>([documentKey(change.id), contentKey(ANY), membershipKey(ANY, ANY)])
+  const keys = new Set<string>([contentKey(ANY), membershipKey(ANY, ANY)])
   for (const field of fields) keys.add(membershipKey(ANY, field))
   for (const type of types) {
     keys.add(membershipKey(type, ANY))
     for (const field of fields) keys.add(membershipKey(type, field))
   }
-  return [...keys].map((key) => syncTag(dataset, key))
+  return [syncTag(dataset, documentKey(change.id)), ...[...keys].map((key) => sharedTag(dataset, key))]
+}
+
+/**
+ * Tags of keys many changes share (types and fields, not document ids), hashed once: an import
+ * batch's documents fire the same few dozen of them each, and hashing them again was most of the
+ * live event log's work for it. Bounded: cleared when it holds MAX_SHARED_TAGS.
+ */
+const sharedTags = new Map<string, SyncTag>()
+const MAX_SHARED_TAGS = 10_000
+
+function sharedTag(dataset: string, key: string): SyncTag {
+  const cacheKey = `${dataset}\u0000${key}`
+  let tag = sharedTags.get(cacheKey)
+  if (tag === undefined) {
+    if (sharedTags.size >= MAX_SHARED_TAGS) sharedTags.clear()
+    tag = syncTag(dataset, key)
+    sharedTags.set(cacheKey, tag)
+  }
+  return tag
 }
