@@ -229,24 +229,34 @@ async function writeThroughImportRoute(
   let sent = 0
   let sourceError: unknown
   async function* body(): AsyncGenerator<Buffer> {
-    let chunk: Buffer[] = []
+    // Lines that follow one another in a chunk read go as one view of it (the newlines between
+    // them included): the file's bytes are not copied (copying them all kept the collector busy).
+    let run: Buffer | null = null
+    let pieces: Buffer[] = []
     let size = 0
     try {
       for await (const {bytes, number} of numberedBytes(source, options, {blank: true})) {
         const blank = isBlankLine(bytes)
         if (!blank) sent++
         const line = !blank && bytes.includes(ASSET_KEY) ? Buffer.from(JSON.stringify(resolvePlaceholders(parseLine(source, {text: bytes.toString('utf8'), number}), assetIds))) : bytes
-        chunk.push(line, NEWLINE)
+        if (run && followsInChunk(run, line)) run = Buffer.from(run.buffer, run.byteOffset, run.length + 1 + line.length)
+        else {
+          if (run) pieces.push(run, NEWLINE)
+          run = line
+        }
         size += line.length + 1
         if (size >= ROUTE_CHUNK_BYTES) {
-          yield Buffer.concat(chunk, size)
+          pieces.push(run, NEWLINE)
+          run = null
+          yield* pieces
           // Handed to the lake: at most a socket buffer and a batch or two ahead of what it committed.
           options.onProgress?.(sent, 'sent')
-          chunk = []
+          pieces = []
           size = 0
         }
       }
-      if (chunk.length > 0) yield Buffer.concat(chunk, size)
+      if (run) pieces.push(run, NEWLINE)
+      yield* pieces
     } catch (error) {
       sourceError = error
       throw error
@@ -278,6 +288,21 @@ async function writeThroughImportRoute(
     `${description}\nThe import stopped at ${source.label}:${line}: ${written} of ${total} documents were written before its batch, none after.`,
     written,
     result,
+  )
+}
+
+/**
+ * Whether `line` comes right after `run` in the same chunk read from the file, one newline between
+ * them: then the chunk holds both and that newline. (Only a chunk's own memory, bigger than Buffer's
+ * shared pool, is taken for it: in the pool the byte between two buffers may belong to a third.)
+ */
+function followsInChunk(run: Buffer, line: Buffer): boolean {
+  const gap = run.byteOffset + run.length
+  return (
+    line.buffer === run.buffer &&
+    line.byteOffset === gap + 1 &&
+    run.buffer.byteLength > Buffer.poolSize &&
+    new Uint8Array(run.buffer, gap, 1)[0] === 10
   )
 }
 

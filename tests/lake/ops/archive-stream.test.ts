@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import tar from 'tar-stream'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {importDataset, ImportFileError} from '@/lib/lake/archive'
 import {MAX_IMPORT_LINE_BYTES} from '@/lib/lake/config'
 import {openEngine} from '@/lib/lake/engine'
@@ -233,6 +233,42 @@ describe('streaming import', () => {
       expect((await runCli(lake.dataDir, 'import', file)).out).toContain('Imported 4 documents and 0 assets into "production" (create) through the running lake')
       expect(await titles((query) => lake.editor.fetch(query))).toEqual(expected)
       expect((await runCli(lake.dataDir, 'import', bom)).out).toContain('bom.ndjson:1: not valid JSON')
+    } finally {
+      await lake.close()
+    }
+  })
+
+  it('through a running lake, the lake receives the file\'s lines byte for byte (views of the chunks read, across 1 MiB reads and 256 kB body pieces)', async () => {
+    const lake = await startTestLake()
+    try {
+      const file = path.join(tempDir('lake-stream-exact-'), 'in.ndjson')
+      // ~3 MB of lines of varied length (some cut by the 1 MiB reads), CRLF and blank lines, multi-byte text.
+      const lines: string[] = []
+      for (let i = 0; i < 1500; i++) {
+        lines.push(JSON.stringify({_id: `x-${i}`, _type: 'exactNote', text: 'Ωx€'.repeat(1 + ((i * 37) % 700))}) + (i % 7 === 0 ? '\r' : ''))
+        if (i % 100 === 0) lines.push(i % 200 === 0 ? '' : ' \r')
+      }
+      fs.writeFileSync(file, lines.join('\n'))
+      const engine = lake.lake.engine
+      const original = engine.importDocuments.bind(engine)
+      const received: string[] = []
+      const spy = vi.spyOn(engine, 'importDocuments').mockImplementation((dataset, documents, options) => {
+        async function* seen() {
+          for await (const item of documents) {
+            received.push(Buffer.isBuffer(item) ? item.toString('utf8') : `not bytes: ${typeof item}`)
+            yield item
+          }
+        }
+        return original(dataset, seen(), options)
+      })
+      try {
+        const result = await importDataset(lake.dataDir, file, {dataset: 'production', mode: 'create'})
+        expect(result).toMatchObject({documents: 1500, throughRunningLake: true})
+      } finally {
+        spy.mockRestore()
+      }
+      expect(received).toEqual(lines.filter((line) => line.trim() !== ''))
+      expect(await lake.editor.fetch('*[_id == "x-1499"][0].text')).toBe('Ωx€'.repeat(1 + ((1499 * 37) % 700)))
     } finally {
       await lake.close()
     }
