@@ -258,6 +258,20 @@ describe('POST /data/import/{dataset}', () => {
     expect(await count('utfNote')).toBe(2)
   })
 
+  it('a client that goes away mid-body: the batches it completed are written, the one it was sending is not; the lake carries on', async () => {
+    const url = new URL(lake.api('/data/import/production'))
+    const request = http.request(url, {method: 'POST', headers: {authorization: `Bearer ${lake.editorToken}`}})
+    request.on('error', () => {})
+    const batch = SERVING_IMPORT_BATCH.documents
+    request.write(Array.from({length: batch + 50}, (_, i) => `{"_id":"gone-${i}","_type":"goneNote"}\n`).join(''))
+    request.write('{"_id":"gone-cut","_type":"gone')
+    await vi.waitFor(() => expect(count('goneNote')).resolves.toBe(batch), {timeout: 10_000})
+    request.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(await count('goneNote')).toBe(batch)
+    expect(await post('?mode=missing', ndjson([{_id: 'gone-after', _type: 'goneNote'}]), lake.editorToken)).toEqual({status: 200, body: {documents: 1, mode: 'missing'}})
+  })
+
   it('a conflict after two batches says how many documents were written: those of the batches before (small batches on a serving lake: shorter pauses)', async () => {
     const batch = SERVING_IMPORT_BATCH.documents
     const total = 2 * batch + 50
