@@ -5,7 +5,9 @@
  * (lib/lake/archive/import.ts): through the bulk import route and/or /data/mutate (500-document
  * transactions, as `sanity dataset import` writes). While it runs, a reader queries the lake's
  * HTTP port every 50 ms (the site's front page query shape): its latencies say whether the site
- * stays responsive. Prints one JSON line per run.
+ * stays responsive. Prints one JSON line per run, with the CPU time the import cost the importer
+ * (this process) and the lake's process (from /proc, on Linux): on a shared machine these move less
+ * with the load than the wall-clock rate.
  */
 import {spawn} from 'node:child_process'
 import fs from 'node:fs'
@@ -39,6 +41,16 @@ async function startLakeProcess(dataDir: string) {
   throw new Error('the lake did not start')
 }
 
+/** CPU milliseconds a process has used (user + system), from /proc; null where there is none. */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
+}
+
 function percentile(sorted: number[], p: number) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0
 }
@@ -70,10 +82,14 @@ try {
       reader.stdout.on('data', (chunk: Buffer) => (readerOut += chunk.toString()))
       await new Promise((resolve) => setTimeout(resolve, 300))
       const load = os.loadavg()[0]
+      const lakeCpu = processCpuMs(lake.child.pid)
+      const ownCpu = process.cpuUsage()
       const started = performance.now()
       let firstWrite = 0
       const result = await importDataset(dataDir, file, {dataset: 'production', mode: 'create', via: how, onProgress: () => (firstWrite ||= performance.now() - started)})
       const ms = performance.now() - started
+      const importerCpu = process.cpuUsage(ownCpu)
+      const lakeCpuAfter = processCpuMs(lake.child.pid)
       reader.stdin.end()
       await new Promise((resolve) => reader.once('exit', resolve))
       const {latencies, slow} = JSON.parse(readerOut) as {latencies: number[]; slow: string[]}
@@ -88,6 +104,9 @@ try {
           docsPerSecond: Math.round(result.documents / (ms / 1000)),
           // Until the first progress report: the check pass (and the first batch or chunk).
           firstProgressMs: Math.round(firstWrite),
+          importerCpuMs: Math.round((importerCpu.user + importerCpu.system) / 1000),
+          // Its threads' too (the import's check worker, SQLite's checkpoints); the reader's queries included.
+          lakeCpuMs: lakeCpu === null || lakeCpuAfter === null ? null : Math.round(lakeCpuAfter - lakeCpu),
           slowReads: slow.join(' '),
           readerQueries: latencies.length,
           readerP50Ms: Math.round(percentile(latencies, 50)),

@@ -12,7 +12,10 @@
  * The NDJSON is streamed twice, never held: a first pass checks every line and collects the
  * placeholders (a bad line or a missing asset file fails the import before anything is written),
  * a second reads it again and writes batch by batch, so memory is bounded by a batch, not by the
- * file. An archive is extracted to a temporary folder first (removed afterwards).
+ * file. Both read lines as bytes (no string of a line is made unless it names an asset or the lake
+ * cannot vouch for it), each at most the lake's limit for one (MAX_IMPORT_LINE_BYTES: refused as
+ * soon as a line passes it, never held whole). An archive is extracted to a temporary folder
+ * first (removed afterwards).
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -23,11 +26,12 @@ import {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 import type {SanityClient} from '@sanity/client'
 import mime from 'mime-types'
+import {MAX_IMPORT_LINE_BYTES} from '../config'
 import {connectToLake} from '../connect'
 import {TextCheckSplit} from '../engine/text-check-pool'
 import {LakeError, type Engine, type ImportMode} from '../engine/types'
 import {findPlaceholders, importableAssetFields, resolvePlaceholders, type Placeholder} from './placeholders'
-import {IMPORT_READ_CHUNK, lineBuffers, lines} from './ndjson-lines'
+import {IMPORT_READ_CHUNK, isBlankLine, lineBuffers} from './ndjson-lines'
 import {extractArchive, isGzip} from './tarball'
 
 /** Per transaction: well under the lake's 10 MB write limit, few enough to report progress. */
@@ -59,6 +63,8 @@ export interface ImportOptions {
    * 500 documents through /data/mutate as `sanity dataset import` writes (for comparisons).
    */
   via?: 'route' | 'mutate'
+  /** The longest line taken (bytes): the lake's import route's limit, MAX_IMPORT_LINE_BYTES, unless a test sets another. */
+  maxLineBytes?: number
 }
 
 export interface ImportResult {
@@ -88,7 +94,7 @@ export async function importDataset(dataDir: string, file: string, options: Impo
 
 async function importFrom(source: Source, dataDir: string, options: ImportOptions): Promise<ImportResult> {
   // Pass 1: every line is a JSON object, every asset is readable, before anything is written.
-  const {placeholders, total} = await checkLines(source)
+  const {placeholders, total} = await checkLines(source, options)
   // Asset files are read one at a time (here to check, again at upload): a dataset's images
   // together may be far larger than memory.
   for (const placeholder of placeholders.values()) source.readAsset(placeholder)
@@ -123,25 +129,26 @@ const CHECK_BATCH_TEXT = 8 * 2 ** 20
  * Pass 1: a line the lake vouches for without parsing (and that names no asset) is fine as it is;
  * any other is parsed, must be an object, and has its asset placeholders collected.
  */
-async function checkLines(source: Source): Promise<{placeholders: Map<string, Placeholder>; total: number}> {
+async function checkLines(source: Source, options: ImportOptions): Promise<{placeholders: Map<string, Placeholder>; total: number}> {
   const placeholders = new Map<string, Placeholder>()
   let total = 0
-  let batch: NumberedLine[] = []
+  let batch: NumberedBytes[] = []
   let batchText = 0
   const checks = new TextCheckSplit()
   const check = async () => {
-    const fields = await checks.start(batch.map(({text}) => text)).results()
+    // The lines' bytes are checked as they are (no string of a line the lake vouches for is made).
+    const fields = await checks.start(batch.map(({bytes}) => bytes)).results()
     for (const [i, line] of batch.entries()) {
-      if (fields[i] && !line.text.includes(ASSET_KEY)) continue
-      findPlaceholders(parseLine(source, line), placeholders)
+      if (fields[i] && !line.bytes.includes(ASSET_KEY)) continue
+      findPlaceholders(parseLine(source, {text: line.bytes.toString('utf8'), number: line.number}), placeholders)
     }
     total += batch.length
     batch = []
     batchText = 0
   }
-  for await (const line of numberedLines(source)) {
+  for await (const line of numberedBytes(source, options)) {
     batch.push(line)
-    batchText += line.text.length
+    batchText += line.bytes.length
     if (batch.length >= CHECK_BATCH || batchText >= CHECK_BATCH_TEXT) await check()
   }
   await check()
@@ -161,10 +168,7 @@ async function writeThroughEngine(
   const lineOf: number[] = []
   // The lines as bytes (the engine checks and stores their UTF-8 itself: no string of each is made).
   async function* items(): AsyncGenerator<Uint8Array | Record<string, unknown>> {
-    let number = 0
-    for await (const bytes of lineBuffers(source.ndjson())) {
-      number++
-      if (isBlank(bytes)) continue
+    for await (const {bytes, number} of numberedBytes(source, options)) {
       lineOf.push(number)
       yield bytes.includes(ASSET_KEY) ? resolvePlaceholders(parseLine(source, {text: bytes.toString('utf8'), number}), assetIds) : bytes
     }
@@ -200,7 +204,8 @@ async function writeThroughEngine(
 }
 
 /** Body chunks of the import request: a few hundred kilobytes of lines each. */
-const ROUTE_CHUNK_CHARS = 256 * 1024
+const ROUTE_CHUNK_BYTES = 256 * 1024
+const NEWLINE = Buffer.from('\n')
 const IMPORT_MODE_FLAGS: Record<ImportMode, string> = {create: 'create', createOrReplace: 'replace', createIfNotExists: 'missing'}
 
 /**
@@ -219,27 +224,39 @@ async function writeThroughImportRoute(
 ): Promise<number | null> {
   const {apiVersion, token} = client.config()
   const url = new URL(`/v${apiVersion}/data/import/${encodeURIComponent(options.dataset)}?mode=${IMPORT_MODE_FLAGS[options.mode]}`, httpUrl)
-  // The file line of each body line (blank lines are not sent).
-  const lineOf: number[] = []
+  // The body's lines are the file's, as its bytes (blank ones too: the lake skips them and numbers
+  // its lines as the file does); a line naming an asset is sent with its reference put back.
+  let sent = 0
   let sourceError: unknown
-  async function* body(): AsyncGenerator<string> {
-    let chunk: string[] = []
+  async function* body(): AsyncGenerator<Buffer> {
+    // Lines that follow one another in a chunk read go as one view of it (the newlines between
+    // them included): the file's bytes are not copied (copying them all kept the collector busy).
+    let run: Buffer | null = null
+    let pieces: Buffer[] = []
     let size = 0
     try {
-      for await (const line of numberedLines(source)) {
-        lineOf.push(line.number)
-        const text = line.text.includes(ASSET_KEY) ? JSON.stringify(resolvePlaceholders(parseLine(source, line), assetIds)) : line.text
-        chunk.push(text, '\n')
-        size += text.length
-        if (size >= ROUTE_CHUNK_CHARS) {
-          yield chunk.join('')
+      for await (const {bytes, number} of numberedBytes(source, options, {blank: true})) {
+        const blank = isBlankLine(bytes)
+        if (!blank) sent++
+        const line = !blank && bytes.includes(ASSET_KEY) ? Buffer.from(JSON.stringify(resolvePlaceholders(parseLine(source, {text: bytes.toString('utf8'), number}), assetIds))) : bytes
+        if (run && followsInChunk(run, line)) run = Buffer.from(run.buffer, run.byteOffset, run.length + 1 + line.length)
+        else {
+          if (run) pieces.push(run, NEWLINE)
+          run = line
+        }
+        size += line.length + 1
+        if (size >= ROUTE_CHUNK_BYTES) {
+          pieces.push(run, NEWLINE)
+          run = null
+          yield* pieces
           // Handed to the lake: at most a socket buffer and a batch or two ahead of what it committed.
-          options.onProgress?.(lineOf.length, 'sent')
-          chunk = []
+          options.onProgress?.(sent, 'sent')
+          pieces = []
           size = 0
         }
       }
-      if (chunk.length > 0) yield chunk.join('')
+      if (run) pieces.push(run, NEWLINE)
+      yield* pieces
     } catch (error) {
       sourceError = error
       throw error
@@ -260,7 +277,7 @@ async function writeThroughImportRoute(
   // No such route (a lake older than it): nothing was read or written; null says so.
   if (answer.status === 404 && (result.error as {type?: unknown} | undefined)?.type === 'httpNotFound') return null
   const reason = String(result.error?.description ?? result.message ?? `The lake answered ${answer.status}`)
-  const line = typeof result.error?.line === 'number' ? lineOf[result.error.line - 1] : undefined
+  const line = typeof result.error?.line === 'number' && result.error.line >= 1 ? result.error.line : undefined
   const written = typeof result.error?.written === 'number' ? result.error.written : 0
   if (line === undefined) throw Object.assign(new ImportWriteError(`${reason}\nThe import was refused: nothing was written.`, 0, result), {body: result})
   const description = reason.replace(/^Line \d+(: )?/, '').replace(/\s*(The import stopped at line \d+|Nothing was written).*$/s, '')
@@ -271,6 +288,21 @@ async function writeThroughImportRoute(
     `${description}\nThe import stopped at ${source.label}:${line}: ${written} of ${total} documents were written before its batch, none after.`,
     written,
     result,
+  )
+}
+
+/**
+ * Whether `line` comes right after `run` in the same chunk read from the file, one newline between
+ * them: then the chunk holds both and that newline. (Only a chunk's own memory, bigger than Buffer's
+ * shared pool, is taken for it: in the pool the byte between two buffers may belong to a third.)
+ */
+function followsInChunk(run: Buffer, line: Buffer): boolean {
+  const gap = run.byteOffset + run.length
+  return (
+    line.buffer === run.buffer &&
+    line.byteOffset === gap + 1 &&
+    run.buffer.byteLength > Buffer.poolSize &&
+    new Uint8Array(run.buffer, gap, 1)[0] === 10
   )
 }
 
@@ -313,7 +345,7 @@ async function writeThroughApi(
   // (Reading the next batch while the lake commits one was tried: no gain, the lake sets the pace.)
   let written = 0
   try {
-    for await (const batch of batches(documents(source), assetIds)) {
+    for await (const batch of batches(documents(source, options), assetIds)) {
       const transaction = client.transaction()
       for (const {doc} of batch) {
         const document = doc as {_id: string; _type: string}
@@ -352,29 +384,37 @@ interface NumberedLine {
   number: number
 }
 
+interface NumberedBytes {
+  /** The line's UTF-8 as read (a view of the chunk read when it lies within one). */
+  bytes: Buffer
+  /** 1-based line number in the NDJSON. */
+  number: number
+}
+
 interface Line {
   doc: Record<string, unknown>
   /** 1-based line number in the NDJSON. */
   line: number
 }
 
-/** Whether a line is blank as `numberedLines` has it (`trim()` leaves nothing), decoding it only if it must. */
-function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) {
-    // ASCII whitespace as trim() has it: tab, line feed, vertical tab, form feed, carriage return, space.
-    if (byte === 32 || (byte >= 9 && byte <= 13)) continue
-    return byte < 0x80 ? false : bytes.toString('utf8').trim() === ''
+/**
+ * The NDJSON's non-blank lines (`blank`: all of them) as bytes, with their numbers. A line over the
+ * limit fails naming it as soon as that much of it is read: no line is held whole whatever its length.
+ */
+async function* numberedBytes(source: Source, options: ImportOptions, {blank = false} = {}): AsyncGenerator<NumberedBytes> {
+  const maxBytes = options.maxLineBytes ?? MAX_IMPORT_LINE_BYTES
+  const tooLong = (line: number) =>
+    new ImportFileError(`${source.label}:${line}: longer than the limit of ${maxBytes} bytes for one line (one document; the lake takes at most that)`)
+  let number = 0
+  for await (const bytes of lineBuffers(source.ndjson(), {maxBytes, tooLong})) {
+    number++
+    if (blank || !isBlankLine(bytes)) yield {bytes, number}
   }
-  return true
 }
 
-/** The NDJSON's non-blank lines with their numbers. */
-async function* numberedLines(source: Source): AsyncGenerator<NumberedLine> {
-  let number = 0
-  for await (const text of lines(source.ndjson())) {
-    number++
-    if (text.trim()) yield {text, number}
-  }
+/** The NDJSON's non-blank lines, decoded, with their numbers. */
+async function* numberedLines(source: Source, options: ImportOptions): AsyncGenerator<NumberedLine> {
+  for await (const {bytes, number} of numberedBytes(source, options)) yield {text: bytes.toString('utf8'), number}
 }
 
 /** A line as a document; one that is not a JSON object fails with its number. */
@@ -390,8 +430,8 @@ function parseLine(source: Source, {text, number}: NumberedLine): Record<string,
 }
 
 /** The NDJSON's documents, one line at a time. */
-async function* documents(source: Source): AsyncGenerator<Line> {
-  for await (const line of numberedLines(source)) yield {doc: parseLine(source, line), line: line.number}
+async function* documents(source: Source, options: ImportOptions): AsyncGenerator<Line> {
+  for await (const line of numberedLines(source, options)) yield {doc: parseLine(source, line), line: line.number}
 }
 
 async function uploadAsset(client: SanityClient, placeholder: Placeholder, data: Buffer, assetMap: Record<string, unknown>): Promise<string> {

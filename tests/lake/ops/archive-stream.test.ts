@@ -11,8 +11,9 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import tar from 'tar-stream'
-import {describe, expect, it} from 'vitest'
-import {importDataset} from '@/lib/lake/archive'
+import {describe, expect, it, vi} from 'vitest'
+import {importDataset, ImportFileError} from '@/lib/lake/archive'
+import {MAX_IMPORT_LINE_BYTES} from '@/lib/lake/config'
 import {openEngine} from '@/lib/lake/engine'
 import {IMPORT_BATCH_SIZE} from '@/lib/lake/engine/import-export'
 import {startTestLake} from '../server/helpers'
@@ -171,6 +172,105 @@ describe('streaming import', () => {
       expect((await engine.query('production', 'count(*[_type == "post"])', {})).result).toBe(3)
     } finally {
       engine.close()
+    }
+  })
+
+  it('a line longer than the lake takes fails the check pass naming it and the limit, as soon as that much of it is read; nothing is written', async () => {
+    const dataDir = tempDir('lake-stream-long-')
+    const file = path.join(dataDir, 'in.ndjson')
+    writeNdjson(file, 6, (i) => ({_id: `l-${i}`, _type: 'note'}))
+    // Line 7: one document of 50 kB, over a limit of 2,000 bytes; then more lines.
+    fs.appendFileSync(file, JSON.stringify({_id: 'l-long', _type: 'note', text: 'x'.repeat(50_000)}) + '\n{"_id":"l-8","_type":"note"}\n')
+    const importing = importDataset(dataDir, file, {dataset: 'production', mode: 'create', maxLineBytes: 2000})
+    await expect(importing).rejects.toThrow(ImportFileError)
+    await expect(importing).rejects.toThrow(`${file}:7: longer than the limit of 2000 bytes for one line`)
+    // By default the limit is the lake's (its import route's): MAX_IMPORT_LINE_BYTES.
+    const big = path.join(dataDir, 'big.ndjson')
+    fs.writeFileSync(big, '\n' + JSON.stringify({_id: 'l-big', _type: 'note', text: 'y'.repeat(MAX_IMPORT_LINE_BYTES)}) + '\n')
+    const result = await runCli(dataDir, 'import', big)
+    expect(result.code).toBe(2)
+    expect(result.out).toContain(`big.ndjson:2: longer than the limit of ${MAX_IMPORT_LINE_BYTES} bytes for one line`)
+    // Nothing was written: the file without its long line imports whole.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^.*l-long.*\n/m, ''))
+    expect((await runCli(dataDir, 'import', file)).out).toContain('Imported 7 documents')
+  })
+
+  it('reads lines as bytes: blank (also CR, BOM, no-break space) lines skipped but counted, invalid UTF-8 read as a decoder reads it, a leading BOM is line 1 (not JSON); through a running lake the same', async () => {
+    const bad = Buffer.concat([Buffer.from('{"_id":"u-3","_type":"note","title":"a'), Buffer.from([0x80, 0xe6, 0x9d]), Buffer.from('b"}')])
+    const body = Buffer.concat([
+      Buffer.from(['', '{"_id":"u-1","_type":"note","title":"Zürich 東京"}\r', ' \r', '\uFEFF', '\u00A0', '{"_id":"u-2","_type":"note"}', ''].join('\n')),
+      bad,
+      Buffer.from('\n{"_id":"u-4","_type":"note"}'),
+    ])
+    const expected = {'u-1': 'Zürich 東京', 'u-2': null, 'u-3': 'a\uFFFD\uFFFDb', 'u-4': null}
+    const titles = async (fetch: (query: string) => Promise<unknown>) => Object.fromEntries((await fetch('*[_type == "note"] | order(_id) {_id, title}') as {_id: string; title?: string}[]).map((doc) => [doc._id, doc.title ?? null]))
+
+    // A private lake.
+    const dataDir = tempDir('lake-stream-bytes-')
+    const file = path.join(dataDir, 'in.ndjson')
+    fs.writeFileSync(file, body)
+    expect((await runCli(dataDir, 'import', file)).out).toContain('Imported 4 documents and 0 assets into "production" (create) through a private lake')
+    const engine = openEngine({file: path.join(dataDir, 'lake.sqlite')})
+    try {
+      expect(await titles(async (query) => (await engine.query('production', query, {})).result)).toEqual(expected)
+    } finally {
+      engine.close()
+    }
+    const bom = path.join(dataDir, 'bom.ndjson')
+    fs.writeFileSync(bom, '\uFEFF{"_id":"u-5","_type":"note"}\n')
+    const refused = await runCli(dataDir, 'import', bom)
+    expect(refused.code).toBe(2)
+    expect(refused.out).toContain('bom.ndjson:1: not valid JSON')
+
+    // A running lake (its import route): the same documents, and a refused line named by its file line.
+    const lake = await startTestLake()
+    try {
+      await lake.editor.create({_id: 'u-4', _type: 'other'})
+      const conflict = await runCli(lake.dataDir, 'import', file)
+      expect(conflict.code).toBe(1)
+      expect(conflict.out).toContain(`The import stopped at ${file}:8: 0 of 4 documents were written before its batch, none after.`)
+      await lake.editor.delete('u-4')
+      expect((await runCli(lake.dataDir, 'import', file)).out).toContain('Imported 4 documents and 0 assets into "production" (create) through the running lake')
+      expect(await titles((query) => lake.editor.fetch(query))).toEqual(expected)
+      expect((await runCli(lake.dataDir, 'import', bom)).out).toContain('bom.ndjson:1: not valid JSON')
+    } finally {
+      await lake.close()
+    }
+  })
+
+  it('through a running lake, the lake receives the file\'s lines byte for byte (views of the chunks read, across 1 MiB reads and 256 kB body pieces)', async () => {
+    const lake = await startTestLake()
+    try {
+      const file = path.join(tempDir('lake-stream-exact-'), 'in.ndjson')
+      // ~3 MB of lines of varied length (some cut by the 1 MiB reads), CRLF and blank lines, multi-byte text.
+      const lines: string[] = []
+      for (let i = 0; i < 1500; i++) {
+        lines.push(JSON.stringify({_id: `x-${i}`, _type: 'exactNote', text: 'Ωx€'.repeat(1 + ((i * 37) % 700))}) + (i % 7 === 0 ? '\r' : ''))
+        if (i % 100 === 0) lines.push(i % 200 === 0 ? '' : ' \r')
+      }
+      fs.writeFileSync(file, lines.join('\n'))
+      const engine = lake.lake.engine
+      const original = engine.importDocuments.bind(engine)
+      const received: string[] = []
+      const spy = vi.spyOn(engine, 'importDocuments').mockImplementation((dataset, documents, options) => {
+        async function* seen() {
+          for await (const item of documents) {
+            received.push(Buffer.isBuffer(item) ? item.toString('utf8') : `not bytes: ${typeof item}`)
+            yield item
+          }
+        }
+        return original(dataset, seen(), options)
+      })
+      try {
+        const result = await importDataset(lake.dataDir, file, {dataset: 'production', mode: 'create'})
+        expect(result).toMatchObject({documents: 1500, throughRunningLake: true})
+      } finally {
+        spy.mockRestore()
+      }
+      expect(received).toEqual(lines.filter((line) => line.trim() !== ''))
+      expect(await lake.editor.fetch('*[_id == "x-1499"][0].text')).toBe('Ωx€'.repeat(1 + ((1499 * 37) % 700)))
+    } finally {
+      await lake.close()
     }
   })
 

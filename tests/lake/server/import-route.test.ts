@@ -145,6 +145,133 @@ describe('POST /data/import/{dataset}', () => {
     expect(await count('bigNote')).toBe(0)
   })
 
+  it('hands the engine each line as the bytes received (no string made of it)', async () => {
+    const engine = lake.lake.engine
+    const original = engine.importDocuments.bind(engine)
+    const kinds: string[] = []
+    const spy = vi.spyOn(engine, 'importDocuments').mockImplementation((dataset, documents, options) => {
+      async function* seen() {
+        for await (const item of documents) {
+          kinds.push(Buffer.isBuffer(item) ? 'bytes' : typeof item)
+          yield item
+        }
+      }
+      return original(dataset, seen(), options)
+    })
+    try {
+      const body = ndjson([{_id: 'bytes-1', _type: 'bytesNote', title: 'Ünï'}, {_id: 'bytes-2', _type: 'bytesNote'}])
+      expect(await post('', [body.slice(0, 20), body.slice(20)], lake.editorToken)).toEqual({status: 200, body: {documents: 2, mode: 'create'}})
+    } finally {
+      spy.mockRestore()
+    }
+    expect(kinds).toEqual(['bytes', 'bytes'])
+    expect(await lake.editor.fetch('*[_id == "bytes-1"][0].title')).toBe('Ünï')
+  })
+
+  it('a line over the limit is refused while it streams in: 413 before the rest of it (or the body) is sent, never held whole', async () => {
+    const url = new URL(lake.api('/data/import/production'))
+    let sent = 0
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      const request = http.request(url, {method: 'POST', headers: {authorization: `Bearer ${lake.editorToken}`}}, (response) => {
+        let text = ''
+        response.on('data', (chunk) => (text += chunk))
+        response.on('end', () => {
+          request.destroy()
+          resolve({status: response.statusCode ?? 0, body: JSON.parse(text)})
+        })
+      })
+      request.on('error', (error) => (String(error).includes('EPIPE') || String(error).includes('ECONNRESET') ? undefined : reject(error)))
+      request.write(JSON.stringify({_id: 'held-0', _type: 'heldNote'}) + '\n{"_id":"held-1","_type":"heldNote","text":"')
+      // 500-byte pieces of one line, one every few ms, and the body never ends: only an answer given
+      // while the line streams in (not at its end) stops this.
+      const timer = setInterval(() => {
+        if (sent >= 200) return clearInterval(timer)
+        request.write('z'.repeat(500))
+        sent++
+      }, 5)
+      request.once('response', () => clearInterval(timer))
+    })
+    expect(answer.status).toBe(413)
+    expect(answer.body.error).toMatchObject({line: 2, written: 0})
+    expect(answer.body.error?.description).toMatch(/^Line 2 is longer than the limit of 4096 bytes/)
+    // Refused within a few pieces past the limit: not after 100 kB of them.
+    expect(sent).toBeLessThan(60)
+    expect(await count('heldNote')).toBe(0)
+  })
+
+  it('takes a line of exactly the limit and refuses one byte more (its \\r counted), however it is cut into chunks', async () => {
+    const exact = (id: string, size: number, end: string) => {
+      const head = `{"_id":"${id}","_type":"edgeNote","text":"`
+      return head + 'e'.repeat(size - head.length - 2 - end.length) + '"}' + end
+    }
+    const fits = exact('edge-fits', 4096, '\r')
+    expect(Buffer.byteLength(fits)).toBe(4096)
+    const ok = await post('', [fits.slice(0, 1000), fits.slice(1000, 3000), fits.slice(3000) + '\n'], lake.editorToken)
+    expect(ok).toEqual({status: 200, body: {documents: 1, mode: 'create'}})
+    const over = exact('edge-over', 4097, '\r')
+    const refused = await post('', ['\n', over.slice(0, 4096), over.slice(4096) + '\n'], lake.editorToken)
+    expect(refused.status).toBe(413)
+    expect(refused.body.error).toMatchObject({line: 2, written: 0})
+    expect(await count('edgeNote')).toBe(1)
+  })
+
+  it('blank lines (whitespace, CR, a lone BOM or no-break space) are skipped but counted; a last line without \\n is imported', async () => {
+    const doc = (i: number) => JSON.stringify({_id: `blank-${i}`, _type: 'blankNote', title: `Tïtle ${i}`})
+    const body = ['', '   ', doc(1), '\r', '\t \r', '\uFEFF', '\u00A0 ', doc(2), doc(3)].join('\n')
+    expect(await post('', body, lake.editorToken)).toEqual({status: 200, body: {documents: 3, mode: 'create'}})
+    expect(await lake.editor.fetch('*[_type == "blankNote"] | order(_id).title')).toEqual(['Tïtle 1', 'Tïtle 2', 'Tïtle 3'])
+    // A bad line after blank ones is named by its place in the body.
+    const bad = await post('', ['', '\u00A0', '\r', doc(4), '{nope'].join('\n'), lake.editorToken)
+    expect(bad.status).toBe(400)
+    expect(bad.body.error?.line).toBe(5)
+    expect(bad.body.error?.description).toMatch(/^Line 5 is not valid JSON/)
+    expect(await count('blankNote')).toBe(3)
+  })
+
+  it('a line cut across many chunks, at every byte of its multi-byte characters, reads back as sent', async () => {
+    const title = 'Zürich — 東京 😀 naïve'
+    const line = JSON.stringify({_id: 'cut-1', _type: 'cutNote', title}) + '\n' + JSON.stringify({_id: 'cut-2', _type: 'cutNote', title: 'two'})
+    const bytes = Buffer.from(line)
+    // One byte per chunk: every character is cut between chunks (Buffers go as they are).
+    const chunks = Array.from(bytes, (byte) => Buffer.from([byte]) as unknown as string)
+    expect(await post('', chunks, lake.editorToken)).toEqual({status: 200, body: {documents: 2, mode: 'create'}})
+    expect(await lake.editor.fetch('*[_id == "cut-1"][0].title')).toBe(title)
+    expect(await lake.editor.fetch('*[_id == "cut-2"][0].title')).toBe('two')
+  })
+
+  it('invalid UTF-8 is read as a UTF-8 decoder reads it (U+FFFD for each bad sequence), also cut across chunks; a BOM before the first line is not JSON (400, line 1)', async () => {
+    const head = Buffer.from('{"_id":"utf-1","_type":"utfNote","title":"a')
+    const tail = Buffer.from('b"}\n{"_id":"utf-2","_type":"utfNote","title":"c')
+    // A lone continuation byte, an overlong encoding, and (cut across two chunks) a truncated 3-byte sequence.
+    const first = Buffer.concat([head, Buffer.from([0x80, 0x41, 0xc0, 0xaf]), tail, Buffer.from([0xe6])])
+    const second = Buffer.concat([Buffer.from([0x9d]), Buffer.from('d"}\n')])
+    const answer = await post('', [first as unknown as string, second as unknown as string], lake.editorToken)
+    expect(answer).toEqual({status: 200, body: {documents: 2, mode: 'create'}})
+    expect(await lake.editor.fetch('*[_id == "utf-1"][0].title')).toBe(Buffer.concat([Buffer.from('a'), Buffer.from([0x80, 0x41, 0xc0, 0xaf]), Buffer.from('b')]).toString('utf8'))
+    expect(await lake.editor.fetch('*[_id == "utf-1"][0].title')).toBe('a\uFFFDA\uFFFD\uFFFDb')
+    expect(await lake.editor.fetch('*[_id == "utf-2"][0].title')).toBe('c\uFFFDd')
+
+    const bom = await post('', '\uFEFF' + JSON.stringify({_id: 'bom-1', _type: 'utfNote'}) + '\n', lake.editorToken)
+    expect(bom.status).toBe(400)
+    expect(bom.body.error?.line).toBe(1)
+    expect(bom.body.error?.description).toMatch(/^Line 1 is not valid JSON/)
+    expect(await count('utfNote')).toBe(2)
+  })
+
+  it('a client that goes away mid-body: the batches it completed are written, the one it was sending is not; the lake carries on', async () => {
+    const url = new URL(lake.api('/data/import/production'))
+    const request = http.request(url, {method: 'POST', headers: {authorization: `Bearer ${lake.editorToken}`}})
+    request.on('error', () => {})
+    const batch = SERVING_IMPORT_BATCH.documents
+    request.write(Array.from({length: batch + 50}, (_, i) => `{"_id":"gone-${i}","_type":"goneNote"}\n`).join(''))
+    request.write('{"_id":"gone-cut","_type":"gone')
+    await vi.waitFor(() => expect(count('goneNote')).resolves.toBe(batch), {timeout: 10_000})
+    request.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(await count('goneNote')).toBe(batch)
+    expect(await post('?mode=missing', ndjson([{_id: 'gone-after', _type: 'goneNote'}]), lake.editorToken)).toEqual({status: 200, body: {documents: 1, mode: 'missing'}})
+  })
+
   it('a conflict after two batches says how many documents were written: those of the batches before (small batches on a serving lake: shorter pauses)', async () => {
     const batch = SERVING_IMPORT_BATCH.documents
     const total = 2 * batch + 50

@@ -3,10 +3,10 @@
  * endpoint): the body is NDJSON, one document per line (the `data.ndjson` of `sanity dataset
  * export`, asset placeholders already resolved), streamed into the engine's bulk import
  * (`engine.importDocuments`): batches of up to 250 documents, each one durable transaction
- * (listeners, the live event log and webhooks see it like any other), the lines stored as they came
- * when the engine can vouch for them. `lake import` uses it when it talks to a running lake: about
- * as fast as importing with no lake running, where /data/mutate goes at the pace of its
- * transactions.
+ * (listeners, the live event log and webhooks see it like any other). The lines are handed over as
+ * the bytes received, stored as they came when the engine can vouch for them (no string of each is
+ * made). `lake import` uses it when it talks to a running lake: about as fast as importing with no
+ * lake running, where /data/mutate goes at the pace of its transactions.
  *
  * Writers only (editor or administrator: the same documents could be written through
  * /data/mutate). Each line is at most MAX_IMPORT_LINE_BYTES, the body at most MAX_IMPORT_BYTES
@@ -15,7 +15,7 @@
  * the answer says how many documents were (`written`): resume with `mode=missing`. The answer comes
  * once everything is durably stored: `{documents, mode}`.
  */
-import {StringDecoder} from 'node:string_decoder'
+import {isBlankLine, lineBuffers} from '../../archive/ndjson-lines'
 import {MAX_IMPORT_BYTES, MAX_IMPORT_LINE_BYTES} from '../../config'
 import {LakeError, type ImportMode} from '../../engine/types'
 import type {LakeContext, Route, RouteRequest} from '../context'
@@ -57,10 +57,10 @@ async function importNdjson(ctx: LakeContext, r: RouteRequest, [rawDataset]: str
   // Body line number of each document handed to the engine (it names failures by position).
   const lineOf: number[] = []
   const documents = async function* () {
-    for await (const {text, number} of bodyLines(r, maxLine, maxBytes)) {
-      if (text.trim() === '') continue
+    for await (const {bytes, number} of bodyLines(r, maxLine, maxBytes)) {
+      if (isBlankLine(bytes)) continue
       lineOf.push(number)
-      yield text
+      yield bytes
     }
   }
   const started = performance.now()
@@ -108,42 +108,34 @@ function tooLarge(description: string, line: number) {
   return new LineError(apiError(413, 'httpPayloadTooLarge', description), line)
 }
 
-/** The body's lines with their 1-based numbers, read only as fast as they are taken, within the limits. */
-async function* bodyLines(r: RouteRequest, maxLine: number, maxBytes: number): AsyncGenerator<{text: string; number: number}> {
-  const decoder = new StringDecoder('utf8')
-  let pending: string[] = []
-  let pendingBytes = 0
-  let total = 0
+/**
+ * The body's lines as bytes (a view of the chunk received when a line lies within one, joined
+ * otherwise: the engine checks and stores their UTF-8 itself, import-export.ts) with their 1-based
+ * numbers, read only as fast as they are taken, within the limits: a line over `maxLine` is refused
+ * while it streams in, never held whole.
+ */
+async function* bodyLines(r: RouteRequest, maxLine: number, maxBytes: number): AsyncGenerator<{bytes: Buffer; number: number}> {
   let number = 1
-  const overLine = () => tooLarge(`Line ${number} is longer than the limit of ${maxLine} bytes`, number)
-  try {
+  // Taken only once the lines of the chunk before are: `number` is then the line this chunk continues.
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let total = 0
     for await (const chunk of r.req as AsyncIterable<Buffer>) {
       total += chunk.length
       if (total > maxBytes) throw tooLarge(`The import body exceeds the limit of ${maxBytes} bytes (at line ${number})`, number)
-      let start = 0
-      for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
-        if (pendingBytes + end - start > maxLine) throw overLine()
-        pending.push(decoder.write(chunk.subarray(start, end)) + decoder.end())
-        yield {text: pending.join(''), number}
-        pending = []
-        pendingBytes = 0
-        number++
-        start = end + 1
-      }
-      if (start < chunk.length) {
-        pendingBytes += chunk.length - start
-        if (pendingBytes > maxLine) throw overLine()
-        pending.push(decoder.write(chunk.subarray(start)))
-      }
+      yield chunk
+    }
+  }
+  const limit = {maxBytes: maxLine, tooLong: (line: number) => tooLarge(`Line ${line} is longer than the limit of ${maxLine} bytes`, line)}
+  try {
+    for await (const bytes of lineBuffers(chunks(), limit)) {
+      yield {bytes, number}
+      number++
     }
   } catch (error) {
     if (error instanceof LineError) throw error
     // The client went away mid-body: nothing to answer, but not the lake's failure either.
     throw new LineError(badRequest(`The import body was cut off (${(error as Error).message})`), number)
   }
-  pending.push(decoder.end())
-  const last = pending.join('')
-  if (last !== '') yield {text: last, number}
 }
 
 export const importRoutes: Route[] = [{method: 'POST', pattern: /^\/data\/import\/([^/]+)$/, handler: importNdjson}]
