@@ -521,11 +521,16 @@ export class DatasetDocuments {
   }
 
   /** Applies committed changes, deriving every cached view. Running queries keep the views they hold. */
-  apply(changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[], texts?: Map<object, DocumentText>): void {
+  apply(
+    changes: {id: string; before: SanityDocument | null; after: SanityDocument | null}[],
+    texts?: Map<object, DocumentText>,
+    options: {bulk?: boolean} = {},
+  ): void {
     this.generation++
-    // A bulk change (an import batch): its documents are not kept parsed, and views are rebuilt
-    // when a query next needs them rather than updated change by change.
-    const bulk = changes.length >= DERIVE_LIMIT
+    // A bulk change (an import batch, however small: a running lake imports in batches of 250):
+    // its documents are not kept parsed (nor do they push the working set's hot documents out),
+    // and views are rebuilt when a query next needs them rather than updated change by change.
+    const bulk = options.bulk === true || changes.length >= DERIVE_LIMIT
     const rebuildViews = changes.length > Math.max(DERIVE_LIMIT, this.handles.size / 8)
     for (const {id, before, after} of changes) {
       const old = this.handles.get(id)
@@ -547,9 +552,10 @@ export class DatasetDocuments {
         this.handles.delete(id)
       }
     }
-    // An import batch of raw texts (raw-document.ts): columns are read again from SQLite when
-    // next needed, rather than each of its documents parsed here for them.
-    if (bulk && changes.some(({after}) => isRawDocument(after))) {
+    // A large import batch of raw texts (raw-document.ts): columns are read again from SQLite when
+    // next needed, rather than each of its documents parsed here for them. (A small batch updates
+    // them: reading a column of a large dataset again after each one would cost readers more.)
+    if (changes.length >= DERIVE_LIMIT && changes.some(({after}) => isRawDocument(after))) {
       this.dropColumns()
       // Nor laid over a worker's read of a path (withPathReads): the path is read again after the batch.
       this.waiting.clear()

@@ -486,7 +486,8 @@ export class LakeEngine implements Engine {
   private finishWrite(member: PreparedWrite, texts: Map<object, DocumentText>): void {
     const {transaction} = member
     try {
-      member.documents.apply(transaction.changes, texts)
+      // An import batch (or a large whole-document transaction, whose text indexing is deferred too) is a bulk change.
+      member.documents.apply(transaction.changes, texts, {bulk: member.deferTextIndex})
       // Commits add segments to the persisted word lists: compacted in the background now and then.
       if (textIndexing.background && !member.deferTextIndex && this.store.fullText.needsWork) this.catchUpInBackground()
     } catch (error) {
