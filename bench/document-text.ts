@@ -26,8 +26,13 @@ for (let start = 0; lines.length < count && start < data.length; ) {
 const bytes = lines.reduce((sum, line) => sum + line.length, 0)
 console.log(`${lines.length} lines, ${(bytes / 1e6).toFixed(1)} MB (${Math.round(bytes / lines.length)} B/line avg) from ${file}`)
 
+// The same lines decoded beforehand: what the check itself costs, without the UTF-8 decoding.
+const texts = new Map(lines.map((line) => [line, line.toString()]))
+const utf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
 const cases: [string, (line: Buffer) => unknown][] = [
   ['JSON.parse(buffer.toString())', (line) => JSON.parse(line.toString())],
+  ['TextDecoder (fatal) only', (line) => utf8.decode(line)],
+  ['inspectDocumentText(string)', (line) => inspectDocumentText(texts.get(line)!)],
   ['inspectDocumentText(buffer)', (line) => inspectDocumentText(line)],
 ]
 
@@ -35,20 +40,30 @@ let vouched = 0
 for (const line of lines) if (inspectDocumentText(line) !== null) vouched++
 console.log(`vouched for ${vouched} of ${lines.length} lines`)
 
+// Rounds interleave the cases (the machine's load drifts); each round is timed in CPU time of the
+// process (less disturbed by other processes than wall time on a busy machine), and wall time.
 let sink = 0
-for (const [name, run] of cases) {
-  const times: number[] = []
-  for (let round = 0; round < rounds; round++) {
+const cpu: number[][] = cases.map(() => [])
+const wall: number[][] = cases.map(() => [])
+for (let round = 0; round < rounds; round++) {
+  cases.forEach(([, run], c) => {
+    const usage = process.cpuUsage()
     const start = process.hrtime.bigint()
     for (const line of lines) if (run(line) !== null) sink++
-    times.push(Number(process.hrtime.bigint() - start) / 1e3)
-  }
-  // The first round warms the JIT; the best and median of the rest.
-  const rest = times.slice(1).sort((a, b) => a - b)
-  const best = rest[0]
-  const median = rest[Math.floor(rest.length / 2)]
-  const perDoc = (us: number) => (us / lines.length).toFixed(2)
-  const rate = (us: number) => (bytes / us).toFixed(0)
-  console.log(`${name.padEnd(32)} best ${perDoc(best)} µs/doc ${rate(best)} MB/s, median ${perDoc(median)} µs/doc ${rate(median)} MB/s`)
+    wall[c].push(Number(process.hrtime.bigint() - start) / 1e3)
+    const used = process.cpuUsage(usage)
+    cpu[c].push(used.user + used.system)
+  })
 }
+const perDoc = (us: number) => `${(us / lines.length).toFixed(2)} µs/doc`.padStart(12)
+const rate = (us: number) => `${(bytes / us).toFixed(0)} MB/s`.padStart(10)
+cases.forEach(([name], c) => {
+  // The first round warms the JIT; the best and median of the rest.
+  const figures = [cpu[c], wall[c]].map((times) => {
+    const rest = times.slice(1).sort((a, b) => a - b)
+    const [best, median] = [rest[0], rest[Math.floor(rest.length / 2)]]
+    return `best ${perDoc(best)} ${rate(best)}, median ${perDoc(median)}`
+  })
+  console.log(`${name.padEnd(30)} cpu: ${figures[0]} | wall: ${figures[1]}`)
+})
 if (sink < 0) console.log(sink)

@@ -33,21 +33,76 @@ export interface DocumentTextFields {
 export type DocumentTextInspector = (text: string | Uint8Array) => DocumentTextFields | null
 
 export function createDocumentTextInspector(maxDepth: number): DocumentTextInspector {
-  const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y
-  // A key without escapes: compared as written (an escaped key could equal another written plainly).
-  const PLAIN_KEY = /"[^"\\\u0000-\u001f]*"/y
-  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y
-  const SYSTEM_FIELDS = new Set(['_id', '_type', '_rev', '_createdAt', '_updatedAt'])
-  // Above this many keys an object's keys are checked for repeats through a Set instead of a list.
+  // The rest of a string after its opening quote, escapes allowed.
+  const STRING_REST = /[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y
+  // Strings up to this long are read by hand (a regex call costs more than a few characters).
+  const SHORT_STRING = 16
+  // Above this many keys an object's keys are checked for repeats through a Set instead of one by one.
   const SMALL_OBJECT = 16
   const OPEN_OBJECT = 123
   const CLOSE_OBJECT = 125
   const OPEN_ARRAY = 91
   const CLOSE_ARRAY = 93
   const QUOTE = 34
+  const BACKSLASH = 92
   const COMMA = 44
   const COLON = 58
+  const UNDERSCORE = 95
   const UTF8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
+
+  // Reused by every call (the inspector is not re-entrant), indexed by depth - 1 for each open
+  // container: whether it is an object, where its keys start in `keyBounds`, its Set of keys once
+  // it has many (else null).
+  const isObject: boolean[] = []
+  const keyBase: number[] = []
+  const keySets: (Set<string> | null)[] = []
+  // Start and end of each key (without quotes) of the open objects, the innermost object's last.
+  const keyBounds: number[] = []
+
+  /** Index after the whitespace at `i`. */
+  function skipWhitespace(text: string, i: number): number {
+    let code = text.charCodeAt(i)
+    while (code === 32 || code === 10 || code === 13 || code === 9) code = text.charCodeAt(++i)
+    return i
+  }
+
+  /** Index after the string whose opening quote is at `i` (strict JSON), or -1. */
+  function skipString(text: string, i: number): number {
+    const end = i + 1 + SHORT_STRING
+    for (let j = i + 1; j < end; j++) {
+      const code = text.charCodeAt(j)
+      if (code === QUOTE) return j + 1
+      // An escape, a control character or the end of the text (NaN): the regex decides.
+      if (code === BACKSLASH || !(code >= 32)) break
+    }
+    STRING_REST.lastIndex = i + 1
+    return STRING_REST.test(text) ? STRING_REST.lastIndex : -1
+  }
+
+  /** Index after the number at `i` (strict JSON), or -1. */
+  function skipNumber(text: string, i: number): number {
+    let code = text.charCodeAt(i)
+    if (code === 45) code = text.charCodeAt(++i)
+    if (code === 48) code = text.charCodeAt(++i)
+    else if (code >= 49 && code <= 57) {
+      do code = text.charCodeAt(++i)
+      while (code >= 48 && code <= 57)
+    } else return -1
+    if (code === 46) {
+      code = text.charCodeAt(++i)
+      if (!(code >= 48 && code <= 57)) return -1
+      do code = text.charCodeAt(++i)
+      while (code >= 48 && code <= 57)
+    }
+    if (code === 101 || code === 69) {
+      code = text.charCodeAt(++i)
+      if (code === 43 || code === 45) code = text.charCodeAt(++i)
+      if (!(code >= 48 && code <= 57)) return -1
+      do code = text.charCodeAt(++i)
+      while (code >= 48 && code <= 57)
+    }
+    return i
+  }
 
   return function inspectDocumentText(input: string | Uint8Array): DocumentTextFields | null {
     let text: string
@@ -64,93 +119,107 @@ export function createDocumentTextInspector(maxDepth: number): DocumentTextInspe
       }
     }
     const length = text.length
-    let i = 0
-    const skipWhitespace = () => {
-      let code = text.charCodeAt(i)
-      while (code === 32 || code === 10 || code === 13 || code === 9) code = text.charCodeAt(++i)
-    }
-    skipWhitespace()
+    let i = skipWhitespace(text, 0)
     if (text.charCodeAt(i) !== OPEN_OBJECT) return null
 
-    // Open containers: their kind, and for objects the keys seen so far.
-    const kinds: number[] = []
-    const keys: (string[] | Set<string> | null)[] = []
     const fields: DocumentTextFields = {}
+    // Open containers, and the end of the open objects' keys in keyBounds.
+    let depth = 0
+    let keyTop = 0
+    // The top-level system field whose value comes next, if any.
     let systemKey = null as keyof DocumentTextFields | null
+    let expectKey = false
 
-    const readKey = (): boolean => {
-      PLAIN_KEY.lastIndex = i
-      if (!PLAIN_KEY.test(text)) return false
-      const key = text.slice(i + 1, PLAIN_KEY.lastIndex - 1)
-      i = PLAIN_KEY.lastIndex
-      const depth = kinds.length - 1
-      let seen = keys[depth]!
-      if (Array.isArray(seen)) {
-        if (seen.includes(key)) return false
-        seen.push(key)
-        if (seen.length > SMALL_OBJECT) keys[depth] = seen = new Set(seen)
-      } else {
-        if (seen.has(key)) return false
-        seen.add(key)
-      }
-      systemKey = depth === 0 && SYSTEM_FIELDS.has(key) ? (key as keyof DocumentTextFields) : null
-      skipWhitespace()
-      if (text.charCodeAt(i) !== COLON) return false
-      i++
-      return true
-    }
-
-    // Each turn reads one value (opening a container counts as its start), then what follows it.
+    // Each turn reads a key if one is due, then one value (opening a container counts as its
+    // start), then what follows it.
     for (;;) {
-      skipWhitespace()
+      if (expectKey) {
+        // A key without escapes (an escaped key could equal another written plainly), not yet in its object.
+        if (text.charCodeAt(i) !== QUOTE) return null
+        const start = i + 1
+        let end = start
+        for (let code = text.charCodeAt(end); code !== QUOTE; code = text.charCodeAt(++end)) {
+          if (code === BACKSLASH || !(code >= 32)) return null
+        }
+        const keySet = keySets[depth - 1]
+        if (keySet !== null) {
+          const key = text.slice(start, end)
+          if (keySet.has(key)) return null
+          keySet.add(key)
+        } else {
+          // Compared with the object's earlier keys as written: by length, then character by character.
+          const size = end - start
+          const base = keyBase[depth - 1]
+          for (let k = base; k < keyTop; k += 2) {
+            const other = keyBounds[k]
+            if (keyBounds[k + 1] - other !== size) continue
+            let n = 0
+            while (n < size && text.charCodeAt(start + n) === text.charCodeAt(other + n)) n++
+            if (n === size) return null
+          }
+          keyBounds[keyTop] = start
+          keyBounds[keyTop + 1] = end
+          keyTop += 2
+          if (keyTop - base > 2 * SMALL_OBJECT) {
+            const keys = new Set<string>()
+            for (let k = base; k < keyTop; k += 2) keys.add(text.slice(keyBounds[k], keyBounds[k + 1]))
+            keySets[depth - 1] = keys
+          }
+        }
+        if (depth === 1 && text.charCodeAt(start) === UNDERSCORE) {
+          const key = text.slice(start, end)
+          if (key === '_id' || key === '_type' || key === '_rev' || key === '_createdAt' || key === '_updatedAt') systemKey = key
+        }
+        i = skipWhitespace(text, end + 1)
+        if (text.charCodeAt(i) !== COLON) return null
+        i = skipWhitespace(text, i + 1)
+      }
       const code = text.charCodeAt(i)
       if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
-        if (kinds.length >= maxDepth || systemKey !== null) return null
-        kinds.push(code)
-        keys.push(code === OPEN_OBJECT ? [] : null)
-        i++
-        skipWhitespace()
-        if (text.charCodeAt(i) === (code === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {
-          i++
-          kinds.pop()
-          keys.pop()
-        } else {
-          if (code === OPEN_OBJECT && !readKey()) return null
+        if (depth >= maxDepth || systemKey !== null) return null
+        const object = code === OPEN_OBJECT
+        i = skipWhitespace(text, i + 1)
+        if (text.charCodeAt(i) === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) i++
+        else {
+          isObject[depth] = object
+          keyBase[depth] = keyTop
+          keySets[depth] = null
+          depth++
+          expectKey = object
           continue
         }
       } else if (code === QUOTE) {
-        STRING.lastIndex = i
-        if (!STRING.test(text)) return null
-        if (systemKey !== null) fields[systemKey] = JSON.parse(text.slice(i, STRING.lastIndex)) as string
-        i = STRING.lastIndex
+        const end = skipString(text, i)
+        if (end === -1) return null
+        if (systemKey !== null) {
+          fields[systemKey] = JSON.parse(text.slice(i, end)) as string
+          systemKey = null
+        }
+        i = end
       } else {
         if (systemKey !== null) return null
         if (text.startsWith('true', i)) i += 4
         else if (text.startsWith('false', i)) i += 5
         else if (text.startsWith('null', i)) i += 4
         else {
-          NUMBER.lastIndex = i
-          if (!NUMBER.test(text)) return null
-          i = NUMBER.lastIndex
+          i = skipNumber(text, i)
+          if (i === -1) return null
         }
       }
-      systemKey = null
       // After a value: close containers, or a comma and the next key/element.
       for (;;) {
-        skipWhitespace()
-        if (kinds.length === 0) return i === length ? fields : null
+        i = skipWhitespace(text, i)
+        if (depth === 0) return i === length ? fields : null
         const next = text.charCodeAt(i++)
-        const kind = kinds[kinds.length - 1]
+        const object = isObject[depth - 1]
         if (next === COMMA) {
-          if (kind === OPEN_OBJECT) {
-            skipWhitespace()
-            if (!readKey()) return null
-          }
+          i = skipWhitespace(text, i)
+          expectKey = object
           break
         }
-        if ((kind === OPEN_OBJECT && next === CLOSE_OBJECT) || (kind === OPEN_ARRAY && next === CLOSE_ARRAY)) {
-          kinds.pop()
-          keys.pop()
+        if (next === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+          depth--
+          if (object) keyTop = keyBase[depth]
           continue
         }
         return null
