@@ -18,6 +18,7 @@
  * The inspector is made by a self-contained factory (no imports, no module-level state) because
  * imports run it in a worker thread too (text-check-pool.ts), from the factory's source.
  */
+import {isUtf8} from 'node:buffer'
 import {MAX_DOCUMENT_DEPTH} from './mutations'
 
 /** The top-level system fields an import reads, as the JSON strings the text holds (absent: undefined). */
@@ -32,11 +33,7 @@ export interface DocumentTextFields {
 /** Takes the text, or its UTF-8 bytes (not vouched for unless they are valid UTF-8; a BOM is kept, so refused). */
 export type DocumentTextInspector = (text: string | Uint8Array) => DocumentTextFields | null
 
-export function createDocumentTextInspector(maxDepth: number): DocumentTextInspector {
-  // The rest of a string after its opening quote, escapes allowed.
-  const STRING_REST = /[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y
-  // Strings up to this long are read by hand (a regex call costs more than a few characters).
-  const SHORT_STRING = 16
+export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: Uint8Array) => boolean): DocumentTextInspector {
   // Above this many keys an object's keys are checked for repeats through a Set instead of one by one.
   const SMALL_OBJECT = 16
   const OPEN_OBJECT = 123
@@ -49,78 +46,156 @@ export function createDocumentTextInspector(maxDepth: number): DocumentTextInspe
   const COLON = 58
   const UNDERSCORE = 95
   const UTF8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
+  const ENCODER = new TextEncoder()
+  // After a backslash in a string: 1 for the escapes JSON has besides \u (" \ / b f n r t); 2 for u.
+  const ESCAPES = new Uint8Array(256)
+  for (const code of [34, 92, 47, 98, 102, 110, 114, 116]) ESCAPES[code] = 1
+  ESCAPES[117] = 2
+  // 1 for the hex digits.
+  const HEX = new Uint8Array(256)
+  for (let code = 0; code < 256; code++) if ((code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102)) HEX[code] = 1
 
   // Reused by every call (the inspector is not re-entrant), indexed by depth - 1 for each open
-  // container: whether it is an object, where its keys start in `keyBounds`, its Set of keys once
-  // it has many (else null).
+  // container: whether it is an object, where its keys start in `keyBounds`, a mask of its keys'
+  // hashes, its Set of keys once it has many (else null).
   const isObject: boolean[] = []
   const keyBase: number[] = []
+  const keyMasks: number[] = []
   const keySets: (Set<string> | null)[] = []
   // Start and end of each key (without quotes) of the open objects, the innermost object's last.
   const keyBounds: number[] = []
+  // The text being checked, as UTF-8 (copied or encoded here: grown as needed), and as 32-bit words.
+  let scratch = new Uint8Array(4096)
+  let words = new Int32Array(scratch.buffer)
+  const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+  /** Whether `bytes` are UTF-8 (no lone surrogates, no overlong forms). */
+  const validUtf8 =
+    isUtf8 ??
+    ((bytes: Uint8Array): boolean => {
+      try {
+        UTF8.decode(bytes)
+        return true
+      } catch {
+        return false
+      }
+    })
 
   /** Index after the whitespace at `i`. */
-  function skipWhitespace(text: string, i: number): number {
-    let code = text.charCodeAt(i)
-    while (code === 32 || code === 10 || code === 13 || code === 9) code = text.charCodeAt(++i)
+  function skipWhitespace(bytes: Uint8Array, i: number, length: number): number {
+    while (i < length) {
+      const code = bytes[i]
+      if (code !== 32 && code !== 10 && code !== 13 && code !== 9) break
+      i++
+    }
     return i
   }
 
-  /** Index after the string whose opening quote is at `i` (strict JSON), or -1. */
-  function skipString(text: string, i: number): number {
-    const end = i + 1 + SHORT_STRING
-    for (let j = i + 1; j < end; j++) {
-      const code = text.charCodeAt(j)
+  /**
+   * Index after the string whose opening quote is at `i` (strict JSON: no control characters, known
+   * escapes), or -1. `bytes` is `scratch`, and `words` its 32-bit view: runs of plain characters are
+   * skipped four bytes at a time (a word is looked at byte by byte only if one of its bytes is a
+   * quote, a backslash or below 32).
+   */
+  function skipString(bytes: Uint8Array, words: Int32Array, i: number, length: number): number {
+    let j = i + 1
+    for (;;) {
+      if (LITTLE_ENDIAN && (j & 3) === 0) {
+        const last = length - 4
+        while (j <= last) {
+          const word = words[j >> 2]
+          const quote = word ^ 0x22222222
+          const backslash = word ^ 0x5c5c5c5c
+          // The high bit of a byte set where it is 0 in `quote` or `backslash`, or below 32 in `word`
+          // (and maybe above such a byte too: then the word is read byte by byte all the same).
+          if ((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((word - 0x20202020) & ~word)) & 0x80808080) break
+          j += 4
+        }
+      }
+      if (j >= length) return -1
+      const code = bytes[j]
       if (code === QUOTE) return j + 1
-      // An escape, a control character or the end of the text (NaN): the regex decides.
-      if (code === BACKSLASH || !(code >= 32)) break
+      if (code === BACKSLASH) {
+        if (j + 1 >= length) return -1
+        const escape = ESCAPES[bytes[j + 1]]
+        if (escape === 0) return -1
+        if (escape === 1) j += 2
+        else {
+          if (j + 5 >= length || HEX[bytes[j + 2]] + HEX[bytes[j + 3]] + HEX[bytes[j + 4]] + HEX[bytes[j + 5]] !== 4) return -1
+          j += 6
+        }
+      } else if (code < 32) return -1
+      else j++
     }
-    STRING_REST.lastIndex = i + 1
-    return STRING_REST.test(text) ? STRING_REST.lastIndex : -1
   }
 
   /** Index after the number at `i` (strict JSON), or -1. */
-  function skipNumber(text: string, i: number): number {
-    let code = text.charCodeAt(i)
-    if (code === 45) code = text.charCodeAt(++i)
-    if (code === 48) code = text.charCodeAt(++i)
+  function skipNumber(bytes: Uint8Array, i: number, length: number): number {
+    let code = i < length ? bytes[i] : 0
+    if (code === 45) code = ++i < length ? bytes[i] : 0
+    if (code === 48) code = ++i < length ? bytes[i] : 0
     else if (code >= 49 && code <= 57) {
-      do code = text.charCodeAt(++i)
+      do code = ++i < length ? bytes[i] : 0
       while (code >= 48 && code <= 57)
     } else return -1
     if (code === 46) {
-      code = text.charCodeAt(++i)
+      code = ++i < length ? bytes[i] : 0
       if (!(code >= 48 && code <= 57)) return -1
-      do code = text.charCodeAt(++i)
+      do code = ++i < length ? bytes[i] : 0
       while (code >= 48 && code <= 57)
     }
     if (code === 101 || code === 69) {
-      code = text.charCodeAt(++i)
-      if (code === 43 || code === 45) code = text.charCodeAt(++i)
+      code = ++i < length ? bytes[i] : 0
+      if (code === 43 || code === 45) code = ++i < length ? bytes[i] : 0
       if (!(code >= 48 && code <= 57)) return -1
-      do code = text.charCodeAt(++i)
+      do code = ++i < length ? bytes[i] : 0
       while (code >= 48 && code <= 57)
     }
     return i
   }
 
+  /** Whether `word` (ASCII) is written at `i`. */
+  function wordAt(bytes: Uint8Array, i: number, length: number, word: string): boolean {
+    if (i + word.length > length) return false
+    for (let k = 0; k < word.length; k++) if (bytes[i + k] !== word.charCodeAt(k)) return false
+    return true
+  }
+
+  /** The system field named by the key bytes start..end, if any. */
+  function systemField(bytes: Uint8Array, start: number, end: number): keyof DocumentTextFields | null {
+    const size = end - start
+    if (size === 3 && wordAt(bytes, start, end, '_id')) return '_id'
+    if (size === 5 && wordAt(bytes, start, end, '_type')) return '_type'
+    if (size === 4 && wordAt(bytes, start, end, '_rev')) return '_rev'
+    if (size === 10 && wordAt(bytes, start, end, '_createdAt')) return '_createdAt'
+    if (size === 10 && wordAt(bytes, start, end, '_updatedAt')) return '_updatedAt'
+    return null
+  }
+
   return function inspectDocumentText(input: string | Uint8Array): DocumentTextFields | null {
-    let text: string
+    let length: number
     if (typeof input === 'string') {
       // A lone surrogate would not survive the store's UTF-8 (JSON.stringify writes it as an escape).
       if (!input.isWellFormed()) return null
-      text = input
-    } else {
-      // Bytes: the text they encode, if they are UTF-8 (which has no lone surrogates); else not vouched for.
-      try {
-        text = UTF8.decode(input)
-      } catch {
-        return null
+      // Checked as its UTF-8, like bytes (the same answers: UTF-8 maps strings one to one).
+      if (scratch.length < input.length * 3) {
+        scratch = new Uint8Array(input.length * 3 + 4)
+        words = new Int32Array(scratch.buffer, 0, scratch.length >> 2)
       }
+      length = ENCODER.encodeInto(input, scratch).written
+    } else {
+      // Bytes are vouched for only if they are UTF-8 (which has no lone surrogates).
+      if (!validUtf8(input)) return null
+      length = input.length
+      if (scratch.length < length) {
+        scratch = new Uint8Array(length + 4)
+        words = new Int32Array(scratch.buffer, 0, scratch.length >> 2)
+      }
+      scratch.set(input)
     }
-    const length = text.length
-    let i = skipWhitespace(text, 0)
-    if (text.charCodeAt(i) !== OPEN_OBJECT) return null
+    const bytes = scratch
+    let i = skipWhitespace(bytes, 0, length)
+    if (i === length || bytes[i] !== OPEN_OBJECT) return null
 
     const fields: DocumentTextFields = {}
     // Open containers, and the end of the open objects' keys in keyBounds.
@@ -131,89 +206,101 @@ export function createDocumentTextInspector(maxDepth: number): DocumentTextInspe
     let expectKey = false
 
     // Each turn reads a key if one is due, then one value (opening a container counts as its
-    // start), then what follows it.
+    // start), then what follows it. Every structural byte is ASCII, so UTF-8 is read byte by byte.
     for (;;) {
+      if (i >= length) return null
       if (expectKey) {
         // A key without escapes (an escaped key could equal another written plainly), not yet in its object.
-        if (text.charCodeAt(i) !== QUOTE) return null
+        if (bytes[i] !== QUOTE) return null
         const start = i + 1
         let end = start
-        for (let code = text.charCodeAt(end); code !== QUOTE; code = text.charCodeAt(++end)) {
-          if (code === BACKSLASH || !(code >= 32)) return null
+        for (;;) {
+          if (end >= length) return null
+          const code = bytes[end]
+          if (code === QUOTE) break
+          if (code === BACKSLASH || code < 32) return null
+          end++
         }
         const keySet = keySets[depth - 1]
         if (keySet !== null) {
-          const key = text.slice(start, end)
+          const key = UTF8.decode(new Uint8Array(bytes.buffer, start, end - start))
           if (keySet.has(key)) return null
           keySet.add(key)
         } else {
-          // Compared with the object's earlier keys as written: by length, then character by character.
+          // Compared with the object's earlier keys as written (UTF-8 is one to one: the same key is
+          // the same bytes), by length, then byte by byte; not at all if the object's mask of the
+          // keys' hashes (length, first and last byte, 5 bits) says none can be the same.
           const size = end - start
           const base = keyBase[depth - 1]
-          for (let k = base; k < keyTop; k += 2) {
-            const other = keyBounds[k]
-            if (keyBounds[k + 1] - other !== size) continue
-            let n = 0
-            while (n < size && text.charCodeAt(start + n) === text.charCodeAt(other + n)) n++
-            if (n === size) return null
+          const bit = 1 << ((size + bytes[start] * 7 + bytes[end - 1] * 13) & 31)
+          const mask = keyMasks[depth - 1]
+          if ((mask & bit) !== 0) {
+            for (let k = base; k < keyTop; k += 2) {
+              const other = keyBounds[k]
+              if (keyBounds[k + 1] - other !== size) continue
+              let n = 0
+              while (n < size && bytes[start + n] === bytes[other + n]) n++
+              if (n === size) return null
+            }
           }
+          keyMasks[depth - 1] = mask | bit
           keyBounds[keyTop] = start
           keyBounds[keyTop + 1] = end
           keyTop += 2
           if (keyTop - base > 2 * SMALL_OBJECT) {
             const keys = new Set<string>()
-            for (let k = base; k < keyTop; k += 2) keys.add(text.slice(keyBounds[k], keyBounds[k + 1]))
+            for (let k = base; k < keyTop; k += 2) keys.add(UTF8.decode(new Uint8Array(bytes.buffer, keyBounds[k], keyBounds[k + 1] - keyBounds[k])))
             keySets[depth - 1] = keys
           }
         }
-        if (depth === 1 && text.charCodeAt(start) === UNDERSCORE) {
-          const key = text.slice(start, end)
-          if (key === '_id' || key === '_type' || key === '_rev' || key === '_createdAt' || key === '_updatedAt') systemKey = key
-        }
-        i = skipWhitespace(text, end + 1)
-        if (text.charCodeAt(i) !== COLON) return null
-        i = skipWhitespace(text, i + 1)
+        if (depth === 1 && bytes[start] === UNDERSCORE) systemKey = systemField(bytes, start, end)
+        i = skipWhitespace(bytes, end + 1, length)
+        if (i >= length || bytes[i] !== COLON) return null
+        i = skipWhitespace(bytes, i + 1, length)
+        if (i >= length) return null
       }
-      const code = text.charCodeAt(i)
+      const code = bytes[i]
       if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
         if (depth >= maxDepth || systemKey !== null) return null
         const object = code === OPEN_OBJECT
-        i = skipWhitespace(text, i + 1)
-        if (text.charCodeAt(i) === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) i++
+        i = skipWhitespace(bytes, i + 1, length)
+        if (i < length && bytes[i] === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) i++
         else {
           isObject[depth] = object
           keyBase[depth] = keyTop
+          keyMasks[depth] = 0
           keySets[depth] = null
           depth++
           expectKey = object
           continue
         }
       } else if (code === QUOTE) {
-        const end = skipString(text, i)
+        const end = skipString(bytes, words, i, length)
         if (end === -1) return null
         if (systemKey !== null) {
-          fields[systemKey] = JSON.parse(text.slice(i, end)) as string
+          fields[systemKey] = JSON.parse(UTF8.decode(new Uint8Array(bytes.buffer, i, end - i))) as string
           systemKey = null
         }
         i = end
       } else {
         if (systemKey !== null) return null
-        if (text.startsWith('true', i)) i += 4
-        else if (text.startsWith('false', i)) i += 5
-        else if (text.startsWith('null', i)) i += 4
+        if (code === 116 && wordAt(bytes, i, length, 'true')) i += 4
+        else if (code === 102 && wordAt(bytes, i, length, 'false')) i += 5
+        else if (code === 110 && wordAt(bytes, i, length, 'null')) i += 4
         else {
-          i = skipNumber(text, i)
+          i = skipNumber(bytes, i, length)
           if (i === -1) return null
         }
       }
       // After a value: close containers, or a comma and the next key/element.
       for (;;) {
-        i = skipWhitespace(text, i)
+        i = skipWhitespace(bytes, i, length)
         if (depth === 0) return i === length ? fields : null
-        const next = text.charCodeAt(i++)
+        if (i >= length) return null
+        const next = bytes[i++]
         const object = isObject[depth - 1]
         if (next === COMMA) {
-          i = skipWhitespace(text, i)
+          i = skipWhitespace(bytes, i, length)
           expectKey = object
           break
         }
@@ -232,4 +319,4 @@ export function createDocumentTextInspector(maxDepth: number): DocumentTextInspe
  * The system fields of `text` if it is one strict-JSON object that `JSON.parse` reads unambiguously
  * (see above) within the depth limit; null when the importer should parse and check it the usual way.
  */
-export const inspectDocumentText = createDocumentTextInspector(MAX_DOCUMENT_DEPTH)
+export const inspectDocumentText = createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)

@@ -1,5 +1,5 @@
 import {describe, expect, it, vi} from 'vitest'
-import {inspectDocumentText, type DocumentTextFields} from '@/lib/lake/engine/document-text'
+import {createDocumentTextInspector, inspectDocumentText, type DocumentTextFields} from '@/lib/lake/engine/document-text'
 import {checkDepth, MAX_DOCUMENT_DEPTH} from '@/lib/lake/engine/mutations'
 import {checkHere, TextCheckSplit, textCheckPool, textCheckThreads} from '@/lib/lake/engine/text-check-pool'
 import {seeded as random} from './random-groq'
@@ -389,6 +389,48 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
         expect(referenceInspect(text) !== null, text).toBe(valid)
       }
     }
+  })
+
+  it('reads strings of every length and alignment with a quote, escape, control character or non-ASCII character anywhere', () => {
+    // Plain runs are skipped four bytes at a time: each special character at each offset of a word.
+    const specials = ['"', '\\"', '\\\\', '\\n', '\\/', '\\u00e9', '\\uD83D\\uDE00', '\\u12x4', '\\x', '\\', '\u0000', '\u0001', '\n', '\u001f', ' ', '\u007f', 'é', '😀', '\u2028']
+    let vouched = 0
+    for (let lead = 0; lead < 4; lead++) {
+      for (let size = 0; size <= 20; size++) {
+        for (let at = 0; at <= size; at++) {
+          for (const special of specials) {
+            const text = `${' '.repeat(lead)}{"s":"${'x'.repeat(at)}${special}${'y'.repeat(size - at)}","t":1}`
+            const valid = parses(text) !== undefined
+            const fields = inspectDocumentText(text)
+            expect(fields !== null, JSON.stringify(text)).toBe(valid)
+            expect(inspectDocumentText(Buffer.from(text)), JSON.stringify(text)).toEqual(fields)
+            // A view at every offset of its buffer.
+            expect(inspectDocumentText(Buffer.from(`${'-'.repeat(lead)}${text}`).subarray(lead)), JSON.stringify(text)).toEqual(fields)
+            // The string last in the text, its closing quote the text's last character or missing.
+            const cut = `{"_id":"${'x'.repeat(at)}${special}${'y'.repeat(size - at)}"}`
+            expect(inspectDocumentText(cut), JSON.stringify(cut)).toEqual(referenceInspect(cut))
+            expect(inspectDocumentText(cut.slice(0, -2)), JSON.stringify(cut)).toBeNull()
+            if (fields !== null) vouched++
+          }
+        }
+      }
+    }
+    expect(vouched).toBeGreaterThan(1000)
+  })
+
+  it('checks bytes the same without a UTF-8 validator given (it then decodes them)', () => {
+    const inspect = createDocumentTextInspector(MAX_DOCUMENT_DEPTH)
+    for (const bytes of [
+      Buffer.from('{"_id":"é","_type":"t"}'),
+      Buffer.concat([Buffer.from('{"_id":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('","_type":"t"}')]),
+      Buffer.concat([Buffer.from('{"_id":"a","_type":"t","x":"'), Buffer.from([0xc3]), Buffer.from('"}')]),
+      Buffer.concat([Buffer.from('{"_id":"a","_type":"t","x":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]),
+      Buffer.from('\ufeff{"_id":"a","_type":"t"}'),
+    ]) {
+      expect(inspect(bytes), bytes.toString()).toEqual(inspectDocumentText(bytes))
+      expect(inspect(bytes), bytes.toString()).toEqual(referenceInspect(bytes))
+    }
+    expect(inspect(Buffer.from('{"_id":"é","_type":"t"}'))).toEqual({_id: 'é', _type: 't'})
   })
 
   it('answers the same on the worker thread as here, and really runs there', async () => {
