@@ -58,12 +58,12 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
   // Reused by every call (the inspector is not re-entrant), indexed by depth - 1 for each open
   // container: whether it is an object, where its keys start in `keyBounds`, a mask of its keys'
   // hashes, its Set of keys once it has many (else null).
-  const isObject: boolean[] = []
-  const keyBase: number[] = []
-  const keyMasks: number[] = []
+  const isObject = new Uint8Array(maxDepth + 1)
+  const keyBase = new Int32Array(maxDepth + 1)
+  const keyMasks = new Int32Array(maxDepth + 1)
   const keySets: (Set<string> | null)[] = []
-  // Start and end of each key (without quotes) of the open objects, the innermost object's last.
-  const keyBounds: number[] = []
+  // Start and end of each key (without quotes) of the open objects, the innermost object's last (grown as needed).
+  let keyBounds = new Int32Array(512)
   // The text being checked, as UTF-8 (copied or encoded here: grown as needed), and as 32-bit words.
   let scratch = new Uint8Array(4096)
   let words = new Int32Array(scratch.buffer)
@@ -82,12 +82,9 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
     })
 
   /** Index after the whitespace at `i`. */
-  function skipWhitespace(bytes: Uint8Array, i: number, length: number): number {
-    while (i < length) {
-      const code = bytes[i]
-      if (code !== 32 && code !== 10 && code !== 13 && code !== 9) break
-      i++
-    }
+  function skipWhitespace(bytes: Uint8Array, i: number): number {
+    let code = bytes[i]
+    while (code === 32 || code === 10 || code === 13 || code === 9) code = bytes[++i]
     return i
   }
 
@@ -97,12 +94,11 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
    * skipped four bytes at a time (a word is looked at byte by byte only if one of its bytes is a
    * quote, a backslash or below 32).
    */
-  function skipString(bytes: Uint8Array, words: Int32Array, i: number, length: number): number {
+  function skipString(bytes: Uint8Array, words: Int32Array, i: number): number {
     let j = i + 1
     for (;;) {
       if (LITTLE_ENDIAN && (j & 3) === 0) {
-        const last = length - 4
-        while (j <= last) {
+        for (;;) {
           const word = words[j >> 2]
           const quote = word ^ 0x22222222
           const backslash = word ^ 0x5c5c5c5c
@@ -112,16 +108,15 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
           j += 4
         }
       }
-      if (j >= length) return -1
       const code = bytes[j]
       if (code === QUOTE) return j + 1
       if (code === BACKSLASH) {
-        if (j + 1 >= length) return -1
         const escape = ESCAPES[bytes[j + 1]]
         if (escape === 0) return -1
         if (escape === 1) j += 2
         else {
-          if (j + 5 >= length || HEX[bytes[j + 2]] + HEX[bytes[j + 3]] + HEX[bytes[j + 4]] + HEX[bytes[j + 5]] !== 4) return -1
+          // (The end's 0 fails HEX, whatever lies after it.)
+          if (HEX[bytes[j + 2]] + HEX[bytes[j + 3]] + HEX[bytes[j + 4]] + HEX[bytes[j + 5]] !== 4) return -1
           j += 6
         }
       } else if (code < 32) return -1
@@ -130,33 +125,32 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
   }
 
   /** Index after the number at `i` (strict JSON), or -1. */
-  function skipNumber(bytes: Uint8Array, i: number, length: number): number {
-    let code = i < length ? bytes[i] : 0
-    if (code === 45) code = ++i < length ? bytes[i] : 0
-    if (code === 48) code = ++i < length ? bytes[i] : 0
+  function skipNumber(bytes: Uint8Array, i: number): number {
+    let code = bytes[i]
+    if (code === 45) code = bytes[++i]
+    if (code === 48) code = bytes[++i]
     else if (code >= 49 && code <= 57) {
-      do code = ++i < length ? bytes[i] : 0
+      do code = bytes[++i]
       while (code >= 48 && code <= 57)
     } else return -1
     if (code === 46) {
-      code = ++i < length ? bytes[i] : 0
+      code = bytes[++i]
       if (!(code >= 48 && code <= 57)) return -1
-      do code = ++i < length ? bytes[i] : 0
+      do code = bytes[++i]
       while (code >= 48 && code <= 57)
     }
     if (code === 101 || code === 69) {
-      code = ++i < length ? bytes[i] : 0
-      if (code === 43 || code === 45) code = ++i < length ? bytes[i] : 0
+      code = bytes[++i]
+      if (code === 43 || code === 45) code = bytes[++i]
       if (!(code >= 48 && code <= 57)) return -1
-      do code = ++i < length ? bytes[i] : 0
+      do code = bytes[++i]
       while (code >= 48 && code <= 57)
     }
     return i
   }
 
   /** Whether `word` (ASCII) is written at `i`. */
-  function wordAt(bytes: Uint8Array, i: number, length: number, word: string): boolean {
-    if (i + word.length > length) return false
+  function wordAt(bytes: Uint8Array, i: number, word: string): boolean {
     for (let k = 0; k < word.length; k++) if (bytes[i + k] !== word.charCodeAt(k)) return false
     return true
   }
@@ -164,11 +158,11 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
   /** The system field named by the key bytes start..end, if any. */
   function systemField(bytes: Uint8Array, start: number, end: number): keyof DocumentTextFields | null {
     const size = end - start
-    if (size === 3 && wordAt(bytes, start, end, '_id')) return '_id'
-    if (size === 5 && wordAt(bytes, start, end, '_type')) return '_type'
-    if (size === 4 && wordAt(bytes, start, end, '_rev')) return '_rev'
-    if (size === 10 && wordAt(bytes, start, end, '_createdAt')) return '_createdAt'
-    if (size === 10 && wordAt(bytes, start, end, '_updatedAt')) return '_updatedAt'
+    if (size === 3 && wordAt(bytes, start, '_id')) return '_id'
+    if (size === 5 && wordAt(bytes, start, '_type')) return '_type'
+    if (size === 4 && wordAt(bytes, start, '_rev')) return '_rev'
+    if (size === 10 && wordAt(bytes, start, '_createdAt')) return '_createdAt'
+    if (size === 10 && wordAt(bytes, start, '_updatedAt')) return '_updatedAt'
     return null
   }
 
@@ -178,7 +172,7 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
       // A lone surrogate would not survive the store's UTF-8 (JSON.stringify writes it as an escape).
       if (!input.isWellFormed()) return null
       // Checked as its UTF-8, like bytes (the same answers: UTF-8 maps strings one to one).
-      if (scratch.length < input.length * 3) {
+      if (scratch.length < input.length * 3 + 4) {
         scratch = new Uint8Array(input.length * 3 + 4)
         words = new Int32Array(scratch.buffer, 0, scratch.length >> 2)
       }
@@ -187,15 +181,18 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
       // Bytes are vouched for only if they are UTF-8 (which has no lone surrogates).
       if (!validUtf8(input)) return null
       length = input.length
-      if (scratch.length < length) {
+      if (scratch.length < length + 4) {
         scratch = new Uint8Array(length + 4)
         words = new Int32Array(scratch.buffer, 0, scratch.length >> 2)
       }
       scratch.set(input)
     }
     const bytes = scratch
-    let i = skipWhitespace(bytes, 0, length)
-    if (i === length || bytes[i] !== OPEN_OBJECT) return null
+    // The end is marked by a 0 (a control character: it ends every token, and the check, with a
+    // refusal), so no loop looks at the length.
+    bytes[length] = 0
+    let i = skipWhitespace(bytes, 0)
+    if (bytes[i] !== OPEN_OBJECT) return null
 
     const fields: DocumentTextFields = {}
     // Open containers, and the end of the open objects' keys in keyBounds.
@@ -208,18 +205,13 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
     // Each turn reads a key if one is due, then one value (opening a container counts as its
     // start), then what follows it. Every structural byte is ASCII, so UTF-8 is read byte by byte.
     for (;;) {
-      if (i >= length) return null
       if (expectKey) {
         // A key without escapes (an escaped key could equal another written plainly), not yet in its object.
         if (bytes[i] !== QUOTE) return null
         const start = i + 1
         let end = start
-        for (;;) {
-          if (end >= length) return null
-          const code = bytes[end]
-          if (code === QUOTE) break
+        for (let code = bytes[end]; code !== QUOTE; code = bytes[++end]) {
           if (code === BACKSLASH || code < 32) return null
-          end++
         }
         const keySet = keySets[depth - 1]
         if (keySet !== null) {
@@ -244,6 +236,11 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
             }
           }
           keyMasks[depth - 1] = mask | bit
+          if (keyTop + 2 > keyBounds.length) {
+            const grown = new Int32Array(keyBounds.length * 2)
+            grown.set(keyBounds)
+            keyBounds = grown
+          }
           keyBounds[keyTop] = start
           keyBounds[keyTop + 1] = end
           keyTop += 2
@@ -254,19 +251,18 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
           }
         }
         if (depth === 1 && bytes[start] === UNDERSCORE) systemKey = systemField(bytes, start, end)
-        i = skipWhitespace(bytes, end + 1, length)
-        if (i >= length || bytes[i] !== COLON) return null
-        i = skipWhitespace(bytes, i + 1, length)
-        if (i >= length) return null
+        i = skipWhitespace(bytes, end + 1)
+        if (bytes[i] !== COLON) return null
+        i = skipWhitespace(bytes, i + 1)
       }
       const code = bytes[i]
       if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
         if (depth >= maxDepth || systemKey !== null) return null
         const object = code === OPEN_OBJECT
-        i = skipWhitespace(bytes, i + 1, length)
-        if (i < length && bytes[i] === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) i++
+        i = skipWhitespace(bytes, i + 1)
+        if (bytes[i] === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) i++
         else {
-          isObject[depth] = object
+          isObject[depth] = object ? 1 : 0
           keyBase[depth] = keyTop
           keyMasks[depth] = 0
           keySets[depth] = null
@@ -275,32 +271,34 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
           continue
         }
       } else if (code === QUOTE) {
-        const end = skipString(bytes, words, i, length)
+        const end = skipString(bytes, words, i)
         if (end === -1) return null
         if (systemKey !== null) {
-          fields[systemKey] = JSON.parse(UTF8.decode(new Uint8Array(bytes.buffer, i, end - i))) as string
+          // Decoded as it is, unless it has escapes.
+          let plain = true
+          for (let k = i + 1; k < end - 1; k++) if (bytes[k] === BACKSLASH) plain = false
+          fields[systemKey] = plain ? UTF8.decode(new Uint8Array(bytes.buffer, i + 1, end - i - 2)) : (JSON.parse(UTF8.decode(new Uint8Array(bytes.buffer, i, end - i))) as string)
           systemKey = null
         }
         i = end
       } else {
         if (systemKey !== null) return null
-        if (code === 116 && wordAt(bytes, i, length, 'true')) i += 4
-        else if (code === 102 && wordAt(bytes, i, length, 'false')) i += 5
-        else if (code === 110 && wordAt(bytes, i, length, 'null')) i += 4
+        if (code === 116 && wordAt(bytes, i, 'true')) i += 4
+        else if (code === 102 && wordAt(bytes, i, 'false')) i += 5
+        else if (code === 110 && wordAt(bytes, i, 'null')) i += 4
         else {
-          i = skipNumber(bytes, i, length)
+          i = skipNumber(bytes, i)
           if (i === -1) return null
         }
       }
       // After a value: close containers, or a comma and the next key/element.
       for (;;) {
-        i = skipWhitespace(bytes, i, length)
+        i = skipWhitespace(bytes, i)
         if (depth === 0) return i === length ? fields : null
-        if (i >= length) return null
         const next = bytes[i++]
-        const object = isObject[depth - 1]
+        const object = isObject[depth - 1] === 1
         if (next === COMMA) {
-          i = skipWhitespace(bytes, i, length)
+          i = skipWhitespace(bytes, i)
           expectKey = object
           break
         }

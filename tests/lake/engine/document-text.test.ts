@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer'
 import {describe, expect, it, vi} from 'vitest'
 import {createDocumentTextInspector, inspectDocumentText, type DocumentTextFields} from '@/lib/lake/engine/document-text'
 import {checkDepth, MAX_DOCUMENT_DEPTH} from '@/lib/lake/engine/mutations'
@@ -351,6 +352,24 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
         }
       }
     }
+    // Many open objects of 15 keys each (kept one by one, not in a Set): a repeat after the nested
+    // ones closed is found at every level.
+    const keys15 = Array.from({length: 15}, (_, k) => `key${k}`)
+    const level = (rest: string, extra: string) => `{${keys15.map((key) => `"${key}":1`).join(',')},"z":${rest}${extra}}`
+    // (A new inspector each time: the first text that needs more room for keys grows it.)
+    const fresh = () => createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)
+    let deep = '{"last":1}'
+    for (let n = 0; n < 60; n++) deep = level(deep, '')
+    expect(fresh()(deep)).toEqual({})
+    for (const at of [0, 1, 30, 59]) {
+      let repeated = '{"last":1}'
+      for (let n = 0; n < 60; n++) repeated = level(repeated, n === at ? ',"key7":2' : '')
+      expect(fresh()(repeated), `at ${at}`).toBeNull()
+      expect(fresh()(Buffer.from(repeated)), `at ${at}`).toBeNull()
+    }
+    let after = '{"last":1,"last":2}'
+    for (let n = 0; n < 60; n++) after = level(after, '')
+    expect(fresh()(after)).toBeNull()
     // Keys of one length with one character apart, at the end or start, are different keys.
     expect(inspectDocumentText('{"abc":1,"abd":2,"xbc":3,"ab":4,"abcd":5,"é":6,"e\u0301":7,"😀":8,"😁":9}')).toEqual({})
     expect(inspectDocumentText('{"abc":1,"abd":2,"xbc":3,"ab":4,"abcd":5,"é":6,"e\u0301":7,"😀":8,"😀":9}')).toBeNull()
@@ -416,6 +435,15 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
       }
     }
     expect(vouched).toBeGreaterThan(1000)
+    // Texts longer than the inspector's first buffer (it grows it), as the first text of a new inspector.
+    for (const size of [4000, 4100, 5000, 20000]) {
+      for (const input of [(text: string) => text, (text: string) => Buffer.from(text)]) {
+        const good = `{"_id":"a","s":"${'x'.repeat(size)}","t":"${'y'.repeat(40)}"}`
+        const bad = `{"_id":"a","s":"${'x'.repeat(size)}","t":"${'y'.repeat(40)}\u0001"}`
+        expect(createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)(input(good))).toEqual({_id: 'a'})
+        expect(createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)(input(bad))).toBeNull()
+      }
+    }
   })
 
   it('checks bytes the same without a UTF-8 validator given (it then decodes them)', () => {
