@@ -11,12 +11,17 @@
  * matter because `JSON.parse` keeps the last value and SQLite's `json_extract` (the path indexes)
  * the first: such a text is stored re-serialised, so both read the same document.
  *
- * Strings and numbers are matched by sticky regular expressions (irregexp compiles them to machine
- * code, several times faster here than a character loop in JavaScript); structure is a loop over
- * the punctuation between them.
+ * It reads the UTF-8 bytes (a string input is encoded first; bytes must pass `isUtf8`, given to the
+ * factory, else a fatal TextDecoder): every structural character is ASCII, so one loop over bytes
+ * with a local index reads keys, values and punctuation; runs of plain string characters are skipped
+ * four bytes at a time (32-bit words of a reused copy, which ends in a 0 so no loop checks the
+ * length); an object's keys stay positions in one reused stack, compared byte by byte (behind a
+ * 32-bit mask of their hashes), in a Set past 16 keys. Nothing is allocated per token: about 12 µs
+ * for a 6.7 KB post, against 30–34 µs for the regex version before (bench/document-text.ts).
  *
  * The inspector is made by a self-contained factory (no imports, no module-level state) because
- * imports run it in a worker thread too (text-check-pool.ts), from the factory's source.
+ * imports run it in a worker thread too (text-check-pool.ts), from the factory's source. It is not
+ * re-entrant (its buffers are reused from call to call).
  */
 import {isUtf8} from 'node:buffer'
 import {MAX_DOCUMENT_DEPTH} from './mutations'
@@ -66,6 +71,8 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
   let keyBounds = new Int32Array(512)
   // The text being checked, as UTF-8 (copied or encoded here: grown as needed), and as 32-bit words.
   let scratch = new Uint8Array(4096)
+  // Largest buffer kept from call to call (a longer text gets one for itself).
+  const KEEP_BUFFER = 2 ** 20
   let words = new Int32Array(scratch.buffer)
   const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
@@ -166,28 +173,42 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
     return null
   }
 
+  // The buffer and words of the text being checked: `scratch`, or for a text too long to keep one
+  // for, a buffer of its own.
+  let current = scratch
+  let currentWords = words
+  /** Points `current` and `currentWords` at a buffer of at least `size` bytes. */
+  function room(size: number): void {
+    if (scratch.length >= size) {
+      current = scratch
+      currentWords = words
+      return
+    }
+    current = new Uint8Array(size)
+    currentWords = new Int32Array(current.buffer, 0, size >> 2)
+    if (size <= KEEP_BUFFER) {
+      scratch = current
+      words = currentWords
+    }
+  }
+
   return function inspectDocumentText(input: string | Uint8Array): DocumentTextFields | null {
     let length: number
     if (typeof input === 'string') {
       // A lone surrogate would not survive the store's UTF-8 (JSON.stringify writes it as an escape).
       if (!input.isWellFormed()) return null
       // Checked as its UTF-8, like bytes (the same answers: UTF-8 maps strings one to one).
-      if (scratch.length < input.length * 3 + 4) {
-        scratch = new Uint8Array(input.length * 3 + 4)
-        words = new Int32Array(scratch.buffer, 0, scratch.length >> 2)
-      }
-      length = ENCODER.encodeInto(input, scratch).written
+      room(input.length * 3 + 4)
+      length = ENCODER.encodeInto(input, current).written
     } else {
       // Bytes are vouched for only if they are UTF-8 (which has no lone surrogates).
       if (!validUtf8(input)) return null
       length = input.length
-      if (scratch.length < length + 4) {
-        scratch = new Uint8Array(length + 4)
-        words = new Int32Array(scratch.buffer, 0, scratch.length >> 2)
-      }
-      scratch.set(input)
+      room(length + 4)
+      current.set(input)
     }
-    const bytes = scratch
+    const bytes = current
+    const words = currentWords
     // The end is marked by a 0 (a control character: it ends every token, and the check, with a
     // refusal), so no loop looks at the length.
     bytes[length] = 0

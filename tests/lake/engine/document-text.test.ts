@@ -436,11 +436,15 @@ describe('inspectDocumentText (stores an import line as it came only when JSON.p
     }
     expect(vouched).toBeGreaterThan(1000)
     // Texts longer than the inspector's first buffer (it grows it), as the first text of a new inspector.
-    for (const size of [4000, 4100, 5000, 20000]) {
+    // (Past 1 MiB the buffer is not kept: the next text gets the kept one again.)
+    for (const size of [4000, 4100, 5000, 20000, 2 ** 20 + 100]) {
       for (const input of [(text: string) => text, (text: string) => Buffer.from(text)]) {
         const good = `{"_id":"a","s":"${'x'.repeat(size)}","t":"${'y'.repeat(40)}"}`
         const bad = `{"_id":"a","s":"${'x'.repeat(size)}","t":"${'y'.repeat(40)}\u0001"}`
-        expect(createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)(input(good))).toEqual({_id: 'a'})
+        const inspect = createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)
+        expect(inspect(input(good))).toEqual({_id: 'a'})
+        expect(inspect(input('{"_id":"b","s":"' + 'z'.repeat(50) + '"}'))).toEqual({_id: 'b'})
+        expect(inspect(input('{"_id":"b","s":"' + 'z'.repeat(50)))).toBeNull()
         expect(createDocumentTextInspector(MAX_DOCUMENT_DEPTH, isUtf8)(input(bad))).toBeNull()
       }
     }
