@@ -97,7 +97,7 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
 
   /**
    * Index after the string whose opening quote is at `i` (strict JSON: no control characters, known
-   * escapes), or -1. `bytes` is `scratch`, and `words` its 32-bit view: runs of plain characters are
+   * escapes), or -1. `words` is the 32-bit view of `bytes`: runs of plain characters are
    * skipped four bytes at a time (a word is looked at byte by byte only if one of its bytes is a
    * quote, a backslash or below 32).
    */
@@ -105,15 +105,17 @@ export function createDocumentTextInspector(maxDepth: number, isUtf8?: (bytes: U
     let j = i + 1
     for (;;) {
       if (LITTLE_ENDIAN && (j & 3) === 0) {
+        let w = j >> 2
         for (;;) {
-          const word = words[j >> 2]
+          const word = words[w]
           const quote = word ^ 0x22222222
           const backslash = word ^ 0x5c5c5c5c
           // The high bit of a byte set where it is 0 in `quote` or `backslash`, or below 32 in `word`
           // (and maybe above such a byte too: then the word is read byte by byte all the same).
           if ((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((word - 0x20202020) & ~word)) & 0x80808080) break
-          j += 4
+          w++
         }
+        j = w * 4
       }
       const code = bytes[j]
       if (code === QUOTE) return j + 1
