@@ -19,7 +19,7 @@ const WORKER_SOURCE = `
 const {parentPort} = require('node:worker_threads')
 // Helpers a transpiler may have put into the factory's source (esbuild's keepNames).
 const __name = (target) => target
-const inspect = (${createDocumentTextInspector.toString()})(${MAX_DOCUMENT_DEPTH})
+const inspect = (${createDocumentTextInspector.toString()})(${MAX_DOCUMENT_DEPTH}, require('node:buffer').isUtf8)
 // Texts come as strings, or as numbers k: the bytes bounds[2k]..bounds[2k + 1] of the one buffer sent.
 parentPort.on('message', ({id, texts, bytes, bounds}) => {
   const fields = texts.map((text) => {
