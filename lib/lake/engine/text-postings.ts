@@ -105,7 +105,6 @@ export class TextPostings {
       removeOrdinal: db.prepare<[string, string]>('DELETE FROM text_documents WHERE dataset = ? AND id = ?'),
       // One row (two JSON arrays, in the same order): a row per document costs ~10× more at 100,000.
       live: db.prepare<[string], [string, string]>('SELECT json_group_array(ordinal), json_group_array(id) FROM text_documents WHERE dataset = ?').raw(true),
-      hasWord: db.prepare<[string, Buffer], number>('SELECT 1 FROM text_postings WHERE field = ? AND word = ? LIMIT 1').pluck(),
       addSegment: db.prepare<[string, Buffer, number, Buffer, Buffer]>('INSERT INTO text_postings (field, word, segment, ords, counts) VALUES (?, ?, ?, ?, ?)'),
       segments: db.prepare<[string, Buffer], {segment: number; ords: Buffer; counts: Buffer}>(
         'SELECT segment, ords, counts FROM text_postings WHERE field = ? AND word = ? ORDER BY segment',
@@ -222,16 +221,12 @@ export class TextPostings {
       const key = fieldKey(dataset, fieldKey_)
       for (const [word, list] of lists[f]) {
         this.touched(key, word)
-        const blob = wordBlob(word)
         const counts = new Uint8Array(list.counts.length)
         list.counts.forEach((count, i) => {
           counts[i] = Math.min(count, 255)
-          if (count >= 255) this.statements.addOverflow.run(key, blob, list.ords[i], count)
+          if (count >= 255) this.statements.addOverflow.run(key, wordBlob(word), list.ords[i], count)
         })
-        // A word's first list is its base (segment 0) at once: nothing to compact (most words of
-        // an import's titles, numbers and names, only ever get one).
-        const at = this.statements.hasWord.get(key, blob) === undefined ? 0 : segment
-        this.statements.addSegment.run(key, blob, at, Buffer.from(Uint32Array.from(list.ords).buffer), Buffer.from(counts.buffer))
+        this.statements.addSegment.run(key, wordBlob(word), segment, Buffer.from(Uint32Array.from(list.ords).buffer), Buffer.from(counts.buffer))
       }
     })
     return ordinals
