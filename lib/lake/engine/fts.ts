@@ -134,6 +134,13 @@ const CATCH_UP_ROWS = 16
 const LIST_BATCH = 1000
 /** Documents of a dataset whose lists are not written yet, at most, for searches to still use the lists (see `lists()`). */
 const LISTS_PENDING_MAX = 512
+/**
+ * FTS5's `automerge` for the index (its default is 4): how many segments of a level it lets
+ * gather before merging them. Each catch-up step and commit writes a segment; 8 halves the
+ * merging that costs (a third of filing a post's words at 100,000 posts), and a term is still
+ * looked up in a few dozen segments at most. Set by the catch-up's first step (it persists).
+ */
+const FTS_AUTOMERGE = 8
 /** Commits remembered for queries whose view is older than the index (see `search`). */
 const RECENT_COMMITS = 4096
 
@@ -234,6 +241,9 @@ export class FullTextIndex {
          WHERE (t.dataset, t.id) > (?, ?) ORDER BY t.dataset, t.id LIMIT ?`,
       ),
       revOf: db.prepare<[string, string], string>('SELECT rev FROM documents WHERE dataset = ? AND id = ?').pluck(),
+      automerge: db.prepare<[], number>(`SELECT v FROM fts_words_config WHERE k = 'automerge'`).pluck(),
+      // (A literal: FTS5 wants an integer, and a bound JS number is a REAL.)
+      setAutomerge: db.prepare(`INSERT INTO fts_words (fts_words, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`),
       documentsAfter: db.prepare<[string, string], {dataset: string; id: string; json: string}>(
         'SELECT dataset, id, json FROM documents WHERE (dataset, id) > (?, ?) ORDER BY dataset, id LIMIT 1000',
       ),
@@ -264,6 +274,16 @@ export class FullTextIndex {
 
   /** Segments written since the last compaction found nothing to fold (a hint for `needsWork`). */
   private fragments = COMPACT_AFTER + 1
+
+  /** Whether FTS_AUTOMERGE is known to be set (inside a writing transaction). */
+  private automergeSet = false
+
+  /** Sets FTS_AUTOMERGE if the index has another (inside the catch-up's transaction; rolled back with it, set again by a later step). */
+  private setMerging(): void {
+    if (this.automergeSet) return
+    if (this.statements.automerge.get() !== FTS_AUTOMERGE) this.statements.setAutomerge.run()
+    this.automergeSet = true
+  }
 
   /** Whether catchUp has something to do: documents to file, or persisted lists to compact. */
   get needsWork(): boolean {
@@ -410,6 +430,7 @@ export class FullTextIndex {
     try {
       this.db.transaction(() => {
         let wordsDone = this.pending === 0
+        if (!wordsDone) this.setMerging()
         while (!wordsDone) {
           const rows = this.statements.pendingBatch.all(CATCH_UP_ROWS)
           for (const row of rows) {
@@ -444,6 +465,7 @@ export class FullTextIndex {
       })()
     } catch (error) {
       // What was counted in the rolled-back step is counted again (its notes are back).
+      this.automergeSet = false
       this.build.clear()
       this.listCursor = null
       this.recount()
@@ -468,6 +490,7 @@ export class FullTextIndex {
     try {
       this.db
         .transaction(() => {
+          this.setMerging()
           while (at < docs.length) {
             const doc = docs[at++]
             const rev = this.statements.revOf.get(doc.dataset, doc.id) ?? null
@@ -482,6 +505,7 @@ export class FullTextIndex {
         })
         .immediate()
     } catch (error) {
+      this.automergeSet = false
       this.recount()
       throw error
     }

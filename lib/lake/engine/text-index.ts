@@ -28,16 +28,76 @@ export type TokensOf = (text: string) => string[]
  * refer to anything outside it.
  */
 export function createTextTokenizer() {
-  // groq-js's matchTokenize: runs of characters other than punctuation and spaces, dots trimmed at word edges.
-  const TOKEN = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
-  const EDGES = /(\b\.+|\.+\b)/g
+  // groq-js's matchTokenize, `text.replace(/(\b\.+|\.+\b)/g, '').match(/([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g)`:
+  // runs of characters other than punctuation and spaces, dots trimmed at word edges (see `tokenize`).
   const ASCII = /^[\x00-\x7f]*$/
   const PLAIN = /[A-Z0-9]/
   /** A word FTS5's ascii tokenizer keeps as it is: ASCII letters and digits, and non-ASCII outside the surrogates. */
   const PLAIN_WORD = /^[A-Za-z0-9\u0080-\ud7ff\ue000-\uffff]*$/
 
+  /**
+   * Per ASCII code unit: 1 a separator (what TOKEN does not match), 2 a word character for \b
+   * ([A-Za-z0-9_]), 3 a dot, 0 any other token character.
+   */
+  const ASCII_CLASS = new Uint8Array(128)
+  for (const ch of '!@#$%^&*(),\\/?";:{}|[]+<>-\t\n\v\f\r ') ASCII_CLASS[ch.charCodeAt(0)] = 1
+  for (let code = 0; code < 128; code++) if (/\w/.test(String.fromCharCode(code))) ASCII_CLASS[code] = 2
+  ASCII_CLASS[46] = 3
+
+  /** Whether a code unit ends a token: TOKEN's separators (\s beyond ASCII included). */
+  function separator(code: number): boolean {
+    if (code < 128) return ASCII_CLASS[code] === 1
+    return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  }
+
+  function wordChar(code: number): boolean {
+    return code < 128 && ASCII_CLASS[code] === 2
+  }
+
+  /**
+   * `text.replace(EDGES, '').match(TOKEN) ?? []` in one pass, without the regular expressions
+   * (the catch-up's largest cost): a run of dots goes when a word character is next to it on
+   * either side (EDGES trims whole runs: \b between two dots never holds), and tokens are the
+   * runs of other characters than separators in what is left. Tests check it against them.
+   */
   function tokenize(text: string): string[] {
-    return text.replace(EDGES, '').match(TOKEN) ?? []
+    const out: string[] = []
+    const n = text.length
+    // The current token: `head` (its parts before trimmed dots) + text[start, i); start -1: none.
+    let start = -1
+    let head = ''
+    let i = 0
+    while (i < n) {
+      const code = text.charCodeAt(i)
+      if (code === 46) {
+        let end = i + 1
+        while (end < n && text.charCodeAt(end) === 46) end++
+        if ((i > 0 && wordChar(text.charCodeAt(i - 1))) || (end < n && wordChar(text.charCodeAt(end)))) {
+          // Trimmed: what is on either side joins up.
+          if (start !== -1) {
+            head += text.slice(start, i)
+            start = end
+          }
+        } else if (start === -1) start = i
+        i = end
+      } else if (separator(code)) {
+        if (start !== -1) {
+          const token = head + text.slice(start, i)
+          if (token !== '') out.push(token)
+          start = -1
+          head = ''
+        }
+        i++
+      } else {
+        if (start === -1) start = i
+        i++
+      }
+    }
+    if (start !== -1) {
+      const token = head + text.slice(start, n)
+      if (token !== '') out.push(token)
+    }
+    return out
   }
 
   /** ECMAScript's Canonicalize for case-insensitive, non-unicode regular expressions, per code unit. */

@@ -76,6 +76,29 @@ describe('the catch-up worker’s tokenising', () => {
     }
   })
 
+  it('tokenises exactly as groq-js’s matchTokenize’s regular expressions (the one-pass tokenize)', () => {
+    // groq-js's expressions, as text-index.ts tokenised with them before.
+    const TOKEN = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
+    const EDGES = /(\b\.+|\.+\b)/g
+    const reference = (value: string) => value.replace(EDGES, '').match(TOKEN) ?? []
+    const random = seeded(14)
+    for (let i = 0; i < 20_000; i++) {
+      const value = foldCase(text(random, 1 + Math.floor(random() * 10)))
+      expect(tokenize(value), value).toEqual(reference(value))
+    }
+    const pieces = ['.', '..', '...', 'a', 'Z', '_', '9', ' ', '-', 'é', '\u00a0', '*', "'", '!', '\uD83D', '\u2028', 'x.y', '\t']
+    for (let i = 0; i < 50_000; i++) {
+      let value = ''
+      for (let k = Math.floor(random() * 12); k > 0; k--) value += pick(random, pieces)
+      expect(tokenize(value), value).toEqual(reference(value))
+    }
+    // Every code unit alone, and next to dots, word characters and spaces.
+    for (let code = 0; code < 65536; code += 1) {
+      const ch = String.fromCharCode(code)
+      for (const value of [ch, `a.${ch}.b`, `${ch}..`, `..${ch}`, `x${ch}y`, `.${ch}`, `${ch}.`, ` ${ch} `]) expect(tokenize(value)).toEqual(reference(value))
+    }
+  })
+
   it('gives each document the FTS words and persisted counts the lake computes (random documents, drafts and versions, generated posts)', () => {
     const random = seeded(12)
     for (let i = 0; i < 3000; i++) {
