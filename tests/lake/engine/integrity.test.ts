@@ -178,7 +178,8 @@ describe('the integrity check at open', () => {
   })
 
   it('a search that needs the full-text index just after a start waits for its check instead of scanning every document', async () => {
-    const file = await storeWithTitles(400)
+    // Large enough that the index's check (on a worker) takes longer than a plain query's answer.
+    const file = await storeWithTitles(2000)
     const engine = openEngine({file})
     const store = (engine as unknown as {store: {textIndexChecked: Promise<unknown>}}).store
     const order: string[] = []
@@ -188,7 +189,8 @@ describe('the integrity check at open', () => {
       order.push('search answered')
       return result
     })
-    expect((await search as string[]).length).toBe(4)
+    // Titles p0..p1999 carry w(i % 97): w42 in 21 of them.
+    expect((await search as string[]).length).toBe(21)
     await Promise.all([checked, plain])
     // A query without `match` does not wait for it.
     expect(order).toEqual(['plain answered', 'index checked', 'search answered'])
