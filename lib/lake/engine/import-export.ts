@@ -19,7 +19,7 @@ import type {ImportMode, SanityDocument} from './types'
 
 /** Documents per import transaction: large enough that commits (each an fsync) are a small part of the work... */
 export const IMPORT_BATCH_SIZE = 2000
-/** ...and at most this much JSON text in one (two batches are in memory at once: one read, one committing). */
+/** ...and at most this much JSON text in one (three batches are in memory at once: one read, one checked, one committing). */
 export const IMPORT_BATCH_TEXT = 8 * 2 ** 20
 const REVISION = /^[A-Za-z0-9._-]{1,128}$/
 
@@ -56,7 +56,9 @@ export async function importDocuments(
   if (!['create', 'createOrReplace', 'createIfNotExists'].includes(options?.mode)) {
     throw invalidMutation(0, `Import mode must be create, createOrReplace or createIfNotExists; got ${JSON.stringify(options?.mode)}`)
   }
-  // Batch n+1's texts are checked (partly on a worker, text-check-pool.ts) while batch n commits.
+  // A batch goes to the lake one batch late: batch n+1's texts are checked (mostly on a worker,
+  // text-check-pool.ts) while batch n+2 is read and batch n commits. (Handed over at once, its
+  // check overlapped nothing: batch n had committed while n+1 was being read.)
   const checks = new TextCheckSplit()
   const limits = options.batch ?? IMPORT_BATCH
   if (!(limits.documents >= 1 && limits.text >= 1)) throw new RangeError('Import batches need room for at least one document')
@@ -65,6 +67,24 @@ export async function importDocuments(
   let batch: ImportItem[] = []
   let batchText = 0
   let committing = null as Promise<void> | null
+  let commitFailed = false
+  /** Read whole and being checked, not handed to the lake yet. */
+  let checking: {items: ImportItem[]; offset: number; checked: ReturnType<TextCheckSplit['start']>} | null = null
+  const submit = async () => {
+    if (!checking) return
+    const {items, offset, checked} = checking
+    checking = null
+    await committing
+    // Caught at once (awaited at the next submit): a failure must not surface as an unhandled rejection meanwhile.
+    const commit = commitBatch(async (context) => importBatch(items, offset, options.mode, context, await checked.results())).then(() => {
+      count += items.length
+      options.onProgress?.(count)
+    })
+    committing = commit
+    commit.catch(() => {
+      commitFailed = true
+    })
+  }
   const flush = async () => {
     if (batch.length === 0) return
     const items = batch
@@ -73,14 +93,8 @@ export async function importDocuments(
     batchText = 0
     read += items.length
     const checked = checks.start(items.map((item) => (typeof item === 'string' || item instanceof Uint8Array ? item : null)))
-    await committing
-    // Caught at once (awaited at the next flush): a failure must not surface as an unhandled rejection meanwhile.
-    const commit = commitBatch(async (context) => importBatch(items, offset, options.mode, context, await checked.results())).then(() => {
-      count += items.length
-      options.onProgress?.(count)
-    })
-    committing = commit
-    commit.catch(() => {})
+    await submit()
+    checking = {items, offset, checked}
   }
   try {
     for await (const document of documents) {
@@ -89,9 +103,13 @@ export async function importDocuments(
       if (batch.length >= limits.documents || batchText >= limits.text) await flush()
     }
     await flush()
+    await submit()
   } catch (error) {
-    // The source failed (or a batch did): the batch in flight settles first, so when this rejects
+    // The source failed: the batches it gave whole are written first, as if handed over at once
+    // (not after a batch failed). Either way what is in flight settles, so when this rejects
     // `onProgress` has reported every document written.
+    await committing?.catch(() => {})
+    if (!commitFailed && checking) await submit().catch(() => {})
     await committing?.catch(() => {})
     throw error
   }

@@ -64,6 +64,20 @@ describe('export and import', () => {
     expect(doc._createdAt).toBe(doc._updatedAt)
   })
 
+  it('a source that fails after whole batches: those are written (each is handed to the lake one batch late), then the error', async () => {
+    const engine = testEngine()
+    async function* documents() {
+      for (let i = 0; i < 25; i++) yield JSON.stringify({_id: `src-${i}`, _type: 'thing', i})
+      throw new Error('the file went away')
+    }
+    const progress: number[] = []
+    await expect(
+      engine.importDocuments(DS, documents(), {mode: 'create', author: 'importer', batch: {documents: 10, text: 2 ** 20}, onProgress: (n) => progress.push(n)}),
+    ).rejects.toThrow('the file went away')
+    expect(progress).toEqual([10, 20])
+    expect((await engine.query(DS, 'count(*[_type == "thing"])', {})).result).toBe(20)
+  })
+
   it('modes: create fails on existing ids, createIfNotExists keeps them, createOrReplace replaces', async () => {
     const engine = testEngine()
     await engine.mutate(DS, [{create: {_id: 'a', _type: 'thing', v: 'old'}}], author)

@@ -263,12 +263,15 @@ describe('POST /data/import/{dataset}', () => {
     const request = http.request(url, {method: 'POST', headers: {authorization: `Bearer ${lake.editorToken}`}})
     request.on('error', () => {})
     const batch = SERVING_IMPORT_BATCH.documents
-    request.write(Array.from({length: batch + 50}, (_, i) => `{"_id":"gone-${i}","_type":"goneNote"}\n`).join(''))
+    request.write(Array.from({length: 2 * batch + 50}, (_, i) => `{"_id":"gone-${i}","_type":"goneNote"}\n`).join(''))
     request.write('{"_id":"gone-cut","_type":"gone')
+    // A batch goes to the lake once the next one is read whole (it is checked meanwhile): the first now.
     await vi.waitFor(() => expect(count('goneNote')).resolves.toBe(batch), {timeout: 10_000})
     request.destroy()
+    // The second batch was complete: written when the body ends early; the 50 lines after it are not.
+    await vi.waitFor(() => expect(count('goneNote')).resolves.toBe(2 * batch), {timeout: 10_000})
     await new Promise((resolve) => setTimeout(resolve, 500))
-    expect(await count('goneNote')).toBe(batch)
+    expect(await count('goneNote')).toBe(2 * batch)
     expect(await post('?mode=missing', ndjson([{_id: 'gone-after', _type: 'goneNote'}]), lake.editorToken)).toEqual({status: 200, body: {documents: 1, mode: 'missing'}})
   })
 
