@@ -113,6 +113,9 @@ const MAX_INDEX_HINTS = 64
  */
 export const NEW_STORE_PAGE_SIZE = 32 * 1024
 
+/** What SQLite truncates the WAL file to when it starts over after a checkpoint (bytes). */
+const WAL_SIZE_LIMIT = 64 * 2 ** 20
+
 /**
  * The page cache (KiB) of the lake's connection. better-sqlite3's default is 16,000 KiB; with
  * 32 KiB pages that took a 10,000-post WordPress import's peak RSS from 215 to 320 MB, and
@@ -209,6 +212,9 @@ export class Store {
       this.db.pragma('foreign_keys = ON')
       this.db.pragma('busy_timeout = 5000')
       this.db.pragma(`cache_size = -${CACHE_KIB}`)
+      // A WAL file keeps the size of its largest span between checkpoints unless told otherwise
+      // (an import and its full-text catch-up left a 1 GB file beside a 1.1 GB store).
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`)
       this.fullText = this.prepareSchema(integrity)
     } catch (error) {
       integrity?.close()

@@ -71,6 +71,10 @@ describe('SQLite store', () => {
     const db = (engine as unknown as {store: {db: Database.Database}}).store.db
     expect(db.pragma('page_size', {simple: true})).toBe(NEW_STORE_PAGE_SIZE)
     expect(NEW_STORE_PAGE_SIZE).toBeGreaterThan(4096)
+    // And a WAL that does not keep the size of its largest span between checkpoints.
+    const limit = db.pragma('journal_size_limit', {simple: true}) as number
+    expect(limit).toBeGreaterThan(0)
+    expect(limit).toBeLessThanOrEqual(128 * 2 ** 20)
 
     // A store made with SQLite's default (4 KiB) before: opened, written and read as it is.
     const file = join(tempDir(), 'old.sqlite')
